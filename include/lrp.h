@@ -1,0 +1,223 @@
+/*
+ * lrp.h - explain recurrent text classifiers with Layer-wise Relevance Propagation.
+ *
+ * Arras, Montavon, Mueller, Samek (2017), "Explaining Recurrent Neural Network
+ * Predictions in Sentiment Analysis". The model is an embedding, one or more LSTM
+ * layers (one or two directions) and a linear classifier on the final hidden state
+ * of each direction. Methods: LRP (epsilon rule, bias factor 0), LRP_cons (bias
+ * factor 1, conserves f_c), Sensitivity Analysis, Gradient x Input.
+ *
+ * Conventions
+ *   - Every function that can fail returns an lrp_status and, when `err` is not
+ *     NULL, writes a message a person can act on into it.
+ *   - The library never prints and never exits; it has no global mutable state.
+ *   - A loaded model is read-only: share one lrp_model between any number of threads.
+ *   - Ownership: whatever a function allocates for the caller is released by the
+ *     matching *_free function; views (lrp_sentence) never own their arrays.
+ *   - Sizes: T words, E embedding size, H hidden size, C classes, V vocabulary.
+ */
+#ifndef LRP_H
+#define LRP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(LRP_BUILD_SHARED)
+#define LRP_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define LRP_API __attribute__((visibility("default")))
+#else
+#define LRP_API
+#endif
+
+#define LRP_VERSION "0.1.0"
+LRP_API const char *lrp_version(void);
+
+/* ---------------------------------------------------------------- errors */
+
+typedef enum lrp_status {
+    LRP_OK = 0,
+    LRP_ERR_IO,       /* a file could not be opened, read or written */
+    LRP_ERR_FORMAT,   /* a model file is malformed, truncated or inconsistent */
+    LRP_ERR_INPUT,    /* bad input text or sentence: empty, invalid UTF-8, unknown word, bad id */
+    LRP_ERR_ARGUMENT, /* bad option: unknown method, target out of range, eps <= 0, NULL pointer */
+    LRP_ERR_NOMEM     /* out of memory, or a size that would overflow */
+} lrp_status;
+
+/* A short name for a status ("ok", "i/o error", ...). Never NULL. */
+LRP_API const char *lrp_status_string(lrp_status status);
+
+typedef struct lrp_error {
+    lrp_status status;
+    char message[512]; /* NUL-terminated; names the first problem found */
+} lrp_error;
+
+/* ---------------------------------------------------------------- model */
+
+typedef struct lrp_model lrp_model;
+
+/* Load a model from a safetensors file (docs/model-format.md): this project's own
+ * names (format "lrp-rnn") or a PyTorch state_dict. Every tensor, shape and value
+ * is checked; the first problem is named in err. */
+LRP_API lrp_status lrp_model_load(lrp_model **model, const char *path, lrp_error *err);
+
+/* The same from bytes in memory (the bytes are not kept). */
+LRP_API lrp_status lrp_model_load_memory(lrp_model **model, const void *data, size_t size,
+                                         lrp_error *err);
+
+LRP_API void lrp_model_free(lrp_model *model);
+
+typedef enum lrp_dtype { LRP_F32 = 0, LRP_F64 = 1 } lrp_dtype;
+
+/* Write the model in this project's format, atomically (temporary file, then
+ * rename): an interrupted write never leaves a corrupt file at `path`. */
+LRP_API lrp_status lrp_model_save(const lrp_model *model, const char *path, lrp_dtype dtype,
+                                  lrp_error *err);
+
+typedef struct lrp_model_info {
+    size_t vocab_size;  /* V */
+    size_t embed_dim;   /* E */
+    size_t hidden_dim;  /* H */
+    size_t classes;     /* C */
+    size_t layers;      /* stacked LSTM layers, >= 1 */
+    size_t directions;  /* 1 (forward only) or 2 (bidirectional) */
+    int has_output_bias;
+    int lowercase;      /* the model expects lowercased tokens */
+    long unk_id;        /* id of the word standing for unknown words, -1 if none */
+} lrp_model_info;
+
+LRP_API void lrp_model_get_info(const lrp_model *model, lrp_model_info *info);
+/* Word `id` (0 <= id < V) and class name `c` (0 <= c < C); NULL when out of range. */
+LRP_API const char *lrp_model_word(const lrp_model *model, size_t id);
+LRP_API const char *lrp_model_label(const lrp_model *model, size_t c);
+/* Id of `word` (exact match, no lowercasing), -1 if not in the vocabulary. */
+LRP_API long lrp_model_lookup(const lrp_model *model, const char *word);
+/* Class index of a label name, or of a decimal index "0".."C-1"; -1 if neither. */
+LRP_API int lrp_model_label_index(const lrp_model *model, const char *label);
+
+/* ---------------------------------------------------------------- text */
+
+typedef struct lrp_tokens {
+    size_t count;
+    char **tokens; /* [count] NUL-terminated UTF-8 tokens, owned */
+} lrp_tokens;
+
+/* Split raw English text into the Stanford Sentiment Treebank's tokens:
+ * punctuation split off, clitics (n't 's 're 've 'll 'd 'm) split, brackets as
+ * -lrb- / -rrb-, double quotes as `` and '', "/" and "*" escaped as \/ and \*.
+ * Lowercases when `lowercase` is nonzero. Fails on invalid UTF-8. An empty or
+ * all-space text gives count = 0 (not an error here; explaining it is). */
+LRP_API lrp_status lrp_tokenize(const char *text, size_t len, int lowercase, lrp_tokens *out,
+                                lrp_error *err);
+
+/* Tokens already in treebank form, separated by ASCII spaces or tabs, taken as
+ * they are (lowercased when `lowercase` is nonzero). Fails on invalid UTF-8. */
+LRP_API lrp_status lrp_split_tokens(const char *text, size_t len, int lowercase,
+                                    lrp_tokens *out, lrp_error *err);
+
+LRP_API void lrp_tokens_free(lrp_tokens *tokens);
+
+/* Map tokens to word ids. ids and unknown have tokens->count entries (caller
+ * allocated). A token not in the vocabulary maps to the model's unk word and gets
+ * unknown[i] = 1; without an unk word the call fails with LRP_ERR_INPUT and names
+ * the unknown words. `unknown` may be NULL. */
+LRP_API lrp_status lrp_encode(const lrp_model *model, const lrp_tokens *tokens, int32_t *ids,
+                              unsigned char *unknown, lrp_error *err);
+
+/* ---------------------------------------------------------------- explain */
+
+/* Longest sentence explained in one piece (memory grows linearly with length). */
+#define LRP_MAX_LENGTH 10000
+
+/* A sentence as word ids. A view: the caller owns the arrays. */
+typedef struct lrp_sentence {
+    const int32_t *ids;           /* [length], each in [0, V) */
+    size_t length;                /* T >= 1 */
+    const unsigned char *deleted; /* [length] or NULL; nonzero: the word's embedding is zeroed */
+} lrp_sentence;
+
+typedef enum lrp_method {
+    LRP_METHOD_LRP = 0,      /* epsilon rule, bias factor 0 ("lrp") */
+    LRP_METHOD_LRP_CONS = 1, /* epsilon rule, bias factor 1 ("lrp-cons"): sum + rest = f_c */
+    LRP_METHOD_SA = 2,       /* squared norm of d f_c / d x_t ("sa") */
+    LRP_METHOD_GI = 3,       /* d f_c / d x_t . x_t ("gi") */
+    LRP_METHOD_COUNT = 4
+} lrp_method;
+
+#define LRP_METHOD_BIT(m) (1u << (unsigned)(m))
+#define LRP_METHODS_ALL 0xFu
+
+/* "lrp", "lrp-cons", "sa", "gi"; parse returns -1 for an unknown name. */
+LRP_API const char *lrp_method_name(lrp_method method);
+LRP_API int lrp_method_parse(const char *name);
+
+#define LRP_TARGET_PREDICTED (-1)
+
+typedef struct lrp_options {
+    unsigned methods;   /* bitmask of LRP_METHOD_BIT(m); 0 = scores only */
+    const int *targets; /* [n_targets] class indexes or LRP_TARGET_PREDICTED */
+    size_t n_targets;   /* 0 = the predicted class only */
+    double eps;         /* stabiliser of the epsilon rule, > 0 (default 0.001) */
+    int per_dimension;  /* nonzero: also fill lrp_explanation.dims_fwd / dims_bwd */
+    lrp_dtype precision;/* LRP_F64 (default, the reference) or LRP_F32 (faster) */
+} lrp_options;
+
+/* Defaults: method lrp, predicted target, eps 0.001, float64. */
+LRP_API void lrp_options_init(lrp_options *options);
+
+typedef struct lrp_explanation {
+    lrp_method method;
+    int target;             /* class index explained */
+    double *relevance;      /* [T] word relevance, summed over the embedding dimensions */
+    double *relevance_fwd;  /* [T] part through the first layer's forward encoder (LRP, GI);
+                               SA: squared norm of the gradient through that encoder alone */
+    double *relevance_bwd;  /* [T] the same for the backward encoder; NULL if unidirectional */
+    double rest;            /* LRP: relevance that reached the initial states h0, c0 of every
+                               encoder; 0 for SA and GI */
+    double *dims_fwd;       /* [T*E] if per_dimension: LRP: input relevance per dimension
+                               through the forward encoder; SA, GI: the gradient through it */
+    double *dims_bwd;       /* [T*E] the same for the backward encoder, else NULL */
+} lrp_explanation;
+
+typedef struct lrp_result {
+    size_t length;          /* T */
+    size_t classes;         /* C */
+    double *scores;         /* [C] f(x) */
+    double *probabilities;  /* [C] softmax of the scores */
+    int predicted;          /* argmax of the scores (first on ties) */
+    size_t n_explanations;  /* n_targets x methods, target-major, methods in enum order */
+    lrp_explanation *explanations;
+    void *memory_;          /* private */
+} lrp_result;
+
+/* Forward pass, then one backward pass per requested method and target, all
+ * sharing the forward pass. Fills *out; release it with lrp_result_free. */
+LRP_API lrp_status lrp_explain(const lrp_model *model, const lrp_sentence *sentence,
+                               const lrp_options *options, lrp_result *out, lrp_error *err);
+
+/* Explain n sentences over `threads` threads (0 = all cores). out has n entries.
+ * Results are bitwise identical to one lrp_explain call per sentence, whatever
+ * the thread count. On failure, err names the first failing sentence and every
+ * entry of out is left empty (safe to lrp_result_free). */
+LRP_API lrp_status lrp_explain_batch(const lrp_model *model, const lrp_sentence *sentences,
+                                     size_t n, const lrp_options *options, int threads,
+                                     lrp_result *out, lrp_error *err);
+
+LRP_API void lrp_result_free(lrp_result *result);
+
+/* Number of online cores (at least 1): the default thread count. */
+LRP_API int lrp_default_threads(void);
+
+/* Scores only, without allocating a result: scores has C entries. */
+LRP_API lrp_status lrp_predict(const lrp_model *model, const lrp_sentence *sentence,
+                               double *scores, lrp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LRP_H */

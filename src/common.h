@@ -1,0 +1,42 @@
+/*
+ * common.h - small helpers shared by the library's files: error reporting and
+ * overflow-checked sizes. Internal; not installed.
+ */
+#ifndef LRP_COMMON_H
+#define LRP_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lrp.h"
+
+#if defined(__GNUC__)
+#define LRP_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define LRP_PRINTF(f, a)
+#endif
+
+/* Record `status` and a formatted message in err (if not NULL); returns status,
+ * so that failing paths read `return lrp_fail(err, LRP_ERR_FORMAT, "...", ...);`. */
+lrp_status lrp_fail(lrp_error *err, lrp_status status, const char *fmt, ...) LRP_PRINTF(3, 4);
+
+/* Clear err to LRP_OK with an empty message. */
+void lrp_error_clear(lrp_error *err);
+
+/* a * b into *out; returns 0 on overflow. */
+static inline int lrp_mul_size(size_t a, size_t b, size_t *out)
+{
+    if (a != 0 && b > SIZE_MAX / a) return 0;
+    *out = a * b;
+    return 1;
+}
+
+/* a + b into *out; returns 0 on overflow. */
+static inline int lrp_add_size(size_t a, size_t b, size_t *out)
+{
+    if (b > SIZE_MAX - a) return 0;
+    *out = a + b;
+    return 1;
+}
+
+#endif /* LRP_COMMON_H */

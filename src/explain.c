@@ -1,0 +1,291 @@
+/*
+ * explain.c - the public explain API: options, checks at the boundary, methods and
+ * targets over one shared forward pass, word-level aggregation, batches.
+ *
+ * Word relevance (sec. 4): the relevance vector of word t's embedding is summed over
+ * the embedding dimensions. For LRP the two encoders' parts add up exactly:
+ * relevance = relevance_fwd + relevance_bwd. SA is the squared norm of the whole
+ * gradient (not the sum of the encoders' squared norms); GI = gradient . x.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "explain_internal.h"
+#include "network.h"
+
+static const char *const method_names[LRP_METHOD_COUNT] = {"lrp", "lrp-cons", "sa", "gi"};
+
+const char *lrp_method_name(lrp_method m)
+{
+    return (unsigned)m < LRP_METHOD_COUNT ? method_names[m] : "?";
+}
+
+int lrp_method_parse(const char *name)
+{
+    for (int m = 0; m < LRP_METHOD_COUNT; m++)
+        if (name && strcmp(name, method_names[m]) == 0) return m;
+    return -1;
+}
+
+void lrp_options_init(lrp_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->methods = LRP_METHOD_BIT(LRP_METHOD_LRP);
+    o->eps = 0.001;
+    o->precision = LRP_F64;
+}
+
+// ----------------------------------------------------------------------------
+// checks at the boundary
+
+lrp_status explain_check_options(const lrp_model *m, const lrp_options *o, lrp_error *err)
+{
+    if (!o) return lrp_fail(err, LRP_ERR_ARGUMENT, "options must not be NULL");
+    if (o->methods & ~LRP_METHODS_ALL)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown method bits 0x%x", o->methods);
+    if (!(o->eps > 0.0) || !isfinite(o->eps))
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "eps must be a positive finite number, got %g", o->eps);
+    if (o->precision != LRP_F64 && o->precision != LRP_F32)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown precision %d", (int)o->precision);
+    if (o->n_targets && !o->targets)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "n_targets is %zu but targets is NULL", o->n_targets);
+    for (size_t i = 0; i < o->n_targets; i++) {
+        int t = o->targets[i];
+        if (t != LRP_TARGET_PREDICTED && (t < 0 || (size_t)t >= m->shape.C))
+            return lrp_fail(err, LRP_ERR_ARGUMENT, "target class %d out of range: the model has %zu classes (0..%zu)",
+                            t, m->shape.C, m->shape.C - 1);
+    }
+    return LRP_OK;
+}
+
+lrp_status explain_check_sentence(const lrp_model *m, const lrp_sentence *s, lrp_error *err)
+{
+    if (!s) return lrp_fail(err, LRP_ERR_ARGUMENT, "sentence must not be NULL");
+    if (s->length == 0) return lrp_fail(err, LRP_ERR_INPUT, "empty sentence: nothing to explain");
+    if (s->length > LRP_MAX_LENGTH)
+        return lrp_fail(err, LRP_ERR_INPUT,
+                        "sentence of %zu words is too long: at most %d words per sentence",
+                        s->length, LRP_MAX_LENGTH);
+    if (!s->ids) return lrp_fail(err, LRP_ERR_ARGUMENT, "sentence ids must not be NULL");
+    for (size_t t = 0; t < s->length; t++)
+        if (s->ids[t] < 0 || (size_t)s->ids[t] >= m->shape.V)
+            return lrp_fail(err, LRP_ERR_INPUT, "word %zu: id %ld outside the vocabulary [0, %zu)", t,
+                            (long)s->ids[t], m->shape.V);
+    return LRP_OK;
+}
+
+// ----------------------------------------------------------------------------
+// results
+
+static size_t count_methods(unsigned methods)
+{
+    size_t n = 0;
+    for (int k = 0; k < LRP_METHOD_COUNT; k++) n += (methods >> k) & 1u;
+    return n;
+}
+
+lrp_status explain_result_alloc(const lrp_model *m, const lrp_options *o, size_t T, lrp_result *out,
+                                lrp_error *err)
+{
+    const model_shape *s = &m->shape;
+    memset(out, 0, sizeof *out);
+    size_t nt = o->n_targets ? o->n_targets : 1;
+    size_t ne = nt * count_methods(o->methods);
+    size_t per = T * (1 + s->D) + (o->per_dimension ? s->D * T * s->E : 0);
+    size_t doubles = 2 * s->C + ne * per;
+    size_t bytes = ne * sizeof(lrp_explanation) + doubles * sizeof(double);
+    char *mem = calloc(1, bytes ? bytes : 1);
+    if (!mem) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for the results of a %zu-word sentence", T);
+    out->memory_ = mem;
+    out->explanations = ne ? (lrp_explanation *)mem : NULL;
+    double *p = (double *)(mem + ne * sizeof(lrp_explanation));
+    out->length = T;
+    out->classes = s->C;
+    out->scores = p; p += s->C;
+    out->probabilities = p; p += s->C;
+    out->n_explanations = ne;
+    size_t e = 0;
+    for (size_t i = 0; i < nt; i++) {
+        for (int k = 0; k < LRP_METHOD_COUNT; k++) {
+            if (!(o->methods & LRP_METHOD_BIT(k))) continue;
+            lrp_explanation *x = &out->explanations[e++];
+            x->method = (lrp_method)k;
+            x->relevance = p; p += T;
+            x->relevance_fwd = p; p += T;
+            if (s->D == 2) { x->relevance_bwd = p; p += T; }
+            if (o->per_dimension) {
+                x->dims_fwd = p; p += T * s->E;
+                if (s->D == 2) { x->dims_bwd = p; p += T * s->E; }
+            }
+        }
+    }
+    return LRP_OK;
+}
+
+void lrp_result_free(lrp_result *r)
+{
+    if (!r) return;
+    free(r->memory_);
+    memset(r, 0, sizeof *r);
+}
+
+// ----------------------------------------------------------------------------
+// one sentence, given a workspace
+
+static void softmax(size_t C, const double *z, double *p, int *argmax)
+{
+    size_t best = 0;
+    for (size_t c = 1; c < C; c++)
+        if (z[c] > z[best]) best = c;
+    double sum = 0.0;
+    for (size_t c = 0; c < C; c++) sum += (p[c] = exp(z[c] - z[best]));
+    for (size_t c = 0; c < C; c++) p[c] /= sum;
+    *argmax = (int)best;
+}
+
+/* Sum each row of a (T, E) array. */
+static void row_sums(size_t T, size_t E, const double *a, double *out)
+{
+    for (size_t t = 0; t < T; t++) {
+        double acc = 0.0;
+        for (size_t k = 0; k < E; k++) acc += a[t * E + k];
+        out[t] = acc;
+    }
+}
+
+/* Per-dimension buffers for one explanation: the result's own arrays when it keeps
+ * them, else the workspace's scratch (T, E) pair. */
+static void dims_target(const lrp_explanation *x, double *scratch[2], double *dst[2])
+{
+    dst[0] = x->dims_fwd ? x->dims_fwd : scratch[0];
+    dst[1] = x->dims_bwd ? x->dims_bwd : scratch[1];
+}
+
+void explain_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options *o,
+                 net_workspace *ws, double *scratch[4], lrp_result *out)
+{
+    const model_shape *s = &m->shape;
+    const size_t T = sent->length, E = s->E, D = s->D;
+    net_forward(m, sent->ids, sent->deleted, T, ws);
+    memcpy(out->scores, ws->scores, s->C * sizeof(double));
+    softmax(s->C, out->scores, out->probabilities, &out->predicted);
+
+    size_t nt = o->n_targets ? o->n_targets : 1;
+    lrp_explanation *x = out->explanations;
+    for (size_t i = 0; i < nt; i++) {
+        int target = o->n_targets ? o->targets[i] : LRP_TARGET_PREDICTED;
+        if (target == LRP_TARGET_PREDICTED) target = out->predicted;
+        int have_grad = 0;
+        double *grad[2] = {scratch[0], scratch[1]}; /* gradient kept for SA and GI */
+        for (int k = 0; k < LRP_METHOD_COUNT; k++) {
+            if (!(o->methods & LRP_METHOD_BIT(k))) continue;
+            x->target = target;
+            if (k == LRP_METHOD_LRP || k == LRP_METHOD_LRP_CONS) {
+                double *dst[2];
+                dims_target(x, scratch + 2, dst);
+                double delta = k == LRP_METHOD_LRP ? 0.0 : 1.0;
+                x->rest = net_lrp(m, ws, target, o->eps, delta, dst);
+                row_sums(T, E, dst[0], x->relevance_fwd);
+                if (D == 2) row_sums(T, E, dst[1], x->relevance_bwd);
+                for (size_t t = 0; t < T; t++)
+                    x->relevance[t] = x->relevance_fwd[t] + (D == 2 ? x->relevance_bwd[t] : 0.0);
+            } else {
+                if (!have_grad) {
+                    net_gradient(m, ws, target, grad);
+                    have_grad = 1;
+                }
+                if (x->dims_fwd) memcpy(x->dims_fwd, grad[0], T * E * sizeof(double));
+                if (x->dims_bwd) memcpy(x->dims_bwd, grad[1], T * E * sizeof(double));
+                for (size_t t = 0; t < T; t++) {
+                    const double *gf = grad[0] + t * E, *gb = grad[1] + t * E, *xt = ws->x + t * E;
+                    double tot = 0.0, fwd = 0.0, bwd = 0.0;
+                    for (size_t e = 0; e < E; e++) {
+                        double g = D == 2 ? gf[e] + gb[e] : gf[e];
+                        if (k == LRP_METHOD_SA) {
+                            tot += g * g;                 /* ||d f_c / d x_t||^2 */
+                            fwd += gf[e] * gf[e];
+                            if (D == 2) bwd += gb[e] * gb[e];
+                        } else {
+                            fwd += gf[e] * xt[e];         /* d f_c / d x_t . x_t */
+                            if (D == 2) bwd += gb[e] * xt[e];
+                        }
+                    }
+                    if (k == LRP_METHOD_GI) tot = fwd + bwd;
+                    x->relevance[t] = tot;
+                    x->relevance_fwd[t] = fwd;
+                    if (D == 2) x->relevance_bwd[t] = bwd;
+                }
+                x->rest = 0.0;
+            }
+            x++;
+        }
+    }
+}
+
+// ----------------------------------------------------------------------------
+// public entry points
+
+lrp_status explain_scratch_init(explain_scratch *sc, const lrp_model *m, size_t cap, lrp_error *err)
+{
+    memset(sc, 0, sizeof *sc);
+    lrp_status st = net_workspace_init(&sc->ws, m, cap, err);
+    if (st != LRP_OK) return st;
+    sc->dims_mem = malloc(4 * (cap ? cap : 1) * m->shape.E * sizeof(double));
+    if (!sc->dims_mem) {
+        net_workspace_free(&sc->ws);
+        return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a workspace of %zu words", cap);
+    }
+    for (int i = 0; i < 4; i++) sc->dims[i] = sc->dims_mem + (size_t)i * cap * m->shape.E;
+    return LRP_OK;
+}
+
+void explain_scratch_free(explain_scratch *sc)
+{
+    net_workspace_free(&sc->ws);
+    free(sc->dims_mem);
+    memset(sc, 0, sizeof *sc);
+}
+
+lrp_status explain_scratch_reserve(explain_scratch *sc, const lrp_model *m, size_t T, lrp_error *err)
+{
+    if (sc->dims_mem && T <= sc->ws.cap) return LRP_OK;
+    size_t cap = sc->ws.cap;
+    while (cap < T) cap = cap ? 2 * cap : 64;
+    if (cap > LRP_MAX_LENGTH) cap = LRP_MAX_LENGTH;
+    explain_scratch_free(sc);
+    return explain_scratch_init(sc, m, cap, err);
+}
+
+lrp_status lrp_explain(const lrp_model *m, const lrp_sentence *sent, const lrp_options *o,
+                       lrp_result *out, lrp_error *err)
+{
+    if (!out) return lrp_fail(err, LRP_ERR_ARGUMENT, "out must not be NULL");
+    memset(out, 0, sizeof *out);
+    if (!m) return lrp_fail(err, LRP_ERR_ARGUMENT, "model must not be NULL");
+    lrp_status st = explain_check_options(m, o, err);
+    if (st == LRP_OK) st = explain_check_sentence(m, sent, err);
+    if (st != LRP_OK) return st;
+    explain_scratch sc;
+    st = explain_scratch_init(&sc, m, sent->length, err);
+    if (st != LRP_OK) return st;
+    st = explain_result_alloc(m, o, sent->length, out, err);
+    if (st == LRP_OK) explain_one(m, sent, o, &sc.ws, sc.dims, out);
+    explain_scratch_free(&sc);
+    return st;
+}
+
+lrp_status lrp_predict(const lrp_model *m, const lrp_sentence *sent, double *scores, lrp_error *err)
+{
+    if (!m || !scores) return lrp_fail(err, LRP_ERR_ARGUMENT, "model and scores must not be NULL");
+    lrp_status st = explain_check_sentence(m, sent, err);
+    if (st != LRP_OK) return st;
+    net_workspace ws;
+    st = net_workspace_init(&ws, m, sent->length, err);
+    if (st != LRP_OK) return st;
+    net_forward(m, sent->ids, sent->deleted, sent->length, &ws);
+    memcpy(scores, ws.scores, m->shape.C * sizeof(double));
+    net_workspace_free(&ws);
+    return LRP_OK;
+}

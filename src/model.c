@@ -1,0 +1,354 @@
+/*
+ * model.c - the in-memory model: parameter layout, vocabulary and labels, and the
+ * public getters. Reading and writing files is in model_io.c.
+ */
+#include "model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+// ----------------------------------------------------------------------------
+// parameter layout
+
+lrp_status param_layout_init(param_layout *layout, const model_shape *s, lrp_error *err)
+{
+    if (s->V == 0 || s->E == 0 || s->H == 0 || s->C == 0 || s->L == 0)
+        return lrp_fail(err, LRP_ERR_ARGUMENT,
+                        "model sizes must be positive (V=%zu E=%zu H=%zu C=%zu layers=%zu)",
+                        s->V, s->E, s->H, s->C, s->L);
+    if (s->D != 1 && s->D != 2)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "directions must be 1 or 2, got %zu", s->D);
+    if (s->L > LRP_MAX_LAYERS)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "at most %d stacked layers are supported, got %zu",
+                        LRP_MAX_LAYERS, s->L);
+    if (s->V > INT32_MAX)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "vocabulary of %zu words is too large", s->V);
+
+    memset(layout, 0, sizeof *layout);
+    size_t at = 0, n;
+    int ok = 1;
+#define TAKE(field, a, b)                                                                  \
+    do {                                                                                   \
+        ok = ok && lrp_mul_size((a), (b), &n);                                             \
+        (field) = at;                                                                      \
+        ok = ok && lrp_add_size(at, n, &at);                                               \
+    } while (0)
+    size_t G = 0;
+    ok = lrp_mul_size(4, s->H, &G);
+    TAKE(layout->emb, s->V, s->E);
+    for (size_t l = 0; l < s->L; l++) {
+        for (size_t d = 0; d < s->D; d++) {
+            TAKE(layout->wx[l][d], G, model_layer_input(s, l));
+            TAKE(layout->wh[l][d], G, s->H);
+            TAKE(layout->b[l][d], G, 1);
+        }
+    }
+    TAKE(layout->wout, s->C, s->D * s->H);
+    if (s->has_bias) TAKE(layout->bout, s->C, 1);
+#undef TAKE
+    size_t bytes;
+    if (!ok || !lrp_mul_size(at, sizeof(double), &bytes))
+        return lrp_fail(err, LRP_ERR_NOMEM, "model sizes overflow (V=%zu E=%zu H=%zu C=%zu)",
+                        s->V, s->E, s->H, s->C);
+    layout->total = at;
+    return LRP_OK;
+}
+
+// ----------------------------------------------------------------------------
+// gate order
+
+lrp_status model_parse_gate_order(const char *order, int gate[GATE_COUNT], lrp_error *err)
+{
+    static const char letters[GATE_COUNT] = {'i', 'f', 'o', 'g'}; /* indexed by GATE_* */
+    int seen = 0;
+    if (!order || strlen(order) != GATE_COUNT)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "gate_order \"%.16s\": expected a permutation of the four letters igfo "
+                        "(\"igfo\" reference code, \"ifgo\" PyTorch)", order ? order : "");
+    for (int k = 0; k < GATE_COUNT; k++) {
+        const char *at = memchr(letters, order[k], GATE_COUNT);
+        int g = at ? (int)(at - letters) : -1;
+        if (g < 0 || (seen & (1 << g)))
+            return lrp_fail(err, LRP_ERR_FORMAT,
+                            "gate_order \"%.16s\": expected a permutation of the four letters igfo "
+                            "(\"igfo\" reference code, \"ifgo\" PyTorch)", order);
+        seen |= 1 << g;
+        gate[k] = g;
+    }
+    return LRP_OK;
+}
+
+void model_copy_gate_rows(double *dst, const double *src, size_t H, size_t n,
+                          const int gate[GATE_COUNT])
+{
+    for (int k = 0; k < GATE_COUNT; k++)
+        memcpy(dst + (size_t)gate[k] * H * n, src + (size_t)k * H * n, H * n * sizeof(double));
+}
+
+// ----------------------------------------------------------------------------
+// creation and release
+
+static void point_views(lrp_model *m)
+{
+    const model_shape *s = &m->shape;
+    const param_layout *p = &m->layout;
+    m->emb = m->params + p->emb;
+    for (size_t l = 0; l < s->L; l++) {
+        for (size_t d = 0; d < s->D; d++) {
+            lstm_weights *w = &m->lstm[l][d];
+            w->in = model_layer_input(s, l);
+            w->H = s->H;
+            w->wx = m->params + p->wx[l][d];
+            w->wh = m->params + p->wh[l][d];
+            w->b = m->params + p->b[l][d];
+        }
+    }
+    m->wout = m->params + p->wout;
+    m->bout = s->has_bias ? m->params + p->bout : NULL;
+}
+
+lrp_status model_create(lrp_model **out, const model_shape *shape, lrp_error *err)
+{
+    *out = NULL;
+    param_layout layout;
+    lrp_status st = param_layout_init(&layout, shape, err);
+    if (st != LRP_OK) return st;
+    lrp_model *m = calloc(1, sizeof *m);
+    if (!m) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory allocating the model");
+    m->shape = *shape;
+    m->layout = layout;
+    m->unk = -1;
+    m->params = calloc(layout.total, sizeof(double));
+    if (!m->params) {
+        free(m);
+        return lrp_fail(err, LRP_ERR_NOMEM, "out of memory allocating %zu parameters",
+                        layout.total);
+    }
+    point_views(m);
+    *out = m;
+    return LRP_OK;
+}
+
+static void free_strings(char **s, size_t n)
+{
+    if (!s) return;
+    for (size_t i = 0; i < n; i++) free(s[i]);
+    free(s);
+}
+
+void lrp_model_free(lrp_model *m)
+{
+    if (!m) return;
+    free(m->params);
+    free_strings(m->words, m->shape.V);
+    free_strings(m->labels, m->shape.C);
+    free(m->slots);
+    free(m);
+}
+
+// ----------------------------------------------------------------------------
+// vocabulary: open addressing with FNV-1a, load factor <= 1/2
+
+static uint64_t hash_word(const char *w)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static long lookup(const lrp_model *m, const char *word)
+{
+    if (!m->slots) return -1;
+    for (size_t i = (size_t)hash_word(word) & m->slot_mask;; i = (i + 1) & m->slot_mask) {
+        uint32_t v = m->slots[i];
+        if (v == 0) return -1;
+        if (strcmp(m->words[v - 1], word) == 0) return (long)(v - 1);
+    }
+}
+
+static char **copy_strings(const char *const *src, size_t n)
+{
+    char **dst = calloc(n ? n : 1, sizeof *dst);
+    if (!dst) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(src[i]);
+        dst[i] = malloc(len + 1);
+        if (!dst[i]) {
+            free_strings(dst, i);
+            return NULL;
+        }
+        memcpy(dst[i], src[i], len + 1);
+    }
+    return dst;
+}
+
+lrp_status model_set_vocab(lrp_model *m, const char *const *words, size_t n, lrp_error *err)
+{
+    if (n != m->shape.V)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "vocab: %zu words, but embedding has %zu rows", n, m->shape.V);
+    size_t nslots = 2;
+    while (nslots < 2 * n) nslots *= 2;
+    uint32_t *slots = calloc(nslots, sizeof *slots);
+    char **copy = copy_strings(words, n);
+    if (!slots || !copy) {
+        free(slots);
+        free_strings(copy, copy ? n : 0);
+        return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a vocabulary of %zu words", n);
+    }
+    lrp_status st = LRP_OK;
+    for (size_t id = 0; id < n && st == LRP_OK; id++) {
+        const char *w = copy[id];
+        if (w[0] == '\0') {
+            st = lrp_fail(err, LRP_ERR_FORMAT, "vocab: word %zu is empty", id);
+            break;
+        }
+        if (strpbrk(w, "\n\r")) {
+            st = lrp_fail(err, LRP_ERR_FORMAT, "vocab: word %zu contains a line break", id);
+            break;
+        }
+        for (size_t i = (size_t)hash_word(w) & (nslots - 1);; i = (i + 1) & (nslots - 1)) {
+            if (slots[i] == 0) {
+                slots[i] = (uint32_t)(id + 1);
+                break;
+            }
+            if (strcmp(copy[slots[i] - 1], w) == 0) {
+                st = lrp_fail(err, LRP_ERR_FORMAT,
+                              "vocab: duplicate word \"%.80s\" at lines %u and %zu", w,
+                              (unsigned)slots[i], id + 1);
+                break;
+            }
+        }
+    }
+    if (st != LRP_OK) {
+        free(slots);
+        free_strings(copy, n);
+        return st;
+    }
+    free_strings(m->words, m->words ? m->shape.V : 0);
+    free(m->slots);
+    m->words = copy;
+    m->slots = slots;
+    m->slot_mask = nslots - 1;
+    return LRP_OK;
+}
+
+lrp_status model_set_labels(lrp_model *m, const char *const *labels, size_t n, lrp_error *err)
+{
+    if (n != m->shape.C)
+        return lrp_fail(err, LRP_ERR_FORMAT, "labels: %zu names, but the classifier has %zu classes",
+                        n, m->shape.C);
+    for (size_t i = 0; i < n; i++) {
+        if (labels[i][0] == '\0')
+            return lrp_fail(err, LRP_ERR_FORMAT, "labels: class %zu has an empty name", i);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(labels[i], labels[j]) == 0)
+                return lrp_fail(err, LRP_ERR_FORMAT, "labels: duplicate name \"%.80s\" (classes %zu and %zu)",
+                                labels[i], j, i);
+    }
+    char **copy = copy_strings(labels, n);
+    if (!copy) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for %zu labels", n);
+    free_strings(m->labels, m->labels ? m->shape.C : 0);
+    m->labels = copy;
+    return LRP_OK;
+}
+
+lrp_status model_set_unk(lrp_model *m, const char *word, lrp_error *err)
+{
+    if (!word || !word[0]) {
+        m->unk = -1;
+        return LRP_OK;
+    }
+    long id = lookup(m, word);
+    if (id < 0)
+        return lrp_fail(err, LRP_ERR_FORMAT, "unk: the word \"%.80s\" is not in the vocabulary", word);
+    m->unk = id;
+    return LRP_OK;
+}
+
+const char *model_param_name(const lrp_model *m, size_t i, char *buf, size_t len)
+{
+    const model_shape *s = &m->shape;
+    const param_layout *p = &m->layout;
+    static const char *dir[2] = {"fwd", "bwd"};
+    const char *what = "?";
+    int layer = -1, d = 0;
+    if (i < p->emb + s->V * s->E) {
+        what = "embedding";
+    } else if (i >= p->wout) {
+        what = (s->has_bias && i >= p->bout) ? "classifier.bias" : "classifier.weight";
+    } else {
+        for (size_t l = 0; l < s->L; l++)
+            for (size_t k = 0; k < s->D; k++) {
+                if (i >= p->wx[l][k]) { what = "weight_x"; layer = (int)l; d = (int)k; }
+                if (i >= p->wh[l][k]) { what = "weight_h"; layer = (int)l; d = (int)k; }
+                if (i >= p->b[l][k]) { what = "bias"; layer = (int)l; d = (int)k; }
+            }
+    }
+    if (layer < 0) snprintf(buf, len, "%s", what);
+    else if (s->L == 1) snprintf(buf, len, "encoder.%s.%s", dir[d], what);
+    else snprintf(buf, len, "encoder.l%d.%s.%s", layer, dir[d], what);
+    return buf;
+}
+
+lrp_status model_check_finite(const lrp_model *m, lrp_error *err)
+{
+    for (size_t i = 0; i < m->layout.total; i++) {
+        if (!isfinite(m->params[i])) {
+            char name[64];
+            return lrp_fail(err, LRP_ERR_FORMAT, "%s: non-finite value (%g) at element %zu",
+                            model_param_name(m, i, name, sizeof name), m->params[i], i);
+        }
+    }
+    return LRP_OK;
+}
+
+// ----------------------------------------------------------------------------
+// public getters
+
+void lrp_model_get_info(const lrp_model *m, lrp_model_info *info)
+{
+    info->vocab_size = m->shape.V;
+    info->embed_dim = m->shape.E;
+    info->hidden_dim = m->shape.H;
+    info->classes = m->shape.C;
+    info->layers = m->shape.L;
+    info->directions = m->shape.D;
+    info->has_output_bias = m->shape.has_bias;
+    info->lowercase = m->lowercase;
+    info->unk_id = m->unk;
+}
+
+const char *lrp_model_word(const lrp_model *m, size_t id)
+{
+    return (m->words && id < m->shape.V) ? m->words[id] : NULL;
+}
+
+const char *lrp_model_label(const lrp_model *m, size_t c)
+{
+    return (m->labels && c < m->shape.C) ? m->labels[c] : NULL;
+}
+
+long lrp_model_lookup(const lrp_model *m, const char *word)
+{
+    return word ? lookup(m, word) : -1;
+}
+
+int lrp_model_label_index(const lrp_model *m, const char *label)
+{
+    if (!label || !label[0]) return -1;
+    for (size_t c = 0; c < m->shape.C; c++)
+        if (m->labels && strcmp(m->labels[c], label) == 0) return (int)c;
+    char *end;
+    long v = strtol(label, &end, 10);
+    if (*end == '\0' && label[0] >= '0' && label[0] <= '9' && v >= 0 && (size_t)v < m->shape.C)
+        return (int)v;
+    return -1;
+}

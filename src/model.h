@@ -1,0 +1,113 @@
+/*
+ * model.h - the in-memory model: shapes, one flat float64 parameter array with a
+ * view per tensor, vocabulary and labels. Internal; the public handle is the
+ * opaque lrp_model of lrp.h.
+ *
+ * Sizes: V vocabulary, E embedding, H hidden, C classes, L layers, D directions
+ * (1 or 2). Layer l reads IN(l) = E for l = 0, D*H above. Gate rows are stacked in
+ * the internal order below, whatever the file's gate_order was; the loader
+ * permutes rows on the way in and the writer records "ifog".
+ */
+#ifndef LRP_MODEL_H
+#define LRP_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lrp.h"
+
+#define LRP_MAX_LAYERS 16
+
+/* Internal gate blocks, each H rows: sigmoid gates first (contiguous), tanh last. */
+enum { GATE_I = 0, GATE_F = 1, GATE_O = 2, GATE_G = 3, GATE_COUNT = 4 };
+#define LRP_INTERNAL_GATE_ORDER "ifog"
+
+typedef struct model_shape {
+    size_t V, E, H, C, L, D;
+    int has_bias; /* classifier bias present */
+} model_shape;
+
+/* Offsets (in doubles) of every tensor inside the flat parameter array. Gradients
+ * and optimiser state use the same layout, so an optimiser is one flat loop. */
+typedef struct param_layout {
+    size_t emb;                         /* (V, E) */
+    size_t wx[LRP_MAX_LAYERS][2];       /* (4H, IN(l)) */
+    size_t wh[LRP_MAX_LAYERS][2];       /* (4H, H) */
+    size_t b[LRP_MAX_LAYERS][2];        /* (4H) input and recurrent bias summed */
+    size_t wout;                        /* (C, D*H): columns fwd block, then bwd block */
+    size_t bout;                        /* (C), only if has_bias */
+    size_t total;
+} param_layout;
+
+/* One direction of one layer: a view into the parameters. */
+typedef struct lstm_weights {
+    size_t in;          /* input size IN(l) */
+    size_t H;
+    const double *wx;   /* (4H, in) */
+    const double *wh;   /* (4H, H) */
+    const double *b;    /* (4H) */
+} lstm_weights;
+
+struct lrp_model {
+    model_shape shape;
+    param_layout layout;
+    double *params;                     /* [layout.total], owned */
+    /* views into params */
+    const double *emb;                  /* (V, E) */
+    lstm_weights lstm[LRP_MAX_LAYERS][2];
+    const double *wout;                 /* (C, D*H) */
+    const double *bout;                 /* (C) or NULL */
+
+    char **words;                       /* [V] owned, NUL-terminated */
+    char **labels;                      /* [C] owned */
+    uint32_t *slots;                    /* vocabulary hash: id+1 per slot, 0 = empty */
+    size_t slot_mask;                   /* number of slots - 1 (a power of two) */
+    long unk;                           /* id of the unknown-word token, -1 if none */
+    int lowercase;
+};
+
+/* Number of input features of layer l. */
+static inline size_t model_layer_input(const model_shape *s, size_t l)
+{
+    return l == 0 ? s->E : s->D * s->H;
+}
+
+/* Fill `layout` for `shape`; fails (LRP_ERR_NOMEM) on overflow, LRP_ERR_ARGUMENT on
+ * an impossible shape (zero sizes, D not 1 or 2, L > LRP_MAX_LAYERS). */
+lrp_status param_layout_init(param_layout *layout, const model_shape *shape, lrp_error *err);
+
+/* A model with zeroed parameters, no vocabulary and no labels yet. */
+lrp_status model_create(lrp_model **out, const model_shape *shape, lrp_error *err);
+
+/* Copy the V words in (checks: V matches the shape, no empty word, no duplicate,
+ * no newline inside a word) and build the lookup table. */
+lrp_status model_set_vocab(lrp_model *m, const char *const *words, size_t n, lrp_error *err);
+
+/* Copy the C class names in (checks count, empty, duplicates). */
+lrp_status model_set_labels(lrp_model *m, const char *const *labels, size_t n, lrp_error *err);
+
+/* Set the unknown-word token by name (NULL or "" for none); it must be in the vocabulary. */
+lrp_status model_set_unk(lrp_model *m, const char *word, lrp_error *err);
+
+/* Every parameter finite? Names the first tensor holding NaN or Inf. */
+lrp_status model_check_finite(const lrp_model *m, lrp_error *err);
+
+/* Name of the tensor that parameter index i belongs to, for messages. */
+const char *model_param_name(const lrp_model *m, size_t i, char *buf, size_t len);
+
+/* Parse a gate order (a permutation of the letters i, g, f, o, e.g. "igfo" for the
+ * paper's reference code, "ifgo" for PyTorch): gate[k] = internal gate (GATE_*) of
+ * the file's k-th block of H rows. */
+lrp_status model_parse_gate_order(const char *order, int gate[GATE_COUNT], lrp_error *err);
+
+/* Copy a (4H, n) block-stacked array in file gate order into internal order. */
+void model_copy_gate_rows(double *dst, const double *src, size_t H, size_t n,
+                          const int gate[GATE_COUNT]);
+
+/* Embedding row of word id (E entries). */
+static inline const double *model_embedding(const lrp_model *m, int32_t id)
+{
+    return m->emb + (size_t)id * m->shape.E;
+}
+
+#endif /* LRP_MODEL_H */

@@ -1,0 +1,284 @@
+/*
+ * testutil.c - helpers for the test programs (testutil.h).
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model.h"
+
+int tu_failures = 0;
+int tu_checks = 0;
+
+void tu_fail_at(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "FAIL %s:%d: ", file, line);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    tu_failures++;
+}
+
+int tu_close_at(const char *file, int line, const char *what, const double *got, const double *want,
+                size_t n, double atol, double rtol)
+{
+    double max_abs = 0.0, max_rel = 0.0;
+    size_t worst = 0, bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs(got[i] - want[i]);
+        if (!(d <= atol + rtol * fabs(want[i]))) {
+            if (bad == 0 || d > fabs(got[worst] - want[worst])) worst = i;
+            bad++;
+        }
+        if (d > max_abs || isnan(d)) max_abs = d;
+        double r = d / (fabs(want[i]) > 0 ? fabs(want[i]) : 1.0);
+        if (r > max_rel || isnan(r)) max_rel = r;
+    }
+    tu_checks++;
+    if (bad) {
+        tu_fail_at(file, line,
+                   "%s: %zu of %zu values outside atol %.1e + rtol %.1e; max abs err %.3e, max rel "
+                   "err %.3e; worst [%zu] got %.17g want %.17g",
+                   what, bad, n, atol, rtol, max_abs, max_rel, worst, got[worst], want[worst]);
+        return 0;
+    }
+    return 1;
+}
+
+int tu_finish(void)
+{
+    if (tu_failures) {
+        fprintf(stderr, "%d of %d checks FAILED\n", tu_failures, tu_checks);
+        return 1;
+    }
+    printf("all %d checks passed\n", tu_checks);
+    return 0;
+}
+
+const char *tu_data_dir(void)
+{
+    const char *d = getenv("LRP_TEST_DATA");
+    return d && d[0] ? d : "tests/data";
+}
+
+const char *tu_sst_dir(void)
+{
+    static char buf[4096];
+    const char *d = getenv("LRP_SST_DIR");
+    if (!d || !d[0]) {
+        const char *src = getenv("LRP_SOURCE_DIR");
+        snprintf(buf, sizeof buf, "%s/../shared/data/sst", src && src[0] ? src : ".");
+        d = buf;
+    }
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/test.txt", d);
+    return access(probe, R_OK) == 0 ? d : NULL;
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap) break;
+        char *bigger = realloc(buf, 2 * cap + 1);
+        if (!bigger) { free(buf); buf = NULL; break; }
+        buf = bigger;
+        cap *= 2;
+    }
+    fclose(f);
+    if (!buf) return NULL;
+    buf[n] = '\0';
+    if (len) *len = n;
+    return buf;
+}
+
+cJSON *tu_load_json(const char *path)
+{
+    char *text = tu_read_file(path, NULL);
+    if (!text) {
+        fprintf(stderr, "cannot read %s\n", path);
+        return NULL;
+    }
+    cJSON *j = cJSON_Parse(text);
+    if (!j) fprintf(stderr, "%s: invalid JSON near: %.40s\n", path, cJSON_GetErrorPtr());
+    free(text);
+    return j;
+}
+
+double *tu_json_doubles(const cJSON *a, size_t *n)
+{
+    if (!cJSON_IsArray(a)) return NULL;
+    size_t len = (size_t)cJSON_GetArraySize(a), i = 0;
+    double *v = malloc((len ? len : 1) * sizeof *v);
+    const cJSON *x;
+    cJSON_ArrayForEach(x, a)
+    {
+        if (!cJSON_IsNumber(x)) { free(v); return NULL; }
+        v[i++] = x->valuedouble;
+    }
+    *n = len;
+    return v;
+}
+
+double *tu_json_matrix(const cJSON *a, size_t *rows, size_t *cols)
+{
+    if (!cJSON_IsArray(a)) return NULL;
+    size_t r = (size_t)cJSON_GetArraySize(a), c = 0, at = 0;
+    double *v = NULL;
+    const cJSON *row;
+    cJSON_ArrayForEach(row, a)
+    {
+        size_t n;
+        double *vals = tu_json_doubles(row, &n);
+        if (!vals || (v && n != c)) { free(vals); free(v); return NULL; }
+        if (!v) { c = n; v = malloc((r * c > 0 ? r * c : 1) * sizeof *v); }
+        memcpy(v + at, vals, n * sizeof *v);
+        at += n;
+        free(vals);
+    }
+    *rows = r;
+    *cols = c;
+    return v;
+}
+
+static const char *const sst_labels[5] = {"very negative", "negative", "neutral", "positive",
+                                          "very positive"};
+
+/* vocabulary w0.., labels (SST names for C = 5, else c0..) */
+static int name_model(lrp_model *m)
+{
+    size_t V = m->shape.V, C = m->shape.C;
+    char **words = malloc(V * sizeof *words), **labels = malloc(C * sizeof *labels);
+    for (size_t i = 0; i < V; i++) {
+        words[i] = malloc(24);
+        snprintf(words[i], 24, "w%zu", i);
+    }
+    for (size_t c = 0; c < C; c++) {
+        labels[c] = malloc(24);
+        snprintf(labels[c], 24, "%s", C == 5 ? sst_labels[c] : "c");
+        if (C != 5) snprintf(labels[c], 24, "c%zu", c);
+    }
+    lrp_error err;
+    int ok = model_set_vocab(m, (const char *const *)words, V, &err) == LRP_OK &&
+             model_set_labels(m, (const char *const *)labels, C, &err) == LRP_OK;
+    if (!ok) fprintf(stderr, "naming the test model: %s\n", err.message);
+    for (size_t i = 0; i < V; i++) free(words[i]);
+    for (size_t c = 0; c < C; c++) free(labels[c]);
+    free(words);
+    free(labels);
+    return ok;
+}
+
+/* copy a JSON matrix of the expected shape into dst (gate rows permuted when gate) */
+static int take(const cJSON *obj, const char *key, double *dst, size_t rows, size_t cols,
+                const int *gate, size_t H)
+{
+    size_t r = 0, c = 0;
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
+    double *v = cJSON_IsArray(a) && cJSON_IsArray(cJSON_GetArrayItem(a, 0))
+                    ? tu_json_matrix(a, &r, &c)
+                    : (c = 1, tu_json_doubles(a, &r));
+    if (!v || r != rows || c != cols) {
+        fprintf(stderr, "fixture %s: shape [%zu, %zu], expected [%zu, %zu]\n", key, r, c, rows, cols);
+        free(v);
+        return 0;
+    }
+    if (gate) model_copy_gate_rows(dst, v, H, cols, gate);
+    else memcpy(dst, v, rows * cols * sizeof *v);
+    free(v);
+    return 1;
+}
+
+lrp_model *tu_model_from_golden(const cJSON *j)
+{
+    model_shape s = {0};
+    s.V = (size_t)cJSON_GetObjectItem(j, "vocab_size")->valuedouble;
+    s.E = (size_t)cJSON_GetObjectItem(j, "embed_dim")->valuedouble;
+    s.H = (size_t)cJSON_GetObjectItem(j, "hidden_dim")->valuedouble;
+    s.C = (size_t)cJSON_GetObjectItem(j, "classes")->valuedouble;
+    s.L = 1;
+    s.D = 2;
+    lrp_model *m;
+    lrp_error err;
+    int gate[GATE_COUNT];
+    if (model_create(&m, &s, &err) != LRP_OK ||
+        model_parse_gate_order(cJSON_GetObjectItem(j, "gate_order")->valuestring, gate, &err) != LRP_OK) {
+        fprintf(stderr, "golden model: %s\n", err.message);
+        return NULL;
+    }
+    const char *dirs[2] = {"fwd", "bwd"};
+    int ok = take(j, "E", m->params + m->layout.emb, s.V, s.E, NULL, 0);
+    for (int d = 0; d < 2; d++) {
+        const cJSON *enc = cJSON_GetObjectItem(j, dirs[d]);
+        ok = ok && take(enc, "Wx", m->params + m->layout.wx[0][d], 4 * s.H, s.E, gate, s.H);
+        ok = ok && take(enc, "Wh", m->params + m->layout.wh[0][d], 4 * s.H, s.H, gate, s.H);
+        ok = ok && take(enc, "b", m->params + m->layout.b[0][d], 4 * s.H, 1, gate, s.H);
+    }
+    /* classifier (C, 2H): rows [W_fwd[c], W_bwd[c]] */
+    const cJSON *out = cJSON_GetObjectItem(j, "out");
+    double *wf = malloc(s.C * s.H * sizeof *wf), *wb = malloc(s.C * s.H * sizeof *wb);
+    ok = ok && take(out, "W_fwd", wf, s.C, s.H, NULL, 0) && take(out, "W_bwd", wb, s.C, s.H, NULL, 0);
+    for (size_t c = 0; ok && c < s.C; c++) {
+        memcpy(m->params + m->layout.wout + c * 2 * s.H, wf + c * s.H, s.H * sizeof *wf);
+        memcpy(m->params + m->layout.wout + c * 2 * s.H + s.H, wb + c * s.H, s.H * sizeof *wb);
+    }
+    free(wf);
+    free(wb);
+    if (!ok || !name_model(m)) {
+        lrp_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+double tu_uniform(unsigned long long *state)
+{
+    unsigned long long z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    return (double)(z >> 11) * (1.0 / 9007199254740992.0);
+}
+
+lrp_model *tu_random_model(size_t V, size_t E, size_t H, size_t C, size_t L, size_t D, int has_bias,
+                           double scale, unsigned long long seed)
+{
+    model_shape s = {V, E, H, C, L, D, has_bias};
+    lrp_model *m;
+    lrp_error err;
+    if (model_create(&m, &s, &err) != LRP_OK) {
+        fprintf(stderr, "random model: %s\n", err.message);
+        return NULL;
+    }
+    for (size_t i = 0; i < m->layout.total; i++) m->params[i] = scale * (2.0 * tu_uniform(&seed) - 1.0);
+    if (!name_model(m)) {
+        lrp_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+const char *tu_tmpdir(void)
+{
+    static char dir[512];
+    if (dir[0]) return dir;
+    const char *base = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/lrp-test-XXXXXX", base && base[0] ? base : "/tmp");
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        exit(1);
+    }
+    return dir;
+}

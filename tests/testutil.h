@@ -1,0 +1,88 @@
+/*
+ * testutil.h - small helpers for the test programs: checks that record failures
+ * and say why, tolerance comparisons that print the worst element, fixtures.
+ * A test program ends with `return tu_finish();`, which is nonzero when any check failed.
+ */
+#ifndef LRP_TESTUTIL_H
+#define LRP_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "lrp.h"
+
+/* Exit code that ctest reports as "skipped" (data not available). */
+#define TU_SKIP 77
+
+extern int tu_failures;
+extern int tu_checks;
+
+void tu_fail_at(const char *file, int line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+#define TU_CHECK(cond, ...)                                                                        \
+    do {                                                                                           \
+        tu_checks++;                                                                               \
+        if (!(cond)) tu_fail_at(__FILE__, __LINE__, __VA_ARGS__);                                  \
+    } while (0)
+
+/* Stop the test now when a precondition fails (nothing later can be meaningful). */
+#define TU_REQUIRE(cond, ...)                                                                      \
+    do {                                                                                           \
+        tu_checks++;                                                                               \
+        if (!(cond)) {                                                                             \
+            tu_fail_at(__FILE__, __LINE__, __VA_ARGS__);                                           \
+            return tu_finish();                                                                    \
+        }                                                                                          \
+    } while (0)
+
+/* Expect status `want` from an lrp call; prints err's message otherwise. */
+#define TU_CHECK_STATUS(got, want, err)                                                            \
+    TU_CHECK((got) == (want), "status %s (%s), expected %s", lrp_status_string(got),               \
+             (err).message, lrp_status_string(want))
+
+/* |got - want| <= atol + rtol |want| elementwise. Prints the largest absolute and
+ * relative errors and the worst index; returns 1 when within tolerance. */
+int tu_close_at(const char *file, int line, const char *what, const double *got,
+                const double *want, size_t n, double atol, double rtol);
+#define TU_CLOSE(what, got, want, n, atol, rtol)                                                   \
+    tu_close_at(__FILE__, __LINE__, (what), (got), (want), (n), (atol), (rtol))
+
+/* Summary line and exit code: 0 when every check passed. */
+int tu_finish(void);
+
+/* Directory of committed test data (LRP_TEST_DATA, set by ctest). */
+const char *tu_data_dir(void);
+/* SST directory: LRP_SST_DIR, else ../shared/data/sst next to the source tree; NULL if absent. */
+const char *tu_sst_dir(void);
+
+/* Read a whole file (NUL-terminated); NULL on failure. *len may be NULL. */
+char *tu_read_file(const char *path, size_t *len);
+/* Parse a JSON file; NULL on failure (message printed). */
+cJSON *tu_load_json(const char *path);
+/* Array of numbers -> doubles (n written to *n); NULL if not an array of numbers. */
+double *tu_json_doubles(const cJSON *array, size_t *n);
+/* Array of arrays of numbers, flattened row-major. */
+double *tu_json_matrix(const cJSON *array, size_t *rows, size_t *cols);
+
+/* A float64 model built from a golden fixture's "model" object (vocabulary w0..w{V-1},
+ * labels "very negative" .. for C = 5, else c0..). NULL on failure (message printed). */
+lrp_model *tu_model_from_golden(const cJSON *model);
+
+/* A random model with the given sizes and gate order, weights uniform in
+ * [-scale, scale], from a fixed seed; vocabulary w0.., labels c0... */
+lrp_model *tu_random_model(size_t V, size_t E, size_t H, size_t C, size_t L, size_t D,
+                           int has_bias, double scale, unsigned long long seed);
+
+/* Deterministic uniform numbers in [0, 1) (splitmix64). */
+double tu_uniform(unsigned long long *state);
+
+/* A fresh temporary directory (mkdtemp under TMPDIR) for this test. */
+const char *tu_tmpdir(void);
+
+#endif /* LRP_TESTUTIL_H */
