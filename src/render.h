@@ -96,9 +96,10 @@ void render_json_string(FILE *f, const char *s);
 /* s with & < > " ' as character references. */
 void render_html_text(FILE *f, const char *s);
 
-/* s for LaTeX text mode: # $ % & _ { } escaped with a backslash; \ ~ ^ as
- * \textbackslash{} \textasciitilde{} \textasciicircum{}; < > | " as text symbols,
- * so that every token prints as itself. */
+/* s for LaTeX text mode: # $ % & _ { } escaped with a backslash; \ ~ ^ < > | " as
+ * \textbackslash{} \textasciitilde{} ... (text symbols), "--" broken up so it stays
+ * two hyphens. The treebank's `` and '' are left alone: TeX prints them as the
+ * opening and closing quotes they stand for. */
 void render_latex_text(FILE *f, const char *s);
 
 // ----------------------------------------------------------------------------
