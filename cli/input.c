@@ -80,7 +80,7 @@ static int parse_item(const input_reader *r, const char *text, size_t len, input
     if (memchr(text, '\0', len)) return bad(it, "the line contains a NUL byte");
     size_t blank = 0;
     while (blank < len && (text[blank] == ' ' || text[blank] == '\t')) blank++;
-    if (blank == len) return bad(it, "empty line: nothing to explain");
+    if (blank == len) return bad(it, "empty sentence: nothing to explain");
 
     if (r->format == INPUT_TEXT) {
         lrp_status st = r->pretokenized ? lrp_split_tokens(text, len, info.lowercase, &it->tokens_, &err)
