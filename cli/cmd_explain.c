@@ -30,7 +30,6 @@ typedef struct explain_ctx {
     const lrp_model *model;
     lrp_model_info info;
     unsigned methods;
-    size_t n_methods;
     target_spec *specs;     /* [n_specs] */
     size_t n_specs;
     out_format format;
@@ -428,7 +427,6 @@ int cmd_explain(int argc, char **argv)
     x.model = model;
     lrp_model_get_info(x.model, &x.info);
     parse_targets(&x, target_list, input != INPUT_TEXT);
-    for (int m = 0; m < LRP_METHOD_COUNT; m++) x.n_methods += (x.methods >> m) & 1u;
     x.color = x.format == FMT_TEXT && cli_use_color(stdout);
 
     int *targets = malloc(x.n_specs * sizeof *targets);

@@ -128,7 +128,7 @@ void render_heatmap_latex(FILE *f, const render_heatmap *h)
 // ----------------------------------------------------------------------------
 // HTML page
 
-/* a CSS linear-gradient from `from` to `to` relevance in n steps of the given kind */
+/* a CSS linear-gradient over the colour scale of `kind`: -1..1 (signed) or 0..1 (positive) */
 static void css_gradient(FILE *f, render_kind kind)
 {
     const int n = 8;

@@ -145,7 +145,7 @@ static void test_escaping(void)
         free(s);
     }
     /* invalid UTF-8 (lone continuation, overlong, surrogate, truncated) becomes U+FFFD */
-    const char *bad[] = {"a\x80" "b", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82", "\xf5\x80\x80\x80"};
+    const char *bad[] = {("a\x80" "b"), "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82", "\xf5\x80\x80\x80"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *s = json_of(bad[i]);
         cJSON *j = cJSON_Parse(s);
