@@ -60,7 +60,7 @@ pid=$!
 exec 3>"$TMP/fifo"
 head -256 "$TMP/good" >&3
 got=0
-for ((k = 0; k < 100; k++)); do
+for ((k = 0; k < 300; k++)); do
     got=$(wc -l <"$TMP/partial")
     [ "$got" -ge 256 ] && break
     sleep 0.1
