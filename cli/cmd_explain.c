@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -443,7 +444,7 @@ int cmd_explain(int argc, char **argv)
                "class, blue: against it (SA: red only).\n\n");
 
     input_reader r;
-    input_open(&r, x.model, (input_format)input, pretokenized, argv + optind, (size_t)(argc - optind), stdin);
+    input_open(&r, x.model, (input_format)input, pretokenized, argv + optind, (size_t)(argc - optind), STDIN_FILENO);
     size_t bad = run_all(&r, &o, threads, write_item, &x);
     const char *unit = input_unit(&r);
     input_close(&r);

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -142,7 +143,7 @@ int cmd_predict(int argc, char **argv)
     lrp_options_init(&o);
     o.methods = 0; /* scores only */
     input_reader r;
-    input_open(&r, model, (input_format)input, pretokenized, argv + optind, (size_t)(argc - optind), stdin);
+    input_open(&r, model, (input_format)input, pretokenized, argv + optind, (size_t)(argc - optind), STDIN_FILENO);
     size_t bad = run_all(&r, &o, threads, write_item, &x);
     const char *unit = input_unit(&r);
     input_close(&r);

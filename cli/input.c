@@ -5,8 +5,10 @@
 #include "input.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -19,7 +21,7 @@ int input_parse_format(const char *name)
 }
 
 void input_open(input_reader *r, const lrp_model *model, input_format format, int pretokenized,
-                char **args, size_t n_args, FILE *in)
+                char **args, size_t n_args, int fd)
 {
     memset(r, 0, sizeof *r);
     r->model = model;
@@ -27,7 +29,7 @@ void input_open(input_reader *r, const lrp_model *model, input_format format, in
     r->pretokenized = pretokenized;
     r->args = n_args ? args : NULL;
     r->n_args = n_args;
-    r->in = in;
+    r->fd = fd;
 
     lrp_model_info info;
     lrp_model_get_info(model, &info);
@@ -113,6 +115,67 @@ static int parse_item(const input_reader *r, const char *text, size_t len, input
 }
 
 // ----------------------------------------------------------------------------
+// lines from a file descriptor
+
+/* Make room for more bytes: drop the used ones, grow when the buffer is full of one line. */
+static void make_room(input_reader *r)
+{
+    if (r->begin > 0) {
+        memmove(r->buf, r->buf + r->begin, r->end - r->begin);
+        r->end -= r->begin;
+        r->begin = 0;
+    }
+    if (r->end == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 1 << 16;
+        char *bigger = cap > r->cap ? realloc(r->buf, cap) : NULL;
+        if (!bigger) cli_die(EXIT_BAD_INPUT, "out of memory for a line of %zu bytes", r->cap);
+        r->buf = bigger;
+        r->cap = cap;
+    }
+}
+
+/* The next line (without its newline) in *text, *len; 0 at the end of the input. The
+ * text stays valid until the next call. */
+static int next_line(input_reader *r, const char **text, size_t *len)
+{
+    size_t scanned = r->begin;
+    for (;;) {
+        char *nl = r->end > scanned ? memchr(r->buf + scanned, '\n', r->end - scanned) : NULL;
+        if (nl) {
+            *text = r->buf + r->begin;
+            *len = (size_t)(nl - *text);
+            r->begin += *len + 1;
+            return 1;
+        }
+        if (r->eof) {
+            /* a last line without a newline */
+            if (r->begin == r->end) return 0;
+            *text = r->buf + r->begin;
+            *len = r->end - r->begin;
+            r->begin = r->end;
+            return 1;
+        }
+        scanned = r->end;
+        size_t offset = r->begin;
+        make_room(r);
+        scanned -= offset;
+        ssize_t got = read(r->fd, r->buf + r->end, r->cap - r->end);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) cli_die(EXIT_BAD_INPUT, "reading standard input: %s", strerror(errno));
+        if (got == 0) r->eof = 1;
+        r->end += (size_t)got;
+    }
+}
+
+/* Is more input waiting (buffered, or readable now without blocking, or the end)? */
+static int input_waiting(const input_reader *r)
+{
+    if (r->begin < r->end || r->eof) return 1;
+    struct pollfd p = {.fd = r->fd, .events = POLLIN};
+    return poll(&p, 1, 0) > 0;
+}
+
+// ----------------------------------------------------------------------------
 // chunks
 
 size_t input_read(input_reader *r, input_item *items, size_t cap)
@@ -127,17 +190,11 @@ size_t input_read(input_reader *r, input_item *items, size_t cap)
             len = strlen(text);
             number = r->next_arg;
         } else {
-            errno = 0;
-            ssize_t got = getline(&r->buf, &r->cap, r->in);
-            if (got < 0) {
-                if (ferror(r->in)) cli_die(EXIT_BAD_INPUT, "reading standard input: %s", strerror(errno));
-                break;
-            }
-            len = (size_t)got;
-            /* the newline, and a carriage return before it (files from Windows) */
-            if (len && r->buf[len - 1] == '\n') len--;
-            if (len && r->buf[len - 1] == '\r') len--;
-            text = r->buf;
+            /* hand a slow producer's lines over now rather than wait for a full chunk */
+            if (n > 0 && !input_waiting(r)) break;
+            if (!next_line(r, &text, &len)) break;
+            /* a carriage return before the newline (files from Windows) */
+            if (len && text[len - 1] == '\r') len--;
             number = ++r->line;
         }
         input_item *it = &items[n++];

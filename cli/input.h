@@ -1,7 +1,10 @@
 /*
  * input.h - the sentences of `lrp explain` and `lrp predict`: from the command's
- * arguments, else streamed from standard input one line at a time, read in chunks
- * so that a corpus of any size runs in constant memory (one chunk at a time).
+ * arguments, else streamed from standard input, read in chunks so that a corpus of
+ * any size runs in constant memory (one chunk at a time). A chunk ends after
+ * INPUT_CHUNK lines, or earlier when no more input is waiting: a fast producer
+ * (a file) gives full chunks for the threads, a slow one (a person typing, `tail -f`)
+ * gets each line's answer without waiting for more lines.
  *
  * A line is raw text (tokenized), tokens (--pretokenized), LABEL<TAB>sentence
  * (--input tsv) or a treebank tree (--input ptb). Each line becomes one input_item:
@@ -14,7 +17,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "dataset.h"
 #include "lrp.h"
@@ -48,20 +50,23 @@ typedef struct input_reader {
     int pretokenized;
     char **args;            /* sentences given as arguments, or NULL: read `in` */
     size_t n_args, next_arg;
-    FILE *in;
-    size_t line;            /* lines read from `in` so far */
-    char *buf;              /* getline's buffer */
-    size_t cap;
+    int fd;                 /* the input when there are no arguments */
+    int eof;
+    size_t line;            /* lines read from fd so far */
+    char *buf;              /* [cap] bytes read and not yet used: buf[begin, end) */
+    size_t cap, begin, end;
     ds_options ds;
     const char **labels;    /* [C] the model's class names, for tsv labels given by name */
 } input_reader;
 
-/* Read from the n_args arguments when n_args > 0, else from `in`. Exits 1 when out of memory. */
+/* Read from the n_args arguments when n_args > 0, else from the file descriptor fd.
+ * Exits 1 when out of memory. */
 void input_open(input_reader *r, const lrp_model *model, input_format format, int pretokenized,
-                char **args, size_t n_args, FILE *in);
+                char **args, size_t n_args, int fd);
 
-/* Read and parse up to `cap` lines into items[0..n); returns n, 0 at the end of the input.
- * Items must be empty (zeroed, or released with input_item_clear). Exits 1 on a read error. */
+/* Read and parse up to `cap` lines into items[0..n) (fewer when no more input is waiting
+ * yet); returns n, 0 at the end of the input. Items must be empty (zeroed, or released
+ * with input_item_clear). Exits 1 on a read error. */
 size_t input_read(input_reader *r, input_item *items, size_t cap);
 
 void input_item_clear(input_item *item);

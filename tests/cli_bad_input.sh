@@ -36,6 +36,10 @@ hasnt "$TMP/err" "funny" "CRLF line"
 run 1 "$LRP_BIN" predict --model "$MODEL" --format json <"$TMP/in"
 same "$(grep -c '"error"' "$TMP/out")" 6 "predict: six error objects"
 
+# standard input that cannot be read (a directory): exit 1 with the reason
+run 1 "$LRP_BIN" explain --model "$MODEL" <"$TMP"
+has "$TMP/err" "reading standard input" "unreadable input"
+
 # too long: LRP_MAX_LENGTH (10000) words work, one more fails with a message
 yes good | head -10000 | paste -sd' ' >"$TMP/long"
 yes good | head -10001 | paste -sd' ' >>"$TMP/long"

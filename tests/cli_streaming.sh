@@ -72,4 +72,27 @@ wait $pid
 same "$?" 0 "exit status of the streamed run"
 same "$(wc -l <"$TMP/partial")" 266 "all lines out at the end"
 
+# a slow producer (a person typing): each line is answered before the next one comes
+rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
+"$LRP_BIN" predict --model "$MODEL" --pretokenized --format json <"$TMP/fifo" >"$TMP/partial" 2>&1 &
+pid=$!
+exec 3>"$TMP/fifo"
+for n in 1 2 3; do
+    echo "a good movie" >&3
+    got=0
+    for ((k = 0; k < 300; k++)); do
+        got=$(wc -l <"$TMP/partial")
+        [ "$got" -ge $n ] && break
+        sleep 0.1
+    done
+    same "$got" $n "line $n answered while the input is still open"
+done
+exec 3>&-
+wait $pid
+same "$?" 0 "exit status of the slow run"
+
+# the last line needs no newline; large inputs come in full chunks all the same
+printf 'a good movie\nbad film' | "$LRP_BIN" predict --model "$MODEL" --format json >"$TMP/out"
+same "$(flat "$TMP/out" | grep -c '\.line=')" 2 "a last line without a newline is read"
+
 finish
