@@ -151,12 +151,26 @@ static const char *label_of(const explain_ctx *x, int c) { return lrp_model_labe
 
 static int is_lrp(lrp_method m) { return m == LRP_METHOD_LRP || m == LRP_METHOD_LRP_CONS; }
 
+/* tokens and labels on the terminal: control characters defused */
+static void put(const char *s) { render_terminal_text(stdout, s); }
+
+/* "lrp:3": the column of an explanation in the plain text format */
+static size_t column_name(char *buf, size_t len, const lrp_explanation *e)
+{
+    return (size_t)snprintf(buf, len, "%s:%d", lrp_method_name(e->method), e->target);
+}
+
 static void text_header(const explain_ctx *x, const input_reader *r, const input_item *it,
                         const lrp_result *res)
 {
-    printf("%s %zu: predicted %s (%d, p = %.4f)", input_unit(r), it->line, label_of(x, res->predicted),
-           res->predicted, res->probabilities[res->predicted]);
-    if (it->label >= 0) printf(", true %s (%d)", label_of(x, it->label), it->label);
+    printf("%s %zu: predicted ", input_unit(r), it->line);
+    put(label_of(x, res->predicted));
+    printf(" (%d, p = %.4f)", res->predicted, res->probabilities[res->predicted]);
+    if (it->label >= 0) {
+        printf(", true ");
+        put(label_of(x, it->label));
+        printf(" (%d)", it->label);
+    }
     putchar('\n');
 }
 
@@ -172,8 +186,9 @@ static void write_heatmaps(const explain_ctx *x, const input_reader *r, const in
     for (size_t k = 0; k < res->n_explanations; k++) {
         const lrp_explanation *e = &res->explanations[k];
         const char *label = label_of(x, e->target);
-        printf("  %-8s %s%*s  ", lrp_method_name(e->method), label,
-               (int)(wl - run_text_width(label)), "");
+        printf("  %-8s ", lrp_method_name(e->method));
+        put(label);
+        printf("%*s  ", (int)(wl - run_text_width(label)), "");
         render_heatmap h = {it->T, (const char *const *)it->words, e->relevance, it->unknown,
                             render_kind_of(e->method), 0.0};
         render_heatmap_ansi(stdout, &h);
@@ -181,7 +196,10 @@ static void write_heatmaps(const explain_ctx *x, const input_reader *r, const in
     }
     int any = 0;
     for (size_t t = 0; t < it->T; t++)
-        if (it->unknown[t]) printf("%s%s", any++ ? " " : "  underlined, not in the vocabulary: ", it->words[t]);
+        if (it->unknown[t]) {
+            printf("%s", any++ ? " " : "  underlined, not in the vocabulary: ");
+            put(it->words[t]);
+        }
     if (any) putchar('\n');
     putchar('\n');
 }
@@ -205,7 +223,7 @@ static void write_columns(const explain_ctx *x, const input_reader *r, const inp
     for (size_t k = 0; k < n; k++) {
         const lrp_explanation *e = &res->explanations[k];
         any_lrp |= is_lrp(e->method);
-        wc[k] = (size_t)snprintf(head, sizeof head, "%s:%d", lrp_method_name(e->method), e->target);
+        wc[k] = column_name(head, sizeof head, e);
         for (size_t t = 0; t < it->T; t++) {
             size_t w = (size_t)snprintf(num, sizeof num, "%.6g", e->relevance[t]);
             if (w > wc[k]) wc[k] = w;
@@ -215,14 +233,14 @@ static void write_columns(const explain_ctx *x, const input_reader *r, const inp
     }
     printf("%-*s", (int)wt, "token");
     for (size_t k = 0; k < n; k++) {
-        snprintf(head, sizeof head, "%s:%d", lrp_method_name(res->explanations[k].method),
-                 res->explanations[k].target);
+        column_name(head, sizeof head, &res->explanations[k]);
         printf("  %*s", (int)wc[k], head);
     }
     putchar('\n');
     for (size_t t = 0; t < it->T; t++) {
         /* pad by display width: printf's %-*s counts bytes */
-        printf("%s%s%*s", it->words[t], it->unknown[t] ? "*" : "",
+        put(it->words[t]);
+        printf("%s%*s", it->unknown[t] ? "*" : "",
                (int)(wt - run_text_width(it->words[t]) - (it->unknown[t] ? 1 : 0)), "");
         for (size_t k = 0; k < n; k++) printf("  %*.6g", (int)wc[k], res->explanations[k].relevance[t]);
         putchar('\n');
@@ -240,7 +258,9 @@ static void write_columns(const explain_ctx *x, const input_reader *r, const inp
     for (size_t k = 0; k < n; k++) {
         int c = res->explanations[k].target, seen = 0;
         for (size_t j = 0; j < k; j++) seen |= res->explanations[j].target == c;
-        if (!seen) printf("%s %d = %s", k ? "," : "", c, label_of(x, c));
+        if (seen) continue;
+        printf("%s %d = ", k ? "," : "", c);
+        put(label_of(x, c));
     }
     putchar('\n');
     if (any_unknown) printf("*: not in the vocabulary, read as the unknown word\n");

@@ -57,13 +57,21 @@ static void write_item(void *ctx, const input_reader *r, const input_item *it, c
     char num[RENDER_DOUBLE_CHARS];
     switch (x->format) {
     case FMT_TEXT:
-        printf("%s %zu: %s (%d, p = %.4f)", input_unit(r), it->line, label, res->predicted,
-               res->probabilities[res->predicted]);
-        if (it->label >= 0)
-            printf(", true %s (%d)", lrp_model_label(x->model, (size_t)it->label), it->label);
+        /* labels come from the model file: control characters defused on the terminal */
+        printf("%s %zu: ", input_unit(r), it->line);
+        render_terminal_text(stdout, label);
+        printf(" (%d, p = %.4f)", res->predicted, res->probabilities[res->predicted]);
+        if (it->label >= 0) {
+            printf(", true ");
+            render_terminal_text(stdout, lrp_model_label(x->model, (size_t)it->label));
+            printf(" (%d)", it->label);
+        }
         printf("\n ");
-        for (size_t c = 0; c < x->C; c++)
-            printf(" %s %.4f%s", lrp_model_label(x->model, c), res->probabilities[c], c + 1 < x->C ? ";" : "\n");
+        for (size_t c = 0; c < x->C; c++) {
+            putchar(' ');
+            render_terminal_text(stdout, lrp_model_label(x->model, c));
+            printf(" %.4f%s", res->probabilities[c], c + 1 < x->C ? ";" : "\n");
+        }
         break;
     case FMT_JSON:
         putchar('{');

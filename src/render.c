@@ -83,8 +83,9 @@ void render_heatmap_ansi(FILE *f, const render_heatmap *h)
         if (t) fputc(' ', f);
         fprintf(f, "\033[48;2;%u;%u;%um\033[38;2;%u;%u;%um", bg.r, bg.g, bg.b, fg.r, fg.g, fg.b);
         /* underline the word only, not its padding */
-        if (is_unknown(h, t)) fprintf(f, " \033[4m%s\033[24m \033[0m", h->words[t]);
-        else fprintf(f, " %s \033[0m", h->words[t]);
+        fputs(is_unknown(h, t) ? " \033[4m" : " ", f);
+        render_terminal_text(f, h->words[t]);
+        fputs(is_unknown(h, t) ? "\033[24m \033[0m" : " \033[0m", f);
     }
 }
 
@@ -231,6 +232,21 @@ void render_json_string(FILE *f, const char *str)
         s++;
     }
     fputc('"', f);
+}
+
+void render_terminal_text(FILE *f, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    for (; *s; s++) {
+        if (*s < 0x20 || *s == 0x7F) {
+            fputc('?', f);
+        } else if (*s == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F) { /* U+0080..U+009F */
+            fputc('?', f);
+            s++;
+        } else {
+            fputc(*s, f);
+        }
+    }
 }
 
 void render_html_text(FILE *f, const char *s)

@@ -66,7 +66,8 @@ double render_heatmap_norm(const render_heatmap *h);
 
 /* Terminal: each word as " word " on a 24-bit background (ESC[48;2;R;G;Bm) with a
  * black or white foreground, unknown words underlined, words separated by one
- * uncoloured space; attributes reset at the end. No newline. */
+ * uncoloured space; attributes reset at the end; words through render_terminal_text.
+ * No newline. */
 void render_heatmap_ansi(FILE *f, const render_heatmap *h);
 
 /* HTML: one <span class="w"> per word with inline background and text colour and
@@ -92,6 +93,11 @@ void render_html_end(FILE *f);
 /* s as a JSON string, quotes included: ", \ and control characters escaped, bytes
  * that are not valid UTF-8 replaced by U+FFFD, so the output is always valid JSON. */
 void render_json_string(FILE *f, const char *s);
+
+/* s for a terminal: control characters (C0, DEL and the two-byte C1 range) written
+ * as '?', so that text from the input or a model file cannot send commands to the
+ * terminal. Every other byte as it is. */
+void render_terminal_text(FILE *f, const char *s);
 
 /* s with & < > " ' as character references. */
 void render_html_text(FILE *f, const char *s);

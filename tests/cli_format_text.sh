@@ -42,6 +42,11 @@ has "$T" "zzz*" "text of the sentence with an unknown word"
 has "$T" "*: not in the vocabulary" "legend of the unknown mark"
 has "$T" "classes: $pred = $label, 1 = negative" "classes legend"
 
+# control characters from the input never reach the terminal
+run 0 "$LRP_BIN" explain --model "$MODEL" --pretokenized "$(printf 'a \033]0;pwned\007 movie')"
+hasnt "$TMP/out" $'\033' "a token with an escape sequence"
+has "$TMP/out" "?]0;pwned?*" "the escape shown as ?"
+
 # terminal: a heatmap in 24-bit colours (script gives the command a pseudo-terminal)
 if command -v script >/dev/null 2>&1 && script -qc true /dev/null >/dev/null 2>&1; then
     cmd=$(printf '%q ' "$LRP_BIN" explain --model "$MODEL" --pretokenized --method lrp,sa --target 1 "$S" "zzz good")
@@ -56,6 +61,10 @@ if command -v script >/dev/null 2>&1 && script -qc true /dev/null >/dev/null 2>&
     case "$sa_line" in *$'48;2;0;0;255m'*) fail "SA is red only, found blue" ;; esac
     case "$sa_line" in *$'48;2;255;0;0m'*) : ;; *) fail "SA line without its full-red maximum" ;; esac
     hasnt "$TMP/tty" "token " "no columns on a terminal"
+    cmd=$(printf '%q ' "$LRP_BIN" explain --model "$MODEL" --pretokenized "$(printf 'a \033]0;pwned\007 movie')")
+    TERM=xterm script -qc "$cmd" /dev/null >"$TMP/tty" 2>&1
+    hasnt "$TMP/tty" $'\033]0' "terminal: the input's escape sequence is defused"
+    has "$TMP/tty" "?]0;pwned?" "terminal: the escape shown as ?"
 
     NO_COLOR=1 TERM=xterm script -qc "$cmd" /dev/null >"$TMP/tty" 2>&1
     hasnt "$TMP/tty" $'\033[' "NO_COLOR: no escape sequences"

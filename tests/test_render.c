@@ -157,6 +157,12 @@ static void test_escaping(void)
 
     capture c;
     cap_open(&c);
+    render_terminal_text(c.f, "a\033]0;x\007b\x7f\xc2\x9b" "2J caf\xc3\xa9");
+    char *t = cap_close(&c);
+    TU_CHECK(strcmp(t, "a?]0;x?b??2J caf\xc3\xa9") == 0, "terminal text defuses control characters: %s", t);
+    free(t);
+
+    cap_open(&c);
     render_html_text(c.f, "<a href=\"x\">&'</a>");
     char *s = cap_close(&c);
     TU_CHECK(strcmp(s, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;") == 0, "html escape: %s", s);
