@@ -42,10 +42,11 @@ has "$T" "zzz*" "text of the sentence with an unknown word"
 has "$T" "*: not in the vocabulary" "legend of the unknown mark"
 has "$T" "classes: $pred = $label, 1 = negative" "classes legend"
 
-# control characters from the input never reach the terminal
-run 0 "$LRP_BIN" explain --model "$MODEL" --pretokenized "$(printf 'a \033]0;pwned\007 movie')"
-hasnt "$TMP/out" $'\033' "a token with an escape sequence"
-has "$TMP/out" "?]0;pwned?*" "the escape shown as ?"
+# control characters from the input never reach the terminal (the tokenizer rejects
+# them; were one to pass, it would be shown as ?)
+"$LRP_BIN" explain --model "$MODEL" --pretokenized "$(printf 'a \033]0;pwned\007 movie')" >"$TMP/out" 2>"$TMP/err"
+hasnt "$TMP/out" $'\033' "stdout for a token with an escape sequence"
+hasnt "$TMP/err" $'\033' "stderr for a token with an escape sequence"
 
 # terminal: a heatmap in 24-bit colours (script gives the command a pseudo-terminal)
 if command -v script >/dev/null 2>&1 && script -qc true /dev/null >/dev/null 2>&1; then
@@ -64,7 +65,6 @@ if command -v script >/dev/null 2>&1 && script -qc true /dev/null >/dev/null 2>&
     cmd=$(printf '%q ' "$LRP_BIN" explain --model "$MODEL" --pretokenized "$(printf 'a \033]0;pwned\007 movie')")
     TERM=xterm script -qc "$cmd" /dev/null >"$TMP/tty" 2>&1
     hasnt "$TMP/tty" $'\033]0' "terminal: the input's escape sequence is defused"
-    has "$TMP/tty" "?]0;pwned?" "terminal: the escape shown as ?"
 
     NO_COLOR=1 TERM=xterm script -qc "$cmd" /dev/null >"$TMP/tty" 2>&1
     hasnt "$TMP/tty" $'\033[' "NO_COLOR: no escape sequences"
