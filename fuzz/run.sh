@@ -29,9 +29,17 @@ case "${1:-}" in
   *) seconds=$1 ;;
 esac
 
-cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DLRP_FUZZ=ON -DLRP_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" -j "${LRP_FUZZ_JOBS:-2}" >/dev/null
+# only the fuzzers: the tests and the command are other builds' business
+targets=()
+for src in "$root"/fuzz/fuzz_*.c; do targets+=(--target "$(basename "$src" .c)"); done
+mkdir -p "$build"
+if ! { cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+         -DLRP_FUZZ=ON -DLRP_BUILD_BENCH=OFF &&
+       cmake --build "$build" -j "${LRP_FUZZ_JOBS:-2}" "${targets[@]}"; } >"$build/run-build.log" 2>&1; then
+  cat "$build/run-build.log" >&2
+  echo "fuzz/run.sh: building the fuzzers failed (log above)" >&2
+  exit 1
+fi
 
 status=0
 for src in "$root"/fuzz/fuzz_*.c; do
