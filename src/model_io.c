@@ -25,6 +25,7 @@
 #include "model_io.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,11 +108,11 @@ static const char *shape_text(const model_shape *s, char *buf, size_t len)
 // ----------------------------------------------------------------------------
 // loading: metadata
 
-/* A decimal count "1".."999999": digits only, no sign, no leading zero. */
+/* A decimal count "1".."999999999": digits only, no sign, no leading zero. */
 static int parse_count(const char *text, size_t *out)
 {
     size_t n = strlen(text), v = 0;
-    if (n == 0 || n > 6 || text[0] == '0') return 0;
+    if (n == 0 || n > 9 || text[0] == '0') return 0;
     for (size_t k = 0; k < n; k++) {
         if (text[k] < '0' || text[k] > '9') return 0;
         v = 10 * v + (size_t)(text[k] - '0');
@@ -501,7 +502,7 @@ static lrp_status check_savable(const lrp_model *m, lrp_dtype dtype, lrp_error *
     if (model_check_finite(m, &inner) != LRP_OK)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "cannot save the model: %s", inner.message);
     for (size_t i = 0; dtype == LRP_F32 && i < m->layout.total; i++) {
-        if (!isfinite((float)m->params[i])) {
+        if (!(fabs(m->params[i]) <= FLT_MAX)) { /* compare first: casting would overflow */
             char name[64];
             return lrp_fail(err, LRP_ERR_ARGUMENT,
                             "cannot save as F32: %s holds %g (element %zu), outside the float "
