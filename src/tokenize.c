@@ -238,20 +238,21 @@ static glyph glyph_at(const unsigned char *s, size_t n, size_t i)
 
 /* Abbreviations that never end a sentence in the treebank's style (titles and
  * the like) and ones that may: the latter get an extra "." at the end of a text,
- * as the treebank has "etc. ." and "No. .". A word matches an entry written as
- * here, with its first letter capitalised, or in capitals ("Pa", "PA"), so that
- * "Wash." is an abbreviation but "wash." is a word. */
+ * as the treebank has "etc. ." and "No. .". An entry written in lowercase
+ * matches in any case (mr. Mr. MR.); one written with a capital matches only
+ * with its first letter capitalised or in capitals, because in lowercase it is
+ * also a word that can end a sentence ("a wash.", "feel ill.", "Noah's ark."). */
 static const char *const abbrev_inner[] = {
-    "Mr", "Mrs", "Ms", "Messrs", "Dr", "Drs", "Prof", "St", "Ste", "Mt", "Sen", "Rep", "Gov", "Gen",
-    "Lt", "Col", "Capt", "Sgt", "Cpl", "Pvt", "Adm", "Maj", "Rev", "Hon", "Pres", "Mme", "Mlle",
-    "Ave", "Blvd", "Rd", "vs", "cf", "viz", "esp", "approx", "ca", "pp", "Vol", "Ed", "Fig", "Ph.D",
+    "mr", "mrs", "ms", "messrs", "dr", "drs", "prof", "st", "ste", "mt", "sen", "rep", "gov", "gen",
+    "lt", "col", "capt", "sgt", "cpl", "pvt", "adm", "maj", "rev", "hon", "pres", "mme", "mlle",
+    "ave", "blvd", "rd", "vs", "cf", "viz", "esp", "approx", "pp", "vol", "Ed", "Fig", "ph.d",
 };
 static const char *const abbrev_final[] = {
-    "etc", "al", "seq", "no", "Nos", "Bros", "Inc", "Co", "Cos", "Corp", "Ltd", "Plc", "Jr", "Sr",
-    "Esq", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
-    "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Kans",
-    "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore",
-    "Pa", "Penn", "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wisc", "Wyo",
+    "etc", "al", "seq", "no", "nos", "bros", "inc", "co", "cos", "corp", "ltd", "plc", "jr", "sr",
+    "esq", "jan", "feb", "Mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "ala", "ariz", "Ark", "calif", "colo", "conn", "Del", "fla", "Ga", "Ill", "Ind", "kan", "kans",
+    "ky", "La", "md", "Mass", "mich", "minn", "Miss", "Mo", "mont", "neb", "nev", "okla", "Ore",
+    "pa", "penn", "tenn", "tex", "va", "vt", "Wash", "wis", "wisc", "wyo",
 };
 
 static int ascii_upper(int c) { return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c; }
@@ -259,14 +260,14 @@ static int ascii_upper(int c) { return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c;
 static int matches_entry(const unsigned char *w, size_t m, const char *e)
 {
     if (strlen(e) != m) return 0;
-    int exact = 1, first = 1, caps = 1;
+    int any_case = e[0] >= 'a' && e[0] <= 'z', first = 1, caps = 1;
     for (size_t i = 0; i < m; i++) {
         int c = (unsigned char)e[i];
-        exact &= w[i] == c;
+        if (any_case && ascii_upper(w[i]) != ascii_upper(c)) return 0;
         first &= w[i] == (i == 0 ? ascii_upper(c) : c);
         caps &= w[i] == ascii_upper(c);
     }
-    return exact || first || caps;
+    return any_case || first || caps;
 }
 
 /* Is w[0..m) (the word before a final period) an abbreviation? 0: no; 1: yes;
@@ -383,20 +384,28 @@ static int equals_ci(const unsigned char *w, size_t m, const char *lower)
     return 1;
 }
 
+/* Can a stem s[a..c) end at c, before a clitic? Only after a letter or digit:
+ * a stem ending in / . & - or an apostrophe would read differently on its own. */
+static int stem_end(const unsigned char *s, size_t a, size_t c)
+{
+    return c > a && (is_alnum(s[c - 1]) || (s[c - 1] >= 0x80 && !apostrophe_before(s, a, c)));
+}
+
 /* Where the clitic ending the word s[a..e) starts: n't, 's, 're, 've, 'll, 'd,
- * 'm, with something before it; e when the word ends in none. */
+ * 'm, after a stem; e when the word ends in none. */
 static size_t clitic_start(const unsigned char *s, size_t a, size_t e)
 {
     if (e - a >= 4 && (s[e - 1] | 0x20) == 't') {
         size_t L = apostrophe_before(s, a, e - 1);
-        if (L && e - 1 - L >= a + 2 && (s[e - 2 - L] | 0x20) == 'n') return e - 2 - L;
+        if (L && e - 1 - L >= a + 2 && (s[e - 2 - L] | 0x20) == 'n' && stem_end(s, a, e - 2 - L))
+            return e - 2 - L;
     }
     static const char *const clitics[] = {"s", "d", "m", "re", "ve", "ll"};
     for (size_t c = 0; c < sizeof clitics / sizeof *clitics; c++) {
         size_t m = strlen(clitics[c]);
         if (e - a <= m || !equals_ci(s + e - m, m, clitics[c])) continue;
         size_t L = apostrophe_before(s, a, e - m);
-        if (L && e - m - L > a) return e - m - L;
+        if (L && stem_end(s, a, e - m - L)) return e - m - L;
     }
     return e;
 }
@@ -454,8 +463,6 @@ static int emit_word(scanner *sc, size_t start, size_t end, int abbrev)
         if (!emit(sc, start, end)) return 0;
         return abbrev == 2 && end == sc->content_end ? emit_literal(sc, ".") : 1;
     }
-    if (equals_ci(s + start, end - start, "cannot"))
-        return emit(sc, start, start + 3) && emit(sc, start + 3, end);
     size_t cut[8], n_cut = 0, e = end; /* "wouldn't've": two clitics */
     while (n_cut < 8) {
         size_t c = clitic_start(s, start, e);
@@ -463,7 +470,11 @@ static int emit_word(scanner *sc, size_t start, size_t end, int abbrev)
         cut[n_cut++] = c;
         e = c;
     }
-    if (!emit(sc, start, e)) return 0;
+    if (equals_ci(s + start, e - start, "cannot")) {
+        if (!emit(sc, start, start + 3) || !emit(sc, start + 3, e)) return 0;
+    } else if (!emit(sc, start, e)) {
+        return 0;
+    }
     for (size_t k = n_cut; k-- > 0;)
         if (!emit(sc, cut[k], k == 0 ? end : cut[k - 1])) return 0;
     return 1;

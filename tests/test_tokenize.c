@@ -68,7 +68,11 @@ static void test_rules(void)
           {"It's they're we've I'll he'd I'm", 0, "It 's they 're we 've I 'll he 'd I 'm"},
           {"IT'S", 0, "IT 'S"}, {"O'Fallon's", 0, "O'Fallon 's"}, {"the 1990's", 0, "the 1990 's"},
           {"he'd've", 0, "he 'd 've"}, {"let's", 0, "let 's"});
-    CASES("cannot", {"I cannot", 0, "I can not"}, {"Cannot", 1, "can not"});
+    CASES("cannot", {"I cannot", 0, "I can not"}, {"Cannot", 1, "can not"},
+          {"cannot's", 0, "can not 's"});
+    CASES("clitics only after a letter or digit",
+          {"Do/n't", 0, "Do\\/n't"}, {"ab.n't", 0, "ab.n't"}, {"R&n't", 0, "R&n't"},
+          {"x-'s", 0, "x - 's"});
     CASES("inner apostrophes stay",
           {"O'Neill y'all o'clock d'etre L'Avventura hors-d'oeuvre C'mon rock'n'roll", 0,
            "O'Neill y'all o'clock d'etre L'Avventura hors-d'oeuvre C'mon rock'n'roll"});
@@ -131,6 +135,8 @@ static void test_rules(void)
           {"Mulholland Dr.", 0, "Mulholland Dr."}, {"J. K. Rowling", 0, "J. K. Rowling"},
           {"to a T.", 0, "to a T."}, {"the end.", 0, "the end ."},
           {"Scotland, PA. blurs", 0, "Scotland , PA. blurs"}, {"a wash.", 0, "a wash ."},
+          {"Seattle, Wash. and", 0, "Seattle , Wash. and"}, {"feel ill.", 0, "feel ill ."},
+          {"mr. smith vs. mrs. jones, pa.", 0, "mr. smith vs. mrs. jones , pa. ."},
           {"feardotcom.com.", 0, "feardotcom.com ."}, {"i.e. this", 0, "i.e. this"},
           {"Warner Bros.", 1, "warner bros. ."}, {"etc...", 0, "etc ..."},
           {"E.T", 0, "E.T"});
@@ -273,6 +279,8 @@ static void test_encode(void)
     /* no unk word: fails naming the first five unknown words and the count */
     st = lrp_encode(m, &t, ids, unknown, &err);
     TU_CHECK_STATUS(st, LRP_ERR_INPUT, err);
+    TU_CHECK(ids[0] == 1 && ids[1] == -1 && unknown[0] == 0 && unknown[1] == 1,
+             "without unk: ids %d %d, unknown %d %d", ids[0], ids[1], unknown[0], unknown[1]);
     TU_CHECK(strstr(err.message, "7 unknown words") && strstr(err.message, "\"zzz\", \"yy\", \"a\", \"b\", \"c\"") &&
                  strstr(err.message, "and 2 more") && !strstr(err.message, "\"d\""),
              "message \"%s\"", err.message);

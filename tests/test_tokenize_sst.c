@@ -113,7 +113,7 @@ static void show(const char *what, const char *text, const lrp_tokens *t, const 
 // ----------------------------------------------------------------------------
 
 typedef struct tally {
-    size_t n, round_trip, curly, identity, identity_lower;
+    size_t n, round_trip, curly, identity, identity_lower, lower_input;
 } tally;
 
 static void measure(const char *dir, const char *file, tally *t, int verbose)
@@ -174,6 +174,20 @@ static void measure(const char *dir, const char *file, tally *t, int verbose)
         if (st == LRP_OK && same(&tok, &lower.sentences[i])) t->identity_lower++;
         else if (st == LRP_OK) show("identity, lowercased", joined, &tok, &lower.sentences[i]);
         lrp_tokens_free(&tok);
+
+        /* text that is lowercase already (abbreviations must still be found) */
+        k = 0;
+        for (size_t w = 0; w < s->length; w++) {
+            size_t m = strlen(lower.sentences[i].words[w]);
+            if (w) joined[k++] = ' ';
+            memcpy(joined + k, lower.sentences[i].words[w], m);
+            k += m;
+        }
+        st = lrp_tokenize(joined, k, 1, &tok, &err);
+        TU_CHECK_STATUS(st, LRP_OK, err);
+        if (st == LRP_OK && same(&tok, &lower.sentences[i])) t->lower_input++;
+        else if (st == LRP_OK) show("identity, lowercase input", joined, &tok, &lower.sentences[i]);
+        lrp_tokens_free(&tok);
         free(text);
         free(joined);
     }
@@ -196,15 +210,18 @@ int main(void)
     measure(dir, "test.txt", &t, verbose);
     TU_REQUIRE(t.n == 8544 + 1101 + 2210, "%zu sentences read, expected 11855", t.n);
     double rt = (double)t.round_trip / (double)t.n, cu = (double)t.curly / (double)t.n, id = (double)t.identity / (double)t.n,
-           idl = (double)t.identity_lower / (double)t.n;
+           idl = (double)t.identity_lower / (double)t.n, lin = (double)t.lower_input / (double)t.n;
     printf("round trip (detokenize, tokenize): %zu / %zu = %.2f%%\n", t.round_trip, t.n, 100 * rt);
     printf("round trip, typographic quotes:    %zu / %zu = %.2f%%\n", t.curly, t.n, 100 * cu);
-    printf("identity on the treebank's text:   %zu / %zu = %.2f%% (lowercased %.2f%%)\n", t.identity,
-           t.n, 100 * id, 100 * idl);
+    printf("identity on the treebank's text:   %zu / %zu = %.2f%% (lowercased %.2f%%, lowercase text "
+           "%.2f%%)\n",
+           t.identity, t.n, 100 * id, 100 * idl, 100 * lin);
     TU_CHECK(rt >= ROUND_TRIP_FLOOR, "round trip %.4f below the floor %.4f", rt, ROUND_TRIP_FLOOR);
     TU_CHECK(cu >= ROUND_TRIP_FLOOR, "typographic round trip %.4f below the floor %.4f", cu,
              ROUND_TRIP_FLOOR);
     TU_CHECK(id >= IDENTITY_FLOOR, "identity %.4f below the floor %.4f", id, IDENTITY_FLOOR);
     TU_CHECK(idl >= IDENTITY_FLOOR, "lowercased identity %.4f below the floor %.4f", idl, IDENTITY_FLOOR);
+    TU_CHECK(lin >= IDENTITY_FLOOR, "identity on lowercase text %.4f below the floor %.4f", lin,
+             IDENTITY_FLOOR);
     return tu_finish();
 }
