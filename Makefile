@@ -1,0 +1,58 @@
+# Thin wrapper around CMake. `make` builds, `make test` builds and runs every test
+# twice: an optimised build, then one under AddressSanitizer + UndefinedBehaviorSanitizer.
+#   make                 build build/lrp, the library and the tests
+#   make test            all tests, optimised and sanitized (SANITIZE=0 skips the second)
+#   make install         install to PREFIX (default /usr/local)
+#   make fuzz            run every fuzzer for FUZZ_SECONDS each (needs clang)
+#   make bench           build and run the benchmarks
+#   make portable        build without -march=native
+BUILD ?= build
+SAN_BUILD ?= build-san
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SANITIZE ?= 1
+FUZZ_SECONDS ?= 30
+CMAKE_FLAGS ?=
+
+.PHONY: all build test test-fast test-san install fuzz bench portable clean
+
+all: build
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+test-fast: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+$(SAN_BUILD)/CMakeCache.txt:
+	cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLRP_SANITIZE=ON -DLRP_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+
+test-san: $(SAN_BUILD)/CMakeCache.txt
+	cmake --build $(SAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS)
+
+ifeq ($(SANITIZE),0)
+test: test-fast
+else
+test: test-fast test-san
+endif
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+fuzz:
+	fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: build
+	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
+
+portable:
+	cmake -S . -B $(BUILD)-portable -DCMAKE_BUILD_TYPE=Release -DLRP_NATIVE=OFF $(CMAKE_FLAGS)
+	cmake --build $(BUILD)-portable -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD) $(SAN_BUILD) $(BUILD)-portable

@@ -1,0 +1,178 @@
+/*
+ * cli.c - helpers shared by the `lrp` subcommands (cli.h).
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef LRP_DEFAULT_MODEL_INSTALLED
+#define LRP_DEFAULT_MODEL_INSTALLED ""
+#endif
+#ifndef LRP_SOURCE_DIR
+#define LRP_SOURCE_DIR "."
+#endif
+#define DEFAULT_MODEL_REL "models/sst5-bilstm.safetensors"
+
+static const char *command = NULL;
+
+void cli_set_command(const char *name) { command = name; }
+
+static void vprefix(const char *what, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "lrp%s%s: %s", command ? " " : "", command ? command : "", what);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void cli_die(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprefix("", fmt, ap);
+    va_end(ap);
+    exit(code);
+}
+
+void cli_usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprefix("", fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "Try 'lrp%s%s --help'.\n", command ? " " : "", command ? command : "");
+    exit(EXIT_USAGE);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprefix("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+int cli_exit_code(lrp_status st)
+{
+    if (st == LRP_OK) return EXIT_OK;
+    return st == LRP_ERR_ARGUMENT ? EXIT_USAGE : EXIT_BAD_INPUT;
+}
+
+// ----------------------------------------------------------------------------
+// model
+
+const char *cli_model_path(const char *option)
+{
+    static char buf[4096];
+    if (option && option[0]) return option;
+    const char *env = getenv("LRP_MODEL");
+    if (env && env[0]) return env;
+    if (LRP_DEFAULT_MODEL_INSTALLED[0] && access(LRP_DEFAULT_MODEL_INSTALLED, R_OK) == 0)
+        return LRP_DEFAULT_MODEL_INSTALLED;
+    snprintf(buf, sizeof buf, "%s/%s", LRP_SOURCE_DIR, DEFAULT_MODEL_REL);
+    if (access(buf, R_OK) == 0) return buf;
+    return DEFAULT_MODEL_REL;
+}
+
+lrp_model *cli_load_model(const char *option)
+{
+    const char *path = cli_model_path(option);
+    lrp_model *m = NULL;
+    lrp_error err;
+    lrp_status st = lrp_model_load(&m, path, &err);
+    if (st == LRP_OK) return m;
+    int is_default = !(option && option[0]) && !(getenv("LRP_MODEL") && getenv("LRP_MODEL")[0]);
+    if (is_default && access(path, F_OK) != 0)
+        cli_die(EXIT_BAD_INPUT,
+                "the default model %s is missing. Train it with 'lrp train --data DIR --out %s' "
+                "(docs/training.md), or name a model with --model FILE or LRP_MODEL.",
+                path, DEFAULT_MODEL_REL);
+    cli_die(cli_exit_code(st), "%s", err.message);
+}
+
+// ----------------------------------------------------------------------------
+// numbers
+
+double cli_parse_double(const char *option, const char *value)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(value, &end);
+    if (end == value || *end != '\0' || errno == ERANGE || !isfinite(v))
+        cli_usage("%s: '%s' is not a number", option, value);
+    return v;
+}
+
+long cli_parse_long(const char *option, const char *value, long min, long max)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (end == value || *end != '\0' || errno == ERANGE)
+        cli_usage("%s: '%s' is not an integer", option, value);
+    if (v < min || v > max) cli_usage("%s: %ld is outside [%ld, %ld]", option, v, min, max);
+    return v;
+}
+
+// ----------------------------------------------------------------------------
+// terminal
+
+int cli_use_color(FILE *f)
+{
+    const char *no = getenv("NO_COLOR");
+    if (no && no[0]) return 0;
+    const char *term = getenv("TERM");
+    if (term && strcmp(term, "dumb") == 0) return 0;
+    return isatty(fileno(f));
+}
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void progress_draw(cli_progress *p, size_t done)
+{
+    const int width = 30;
+    double frac = p->total ? (double)done / (double)p->total : 0.0;
+    if (frac > 1.0) frac = 1.0;
+    int fill = (int)(frac * width);
+    double el = cli_now() - p->start;
+    double eta = frac > 0 ? el * (1.0 - frac) / frac : 0.0;
+    fprintf(stderr, "\r%s [%.*s%*s] %3.0f%%  %zu/%zu  %.0fs elapsed, ~%.0fs left \033[K",
+            p->label, fill, "##############################", width - fill, "", 100.0 * frac, done,
+            p->total, el, eta);
+    fflush(stderr);
+}
+
+void cli_progress_start(cli_progress *p, const char *label, size_t total)
+{
+    p->label = label;
+    p->total = total;
+    p->enabled = isatty(fileno(stderr));
+    p->start = p->last = cli_now();
+    if (p->enabled) progress_draw(p, 0);
+}
+
+void cli_progress_update(cli_progress *p, size_t done)
+{
+    if (!p->enabled) return;
+    double now = cli_now();
+    if (now - p->last < 0.1 && done < p->total) return;
+    p->last = now;
+    progress_draw(p, done);
+}
+
+void cli_progress_finish(cli_progress *p)
+{
+    if (!p->enabled) return;
+    fprintf(stderr, "\r\033[K");
+    fflush(stderr);
+}

@@ -1,0 +1,77 @@
+/*
+ * cli.h - helpers shared by the `lrp` subcommands: errors and exit codes, the
+ * model path, number parsing, terminal colour and progress.
+ *
+ * Exit codes: 0 success, 1 bad input or model, 2 usage. Messages go to standard
+ * error as "lrp <command>: <message>".
+ */
+#ifndef LRP_CLI_H
+#define LRP_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "lrp.h"
+
+enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2 };
+
+/* Name of the running subcommand for messages ("explain"); set by main. */
+void cli_set_command(const char *name);
+
+/* Print "lrp <cmd>: message" and exit with `code`. */
+_Noreturn void cli_die(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* A usage error: message, then "Try 'lrp <cmd> --help'.", exit 2. */
+_Noreturn void cli_usage(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Print "lrp <cmd>: warning: message" (no exit). */
+void cli_warn(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Exit code for a library status: 1 for input, model and I/O problems, 2 for arguments. */
+int cli_exit_code(lrp_status st);
+
+/* The model path: `option` if given, else $LRP_MODEL, else the installed default,
+ * else models/sst5-bilstm.safetensors of the source tree, else of the current directory. */
+const char *cli_model_path(const char *option);
+
+/* Load the model named by cli_model_path(option) or exit 1 with a message that says
+ * which path was tried and how to get a model. */
+lrp_model *cli_load_model(const char *option);
+
+/* Parse numbers from option values, or exit 2 naming the option. */
+double cli_parse_double(const char *option, const char *value);
+long cli_parse_long(const char *option, const char *value, long min, long max);
+
+/* Colours on this stream? Only on a terminal, never when NO_COLOR is set (non-empty)
+ * or TERM is "dumb". */
+int cli_use_color(FILE *f);
+
+/* Seconds on a monotonic clock. */
+double cli_now(void);
+
+/* Progress on standard error, drawn only when it is a terminal, at most ~10 times a
+ * second; nothing at all otherwise (logs stay clean). */
+typedef struct cli_progress {
+    const char *label;
+    size_t total;
+    int enabled;
+    double start, last;
+} cli_progress;
+
+void cli_progress_start(cli_progress *p, const char *label, size_t total);
+void cli_progress_update(cli_progress *p, size_t done);
+void cli_progress_finish(cli_progress *p);
+
+#endif /* LRP_CLI_H */

@@ -1,0 +1,74 @@
+/*
+ * lrp.c - the `lrp` command: dispatches to a subcommand.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "lrp.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"explain", cmd_explain, "explain predictions: word relevance by LRP, LRP_cons, SA, GI"},
+    {"predict", cmd_predict, "class scores, probabilities and the predicted label"},
+    {"info", cmd_info, "describe a model file"},
+};
+static const size_t n_commands = sizeof commands / sizeof commands[0];
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: lrp COMMAND [OPTIONS] [ARGS]\n"
+            "Explain the predictions of recurrent text classifiers with Layer-wise Relevance\n"
+            "Propagation (Arras et al. 2017).\n\nCommands:\n");
+    for (size_t i = 0; i < n_commands; i++)
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f,
+            "\nRun 'lrp COMMAND --help' for a command's options.\n"
+            "  --help       show this help\n"
+            "  --version    show the version\n\n"
+            "The model is --model FILE, else $LRP_MODEL, else the default model\n"
+            "(%s).\n"
+            "Exit status: 0 success, 1 bad input or model, 2 usage error.\n",
+            cli_model_path(NULL));
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("lrp %s\n", lrp_version());
+        return EXIT_OK;
+    }
+    if (strcmp(name, "help") == 0 && argc >= 3) {
+        char *help_argv[] = {argv[2], "--help", NULL};
+        for (size_t i = 0; i < n_commands; i++)
+            if (strcmp(argv[2], commands[i].name) == 0) {
+                cli_set_command(commands[i].name);
+                return commands[i].run(2, help_argv);
+            }
+    }
+    for (size_t i = 0; i < n_commands; i++) {
+        if (strcmp(name, commands[i].name) == 0) {
+            cli_set_command(name);
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "lrp: unknown command '%s'\n", name);
+    fprintf(stderr, "Try 'lrp --help'.\n");
+    return EXIT_USAGE;
+}

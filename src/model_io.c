@@ -1,0 +1,571 @@
+/*
+ * model_io.c - load and save the model file: this project's tensor names and
+ * metadata on the safetensors container (safetensors.h). docs/model-format.md is
+ * the specification; keep the two in step.
+ *
+ * Sizes: V vocabulary, E embedding, H hidden, C classes, L layers, D directions,
+ * IN(l) = E for layer 0 and D*H above. File tensors of the base model (L = 1, D = 2):
+ *
+ *   embedding                                   [V, E]
+ *   encoder.fwd.weight_x, encoder.bwd.weight_x  [4H, E]
+ *   encoder.fwd.weight_h, encoder.bwd.weight_h  [4H, H]
+ *   encoder.fwd.bias,     encoder.bwd.bias      [4H]    input + recurrent bias
+ *   classifier.weight_fwd, classifier.weight_bwd [C, H]
+ *   classifier.bias (optional)                  [C]
+ *
+ * Stacked models (metadata layers = L >= 2) name layer k "encoder.l<k>.<dir>"
+ * (weight_x of layer k >= 1 is [4H, D*H]); unidirectional models (directions = 1)
+ * have no bwd tensors and no classifier.weight_bwd. Gate rows come in blocks of H
+ * in the file's gate_order; inside the model they are in LRP_INTERNAL_GATE_ORDER.
+ *
+ * The loader checks the container (st_parse), then the metadata, the set of
+ * tensor names, dtypes, shapes against each other and against vocab and labels,
+ * and finally every value (finite), naming the first problem it finds.
+ */
+#include "model_io.h"
+
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "fileio.h"
+#include "model.h"
+#include "safetensors.h"
+
+#define LRP_FORMAT_NAME "lrp-rnn"
+
+// ----------------------------------------------------------------------------
+// tensor views: where each file tensor lives in the flat parameters
+
+/* embedding, 3 tensors per layer and direction, classifier fwd, bwd, bias */
+#define MAX_VIEWS (1 + 3 * 2 * LRP_MAX_LAYERS + 3)
+
+typedef struct tensor_view {
+    char name[64];
+    size_t rank;        /* 1 or 2 */
+    size_t rows, cols;  /* file shape [rows, cols]; cols = 1 when rank is 1 */
+    size_t offset;      /* index in params of the tensor's internal row 0 */
+    size_t stride;      /* doubles between consecutive internal rows */
+    size_t block;       /* H when rows are four gate blocks of H rows, else 0 */
+} tensor_view;
+
+/* Every tensor of a model of shape s, in file order. Names depend only on L, D and
+ * has_bias; with p NULL (sizes not known yet) the sizes and offsets are left 0. */
+static size_t model_views(const model_shape *s, const param_layout *p, tensor_view *v)
+{
+    static const char *const dir[2] = {"fwd", "bwd"};
+    const size_t G = 4 * s->H;
+    size_t n = 0;
+#define VIEW(rank_, rows_, cols_, offset_, stride_, block_, ...)                                   \
+    do {                                                                                           \
+        snprintf(v[n].name, sizeof v[n].name, __VA_ARGS__);                                        \
+        v[n].rank = (rank_);                                                                       \
+        v[n].rows = (rows_);                                                                       \
+        v[n].cols = (cols_);                                                                       \
+        v[n].offset = p ? (offset_) : 0;                                                           \
+        v[n].stride = (stride_);                                                                   \
+        v[n].block = (block_);                                                                     \
+        n++;                                                                                       \
+    } while (0)
+    VIEW(2, s->V, s->E, p->emb, s->E, 0, "embedding");
+    for (size_t l = 0; l < s->L; l++) {
+        size_t in = model_layer_input(s, l);
+        for (size_t d = 0; d < s->D; d++) {
+            char prefix[40];
+            if (s->L == 1) snprintf(prefix, sizeof prefix, "encoder.%s", dir[d]);
+            else snprintf(prefix, sizeof prefix, "encoder.l%zu.%s", l, dir[d]);
+            VIEW(2, G, in, p->wx[l][d], in, s->H, "%s.weight_x", prefix);
+            VIEW(2, G, s->H, p->wh[l][d], s->H, s->H, "%s.weight_h", prefix);
+            VIEW(1, G, 1, p->b[l][d], 1, s->H, "%s.bias", prefix);
+        }
+    }
+    /* the classifier reads [h_fwd; h_bwd]: its internal (C, D*H) rows hold the file's
+     * weight_fwd row, then the weight_bwd row */
+    for (size_t d = 0; d < s->D; d++)
+        VIEW(2, s->C, s->H, p->wout + d * s->H, s->D * s->H, 0, "classifier.weight_%s", dir[d]);
+    if (s->has_bias) VIEW(1, s->C, 1, p->bout, 1, 0, "classifier.bias");
+#undef VIEW
+    return n;
+}
+
+/* Internal row of the file's row r. gate[k] = internal gate of the file's k-th block. */
+static size_t internal_row(const tensor_view *v, size_t r, const int gate[GATE_COUNT])
+{
+    if (!v->block) return r;
+    return (size_t)gate[r / v->block] * v->block + r % v->block;
+}
+
+static const char *shape_text(const model_shape *s, char *buf, size_t len)
+{
+    snprintf(buf, len, "%zu layer%s, %s", s->L, s->L == 1 ? "" : "s",
+             s->D == 2 ? "bidirectional" : "unidirectional");
+    return buf;
+}
+
+// ----------------------------------------------------------------------------
+// loading: metadata
+
+/* A decimal count "1".."999999999": digits only, no sign, no leading zero. */
+static int parse_count(const char *text, size_t *out)
+{
+    size_t n = strlen(text), v = 0;
+    if (n == 0 || n > 9 || text[0] == '0') return 0;
+    for (size_t k = 0; k < n; k++) {
+        if (text[k] < '0' || text[k] > '9') return 0;
+        v = 10 * v + (size_t)(text[k] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+static const char *required(const st_file *f, const char *key, const char *what, lrp_error *err)
+{
+    const char *v = st_metadata(f, key);
+    if (!v) lrp_fail(err, LRP_ERR_FORMAT, "__metadata__ has no \"%s\" (%s)", key, what);
+    return v;
+}
+
+/* format, format_version, layers, directions, gate_order, lowercase; vocab and
+ * labels present. Fills s->L, s->D, gate and *lowercase. */
+static lrp_status check_metadata(const st_file *f, model_shape *s, int gate[GATE_COUNT],
+                                 int *lowercase, lrp_error *err)
+{
+    if (!f->metadata)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "no __metadata__: not an " LRP_FORMAT_NAME " model file (see "
+                        "docs/model-format.md)");
+    const char *format = st_metadata(f, "format");
+    if (!format)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "__metadata__ has no \"format\": not an " LRP_FORMAT_NAME " model file");
+    if (strcmp(format, LRP_FORMAT_NAME) != 0)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "__metadata__.format is \"%.40s\", expected \"" LRP_FORMAT_NAME "\"", format);
+
+    const char *version = st_metadata(f, "format_version");
+    size_t v = 1;
+    if (version && !parse_count(version, &v))
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "__metadata__.format_version is \"%.40s\", expected a positive integer",
+                        version);
+    if (v > LRP_FORMAT_VERSION)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "format_version %zu: this file is newer than this lrp supports (format "
+                        "version %d, lrp %s); upgrade lrp to read it",
+                        v, LRP_FORMAT_VERSION, LRP_VERSION);
+
+    const char *layers = st_metadata(f, "layers");
+    s->L = 1;
+    if (layers && (!parse_count(layers, &s->L) || s->L > LRP_MAX_LAYERS))
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "__metadata__.layers is \"%.40s\", expected an integer from 1 to %d", layers,
+                        LRP_MAX_LAYERS);
+    const char *dirs = st_metadata(f, "directions");
+    s->D = 2;
+    if (dirs && (!parse_count(dirs, &s->D) || s->D > 2))
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "__metadata__.directions is \"%.40s\", expected \"1\" or \"2\"", dirs);
+
+    const char *order = required(f, "gate_order", "a permutation of igfo", err);
+    if (!order) return LRP_ERR_FORMAT;
+    lrp_status st = model_parse_gate_order(order, gate, err);
+    if (st != LRP_OK) return st;
+
+    const char *lc = required(f, "lowercase", "\"true\" or \"false\"", err);
+    if (!lc) return LRP_ERR_FORMAT;
+    if (strcmp(lc, "true") != 0 && strcmp(lc, "false") != 0)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "__metadata__.lowercase is \"%.40s\", expected \"true\" or \"false\"", lc);
+    *lowercase = lc[0] == 't';
+
+    if (!required(f, "vocab", "the words joined by newlines", err)) return LRP_ERR_FORMAT;
+    if (!required(f, "labels", "the class names joined by newlines", err)) return LRP_ERR_FORMAT;
+    return LRP_OK;
+}
+
+// ----------------------------------------------------------------------------
+// loading: tensors
+
+static int is_expected(const tensor_view *v, size_t nv, const char *name)
+{
+    for (size_t i = 0; i < nv; i++)
+        if (strcmp(v[i].name, name) == 0) return 1;
+    return 0;
+}
+
+/* Every tensor the shape needs is there in F32 or F64, and nothing else. */
+static lrp_status check_names(const st_file *f, const model_shape *s, lrp_error *err)
+{
+    tensor_view v[MAX_VIEWS];
+    size_t nv = model_views(s, NULL, v);
+    char what[64];
+    for (size_t i = 0; i < nv; i++)
+        if (!st_find(f, v[i].name))
+            return lrp_fail(err, LRP_ERR_FORMAT, "missing tensor \"%s\" (model with %s)", v[i].name,
+                            shape_text(s, what, sizeof what));
+    if (f->n != nv) {
+        for (size_t i = 0; i < f->n; i++)
+            if (!is_expected(v, nv, f->tensors[i].name))
+                return lrp_fail(err, LRP_ERR_FORMAT,
+                                "unexpected tensor \"%.80s\" (model with %s; metadata \"layers\" "
+                                "and \"directions\" set the tensors, see docs/model-format.md)",
+                                f->tensors[i].name, shape_text(s, what, sizeof what));
+    }
+    for (size_t i = 0; i < nv; i++) {
+        const st_tensor *t = st_find(f, v[i].name);
+        if (t->dtype != ST_F32 && t->dtype != ST_F64)
+            return lrp_fail(err, LRP_ERR_FORMAT, "%s: dtype %s, expected F32 or F64", v[i].name,
+                            st_dtype_name(t->dtype));
+    }
+    return LRP_OK;
+}
+
+/* A tensor that sets sizes must have rank 2 and positive dimensions. */
+static lrp_status check_anchor(const st_tensor *t, const char *expected, lrp_error *err)
+{
+    char sh[160];
+    if (t->rank != 2)
+        return lrp_fail(err, LRP_ERR_FORMAT, "%s: shape %s, expected %s", t->name,
+                        st_shape_string(t->shape, t->rank, sh, sizeof sh), expected);
+    if (t->shape[0] == 0 || t->shape[1] == 0)
+        return lrp_fail(err, LRP_ERR_FORMAT, "%s: shape %s, every size must be positive", t->name,
+                        st_shape_string(t->shape, t->rank, sh, sizeof sh));
+    return LRP_OK;
+}
+
+/* V and E from the embedding, H from the first forward weight_x, C from
+ * classifier.weight_fwd; then every tensor's shape against those sizes. */
+static lrp_status check_shapes(const st_file *f, model_shape *s, param_layout *p, lrp_error *err)
+{
+    tensor_view v[MAX_VIEWS];
+    model_views(s, NULL, v);
+    const st_tensor *emb = st_find(f, v[0].name), *wx = st_find(f, v[1].name),
+                    *cls = st_find(f, "classifier.weight_fwd");
+    char sh[160], want[160];
+    lrp_status st = check_anchor(emb, "[V, E] (2 dimensions)", err);
+    if (st == LRP_OK) st = check_anchor(wx, "[4H, E] (2 dimensions)", err);
+    if (st == LRP_OK) st = check_anchor(cls, "[C, H] (2 dimensions)", err);
+    if (st != LRP_OK) return st;
+    if (wx->shape[0] % GATE_COUNT != 0)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "%s: shape %s, expected [4H, E]: the rows are four gate blocks of H rows",
+                        wx->name, st_shape_string(wx->shape, wx->rank, sh, sizeof sh));
+    s->V = emb->shape[0];
+    s->E = emb->shape[1];
+    s->H = wx->shape[0] / GATE_COUNT;
+    s->C = cls->shape[0];
+
+    lrp_error inner;
+    st = param_layout_init(p, s, &inner);
+    if (st == LRP_ERR_ARGUMENT) st = LRP_ERR_FORMAT; /* a bad size in a file is a format problem */
+    if (st != LRP_OK) return lrp_fail(err, st, "%s", inner.message);
+
+    size_t nv = model_views(s, p, v);
+    for (size_t i = 0; i < nv; i++) {
+        const st_tensor *t = st_find(f, v[i].name);
+        size_t expect[2] = {v[i].rows, v[i].cols};
+        if (t->rank != v[i].rank || t->shape[0] != expect[0] ||
+            (v[i].rank == 2 && t->shape[1] != expect[1]))
+            return lrp_fail(err, LRP_ERR_FORMAT, "%s: shape %s, expected %s", v[i].name,
+                            st_shape_string(t->shape, t->rank, sh, sizeof sh),
+                            st_shape_string(expect, v[i].rank, want, sizeof want));
+    }
+    return LRP_OK;
+}
+
+/* Copy every tensor into the model (gate rows permuted into internal order),
+ * checking that each value is finite; names the file's tensor and [row, column]. */
+static lrp_status copy_tensors(const st_file *f, lrp_model *m, const int gate[GATE_COUNT],
+                               lrp_error *err)
+{
+    tensor_view v[MAX_VIEWS];
+    size_t nv = model_views(&m->shape, &m->layout, v);
+    for (size_t i = 0; i < nv; i++) {
+        const st_tensor *t = st_find(f, v[i].name);
+        for (size_t r = 0; r < v[i].rows; r++) {
+            double *row = m->params + v[i].offset + internal_row(&v[i], r, gate) * v[i].stride;
+            st_read_f64(t, r * v[i].cols, v[i].cols, row);
+            for (size_t c = 0; c < v[i].cols; c++) {
+                if (isfinite(row[c])) continue;
+                char at[48];
+                if (v[i].rank == 1) snprintf(at, sizeof at, "[%zu]", r);
+                else snprintf(at, sizeof at, "[%zu, %zu]", r, c);
+                return lrp_fail(err, LRP_ERR_FORMAT, "%s: non-finite value %g at %s", v[i].name,
+                                row[c], at);
+            }
+        }
+    }
+    return LRP_OK;
+}
+
+// ----------------------------------------------------------------------------
+// loading: vocabulary and labels
+
+/* Split text at '\n' into exactly n strings (the counts were compared first, so a
+ * lying header cannot make us allocate more than the tensors justify). One block:
+ * n pointers, then a copy of the text. NULL when out of memory. */
+static char **split_lines(const char *text, size_t n)
+{
+    size_t len = strlen(text), bytes;
+    if (!lrp_mul_size(n, sizeof(char *), &bytes) || !lrp_add_size(bytes, len + 1, &bytes))
+        return NULL;
+    char **lines = malloc(bytes);
+    if (!lines) return NULL;
+    char *copy = (char *)(lines + n);
+    memcpy(copy, text, len + 1);
+    size_t k = 0;
+    lines[k++] = copy;
+    for (char *p = copy; (p = strchr(p, '\n')) != NULL && k < n; p++) {
+        *p = '\0';
+        lines[k++] = p + 1;
+    }
+    return lines;
+}
+
+static size_t count_lines(const char *text)
+{
+    size_t n = 1;
+    for (const char *p = text; (p = strchr(p, '\n')) != NULL; p++) n++;
+    return n;
+}
+
+static lrp_status set_names(const st_file *f, lrp_model *m, lrp_error *err)
+{
+    const char *vocab = st_metadata(f, "vocab"), *labels = st_metadata(f, "labels");
+    size_t nw = count_lines(vocab), nl = count_lines(labels);
+    if (nw != m->shape.V)
+        return lrp_fail(err, LRP_ERR_FORMAT, "vocab: %zu words, but embedding has %zu rows", nw,
+                        m->shape.V);
+    if (nl != m->shape.C)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "labels: %zu names, but the classifier has %zu classes", nl, m->shape.C);
+    char **words = split_lines(vocab, nw), **names = split_lines(labels, nl);
+    lrp_status st = LRP_OK;
+    if (!words || !names)
+        st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a vocabulary of %zu words", nw);
+    if (st == LRP_OK) st = model_set_vocab(m, (const char *const *)words, nw, err);
+    if (st == LRP_OK) st = model_set_labels(m, (const char *const *)names, nl, err);
+    free(words);
+    free(names);
+    if (st != LRP_OK) return st;
+
+    const char *unk = st_metadata(f, "unk");
+    if (unk && !unk[0])
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "__metadata__.unk is empty: name a vocabulary word, or leave the key out");
+    return model_set_unk(m, unk, err);
+}
+
+// ----------------------------------------------------------------------------
+// loading: entry points
+
+static lrp_status model_from_file(const st_file *f, lrp_model **out, lrp_error *err)
+{
+    model_shape s = {0};
+    param_layout p;
+    int gate[GATE_COUNT], lowercase = 0;
+    lrp_status st = check_metadata(f, &s, gate, &lowercase, err);
+    if (st != LRP_OK) return st;
+    s.has_bias = st_find(f, "classifier.bias") != NULL;
+    if ((st = check_names(f, &s, err)) != LRP_OK) return st;
+    if ((st = check_shapes(f, &s, &p, err)) != LRP_OK) return st;
+
+    lrp_model *m;
+    if ((st = model_create(&m, &s, err)) != LRP_OK) return st;
+    m->lowercase = lowercase;
+    st = set_names(f, m, err);
+    if (st == LRP_OK) st = copy_tensors(f, m, gate, err);
+    if (st != LRP_OK) {
+        lrp_model_free(m);
+        return st;
+    }
+    *out = m;
+    return LRP_OK;
+}
+
+lrp_status lrp_model_load_memory(lrp_model **model, const void *data, size_t size, lrp_error *err)
+{
+    lrp_error_clear(err);
+    if (!model) return lrp_fail(err, LRP_ERR_ARGUMENT, "model must not be NULL");
+    *model = NULL;
+    if (!data && size) return lrp_fail(err, LRP_ERR_ARGUMENT, "data must not be NULL");
+    st_file f;
+    lrp_status st = st_parse(&f, data, size, err);
+    if (st != LRP_OK) return st;
+    st = model_from_file(&f, model, err);
+    st_free(&f);
+    return st;
+}
+
+lrp_status lrp_model_load(lrp_model **model, const char *path, lrp_error *err)
+{
+    lrp_error_clear(err);
+    if (!model) return lrp_fail(err, LRP_ERR_ARGUMENT, "model must not be NULL");
+    *model = NULL;
+    if (!path) return lrp_fail(err, LRP_ERR_ARGUMENT, "path must not be NULL");
+    unsigned char *data;
+    size_t size;
+    lrp_status st = lrp_read_file(path, &data, &size, err);
+    if (st != LRP_OK) return st;
+    lrp_error inner;
+    st = lrp_model_load_memory(model, data, size, &inner);
+    free(data);
+    if (st != LRP_OK) return lrp_fail(err, st, "%s: %s", path, inner.message);
+    return LRP_OK;
+}
+
+// ----------------------------------------------------------------------------
+// saving
+
+/* Words or labels joined by '\n' (malloc'ed), NULL when out of memory. */
+static char *join_lines(char *const *s, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        if (!lrp_add_size(len, strlen(s[i]) + 1, &len)) return NULL;
+    char *out = malloc(len), *at = out;
+    if (!out) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(s[i]);
+        memcpy(at, s[i], k);
+        at += k;
+        *at++ = '\n';
+    }
+    at[n ? -1 : 0] = '\0';
+    return out;
+}
+
+/* The header object: __metadata__, then one entry per tensor with consecutive
+ * offsets. NULL when out of memory. */
+static cJSON *build_header(const lrp_model *m, const tensor_view *v, size_t nv, st_dtype dtype,
+                           const char *gate_order)
+{
+    cJSON *h = cJSON_CreateObject(), *meta = cJSON_CreateObject();
+    char *vocab = join_lines(m->words, m->shape.V), *labels = join_lines(m->labels, m->shape.C);
+    char layers[24], dirs[24], version[24];
+    snprintf(layers, sizeof layers, "%zu", m->shape.L);
+    snprintf(dirs, sizeof dirs, "%zu", m->shape.D);
+    snprintf(version, sizeof version, "%d", LRP_FORMAT_VERSION);
+    int ok = h && meta && vocab && labels && cJSON_AddItemToObject(h, "__metadata__", meta);
+    if (!ok) cJSON_Delete(meta); /* not owned by h yet */
+    ok = ok && cJSON_AddStringToObject(meta, "format", LRP_FORMAT_NAME);
+    ok = ok && cJSON_AddStringToObject(meta, "format_version", version);
+    ok = ok && cJSON_AddStringToObject(meta, "gate_order", gate_order);
+    ok = ok && cJSON_AddStringToObject(meta, "layers", layers);
+    ok = ok && cJSON_AddStringToObject(meta, "directions", dirs);
+    ok = ok && cJSON_AddStringToObject(meta, "lowercase", m->lowercase ? "true" : "false");
+    if (m->unk >= 0) ok = ok && cJSON_AddStringToObject(meta, "unk", m->words[m->unk]);
+    ok = ok && cJSON_AddStringToObject(meta, "labels", labels);
+    ok = ok && cJSON_AddStringToObject(meta, "vocab", vocab);
+    free(vocab);
+    free(labels);
+
+    size_t at = 0, width = st_dtype_size(dtype);
+    for (size_t i = 0; ok && i < nv; i++) {
+        size_t bytes = v[i].rows * v[i].cols * width; /* fits: the model is in memory */
+        cJSON *e = cJSON_AddObjectToObject(h, v[i].name);
+        cJSON *shape = e ? cJSON_AddArrayToObject(e, "shape") : NULL;
+        cJSON *off = e ? cJSON_AddArrayToObject(e, "data_offsets") : NULL;
+        ok = e && shape && off && cJSON_AddStringToObject(e, "dtype", st_dtype_name(dtype));
+        double dims[2] = {(double)v[i].rows, (double)v[i].cols}, range[2] = {(double)at,
+                                                                             (double)(at + bytes)};
+        for (size_t k = 0; ok && k < v[i].rank; k++) {
+            cJSON *x = cJSON_CreateNumber(dims[k]);
+            ok = x && cJSON_AddItemToArray(shape, x);
+        }
+        for (size_t k = 0; ok && k < 2; k++) {
+            cJSON *x = cJSON_CreateNumber(range[k]);
+            ok = x && cJSON_AddItemToArray(off, x);
+        }
+        at += bytes;
+    }
+    if (!ok) {
+        cJSON_Delete(h);
+        return NULL;
+    }
+    return h;
+}
+
+/* Refuse what would write a file the loader rejects. */
+static lrp_status check_savable(const lrp_model *m, lrp_dtype dtype, lrp_error *err)
+{
+    if (!m) return lrp_fail(err, LRP_ERR_ARGUMENT, "model must not be NULL");
+    if (dtype != LRP_F32 && dtype != LRP_F64)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown storage dtype %d (LRP_F32 or LRP_F64)",
+                        (int)dtype);
+    if (!m->words || !m->labels)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "cannot save a model without vocabulary and labels");
+    lrp_error inner;
+    if (model_check_finite(m, &inner) != LRP_OK)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "cannot save the model: %s", inner.message);
+    for (size_t i = 0; dtype == LRP_F32 && i < m->layout.total; i++) {
+        if (!(fabs(m->params[i]) <= FLT_MAX)) { /* compare first: casting would overflow */
+            char name[64];
+            return lrp_fail(err, LRP_ERR_ARGUMENT,
+                            "cannot save as F32: %s holds %g (element %zu), outside the float "
+                            "range; save as F64",
+                            model_param_name(m, i, name, sizeof name), m->params[i], i);
+        }
+    }
+    return LRP_OK;
+}
+
+lrp_status model_write(const lrp_model *m, FILE *f, lrp_dtype dtype, const char *gate_order,
+                       lrp_error *err)
+{
+    lrp_status st = check_savable(m, dtype, err);
+    if (st != LRP_OK) return st;
+    int gate[GATE_COUNT];
+    lrp_error inner;
+    if (model_parse_gate_order(gate_order, gate, &inner) != LRP_OK)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "%s", inner.message);
+
+    tensor_view v[MAX_VIEWS];
+    size_t nv = model_views(&m->shape, &m->layout, v);
+    st_dtype sd = dtype == LRP_F64 ? ST_F64 : ST_F32;
+    cJSON *h = build_header(m, v, nv, sd, gate_order);
+    char *json = h ? cJSON_PrintUnformatted(h) : NULL;
+    cJSON_Delete(h);
+    if (!json) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory writing the model header");
+    int ok = st_write_header(f, json);
+    free(json);
+    /* file row r of a gated tensor is internal row gate[r / H] * H + r % H */
+    for (size_t i = 0; ok && i < nv; i++)
+        for (size_t r = 0; ok && r < v[i].rows; r++)
+            ok = st_write_values(f, m->params + v[i].offset + internal_row(&v[i], r, gate) * v[i].stride,
+                                 v[i].cols, sd);
+    if (!ok) return lrp_fail(err, LRP_ERR_IO, "write error: %s", strerror(errno ? errno : EIO));
+    return LRP_OK;
+}
+
+typedef struct save_job {
+    const lrp_model *m;
+    lrp_dtype dtype;
+    const char *gate_order;
+} save_job;
+
+static lrp_status fill_model(FILE *f, void *ctx, lrp_error *err)
+{
+    const save_job *job = ctx;
+    return model_write(job->m, f, job->dtype, job->gate_order, err);
+}
+
+lrp_status model_save_gate_order(const lrp_model *m, const char *path, lrp_dtype dtype,
+                                 const char *gate_order, lrp_error *err)
+{
+    lrp_error_clear(err);
+    if (!path) return lrp_fail(err, LRP_ERR_ARGUMENT, "path must not be NULL");
+    /* check before creating any file */
+    lrp_status st = check_savable(m, dtype, err);
+    if (st != LRP_OK) return st;
+    save_job job = {m, dtype, gate_order};
+    return lrp_write_atomic(path, fill_model, &job, err);
+}
+
+lrp_status lrp_model_save(const lrp_model *m, const char *path, lrp_dtype dtype, lrp_error *err)
+{
+    return model_save_gate_order(m, path, dtype, LRP_FILE_GATE_ORDER, err);
+}

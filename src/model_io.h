@@ -1,0 +1,31 @@
+/*
+ * model_io.h - the model file (docs/model-format.md): this project's names and
+ * metadata on top of the safetensors container. Internal; the public entry
+ * points are lrp_model_load, lrp_model_load_memory and lrp_model_save.
+ */
+#ifndef LRP_MODEL_IO_H
+#define LRP_MODEL_IO_H
+
+#include <stdio.h>
+
+#include "lrp.h"
+
+/* The gate order lrp_model_save writes: PyTorch's, which users know. */
+#define LRP_FILE_GATE_ORDER "ifgo"
+
+/* Highest format_version this library reads (and the one it writes). */
+#define LRP_FORMAT_VERSION 1
+
+/* Write the model to f with the gate rows stacked in gate_order (a permutation of
+ * "igfo"), values stored as F32 or F64. Deterministic: the same model, dtype and
+ * gate order give the same bytes. Fails without writing anything when the model
+ * has no vocabulary or labels, holds a non-finite value, or (F32) a value outside
+ * the float range; LRP_ERR_IO on a write error. */
+lrp_status model_write(const lrp_model *m, FILE *f, lrp_dtype dtype, const char *gate_order,
+                       lrp_error *err);
+
+/* lrp_model_save with a chosen gate order. */
+lrp_status model_save_gate_order(const lrp_model *m, const char *path, lrp_dtype dtype,
+                                 const char *gate_order, lrp_error *err);
+
+#endif /* LRP_MODEL_IO_H */

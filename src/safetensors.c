@@ -1,0 +1,450 @@
+/*
+ * safetensors.c - read and write the safetensors container (safetensors.h).
+ *
+ * The reader treats every byte as hostile: each number taken from the header is
+ * range-checked before it is used, each size product is overflow-checked, and
+ * nothing is read outside data[0, size). JSON is parsed by cJSON.
+ */
+#include "safetensors.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+// ----------------------------------------------------------------------------
+// dtypes
+
+static const struct {
+    const char *name;
+    size_t size;
+} dtypes[ST_DTYPE_COUNT] = {
+    [ST_BOOL] = {"BOOL", 1},      [ST_U8] = {"U8", 1},   [ST_I8] = {"I8", 1},
+    [ST_F8_E5M2] = {"F8_E5M2", 1}, [ST_F8_E4M3] = {"F8_E4M3", 1},
+    [ST_I16] = {"I16", 2},        [ST_U16] = {"U16", 2}, [ST_F16] = {"F16", 2},
+    [ST_BF16] = {"BF16", 2},      [ST_I32] = {"I32", 4}, [ST_U32] = {"U32", 4},
+    [ST_F32] = {"F32", 4},        [ST_F64] = {"F64", 8}, [ST_I64] = {"I64", 8},
+    [ST_U64] = {"U64", 8},
+};
+
+const char *st_dtype_name(st_dtype d) { return d < ST_DTYPE_COUNT ? dtypes[d].name : "?"; }
+size_t st_dtype_size(st_dtype d) { return d < ST_DTYPE_COUNT ? dtypes[d].size : 0; }
+
+static int parse_dtype(const char *s, st_dtype *out)
+{
+    for (int d = 0; d < ST_DTYPE_COUNT; d++) {
+        if (strcmp(s, dtypes[d].name) == 0) {
+            *out = (st_dtype)d;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+const char *st_shape_string(const size_t *shape, size_t rank, char *buf, size_t len)
+{
+    size_t at = 0;
+    int n = snprintf(buf, len, "[");
+    for (size_t k = 0; k < rank && n >= 0 && (at += (size_t)n) < len; k++)
+        n = snprintf(buf + at, len - at, "%s%zu", k ? ", " : "", shape[k]);
+    if (n >= 0 && (at += (size_t)n) < len) snprintf(buf + at, len - at, "]");
+    return buf;
+}
+
+// ----------------------------------------------------------------------------
+// little-endian bytes
+
+static uint64_t load_le64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int k = 7; k >= 0; k--) v = (v << 8) | p[k];
+    return v;
+}
+
+static uint32_t load_le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void store_le64(unsigned char *p, uint64_t v)
+{
+    for (int k = 0; k < 8; k++, v >>= 8) p[k] = (unsigned char)v;
+}
+
+static void store_le32(unsigned char *p, uint32_t v)
+{
+    for (int k = 0; k < 4; k++, v >>= 8) p[k] = (unsigned char)v;
+}
+
+void st_read_f64(const st_tensor *t, size_t first, size_t count, double *dst)
+{
+    if (t->dtype == ST_F64) {
+        const unsigned char *p = t->data + first * 8;
+        for (size_t i = 0; i < count; i++, p += 8) {
+            uint64_t bits = load_le64(p);
+            memcpy(&dst[i], &bits, sizeof bits);
+        }
+    } else {
+        const unsigned char *p = t->data + first * 4;
+        for (size_t i = 0; i < count; i++, p += 4) {
+            uint32_t bits = load_le32(p);
+            float f;
+            memcpy(&f, &bits, sizeof f);
+            dst[i] = (double)f;
+        }
+    }
+}
+
+// ----------------------------------------------------------------------------
+// header checks
+
+/* Offset of the first byte that breaks UTF-8 (or is NUL), or len if none. JSON
+ * text must be UTF-8, and a NUL would cut a name short without notice. */
+static size_t utf8_invalid_at(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = s[i];
+        size_t n;
+        uint32_t cp, min;
+        if (c == 0) return i;
+        if (c < 0x80) { i++; continue; }
+        if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; min = 0x80; }
+        else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; min = 0x800; }
+        else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; min = 0x10000; }
+        else return i;
+        if (n > len - i - 1) return i;
+        for (size_t k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return i;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+        i += n + 1;
+    }
+    return len;
+}
+
+/* A JSON number that is a whole number in [0, 2^53] (exact in a double) and fits size_t. */
+static int json_size(const cJSON *j, size_t *out)
+{
+    const double limit = 9007199254740992.0; /* 2^53 */
+    if (!cJSON_IsNumber(j)) return 0;
+    double d = j->valuedouble;
+    if (!(d >= 0 && d <= limit) || d != floor(d) || d > (double)SIZE_MAX) return 0;
+    *out = (size_t)d;
+    return 1;
+}
+
+/* The printable start of the text at p (up to 24 bytes) for a message. */
+static const char *snippet(const char *p, const char *end, char *buf, size_t len)
+{
+    size_t n = 0;
+    while (p < end && n + 1 < len && n < 24) {
+        unsigned char c = (unsigned char)*p++;
+        buf[n++] = (c >= 0x20 && c < 0x7F) ? (char)c : '.';
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+static lrp_status parse_metadata(st_file *f, const cJSON *meta, lrp_error *err)
+{
+    if (f->metadata)
+        return lrp_fail(err, LRP_ERR_FORMAT, "header: \"__metadata__\" appears twice");
+    if (!cJSON_IsObject(meta))
+        return lrp_fail(err, LRP_ERR_FORMAT, "header: \"__metadata__\" is not an object");
+    const cJSON *v;
+    cJSON_ArrayForEach(v, meta)
+    {
+        if (!cJSON_IsString(v))
+            return lrp_fail(err, LRP_ERR_FORMAT,
+                            "__metadata__.%.80s: not a string (metadata values are strings)",
+                            v->string);
+    }
+    f->metadata = meta;
+    return LRP_OK;
+}
+
+/* One tensor entry {"dtype", "shape", "data_offsets"}; offsets checked against data_size. */
+static lrp_status parse_entry(st_tensor *t, const cJSON *e, size_t data_size, lrp_error *err)
+{
+    const char *name = e->string;
+    t->name = name;
+    if (!cJSON_IsObject(e))
+        return lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\": entry is not an object", name);
+
+    const cJSON *dt = cJSON_GetObjectItemCaseSensitive(e, "dtype");
+    if (!cJSON_IsString(dt))
+        return lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\": no \"dtype\" string", name);
+    if (!parse_dtype(dt->valuestring, &t->dtype))
+        return lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\": unknown dtype \"%.20s\"", name,
+                        dt->valuestring);
+
+    const cJSON *sh = cJSON_GetObjectItemCaseSensitive(e, "shape");
+    if (!cJSON_IsArray(sh))
+        return lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\": no \"shape\" array", name);
+    t->rank = 0;
+    t->numel = 1;
+    const cJSON *d;
+    cJSON_ArrayForEach(d, sh)
+    {
+        if (t->rank == ST_MAX_RANK)
+            return lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\": more than %d dimensions", name,
+                            ST_MAX_RANK);
+        if (!json_size(d, &t->shape[t->rank]))
+            return lrp_fail(err, LRP_ERR_FORMAT,
+                            "tensor \"%.80s\": shape entry %zu is not a non-negative integer", name,
+                            t->rank);
+        if (!lrp_mul_size(t->numel, t->shape[t->rank], &t->numel))
+            return lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\": shape overflows", name);
+        t->rank++;
+    }
+
+    const cJSON *off = cJSON_GetObjectItemCaseSensitive(e, "data_offsets");
+    if (!cJSON_IsArray(off) || cJSON_GetArraySize(off) != 2 ||
+        !json_size(cJSON_GetArrayItem(off, 0), &t->begin) ||
+        !json_size(cJSON_GetArrayItem(off, 1), &t->end))
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "tensor \"%.80s\": \"data_offsets\" is not two non-negative integers", name);
+    if (t->begin > t->end || t->end > data_size)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "tensor \"%.80s\": data_offsets [%zu, %zu] outside the data section "
+                        "(%zu bytes): truncated or corrupt file",
+                        name, t->begin, t->end, data_size);
+    size_t bytes;
+    char s[160];
+    if (!lrp_mul_size(t->numel, dtypes[t->dtype].size, &bytes) || bytes != t->end - t->begin)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "tensor \"%.80s\": data_offsets [%zu, %zu] hold %zu bytes, but %s x shape %s "
+                        "needs %zu x %zu",
+                        name, t->begin, t->end, t->end - t->begin, dtypes[t->dtype].name,
+                        st_shape_string(t->shape, t->rank, s, sizeof s), t->numel,
+                        dtypes[t->dtype].size);
+    return LRP_OK;
+}
+
+// ----------------------------------------------------------------------------
+// tiling: the tensors cover the data section exactly, in any order
+
+typedef struct range {
+    size_t begin, end, index; /* index into st_file.tensors */
+} range;
+
+static int cmp_range(const void *a, const void *b)
+{
+    const range *x = a, *y = b;
+    if (x->begin != y->begin) return x->begin < y->begin ? -1 : 1;
+    if (x->end != y->end) return x->end < y->end ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static lrp_status check_tiling(const st_file *f, size_t data_size, lrp_error *err)
+{
+    range *r = malloc((f->n ? f->n : 1) * sizeof *r);
+    if (!r) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory checking %zu tensors", f->n);
+    for (size_t i = 0; i < f->n; i++) r[i] = (range){f->tensors[i].begin, f->tensors[i].end, i};
+    qsort(r, f->n, sizeof *r, cmp_range);
+    lrp_status st = LRP_OK;
+    size_t at = 0; /* end of the tiled prefix */
+    for (size_t i = 0; i < f->n && st == LRP_OK; i++) {
+        if (r[i].begin < at)
+            st = lrp_fail(err, LRP_ERR_FORMAT,
+                          "tensors \"%.80s\" [%zu, %zu] and \"%.80s\" [%zu, %zu] overlap",
+                          f->tensors[r[i - 1].index].name, r[i - 1].begin, r[i - 1].end,
+                          f->tensors[r[i].index].name, r[i].begin, r[i].end);
+        else if (r[i].begin > at)
+            st = lrp_fail(err, LRP_ERR_FORMAT,
+                          "bytes [%zu, %zu) of the data section belong to no tensor (a hole before "
+                          "\"%.80s\")", at, r[i].begin, f->tensors[r[i].index].name);
+        at = r[i].end;
+    }
+    if (st == LRP_OK && at != data_size)
+        st = lrp_fail(err, LRP_ERR_FORMAT,
+                      "trailing garbage: %zu bytes after the last tensor's data (data section of "
+                      "%zu bytes)", data_size - at, data_size);
+    free(r);
+    return st;
+}
+
+// ----------------------------------------------------------------------------
+// names
+
+typedef struct name_ref {
+    const char *name;
+    size_t index;
+} name_ref;
+
+static int cmp_name(const void *a, const void *b)
+{
+    const name_ref *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c) return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Sort the names into f->by_name; fail on a duplicate (a JSON parser keeps either
+ * one silently, so two readers could see different tensors). */
+static lrp_status index_names(st_file *f, lrp_error *err)
+{
+    name_ref *refs = malloc((f->n ? f->n : 1) * sizeof *refs);
+    f->by_name = malloc((f->n ? f->n : 1) * sizeof *f->by_name);
+    if (!refs || !f->by_name) {
+        free(refs);
+        return lrp_fail(err, LRP_ERR_NOMEM, "out of memory indexing %zu tensors", f->n);
+    }
+    for (size_t i = 0; i < f->n; i++) refs[i] = (name_ref){f->tensors[i].name, i};
+    qsort(refs, f->n, sizeof *refs, cmp_name);
+    lrp_status st = LRP_OK;
+    for (size_t i = 0; i < f->n; i++) {
+        f->by_name[i] = refs[i].index;
+        if (i > 0 && strcmp(refs[i].name, refs[i - 1].name) == 0 && st == LRP_OK)
+            st = lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\" appears twice in the header",
+                          refs[i].name);
+    }
+    free(refs);
+    return st;
+}
+
+const st_tensor *st_find(const st_file *f, const char *name)
+{
+    size_t lo = 0, hi = f->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const st_tensor *t = &f->tensors[f->by_name[mid]];
+        int c = strcmp(t->name, name);
+        if (c == 0) return t;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+const char *st_metadata(const st_file *f, const char *key)
+{
+    const cJSON *v = f->metadata ? cJSON_GetObjectItemCaseSensitive(f->metadata, key) : NULL;
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+// ----------------------------------------------------------------------------
+// parse
+
+void st_free(st_file *f)
+{
+    cJSON_Delete(f->header);
+    free(f->tensors);
+    free(f->by_name);
+    memset(f, 0, sizeof *f);
+}
+
+static lrp_status parse_header(st_file *f, const unsigned char *data, size_t size, lrp_error *err)
+{
+    if (size < 8)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "truncated: %zu bytes, but a safetensors file starts with an 8-byte header "
+                        "length", size);
+    uint64_t n64 = load_le64(data);
+    if (n64 > size - 8)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "header length %llu exceeds the %zu bytes that follow it: truncated, or not "
+                        "a safetensors file", (unsigned long long)n64, size - 8);
+    size_t n = (size_t)n64;
+    if (n > ST_MAX_HEADER)
+        return lrp_fail(err, LRP_ERR_FORMAT, "header length %zu exceeds the limit of %zu bytes", n,
+                        ST_MAX_HEADER);
+    const char *text = (const char *)data + 8;
+    size_t bad = utf8_invalid_at(data + 8, n);
+    if (bad < n)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "header: byte %zu is %s (the JSON header must be UTF-8 text)", bad,
+                        data[8 + bad] ? "not valid UTF-8" : "NUL");
+
+    const char *end = NULL;
+    char s[32];
+    f->header = cJSON_ParseWithLengthOpts(text, n, &end, 0);
+    if (!f->header) {
+        size_t at = end && end >= text && end <= text + n ? (size_t)(end - text) : 0;
+        return lrp_fail(err, LRP_ERR_FORMAT, "header is not valid JSON (near byte %zu: \"%s\")", at,
+                        snippet(text + at, text + n, s, sizeof s));
+    }
+    /* the spec pads the header with spaces; allow any JSON whitespace after the object */
+    while (end < text + n && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')) end++;
+    if (end != text + n)
+        return lrp_fail(err, LRP_ERR_FORMAT, "header: unexpected text after the JSON object at byte "
+                        "%zu: \"%s\"", (size_t)(end - text), snippet(end, text + n, s, sizeof s));
+    if (!cJSON_IsObject(f->header))
+        return lrp_fail(err, LRP_ERR_FORMAT, "header is JSON but not an object");
+    return LRP_OK;
+}
+
+lrp_status st_parse(st_file *f, const unsigned char *data, size_t size, lrp_error *err)
+{
+    memset(f, 0, sizeof *f);
+    lrp_status st = parse_header(f, data, size, err);
+    if (st != LRP_OK) goto fail;
+
+    size_t header_end = 8 + (size_t)load_le64(data), data_size = size - header_end;
+    size_t count = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, f->header) count++;
+    f->tensors = calloc(count ? count : 1, sizeof *f->tensors);
+    if (!f->tensors) {
+        st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for %zu tensor entries", count);
+        goto fail;
+    }
+    cJSON_ArrayForEach(e, f->header)
+    {
+        if (strcmp(e->string, "__metadata__") == 0) {
+            st = parse_metadata(f, e, err);
+        } else {
+            st_tensor *t = &f->tensors[f->n++];
+            st = parse_entry(t, e, data_size, err);
+            t->data = data + header_end + t->begin;
+        }
+        if (st != LRP_OK) goto fail;
+    }
+    st = index_names(f, err);
+    if (st == LRP_OK) st = check_tiling(f, data_size, err);
+    if (st == LRP_OK) return LRP_OK;
+fail:
+    st_free(f);
+    return st;
+}
+
+// ----------------------------------------------------------------------------
+// writing
+
+int st_write_header(FILE *f, const char *json)
+{
+    size_t n = strlen(json), padded = (n + 7) / 8 * 8;
+    unsigned char len[8];
+    store_le64(len, (uint64_t)padded);
+    if (fwrite(len, 1, 8, f) != 8 || fwrite(json, 1, n, f) != n) return 0;
+    for (size_t k = n; k < padded; k++)
+        if (fputc(' ', f) == EOF) return 0;
+    return 1;
+}
+
+int st_write_values(FILE *f, const double *v, size_t n, st_dtype dtype)
+{
+    unsigned char buf[4096];
+    size_t width = dtype == ST_F64 ? 8 : 4, per = sizeof buf / width;
+    for (size_t i = 0; i < n; i += per) {
+        size_t m = n - i < per ? n - i : per;
+        for (size_t k = 0; k < m; k++) {
+            if (dtype == ST_F64) {
+                uint64_t bits;
+                memcpy(&bits, &v[i + k], sizeof bits);
+                store_le64(buf + 8 * k, bits);
+            } else {
+                float x = (float)v[i + k];
+                uint32_t bits;
+                memcpy(&bits, &x, sizeof bits);
+                store_le32(buf + 4 * k, bits);
+            }
+        }
+        if (fwrite(buf, width, m, f) != m) return 0;
+    }
+    return 1;
+}

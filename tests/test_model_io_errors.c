@@ -1,0 +1,625 @@
+/*
+ * test_model_io_errors.c - one test per bad model file: each asserts the status
+ * and the key words of the message (the first problem, named precisely), and
+ * that no model comes back. The files are made by taking a valid file apart into
+ * a "doc" (metadata plus tensors), changing one thing, and writing it again with
+ * consistent offsets; container-level damage edits the header or the bytes directly.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "model_io.h"
+#include "safetensors.h"
+#include "testutil.h"
+
+// ----------------------------------------------------------------------------
+// a model file taken apart
+
+#define DOC_MAX 64
+
+typedef struct blob {
+    char name[64];
+    char dtype[16];
+    size_t rank, shape[4];
+    unsigned char *data;
+    size_t size;
+} blob;
+
+typedef struct doc {
+    cJSON *meta;          /* __metadata__ (owned), NULL to write none */
+    blob t[DOC_MAX];      /* written in this order, offsets consecutive */
+    size_t n;
+} doc;
+
+static unsigned char *model_bytes(const lrp_model *m, lrp_dtype dtype, size_t *n)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    lrp_error err;
+    lrp_status st = model_write(m, f, dtype, "ifgo", &err);
+    fclose(f);
+    if (st != LRP_OK) {
+        fprintf(stderr, "model_write: %s\n", err.message);
+        free(buf);
+        return NULL;
+    }
+    *n = len;
+    return (unsigned char *)buf;
+}
+
+static void doc_from_bytes(doc *d, const unsigned char *bytes, size_t n)
+{
+    memset(d, 0, sizeof *d);
+    st_file f;
+    lrp_error err;
+    if (st_parse(&f, bytes, n, &err) != LRP_OK) {
+        fprintf(stderr, "doc_from_bytes: %s\n", err.message);
+        exit(1);
+    }
+    d->meta = cJSON_Duplicate(f.metadata, 1);
+    for (size_t i = 0; i < f.n; i++) {
+        const st_tensor *t = &f.tensors[i];
+        blob *b = &d->t[d->n++];
+        snprintf(b->name, sizeof b->name, "%s", t->name);
+        snprintf(b->dtype, sizeof b->dtype, "%s", st_dtype_name(t->dtype));
+        b->rank = t->rank;
+        memcpy(b->shape, t->shape, t->rank * sizeof *t->shape);
+        b->size = t->end - t->begin;
+        b->data = malloc(b->size ? b->size : 1);
+        memcpy(b->data, t->data, b->size);
+    }
+    st_free(&f);
+}
+
+/* A small valid model as a doc: V=5 E=3 H=4 C=2, bidirectional, classifier bias, unk. */
+static void doc_valid(doc *d, lrp_dtype dtype)
+{
+    lrp_model *m = tu_random_model(5, 3, 4, 2, 1, 2, 1, 0.5, 11);
+    lrp_error err;
+    if (!m || model_set_unk(m, "w0", &err) != LRP_OK) exit(1);
+    size_t n;
+    unsigned char *bytes = model_bytes(m, dtype, &n);
+    doc_from_bytes(d, bytes, n);
+    free(bytes);
+    lrp_model_free(m);
+}
+
+static void doc_free(doc *d)
+{
+    cJSON_Delete(d->meta);
+    for (size_t i = 0; i < d->n; i++) free(d->t[i].data);
+    memset(d, 0, sizeof *d);
+}
+
+static blob *doc_find(doc *d, const char *name)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->t[i].name, name) == 0) return &d->t[i];
+    fprintf(stderr, "doc_find: no tensor %s\n", name);
+    exit(1);
+}
+
+static void doc_remove(doc *d, const char *name)
+{
+    blob *b = doc_find(d, name);
+    free(b->data);
+    size_t i = (size_t)(b - d->t);
+    memmove(&d->t[i], &d->t[i + 1], (d->n - i - 1) * sizeof *b);
+    d->n--;
+}
+
+/* Give a tensor a new dtype name and shape; its bytes are cut or zero-extended to fit. */
+static void doc_retype(doc *d, const char *name, const char *dtype, size_t width, size_t rank,
+                       size_t r0, size_t r1)
+{
+    blob *b = doc_find(d, name);
+    snprintf(b->dtype, sizeof b->dtype, "%s", dtype);
+    b->rank = rank;
+    b->shape[0] = r0;
+    b->shape[1] = r1;
+    size_t size = width * r0 * (rank == 2 ? r1 : 1);
+    b->data = realloc(b->data, size ? size : 1);
+    if (size > b->size) memset(b->data + b->size, 0, size - b->size);
+    b->size = size;
+}
+
+static void doc_set_meta(doc *d, const char *key, const char *value)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(d->meta, key);
+    if (value) cJSON_AddStringToObject(d->meta, key, value);
+}
+
+/* Element i of an F32 or F64 tensor set to v (little-endian). */
+static void blob_set(blob *b, size_t i, double v)
+{
+    unsigned char *p;
+    uint64_t bits;
+    int width;
+    if (strcmp(b->dtype, "F64") == 0) {
+        memcpy(&bits, &v, 8);
+        width = 8;
+    } else {
+        float f = (float)v;
+        uint32_t b32;
+        memcpy(&b32, &f, 4);
+        bits = b32;
+        width = 4;
+    }
+    p = b->data + (size_t)width * i;
+    for (int k = 0; k < width; k++, bits >>= 8) p[k] = (unsigned char)bits;
+}
+
+typedef void (*header_edit)(cJSON *header);
+
+/* The file: 8-byte length, header (metadata, tensors with consecutive offsets,
+ * then `edit` applied), data. */
+static unsigned char *doc_bytes(const doc *d, header_edit edit, size_t *n)
+{
+    cJSON *h = cJSON_CreateObject();
+    if (d->meta) cJSON_AddItemToObject(h, "__metadata__", cJSON_Duplicate(d->meta, 1));
+    size_t at = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        const blob *b = &d->t[i];
+        cJSON *e = cJSON_AddObjectToObject(h, b->name);
+        cJSON_AddStringToObject(e, "dtype", b->dtype);
+        cJSON *shape = cJSON_AddArrayToObject(e, "shape");
+        for (size_t k = 0; k < b->rank; k++) cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)b->shape[k]));
+        cJSON *off = cJSON_AddArrayToObject(e, "data_offsets");
+        cJSON_AddItemToArray(off, cJSON_CreateNumber((double)at));
+        cJSON_AddItemToArray(off, cJSON_CreateNumber((double)(at + b->size)));
+        at += b->size;
+    }
+    if (edit) edit(h);
+    char *json = cJSON_PrintUnformatted(h);
+    cJSON_Delete(h);
+    size_t hl = strlen(json);
+    *n = 8 + hl + at;
+    unsigned char *out = malloc(*n), *p = out + 8 + hl;
+    for (int k = 0; k < 8; k++) out[k] = (unsigned char)((uint64_t)hl >> (8 * k));
+    memcpy(out + 8, json, hl);
+    for (size_t i = 0; i < d->n; i++, p += d->t[i - 1].size) memcpy(p, d->t[i].data, d->t[i].size);
+    free(json);
+    return out;
+}
+
+/* A file from raw header text and data bytes. */
+static unsigned char *raw_file(const char *json, const void *data, size_t dn, size_t *n)
+{
+    size_t hl = strlen(json);
+    *n = 8 + hl + dn;
+    unsigned char *out = malloc(*n);
+    for (int k = 0; k < 8; k++) out[k] = (unsigned char)((uint64_t)hl >> (8 * k));
+    memcpy(out + 8, json, hl);
+    if (dn) memcpy(out + 8 + hl, data, dn);
+    return out;
+}
+
+// ----------------------------------------------------------------------------
+// expectations
+
+/* Loading must fail with `want`, return no model, and say k1 (and k2). */
+static void expect_fail(const char *tag, const unsigned char *b, size_t n, lrp_status want,
+                        const char *k1, const char *k2)
+{
+    lrp_model *m = (lrp_model *)&m; /* must be reset to NULL */
+    lrp_error err;
+    lrp_status st = lrp_model_load_memory(&m, b, n, &err);
+    TU_CHECK(st == want, "%s: status %s (%s), expected %s", tag, lrp_status_string(st), err.message,
+             lrp_status_string(want));
+    TU_CHECK(m == NULL, "%s: a model came back", tag);
+    TU_CHECK(err.status == st, "%s: err.status %d, returned %d", tag, (int)err.status, (int)st);
+    TU_CHECK(strstr(err.message, k1) != NULL, "%s: message \"%s\" lacks \"%s\"", tag, err.message, k1);
+    if (k2) TU_CHECK(strstr(err.message, k2) != NULL, "%s: message \"%s\" lacks \"%s\"", tag, err.message, k2);
+    if (st == LRP_OK) lrp_model_free(m);
+}
+
+static void expect_doc(const char *tag, const doc *d, header_edit edit, const char *k1, const char *k2)
+{
+    size_t n;
+    unsigned char *b = doc_bytes(d, edit, &n);
+    expect_fail(tag, b, n, LRP_ERR_FORMAT, k1, k2);
+    free(b);
+}
+
+/* The unchanged doc must load: guards against tests failing for the wrong reason. */
+static void expect_ok(const char *tag, const doc *d)
+{
+    size_t n;
+    unsigned char *b = doc_bytes(d, NULL, &n);
+    lrp_model *m = NULL;
+    lrp_error err;
+    lrp_status st = lrp_model_load_memory(&m, b, n, &err);
+    TU_CHECK(st == LRP_OK && m, "%s: the valid doc does not load: %s", tag, err.message);
+    lrp_model_free(m);
+    free(b);
+}
+
+// ----------------------------------------------------------------------------
+// the container
+
+static void test_truncated(void)
+{
+    lrp_model *m = tu_random_model(3, 2, 1, 2, 1, 2, 0, 0.5, 1);
+    size_t n;
+    unsigned char *b = model_bytes(m, LRP_F32, &n);
+    size_t failed_cleanly = 0;
+    for (size_t len = 0; len < n; len++) {
+        /* a fresh copy of exactly len bytes, so ASan sees any read past the end */
+        unsigned char *p = malloc(len ? len : 1);
+        memcpy(p, b, len);
+        lrp_model *out = NULL;
+        lrp_error err;
+        lrp_status st = lrp_model_load_memory(&out, p, len, &err);
+        failed_cleanly += st == LRP_ERR_FORMAT && out == NULL && err.message[0];
+        lrp_model_free(out);
+        free(p);
+    }
+    TU_CHECK(failed_cleanly == n, "%zu of %zu prefixes failed cleanly", failed_cleanly, n);
+    expect_fail("5 bytes", b, 5, LRP_ERR_FORMAT, "truncated", "8-byte header length");
+    expect_fail("header cut", b, 40, LRP_ERR_FORMAT, "exceeds", "truncated");
+    expect_fail("last byte missing", b, n - 1, LRP_ERR_FORMAT, "outside the data section", "truncated");
+    expect_fail("empty", NULL, 0, LRP_ERR_FORMAT, "truncated", NULL);
+
+    /* one byte more: trailing garbage */
+    unsigned char *longer = malloc(n + 1);
+    memcpy(longer, b, n);
+    longer[n] = 0;
+    expect_fail("one byte appended", longer, n + 1, LRP_ERR_FORMAT, "trailing garbage", "1 bytes");
+    /* header length larger than the file */
+    memcpy(longer, b, n);
+    longer[0] = 0xff;
+    longer[3] = 0x01;
+    expect_fail("header length too large", longer, n, LRP_ERR_FORMAT, "header length", "exceeds");
+    memset(longer, 0xff, 8);
+    expect_fail("header length 2^64-1", longer, n, LRP_ERR_FORMAT, "header length", "exceeds");
+    free(longer);
+    free(b);
+    lrp_model_free(m);
+}
+
+static void test_header_json(void)
+{
+    size_t n;
+    unsigned char *b = raw_file("{\"a\": ", NULL, 0, &n);
+    expect_fail("header not JSON", b, n, LRP_ERR_FORMAT, "not valid JSON", NULL);
+    free(b);
+    b = raw_file("[1, 2]", NULL, 0, &n);
+    expect_fail("JSON not an object", b, n, LRP_ERR_FORMAT, "not an object", NULL);
+    free(b);
+    b = raw_file("{} {}", NULL, 0, &n);
+    expect_fail("two JSON values", b, n, LRP_ERR_FORMAT, "unexpected text after", NULL);
+    free(b);
+    b = raw_file("{\"x\": \"\xff\"}", NULL, 0, &n);
+    expect_fail("invalid UTF-8", b, n, LRP_ERR_FORMAT, "not valid UTF-8", "byte 7");
+    free(b);
+    b = raw_file("{}", NULL, 0, &n);
+    b[9] = '\0';
+    expect_fail("NUL in header", b, n, LRP_ERR_FORMAT, "NUL", NULL);
+    free(b);
+    b = raw_file("{\"__metadata__\": {\"format\": 1}}", NULL, 0, &n);
+    expect_fail("metadata value not a string", b, n, LRP_ERR_FORMAT, "__metadata__.format", "not a string");
+    free(b);
+    b = raw_file("{\"__metadata__\": []}", NULL, 0, &n);
+    expect_fail("metadata not an object", b, n, LRP_ERR_FORMAT, "__metadata__", "not an object");
+    free(b);
+    b = raw_file("{}", NULL, 0, &n);
+    expect_fail("no metadata", b, n, LRP_ERR_FORMAT, "no __metadata__", "not an lrp-rnn model");
+    free(b);
+    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [0, 8]}, "
+                 "\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [8, 16]}}",
+                 "0123456789abcdef", 16, &n);
+    expect_fail("duplicate tensor", b, n, LRP_ERR_FORMAT, "\"t\"", "appears twice");
+    free(b);
+    b = raw_file("{\"t\": 5}", NULL, 0, &n);
+    expect_fail("entry not an object", b, n, LRP_ERR_FORMAT, "\"t\"", "not an object");
+    free(b);
+    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [-1], \"data_offsets\": [0, 0]}}", NULL, 0, &n);
+    expect_fail("negative shape", b, n, LRP_ERR_FORMAT, "shape entry 0", "non-negative integer");
+    free(b);
+    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [1.5], \"data_offsets\": [0, 0]}}", NULL, 0, &n);
+    expect_fail("fractional shape", b, n, LRP_ERR_FORMAT, "shape entry 0", "non-negative integer");
+    free(b);
+    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [4294967296, 4294967296, 4294967296], "
+                 "\"data_offsets\": [0, 0]}}", NULL, 0, &n);
+    expect_fail("shape overflow", b, n, LRP_ERR_FORMAT, "shape overflows", NULL);
+    free(b);
+    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [1,1,1,1,1,1,1,1,1], \"data_offsets\": [0, 8]}}",
+                 "01234567", 8, &n);
+    expect_fail("rank 9", b, n, LRP_ERR_FORMAT, "more than 8 dimensions", NULL);
+    free(b);
+    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [0]}}", NULL, 0, &n);
+    expect_fail("one offset", b, n, LRP_ERR_FORMAT, "data_offsets", "two non-negative integers");
+    free(b);
+    b = raw_file("{\"t\": {\"shape\": [1], \"data_offsets\": [0, 8]}}", "01234567", 8, &n);
+    expect_fail("no dtype", b, n, LRP_ERR_FORMAT, "no \"dtype\"", NULL);
+    free(b);
+    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"data_offsets\": [0, 8]}}", "01234567", 8, &n);
+    expect_fail("no shape", b, n, LRP_ERR_FORMAT, "no \"shape\"", NULL);
+    free(b);
+    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [8, 0]}}", "01234567", 8, &n);
+    expect_fail("reversed offsets", b, n, LRP_ERR_FORMAT, "data_offsets [8, 0]", "outside");
+    free(b);
+    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [0, 8]}, "
+                 "\"u\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [16, 24]}}",
+                 "0123456789abcdef01234567", 24, &n);
+    expect_fail("hole", b, n, LRP_ERR_FORMAT, "bytes [8, 16)", "belong to no tensor");
+    free(b);
+}
+
+/* header edits for the offset tests */
+static void edit_out_of_range(cJSON *h)
+{
+    cJSON *off = cJSON_GetObjectItem(cJSON_GetObjectItem(h, "classifier.bias"), "data_offsets");
+    cJSON_ReplaceItemInArray(off, 1, cJSON_CreateNumber(1e6));
+}
+static void edit_overlap(cJSON *h)
+{
+    /* bwd.weight_x takes the same bytes as fwd.weight_x (same size) */
+    cJSON *a = cJSON_GetObjectItem(cJSON_GetObjectItem(h, "encoder.fwd.weight_x"), "data_offsets");
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(h, "encoder.bwd.weight_x"), "data_offsets",
+                              cJSON_Duplicate(a, 1));
+}
+static void edit_short_range(cJSON *h)
+{
+    cJSON *off = cJSON_GetObjectItem(cJSON_GetObjectItem(h, "embedding"), "data_offsets");
+    cJSON_ReplaceItemInArray(off, 1, cJSON_CreateNumber(cJSON_GetArrayItem(off, 1)->valuedouble - 8));
+}
+static void edit_huge_offset(cJSON *h)
+{
+    cJSON *off = cJSON_GetObjectItem(cJSON_GetObjectItem(h, "embedding"), "data_offsets");
+    cJSON_ReplaceItemInArray(off, 1, cJSON_CreateNumber(1e30));
+}
+static void edit_unknown_dtype(cJSON *h)
+{
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(h, "embedding"), "dtype", cJSON_CreateString("F128"));
+}
+
+static void test_offsets(void)
+{
+    doc d;
+    doc_valid(&d, LRP_F64);
+    expect_ok("offsets", &d);
+    expect_doc("offset out of range", &d, edit_out_of_range, "classifier.bias", "outside the data section");
+    expect_doc("offset 1e30", &d, edit_huge_offset, "embedding", "data_offsets");
+    expect_doc("overlapping tensors", &d, edit_overlap, "overlap", "encoder.bwd.weight_x");
+    expect_doc("offsets inconsistent with shape", &d, edit_short_range, "embedding",
+               "hold 112 bytes, but F64 x shape [5, 3] needs 15 x 8");
+    expect_doc("unknown dtype", &d, edit_unknown_dtype, "unknown dtype \"F128\"", NULL);
+    doc_free(&d);
+}
+
+// ----------------------------------------------------------------------------
+// tensors
+
+static void test_dtypes(void)
+{
+    doc d;
+    doc_valid(&d, LRP_F64);
+    doc_retype(&d, "encoder.fwd.weight_h", "I64", 8, 2, 16, 4);
+    expect_doc("I64 tensor", &d, NULL, "encoder.fwd.weight_h: dtype I64", "expected F32 or F64");
+    doc_free(&d);
+    doc_valid(&d, LRP_F32);
+    doc_retype(&d, "embedding", "F16", 2, 2, 5, 3);
+    expect_doc("F16 tensor", &d, NULL, "embedding: dtype F16", "expected F32 or F64");
+    doc_retype(&d, "embedding", "BF16", 2, 2, 5, 3);
+    expect_doc("BF16 tensor", &d, NULL, "embedding: dtype BF16", "expected F32 or F64");
+    doc_free(&d);
+
+    /* mixed F32 and F64 tensors are fine */
+    doc_valid(&d, LRP_F64);
+    blob *b = doc_find(&d, "classifier.weight_bwd");
+    doc_retype(&d, "classifier.weight_bwd", "F32", 4, 2, 2, 4);
+    for (int i = 0; i < 8; i++) blob_set(b, (size_t)i, 0.125 * i);
+    expect_ok("mixed dtypes", &d);
+    doc_free(&d);
+}
+
+static void test_shapes(void)
+{
+    /* the message of the issue, word for word */
+    lrp_model *m = tu_random_model(3, 2, 60, 2, 1, 2, 0, 0.1, 2);
+    size_t n;
+    unsigned char *bytes = model_bytes(m, LRP_F32, &n);
+    doc d;
+    doc_from_bytes(&d, bytes, n);
+    free(bytes);
+    lrp_model_free(m);
+    expect_ok("H=60", &d);
+    doc_retype(&d, "encoder.bwd.weight_h", "F32", 4, 2, 240, 59);
+    size_t len;
+    unsigned char *b = doc_bytes(&d, NULL, &len);
+    lrp_model *out = NULL;
+    lrp_error err;
+    lrp_status st = lrp_model_load_memory(&out, b, len, &err);
+    TU_CHECK_STATUS(st, LRP_ERR_FORMAT, err);
+    TU_CHECK(strcmp(err.message, "encoder.bwd.weight_h: shape [240, 59], expected [240, 60]") == 0,
+             "wrong shape message: \"%s\"", err.message);
+    free(b);
+    doc_free(&d);
+
+    doc_valid(&d, LRP_F64);
+    doc_retype(&d, "encoder.fwd.weight_x", "F64", 8, 2, 16, 2);
+    expect_doc("weight_x vs embedding", &d, NULL, "encoder.fwd.weight_x: shape [16, 2], expected [16, 3]", NULL);
+    doc_free(&d);
+    doc_valid(&d, LRP_F64);
+    doc_retype(&d, "encoder.bwd.weight_x", "F64", 8, 2, 12, 3);
+    expect_doc("bwd weight_x rows", &d, NULL, "encoder.bwd.weight_x: shape [12, 3], expected [16, 3]", NULL);
+    doc_free(&d);
+    doc_valid(&d, LRP_F64);
+    doc_retype(&d, "encoder.fwd.weight_x", "F64", 8, 2, 15, 3);
+    expect_doc("4H not a multiple of 4", &d, NULL, "encoder.fwd.weight_x: shape [15, 3]", "four gate blocks");
+    doc_free(&d);
+    doc_valid(&d, LRP_F64);
+    doc_retype(&d, "encoder.fwd.bias", "F64", 8, 2, 16, 1);
+    expect_doc("bias of rank 2", &d, NULL, "encoder.fwd.bias: shape [16, 1], expected [16]", NULL);
+    doc_free(&d);
+    doc_valid(&d, LRP_F64);
+    doc_retype(&d, "classifier.bias", "F64", 8, 1, 3, 0);
+    expect_doc("classifier bias size", &d, NULL, "classifier.bias: shape [3], expected [2]", NULL);
+    doc_free(&d);
+    doc_valid(&d, LRP_F64);
+    doc_retype(&d, "classifier.weight_bwd", "F64", 8, 2, 3, 4);
+    expect_doc("classes disagree", &d, NULL, "classifier.weight_bwd: shape [3, 4], expected [2, 4]", NULL);
+    doc_free(&d);
+    doc_valid(&d, LRP_F64);
+    doc_retype(&d, "embedding", "F64", 8, 1, 15, 0);
+    expect_doc("embedding rank 1", &d, NULL, "embedding: shape [15], expected [V, E]", NULL);
+    doc_free(&d);
+    doc_valid(&d, LRP_F64);
+    doc_retype(&d, "embedding", "F64", 8, 2, 0, 3);
+    expect_doc("empty embedding", &d, NULL, "embedding: shape [0, 3]", "positive");
+    doc_free(&d);
+}
+
+static void test_missing_unexpected(void)
+{
+    doc d;
+    doc_valid(&d, LRP_F64);
+    doc_remove(&d, "encoder.bwd.bias");
+    expect_doc("missing tensor", &d, NULL, "missing tensor \"encoder.bwd.bias\"", "1 layer, bidirectional");
+    doc_free(&d);
+
+    doc_valid(&d, LRP_F64);
+    d.t[d.n] = d.t[0];
+    snprintf(d.t[d.n].name, sizeof d.t[d.n].name, "extra.weight");
+    d.t[d.n].data = malloc(d.t[0].size);
+    memcpy(d.t[d.n].data, d.t[0].data, d.t[0].size);
+    d.n++;
+    expect_doc("unexpected tensor", &d, NULL, "unexpected tensor \"extra.weight\"", NULL);
+    doc_free(&d);
+
+    /* a unidirectional file must say so: bwd tensors of a directions=1 file are unexpected */
+    doc_valid(&d, LRP_F64);
+    doc_set_meta(&d, "directions", "1");
+    expect_doc("bwd in a unidirectional file", &d, NULL, "unexpected tensor \"encoder.bwd.", "unidirectional");
+    doc_set_meta(&d, "directions", NULL);
+    doc_set_meta(&d, "layers", "2");
+    expect_doc("flat names in a stacked file", &d, NULL, "missing tensor \"encoder.l0.fwd.weight_x\"", "2 layers");
+    doc_free(&d);
+}
+
+static void test_non_finite(void)
+{
+    doc d;
+    doc_valid(&d, LRP_F64);
+    blob_set(doc_find(&d, "encoder.fwd.weight_h"), 1 * 4 + 2, NAN);
+    expect_doc("NaN weight", &d, NULL, "encoder.fwd.weight_h: non-finite value nan at [1, 2]", NULL);
+    doc_free(&d);
+    doc_valid(&d, LRP_F64);
+    blob_set(doc_find(&d, "classifier.bias"), 1, -INFINITY);
+    expect_doc("-Inf bias", &d, NULL, "classifier.bias: non-finite value -inf at [1]", NULL);
+    doc_free(&d);
+    doc_valid(&d, LRP_F32);
+    blob_set(doc_find(&d, "embedding"), 14, INFINITY);
+    expect_doc("Inf F32 embedding", &d, NULL, "embedding: non-finite value inf at [4, 2]", NULL);
+    doc_free(&d);
+}
+
+// ----------------------------------------------------------------------------
+// metadata
+
+static void test_metadata(void)
+{
+    doc d;
+    doc_valid(&d, LRP_F64);
+    struct { const char *key, *value, *k1, *k2; } cases[] = {
+        {"vocab", "w0\nw1\nw2\nw3", "vocab: 4 words", "embedding has 5 rows"},
+        {"vocab", "w0\nw1\nw2\nw3\nw4\n", "vocab: 6 words", "embedding has 5 rows"},
+        {"vocab", "w0\nw1\nw2\nw1\nw4", "duplicate word \"w1\"", "lines 2 and 4"},
+        {"vocab", "w0\nw1\n\nw3\nw4", "vocab: word 2 is empty", NULL},
+        {"vocab", "w0\nw1\nw2\nw3\nw4\r", "line break", NULL},
+        {"vocab", NULL, "no \"vocab\"", NULL},
+        {"labels", "c0", "labels: 1 names", "2 classes"},
+        {"labels", "c0\nc0", "duplicate name \"c0\"", NULL},
+        {"labels", NULL, "no \"labels\"", NULL},
+        {"unk", "<unk>", "unk: the word \"<unk>\" is not in the vocabulary", NULL},
+        {"unk", "", "unk is empty", NULL},
+        {"gate_order", "igfx", "gate_order \"igfx\"", "permutation"},
+        {"gate_order", "iigo", "gate_order \"iigo\"", "permutation"},
+        {"gate_order", "ifgoi", "gate_order \"ifgoi\"", "permutation"},
+        {"gate_order", NULL, "no \"gate_order\"", NULL},
+        {"format", "pt", "__metadata__.format is \"pt\"", "expected \"lrp-rnn\""},
+        {"format", NULL, "no \"format\"", "not an lrp-rnn model file"},
+        {"lowercase", "yes", "__metadata__.lowercase is \"yes\"", "\"true\" or \"false\""},
+        {"lowercase", NULL, "no \"lowercase\"", NULL},
+        {"format_version", "2", "format_version 2", "newer than this lrp supports"},
+        {"format_version", "1.0", "format_version is \"1.0\"", "positive integer"},
+        {"format_version", "0", "format_version is \"0\"", "positive integer"},
+        {"layers", "0", "layers is \"0\"", "from 1 to 16"},
+        {"layers", "17", "layers is \"17\"", "from 1 to 16"},
+        {"directions", "3", "directions is \"3\"", "\"1\" or \"2\""},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        doc e;
+        e = d;
+        e.meta = cJSON_Duplicate(d.meta, 1);
+        doc_set_meta(&e, cases[k].key, cases[k].value);
+        char tag[96];
+        snprintf(tag, sizeof tag, "metadata %s=%s", cases[k].key, cases[k].value ? cases[k].value : "(none)");
+        expect_doc(tag, &e, NULL, cases[k].k1, cases[k].k2);
+        cJSON_Delete(e.meta);
+    }
+    /* absent optional keys and an unknown key are fine */
+    doc_set_meta(&d, "format_version", NULL);
+    doc_set_meta(&d, "unk", NULL);
+    doc_set_meta(&d, "layers", NULL);
+    doc_set_meta(&d, "directions", NULL);
+    doc_set_meta(&d, "trained_on", "sst5");
+    expect_ok("optional keys absent", &d);
+    doc_free(&d);
+}
+
+// ----------------------------------------------------------------------------
+// files
+
+static void test_files(void)
+{
+    lrp_model *m = (lrp_model *)&m;
+    lrp_error err;
+    char path[600];
+    snprintf(path, sizeof path, "%s/does-not-exist.safetensors", tu_tmpdir());
+    lrp_status st = lrp_model_load(&m, path, &err);
+    TU_CHECK_STATUS(st, LRP_ERR_IO, err);
+    TU_CHECK(m == NULL, "model after a failed load");
+    TU_CHECK(strstr(err.message, path) && strstr(err.message, strerror(ENOENT)),
+             "nonexistent file message: %s", err.message);
+
+    st = lrp_model_load(&m, tu_tmpdir(), &err);
+    TU_CHECK_STATUS(st, LRP_ERR_IO, err);
+    TU_CHECK(strstr(err.message, tu_tmpdir()) && strstr(err.message, "is a directory"),
+             "directory message: %s", err.message);
+
+    /* a bad file's message names the file, then the problem */
+    snprintf(path, sizeof path, "%s/bad.safetensors", tu_tmpdir());
+    FILE *f = fopen(path, "wb");
+    fputs("garbage", f);
+    fclose(f);
+    st = lrp_model_load(&m, path, &err);
+    TU_CHECK_STATUS(st, LRP_ERR_FORMAT, err);
+    TU_CHECK(strncmp(err.message, path, strlen(path)) == 0 && strstr(err.message, "truncated"),
+             "bad file message: %s", err.message);
+
+    TU_CHECK_STATUS(lrp_model_load(NULL, path, &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK_STATUS(lrp_model_load(&m, NULL, &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK_STATUS(lrp_model_load_memory(&m, NULL, 10, &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK(lrp_model_load(&m, path, NULL) == LRP_ERR_FORMAT, "NULL err is allowed");
+}
+
+int main(void)
+{
+    test_truncated();
+    test_header_json();
+    test_offsets();
+    test_dtypes();
+    test_shapes();
+    test_missing_unexpected();
+    test_non_finite();
+    test_metadata();
+    test_files();
+    return tu_finish();
+}
