@@ -9,10 +9,13 @@
  * and tokenizes it again:
  *   - punctuation is split off words: . , ; : ? ! $ # % = + & and the like;
  *     runs of ? and ! stay together ("?!?"), runs of * too ("\*\*\*");
- *   - clitics are split from the end of a word: n't 's 're 've 'll 'd 'm
- *     ("don't" -> do n't, "can't" -> ca n't, "won't" -> wo n't), and "cannot"
- *     -> can not; words with an inner apostrophe stay whole (O'Neill, y'all,
- *     o'clock), as do 'em 'n' 'n 'til 'till 'cause, decades ('70s, '53) and ol';
+ *   - clitics are split from the end of a word when a letter or digit comes
+ *     before them: n't 's 're 've 'll 'd 'm ("don't" -> do n't, "can't" -> ca
+ *     n't, "won't" -> wo n't), and "cannot" -> can not; words with an inner
+ *     apostrophe stay whole (O'Neill, y'all, o'clock), as do 'em 'n' 'n 'til
+ *     'till 'cause, decades ('70s, '53) and ol';
+ *   - a mixed fraction written with a no-break space stays one token
+ *     ("8\u00A01/2" -> 8\u00A01\/2), as in the treebank;
  *   - a trailing apostrophe is split off (Achilles' -> Achilles '); a leading one
  *     opens a quote: 'small' -> ` small ';
  *   - double quotes become `` (opening: at the start, after a space, an opening
@@ -28,7 +31,8 @@
  *     (9.50, 20,000, 10:30); a leading - or . before a digit starts a number;
  *   - a word's final period stays with it when the word is an abbreviation:
  *     one letter (J.), letters with inner periods (U.S., E.T.), or a listed
- *     abbreviation (Mr. vs. etc. No. ...). As in the treebank, an abbreviation
+ *     abbreviation (Mr. vs. etc. No. ..., in any case unless also a common
+ *     word: "Wash." but "a wash ."). As in the treebank, an abbreviation
  *     that can end a sentence (etc. No. Bros. Inc. ...) and ends the text is
  *     followed by an extra "." token ("In a word: No." -> ... No. .);
  *   - the curly apostrophe ’ acts like ' and is written '; ‘ opens a quote;
