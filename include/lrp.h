@@ -108,14 +108,18 @@ typedef struct lrp_tokens {
 
 /* Split raw English text into the Stanford Sentiment Treebank's tokens:
  * punctuation split off, clitics (n't 's 're 've 'll 'd 'm) split, brackets as
- * -lrb- / -rrb-, double quotes as `` and '', "/" and "*" escaped as \/ and \*.
- * Lowercases when `lowercase` is nonzero. Fails on invalid UTF-8. An empty or
- * all-space text gives count = 0 (not an error here; explaining it is). */
+ * -lrb- / -rrb-, double quotes as `` and '', "/" and "*" escaped as \/ and \*
+ * (every rule: src/tokenize.c). Lowercases when `lowercase` is nonzero. Fails
+ * with LRP_ERR_INPUT, naming the byte offset, on invalid UTF-8, a NUL byte among
+ * the `len` bytes, or a control character other than tab and line breaks (which
+ * separate words). Linear time, no length limit. An empty or all-space text
+ * gives count = 0 (not an error here; explaining it is). */
 LRP_API lrp_status lrp_tokenize(const char *text, size_t len, int lowercase, lrp_tokens *out,
                                 lrp_error *err);
 
-/* Tokens already in treebank form, separated by ASCII spaces or tabs, taken as
- * they are (lowercased when `lowercase` is nonzero). Fails on invalid UTF-8. */
+/* Tokens already in treebank form, separated by ASCII spaces or tabs (or line
+ * breaks), taken as they are (lowercased when `lowercase` is nonzero). The same
+ * checks as lrp_tokenize. */
 LRP_API lrp_status lrp_split_tokens(const char *text, size_t len, int lowercase,
                                     lrp_tokens *out, lrp_error *err);
 
@@ -124,7 +128,8 @@ LRP_API void lrp_tokens_free(lrp_tokens *tokens);
 /* Map tokens to word ids. ids and unknown have tokens->count entries (caller
  * allocated). A token not in the vocabulary maps to the model's unk word and gets
  * unknown[i] = 1; without an unk word the call fails with LRP_ERR_INPUT and names
- * the unknown words. `unknown` may be NULL. */
+ * the unknown words (the first five, and how many in all); ids and unknown are
+ * then filled but ids of unknown words are -1. `unknown` may be NULL. */
 LRP_API lrp_status lrp_encode(const lrp_model *model, const lrp_tokens *tokens, int32_t *ids,
                               unsigned char *unknown, lrp_error *err);
 

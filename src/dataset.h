@@ -45,19 +45,27 @@ typedef struct ds_options {
     ds_format format;          /* DS_AUTO: a line starting with '(' is ptb, else tsv */
     int lowercase;
     int pretokenized;          /* tsv: split on spaces/tabs instead of lrp_tokenize */
-    const char *const *labels; /* class names for tsv labels given by name (may be NULL) */
-    size_t n_labels;           /* number of classes: labels must lie in [0, n_labels) */
+    const char *const *labels; /* [n_labels] class names for tsv labels given by name (may be NULL) */
+    size_t n_labels;           /* number of classes: labels must lie in [0, n_labels);
+                                  0 = any label >= 0 (no names) */
 } ds_options;
 
-/* Parse one line (without its newline) into out; allocations come from the corpus
- * arena when corpus is not NULL, else out must be released with ds_sentence_free.
- * Errors name the column and what was expected. Blank lines are LRP_ERR_INPUT. */
+/* Parse one line (without its newline; a trailing CR is ignored) into out, which
+ * owns one block: release it with ds_sentence_free (never for a sentence of a
+ * corpus). out->line is 0. Errors are LRP_ERR_INPUT and read "column N: ..."
+ * (N the 1-based byte column) with what was expected. Blank lines are an error.
+ * Any nesting depth is read (no recursion); nodes may have any number of
+ * children. The line is checked as text first (text.h): invalid UTF-8, NUL
+ * bytes and control characters other than tab and line breaks are errors. */
 lrp_status ds_parse_line(const char *line, size_t len, const ds_options *o, ds_sentence *out,
                          lrp_error *err);
 void ds_sentence_free(ds_sentence *s);
 
-/* Read every non-blank line of a file ("-" = standard input). Errors carry
- * "path:line:" in front. */
+/* Read every non-blank line of a file ("-" = standard input): LF or CRLF line
+ * ends, a final newline or not, a UTF-8 byte-order mark at the start. Errors carry
+ * "path:line: " in front ("test.txt:12: column 40: expected ')' ..."); LRP_ERR_IO
+ * when the file cannot be opened or read. The sentences live in the corpus's
+ * arena until ds_free. */
 lrp_status ds_read(const char *path, const ds_options *o, ds_corpus *out, lrp_error *err);
 void ds_free(ds_corpus *c);
 

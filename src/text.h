@@ -1,0 +1,38 @@
+/*
+ * text.h - text checks shared by the tokenizer (tokenize.c) and the data reader
+ * (dataset.c): UTF-8 validation with the offset of the first problem, and
+ * lowercasing. Internal; not installed.
+ *
+ * What text is accepted (lrp_tokenize, lrp_split_tokens, the data reader):
+ *   - well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing
+ *     above U+10FFFF, no truncated sequence, no stray continuation byte;
+ *   - no NUL byte;
+ *   - no control character except tab, line feed, vertical tab, form feed and
+ *     carriage return (which separate words like a space) and U+0085 (NEL, a
+ *     line break). Other C0 controls, DEL and the C1 controls U+0080..U+009F are
+ *     rejected rather than read as spaces: they mean binary data or text decoded
+ *     with the wrong encoding, which is better reported than explained.
+ */
+#ifndef LRP_TEXT_H
+#define LRP_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Check s[0..len). Returns 1 if the text is acceptable; else 0, with the byte
+ * offset of the first bad sequence in *offset and a description in what[0..n)
+ * (e.g. "invalid UTF-8: overlong encoding 0xC0 0xAF"). */
+int text_check(const char *s, size_t len, size_t *offset, char *what, size_t n);
+
+/* ASCII whitespace that separates words: space, \t, \n, \v, \f, \r. */
+static inline int text_is_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Lowercase valid UTF-8 in place: ASCII, Latin-1, Latin Extended-A, Greek and
+ * Cyrillic capitals (other scripts are left as they are). The byte length never
+ * changes: every mapping used stays within the same UTF-8 length. */
+void text_lowercase(char *s, size_t len);
+
+#endif /* LRP_TEXT_H */
