@@ -62,8 +62,8 @@ if command -v script >/dev/null 2>&1 && script -qc true /dev/null >/dev/null 2>&
     case "$sa_line" in *$'48;2;0;0;255m'*) fail "SA is red only, found blue" ;; esac
     case "$sa_line" in *$'48;2;255;0;0m'*) : ;; *) fail "SA line without its full-red maximum" ;; esac
     hasnt "$TMP/tty" "token " "no columns on a terminal"
-    cmd=$(printf '%q ' "$LRP_BIN" explain --model "$MODEL" --pretokenized "$(printf 'a \033]0;pwned\007 movie')")
-    TERM=xterm script -qc "$cmd" /dev/null >"$TMP/tty" 2>&1
+    bad=$(printf '%q ' "$LRP_BIN" explain --model "$MODEL" --pretokenized "$(printf 'a \033]0;pwned\007 movie')")
+    TERM=xterm script -qc "$bad" /dev/null >"$TMP/tty" 2>&1
     hasnt "$TMP/tty" $'\033]0' "terminal: the input's escape sequence is defused"
 
     NO_COLOR=1 TERM=xterm script -qc "$cmd" /dev/null >"$TMP/tty" 2>&1
