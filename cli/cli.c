@@ -49,6 +49,14 @@ void cli_usage(const char *fmt, ...)
     exit(EXIT_USAGE);
 }
 
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprefix("", fmt, ap);
+    va_end(ap);
+}
+
 void cli_warn(const char *fmt, ...)
 {
     va_list ap;

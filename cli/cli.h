@@ -32,6 +32,14 @@ _Noreturn void cli_usage(const char *fmt, ...)
 #endif
     ;
 
+/* Print "lrp <cmd>: message" (no exit): an error the command goes on after, such as
+ * one bad input line; the command still exits non-zero at the end. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
 /* Print "lrp <cmd>: warning: message" (no exit). */
 void cli_warn(const char *fmt, ...)
 #if defined(__GNUC__)

@@ -1,0 +1,479 @@
+/*
+ * cmd_explain.c - `lrp explain`: word relevances of sentences by LRP, LRP_cons, SA
+ * and GI, for the predicted, true or given classes, written as a terminal heatmap,
+ * plain columns, JSON Lines, TSV, an HTML page or LaTeX. docs/cli.md is the
+ * reference of every format.
+ *
+ * Sizes: T words of a sentence, C classes.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "input.h"
+#include "render.h"
+#include "run.h"
+
+typedef enum out_format { FMT_TEXT = 0, FMT_JSON, FMT_TSV, FMT_HTML, FMT_LATEX, FMT_NULL } out_format;
+static const char *const format_names[] = {"text", "json", "tsv", "html", "latex", "null"};
+enum { N_FORMATS = sizeof format_names / sizeof format_names[0] };
+
+/* One entry of --target as the user wrote it; "all" is expanded to every class. */
+typedef struct target_spec {
+    int target;     /* LRP_TARGET_PREDICTED, RUN_TARGET_TRUE or a class index */
+    char name[24];  /* TSV column suffix: "pred", "true" or the class index */
+} target_spec;
+
+typedef struct explain_ctx {
+    const lrp_model *model;
+    lrp_model_info info;
+    unsigned methods;
+    target_spec *specs;     /* [n_specs] */
+    size_t n_specs;
+    out_format format;
+    int color;              /* text format: heatmap (terminal) or plain columns */
+} explain_ctx;
+
+// ----------------------------------------------------------------------------
+// help
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: lrp explain [OPTIONS] [SENTENCE...]\n"
+            "Explain a classifier's predictions: the relevance of each word for a class.\n"
+            "Sentences come from the arguments, else one per line from standard input\n"
+            "(streamed in chunks of %d lines).\n"
+            "\n"
+            "Options:\n"
+            "  --model FILE        model file (default: $LRP_MODEL, else %s)\n"
+            "  --method LIST       comma-separated methods among lrp, lrp-cons, sa, gi\n"
+            "                      (default: lrp); written in that order\n"
+            "  --target LIST       comma-separated classes to explain: pred (the predicted\n"
+            "                      class), true (the line's true class: needs --input tsv or\n"
+            "                      ptb), all (every class), a class index or a label name\n"
+            "                      (default: pred)\n"
+            "  --format FORMAT     text, json, tsv, html, latex or null (default: text)\n"
+            "                      text: a heatmap on a terminal, plain columns otherwise or\n"
+            "                      when NO_COLOR is set; json: JSON Lines, one object per\n"
+            "                      line; null: compute, print nothing (for timing)\n"
+            "  --eps X             stabiliser of the LRP epsilon rule, > 0 (default: 0.001)\n"
+            "  --pretokenized      the text is tokens separated by spaces or tabs, taken as\n"
+            "                      they are (default: raw English text, tokenized)\n"
+            "  --input FORMAT      text (a sentence per line), tsv (LABEL<TAB>sentence) or\n"
+            "                      ptb (treebank trees, label of the root) (default: text)\n"
+            "  --threads N         threads, 0 = all cores (default: 0, here %d)\n"
+            "  -h, --help          show this help\n"
+            "\n"
+            "Words not in the vocabulary are read as the model's unknown word and marked\n"
+            "in every format; without an unknown word such a line fails. A bad line (empty,\n"
+            "invalid UTF-8, unknown words, bad label, longer than %d words) is reported on\n"
+            "standard error with its line number, and the command goes on with the next.\n"
+            "Exit status: 0 success, 1 a bad line, input or model, 2 usage error.\n"
+            "Example: lrp explain --method lrp,sa \"Don't waste your money.\"\n",
+            INPUT_CHUNK, cli_model_path(NULL), lrp_default_threads(), LRP_MAX_LENGTH);
+}
+
+// ----------------------------------------------------------------------------
+// options
+
+static unsigned parse_methods(const char *list)
+{
+    unsigned methods = 0;
+    char *copy = strdup(list), *save = NULL;
+    if (!copy) cli_die(EXIT_BAD_INPUT, "out of memory");
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        int m = lrp_method_parse(tok);
+        if (m < 0) cli_usage("--method: unknown method '%s' (lrp, lrp-cons, sa, gi)", tok);
+        methods |= LRP_METHOD_BIT(m);
+    }
+    free(copy);
+    if (!methods) cli_usage("--method: no method in '%s'", list);
+    return methods;
+}
+
+static void add_spec(explain_ctx *x, int target, const char *name)
+{
+    target_spec *more = realloc(x->specs, (x->n_specs + 1) * sizeof *more);
+    if (!more) cli_die(EXIT_BAD_INPUT, "out of memory");
+    x->specs = more;
+    x->specs[x->n_specs].target = target;
+    snprintf(x->specs[x->n_specs].name, sizeof x->specs[0].name, "%s", name);
+    x->n_specs++;
+}
+
+/* --target LIST against the model's classes; a label that itself contains a comma
+ * is recognised when it is the whole list. */
+static void parse_targets(explain_ctx *x, const char *list, int labelled)
+{
+    char name[24];
+    int whole = lrp_model_label_index(x->model, list);
+    if (whole >= 0) {
+        snprintf(name, sizeof name, "%d", whole);
+        add_spec(x, whole, name);
+        return;
+    }
+    char *copy = strdup(list), *save = NULL;
+    if (!copy) cli_die(EXIT_BAD_INPUT, "out of memory");
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (strcmp(tok, "pred") == 0) {
+            add_spec(x, LRP_TARGET_PREDICTED, "pred");
+        } else if (strcmp(tok, "true") == 0) {
+            if (!labelled)
+                cli_usage("--target true needs labelled input: --input tsv or --input ptb");
+            add_spec(x, RUN_TARGET_TRUE, "true");
+        } else if (strcmp(tok, "all") == 0) {
+            for (size_t c = 0; c < x->info.classes; c++) {
+                snprintf(name, sizeof name, "%zu", c);
+                add_spec(x, (int)c, name);
+            }
+        } else {
+            int c = lrp_model_label_index(x->model, tok);
+            if (c < 0)
+                cli_usage("--target: '%s' is neither pred, true, all, a class index in [0, %zu) "
+                          "nor a label of the model (see 'lrp info')",
+                          tok, x->info.classes);
+            snprintf(name, sizeof name, "%d", c);
+            add_spec(x, c, name);
+        }
+    }
+    free(copy);
+    if (!x->n_specs) cli_usage("--target: no class in '%s'", list);
+}
+
+// ----------------------------------------------------------------------------
+// text: heatmap on a terminal, plain columns elsewhere
+
+static const char *label_of(const explain_ctx *x, int c) { return lrp_model_label(x->model, (size_t)c); }
+
+static int is_lrp(lrp_method m) { return m == LRP_METHOD_LRP || m == LRP_METHOD_LRP_CONS; }
+
+/* tokens and labels on the terminal: control characters defused */
+static void put(const char *s) { render_terminal_text(stdout, s); }
+
+/* "lrp:3": the column of an explanation in the plain text format */
+static size_t column_name(char *buf, size_t len, const lrp_explanation *e)
+{
+    return (size_t)snprintf(buf, len, "%s:%d", lrp_method_name(e->method), e->target);
+}
+
+static void text_header(const explain_ctx *x, const input_reader *r, const input_item *it,
+                        const lrp_result *res)
+{
+    printf("%s %zu: predicted ", input_unit(r), it->line);
+    put(label_of(x, res->predicted));
+    printf(" (%d, p = %.4f)", res->predicted, res->probabilities[res->predicted]);
+    if (it->label >= 0) {
+        printf(", true ");
+        put(label_of(x, it->label));
+        printf(" (%d)", it->label);
+    }
+    putchar('\n');
+}
+
+static void write_heatmaps(const explain_ctx *x, const input_reader *r, const input_item *it,
+                           const lrp_result *res)
+{
+    text_header(x, r, it, res);
+    size_t wl = 0;
+    for (size_t k = 0; k < res->n_explanations; k++) {
+        size_t w = run_text_width(label_of(x, res->explanations[k].target));
+        if (w > wl) wl = w;
+    }
+    for (size_t k = 0; k < res->n_explanations; k++) {
+        const lrp_explanation *e = &res->explanations[k];
+        const char *label = label_of(x, e->target);
+        printf("  %-8s ", lrp_method_name(e->method));
+        put(label);
+        printf("%*s  ", (int)(wl - run_text_width(label)), "");
+        render_heatmap h = {it->T, (const char *const *)it->words, e->relevance, it->unknown,
+                            render_kind_of(e->method), 0.0};
+        render_heatmap_ansi(stdout, &h);
+        putchar('\n');
+    }
+    int any = 0;
+    for (size_t t = 0; t < it->T; t++)
+        if (it->unknown[t]) {
+            printf("%s", any++ ? " " : "  underlined, not in the vocabulary: ");
+            put(it->words[t]);
+        }
+    if (any) putchar('\n');
+    putchar('\n');
+}
+
+static void write_columns(const explain_ctx *x, const input_reader *r, const input_item *it,
+                          const lrp_result *res)
+{
+    text_header(x, r, it, res);
+    size_t n = res->n_explanations;
+    char head[64], num[RENDER_DOUBLE_CHARS];
+    int any_lrp = 0, any_unknown = 0;
+    /* column widths: tokens (with a * for unknown words), then each method:target */
+    size_t wt = 6; /* "(rest)" */
+    for (size_t t = 0; t < it->T; t++) {
+        size_t w = run_text_width(it->words[t]) + (it->unknown[t] ? 1 : 0);
+        if (w > wt) wt = w;
+        any_unknown |= it->unknown[t];
+    }
+    size_t *wc = calloc(n ? n : 1, sizeof *wc);
+    if (!wc) cli_die(EXIT_BAD_INPUT, "out of memory");
+    for (size_t k = 0; k < n; k++) {
+        const lrp_explanation *e = &res->explanations[k];
+        any_lrp |= is_lrp(e->method);
+        wc[k] = column_name(head, sizeof head, e);
+        for (size_t t = 0; t < it->T; t++) {
+            size_t w = (size_t)snprintf(num, sizeof num, "%.6g", e->relevance[t]);
+            if (w > wc[k]) wc[k] = w;
+        }
+        size_t w = (size_t)snprintf(num, sizeof num, "%.6g", e->rest);
+        if (is_lrp(e->method) && w > wc[k]) wc[k] = w;
+    }
+    printf("%-*s", (int)wt, "token");
+    for (size_t k = 0; k < n; k++) {
+        column_name(head, sizeof head, &res->explanations[k]);
+        printf("  %*s", (int)wc[k], head);
+    }
+    putchar('\n');
+    for (size_t t = 0; t < it->T; t++) {
+        /* pad by display width: printf's %-*s counts bytes */
+        put(it->words[t]);
+        printf("%s%*s", it->unknown[t] ? "*" : "",
+               (int)(wt - run_text_width(it->words[t]) - (it->unknown[t] ? 1 : 0)), "");
+        for (size_t k = 0; k < n; k++) printf("  %*.6g", (int)wc[k], res->explanations[k].relevance[t]);
+        putchar('\n');
+    }
+    if (any_lrp) {
+        printf("%-*s", (int)wt, "(rest)");
+        for (size_t k = 0; k < n; k++) {
+            const lrp_explanation *e = &res->explanations[k];
+            if (is_lrp(e->method)) printf("  %*.6g", (int)wc[k], e->rest);
+            else printf("  %*s", (int)wc[k], "-");
+        }
+        putchar('\n');
+    }
+    printf("classes:");
+    for (size_t k = 0; k < n; k++) {
+        int c = res->explanations[k].target, seen = 0;
+        for (size_t j = 0; j < k; j++) seen |= res->explanations[j].target == c;
+        if (seen) continue;
+        printf("%s %d = ", k ? "," : "", c);
+        put(label_of(x, c));
+    }
+    putchar('\n');
+    if (any_unknown) printf("*: not in the vocabulary, read as the unknown word\n");
+    if (any_lrp) printf("(rest): relevance that reached the initial states h0, c0\n");
+    putchar('\n');
+    free(wc);
+}
+
+// ----------------------------------------------------------------------------
+// json, tsv, html, latex
+
+static void write_json(const explain_ctx *x, const input_item *it, const lrp_result *res)
+{
+    FILE *f = stdout;
+    fputc('{', f);
+    run_json_prediction(f, x->model, it, res);
+    fputs(",\"explanations\":[", f);
+    for (size_t k = 0; k < res->n_explanations; k++) {
+        const lrp_explanation *e = &res->explanations[k];
+        fprintf(f, "%s{\"method\":\"%s\",\"target\":%d,\"target_label\":", k ? "," : "",
+                lrp_method_name(e->method), e->target);
+        render_json_string(f, label_of(x, e->target));
+        fputs(",\"relevance\":", f);
+        render_json_doubles(f, e->relevance, it->T);
+        fputs(",\"relevance_fwd\":", f);
+        render_json_doubles(f, e->relevance_fwd, it->T);
+        if (e->relevance_bwd) {
+            fputs(",\"relevance_bwd\":", f);
+            render_json_doubles(f, e->relevance_bwd, it->T);
+        }
+        if (is_lrp(e->method)) {
+            fputs(",\"rest\":", f);
+            render_json_double(f, e->rest);
+        }
+        fputc('}', f);
+    }
+    fputs("]}\n", f);
+}
+
+static void tsv_header(const explain_ctx *x)
+{
+    printf("line\tposition\ttoken\tunknown\tpredicted\ttrue");
+    for (size_t s = 0; s < x->n_specs; s++)
+        for (int m = 0; m < LRP_METHOD_COUNT; m++)
+            if (x->methods & LRP_METHOD_BIT(m)) printf("\t%s:%s", lrp_method_name((lrp_method)m), x->specs[s].name);
+    putchar('\n');
+}
+
+static void write_tsv(const input_item *it, const lrp_result *res)
+{
+    char num[RENDER_DOUBLE_CHARS];
+    for (size_t t = 0; t < it->T; t++) {
+        printf("%zu\t%zu\t", it->line, t);
+        run_tsv_field(stdout, it->words[t]);
+        printf("\t%d\t%d\t", it->unknown[t] ? 1 : 0, res->predicted);
+        if (it->label >= 0) printf("%d", it->label);
+        for (size_t k = 0; k < res->n_explanations; k++)
+            printf("\t%s", render_format_double(num, res->explanations[k].relevance[t]));
+        putchar('\n');
+    }
+}
+
+static void write_html(const explain_ctx *x, const input_reader *r, const input_item *it,
+                       const lrp_result *res)
+{
+    FILE *f = stdout;
+    if (!res) {
+        fprintf(f, "<div class=\"sentence error\">%s %zu: ", input_unit(r), it->line);
+        render_html_text(f, it->message);
+        fputs("</div>\n", f);
+        return;
+    }
+    fprintf(f, "<div class=\"sentence\">\n<div class=\"meta\">%s %zu &middot; predicted <b>", input_unit(r),
+            it->line);
+    render_html_text(f, label_of(x, res->predicted));
+    fprintf(f, "</b> (p = %.4f)", res->probabilities[res->predicted]);
+    if (it->label >= 0) {
+        fputs(" &middot; true <b>", f);
+        render_html_text(f, label_of(x, it->label));
+        fputs("</b>", f);
+    }
+    fputs("</div>\n", f);
+    for (size_t k = 0; k < res->n_explanations; k++) {
+        const lrp_explanation *e = &res->explanations[k];
+        char tip[160];
+        snprintf(tip, sizeof tip, "%s for %s", lrp_method_name(e->method), label_of(x, e->target));
+        fputs("<div class=\"row\"><span class=\"method\">", f);
+        render_html_text(f, tip);
+        fputs("</span>", f);
+        render_heatmap h = {it->T, (const char *const *)it->words, e->relevance, it->unknown,
+                            render_kind_of(e->method), 0.0};
+        render_heatmap_html(f, &h, tip);
+        fputs("</div>\n", f);
+    }
+    fputs("</div>\n", f);
+}
+
+static void write_latex(const explain_ctx *x, const input_reader *r, const input_item *it,
+                        const lrp_result *res)
+{
+    for (size_t k = 0; k < res->n_explanations; k++) {
+        const lrp_explanation *e = &res->explanations[k];
+        /* comments end at the newline, and labels and tokens have none */
+        printf("%% %s %zu: %s for %s (%d); predicted %s (%d)", input_unit(r), it->line,
+               lrp_method_name(e->method), label_of(x, e->target), e->target, label_of(x, res->predicted),
+               res->predicted);
+        if (it->label >= 0) printf("; true %s (%d)", label_of(x, it->label), it->label);
+        printf("\n{\\setlength{\\fboxsep}{1pt}\\noindent ");
+        render_heatmap h = {it->T, (const char *const *)it->words, e->relevance, it->unknown,
+                            render_kind_of(e->method), 0.0};
+        render_heatmap_latex(stdout, &h);
+        printf("\\par}\n\n");
+    }
+}
+
+static void write_item(void *ctx, const input_reader *r, const input_item *it, const lrp_result *res)
+{
+    const explain_ctx *x = ctx;
+    if (x->format == FMT_JSON && !res) run_json_error(stdout, it);
+    if (x->format == FMT_HTML) write_html(x, r, it, res);
+    if (!res) return; /* the other formats: the message on stderr is all */
+    switch (x->format) {
+    case FMT_TEXT:
+        if (x->color) write_heatmaps(x, r, it, res);
+        else write_columns(x, r, it, res);
+        break;
+    case FMT_JSON: write_json(x, it, res); break;
+    case FMT_TSV: write_tsv(it, res); break;
+    case FMT_LATEX: write_latex(x, r, it, res); break;
+    case FMT_HTML:
+    case FMT_NULL: break;
+    }
+}
+
+// ----------------------------------------------------------------------------
+// the command
+
+int cmd_explain(int argc, char **argv)
+{
+    enum { O_MODEL = 256, O_METHOD, O_TARGET, O_FORMAT, O_EPS, O_PRETOK, O_INPUT, O_THREADS };
+    static const struct option longopts[] = {
+        {"model", required_argument, NULL, O_MODEL},   {"method", required_argument, NULL, O_METHOD},
+        {"target", required_argument, NULL, O_TARGET}, {"format", required_argument, NULL, O_FORMAT},
+        {"eps", required_argument, NULL, O_EPS},       {"pretokenized", no_argument, NULL, O_PRETOK},
+        {"input", required_argument, NULL, O_INPUT},   {"threads", required_argument, NULL, O_THREADS},
+        {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0}};
+    const char *model_path = NULL, *target_list = "pred";
+    explain_ctx x = {0};
+    x.methods = LRP_METHOD_BIT(LRP_METHOD_LRP);
+    x.format = FMT_TEXT;
+    lrp_options o;
+    lrp_options_init(&o);
+    int pretokenized = 0, input = INPUT_TEXT, threads = 0, c;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_MODEL: model_path = optarg; break;
+        case O_METHOD: x.methods = parse_methods(optarg); break;
+        case O_TARGET: target_list = optarg; break;
+        case O_FORMAT: {
+            int k = 0;
+            while (k < N_FORMATS && strcmp(optarg, format_names[k]) != 0) k++;
+            if (k == N_FORMATS) cli_usage("--format: unknown format '%s' (text, json, tsv, html, latex, null)", optarg);
+            x.format = (out_format)k;
+            break;
+        }
+        case O_EPS:
+            o.eps = cli_parse_double("--eps", optarg);
+            if (!(o.eps > 0.0)) cli_usage("--eps: must be > 0, got %s", optarg);
+            break;
+        case O_PRETOK: pretokenized = 1; break;
+        case O_INPUT:
+            input = input_parse_format(optarg);
+            if (input < 0) cli_usage("--input: unknown input format '%s' (text, tsv, ptb)", optarg);
+            break;
+        case O_THREADS: threads = (int)cli_parse_long("--threads", optarg, 0, 1024); break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
+        default: cli_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+
+    lrp_model *model = cli_load_model(model_path);
+    x.model = model;
+    lrp_model_get_info(x.model, &x.info);
+    parse_targets(&x, target_list, input != INPUT_TEXT);
+    x.color = x.format == FMT_TEXT && cli_use_color(stdout);
+
+    int *targets = malloc(x.n_specs * sizeof *targets);
+    if (!targets) cli_die(EXIT_BAD_INPUT, "out of memory");
+    for (size_t s = 0; s < x.n_specs; s++) targets[s] = x.specs[s].target;
+    o.methods = x.methods;
+    o.targets = targets;
+    o.n_targets = x.n_specs;
+
+    if (x.format == FMT_TSV) tsv_header(&x);
+    if (x.format == FMT_HTML) render_html_begin(stdout, "lrp explain");
+    if (x.format == FMT_LATEX)
+        printf("%% lrp explain: word heatmaps; needs \\usepackage{xcolor}. Red: relevance for the "
+               "class, blue: against it (SA: red only).\n\n");
+
+    input_reader r;
+    input_open(&r, x.model, (input_format)input, pretokenized, argv + optind, (size_t)(argc - optind), STDIN_FILENO);
+    size_t bad = run_all(&r, &o, threads, write_item, &x);
+    const char *unit = input_unit(&r);
+    input_close(&r);
+
+    if (x.format == FMT_HTML) render_html_end(stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
+    if (bad) cli_error("%zu bad %s%s", bad, unit, bad == 1 ? "" : "s");
+    free(targets);
+    free(x.specs);
+    lrp_model_free(model);
+    return bad ? EXIT_BAD_INPUT : EXIT_OK;
+}

@@ -1,0 +1,108 @@
+/*
+ * cmd_info.c - `lrp info [FILE]`: what a model file holds (sizes, layers,
+ * directions, classes, vocabulary, unknown word, lowercasing, output bias, number
+ * of parameters), as text or JSON. Loading the file checks all of it.
+ */
+#include <getopt.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "model.h"
+#include "render.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: lrp info [OPTIONS] [FILE]\n"
+            "Describe a model file: sizes, layers, directions, classes and their labels,\n"
+            "vocabulary, unknown word, lowercasing, output bias, number of parameters.\n"
+            "Loading the file checks every tensor and value.\n"
+            "\n"
+            "Options:\n"
+            "  --model FILE        the model file, as FILE (default: $LRP_MODEL, else\n"
+            "                      %s)\n"
+            "  --format FORMAT     text or json (default: text)\n"
+            "  -h, --help          show this help\n"
+            "\n"
+            "Exit status: 0 success, 1 missing or bad model file, 2 usage error.\n",
+            cli_model_path(NULL));
+}
+
+static void write_text(const char *path, long long bytes, const lrp_model *m, const lrp_model_info *in)
+{
+    const char *unk = in->unk_id >= 0 ? lrp_model_word(m, (size_t)in->unk_id) : NULL;
+    printf("file           %s (%lld bytes)\n", path, bytes);
+    printf("vocabulary     %zu words\n", in->vocab_size);
+    printf("unknown word   %s\n", unk ? unk : "(none: unknown words are an error)");
+    printf("lowercase      %s\n", in->lowercase ? "yes" : "no");
+    printf("embedding      %zu\n", in->embed_dim);
+    printf("hidden         %zu per direction\n", in->hidden_dim);
+    printf("layers         %zu\n", in->layers);
+    printf("directions     %zu (%s)\n", in->directions, in->directions == 2 ? "bidirectional" : "forward only");
+    printf("classes        %zu\n", in->classes);
+    for (size_t c = 0; c < in->classes; c++) printf("  %2zu  %s\n", c, lrp_model_label(m, c));
+    printf("output bias    %s\n", in->has_output_bias ? "yes" : "no");
+    printf("parameters     %zu\n", m->layout.total);
+}
+
+static void write_json(const char *path, long long bytes, const lrp_model *m, const lrp_model_info *in)
+{
+    printf("{\"file\":");
+    render_json_string(stdout, path);
+    printf(",\"bytes\":%lld,\"vocab_size\":%zu,\"embed_dim\":%zu,\"hidden_dim\":%zu,\"layers\":%zu,"
+           "\"directions\":%zu,\"classes\":%zu,\"labels\":[",
+           bytes, in->vocab_size, in->embed_dim, in->hidden_dim, in->layers, in->directions, in->classes);
+    for (size_t c = 0; c < in->classes; c++) {
+        if (c) putchar(',');
+        render_json_string(stdout, lrp_model_label(m, c));
+    }
+    printf("],\"unk\":");
+    if (in->unk_id >= 0) render_json_string(stdout, lrp_model_word(m, (size_t)in->unk_id));
+    else printf("null");
+    printf(",\"lowercase\":%s,\"output_bias\":%s,\"parameters\":%zu}\n", in->lowercase ? "true" : "false",
+           in->has_output_bias ? "true" : "false", m->layout.total);
+}
+
+int cmd_info(int argc, char **argv)
+{
+    enum { O_MODEL = 256, O_FORMAT };
+    static const struct option longopts[] = {{"model", required_argument, NULL, O_MODEL},
+                                             {"format", required_argument, NULL, O_FORMAT},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *model_path = NULL;
+    int json = 0, c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_MODEL: model_path = optarg; break;
+        case O_FORMAT:
+            if (strcmp(optarg, "text") == 0) json = 0;
+            else if (strcmp(optarg, "json") == 0) json = 1;
+            else cli_usage("--format: unknown format '%s' (text, json)", optarg);
+            break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
+        default: cli_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind > 1) cli_usage("one model file at a time, got %d", argc - optind);
+    if (argc - optind == 1) {
+        if (model_path) cli_usage("give the model as FILE or as --model FILE, not both");
+        model_path = argv[optind];
+    }
+
+    const char *path = cli_model_path(model_path);
+    lrp_model *m = cli_load_model(model_path);
+    lrp_model_info info;
+    lrp_model_get_info(m, &info);
+    struct stat st;
+    long long bytes = stat(path, &st) == 0 ? (long long)st.st_size : -1;
+    if (json) write_json(path, bytes, m, &info);
+    else write_text(path, bytes, m, &info);
+    lrp_model_free(m);
+    if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
+    return EXIT_OK;
+}

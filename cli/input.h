@@ -1,0 +1,78 @@
+/*
+ * input.h - the sentences of `lrp explain` and `lrp predict`: from the command's
+ * arguments, else streamed from standard input, read in chunks so that a corpus of
+ * any size runs in constant memory (one chunk at a time). A chunk ends after
+ * INPUT_CHUNK lines, or earlier when no more input is waiting: a fast producer
+ * (a file) gives full chunks for the threads, a slow one (a person typing, `tail -f`)
+ * gets each line's answer without waiting for more lines.
+ *
+ * A line is raw text (tokenized), tokens (--pretokenized), LABEL<TAB>sentence
+ * (--input tsv) or a treebank tree (--input ptb). Each line becomes one input_item:
+ * either its words, ids and unknown marks, or the message naming what is wrong with
+ * it (empty, invalid UTF-8, unknown words without an unk word, a bad label, too
+ * long), so that the command reports it and goes on with the next line.
+ */
+#ifndef LRP_CLI_INPUT_H
+#define LRP_CLI_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dataset.h"
+#include "lrp.h"
+
+/* Lines per chunk: enough to keep every thread busy, small enough for constant memory. */
+enum { INPUT_CHUNK = 256 };
+
+typedef enum input_format { INPUT_TEXT = 0, INPUT_TSV, INPUT_PTB } input_format;
+
+/* "text", "tsv", "ptb" -> format; -1 for anything else. */
+int input_parse_format(const char *name);
+
+typedef struct input_item {
+    size_t line;            /* 1-based line number, or argument number for arguments */
+    int ok;                 /* parsed: the fields below are set */
+    char message[512];      /* when !ok: what is wrong with the line */
+    size_t T;               /* number of words, 1..LRP_MAX_LENGTH */
+    char **words;           /* [T] tokens (owned through tokens or tree) */
+    int32_t *ids;           /* [T] word ids */
+    unsigned char *unknown; /* [T] nonzero: not in the vocabulary, read as the unk word */
+    int label;              /* true class (tsv, ptb), -1 when the input has none */
+    /* private: owners of words */
+    lrp_tokens tokens_;
+    ds_sentence tree_;
+    int from_dataset_;
+} input_item;
+
+typedef struct input_reader {
+    const lrp_model *model;
+    input_format format;
+    int pretokenized;
+    char **args;            /* sentences given as arguments, or NULL: read `in` */
+    size_t n_args, next_arg;
+    int fd;                 /* the input when there are no arguments */
+    int eof;
+    size_t line;            /* lines read from fd so far */
+    char *buf;              /* [cap] bytes read and not yet used: buf[begin, end) */
+    size_t cap, begin, end;
+    ds_options ds;
+    const char **labels;    /* [C] the model's class names, for tsv labels given by name */
+} input_reader;
+
+/* Read from the n_args arguments when n_args > 0, else from the file descriptor fd.
+ * Exits 1 when out of memory. */
+void input_open(input_reader *r, const lrp_model *model, input_format format, int pretokenized,
+                char **args, size_t n_args, int fd);
+
+/* Read and parse up to `cap` lines into items[0..n) (fewer when no more input is waiting
+ * yet); returns n, 0 at the end of the input. Items must be empty (zeroed, or released
+ * with input_item_clear). Exits 1 on a read error. */
+size_t input_read(input_reader *r, input_item *items, size_t cap);
+
+void input_item_clear(input_item *item);
+void input_close(input_reader *r);
+
+/* What an item's number counts: "line" (standard input) or "argument". */
+const char *input_unit(const input_reader *r);
+
+#endif /* LRP_CLI_INPUT_H */

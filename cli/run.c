@@ -1,0 +1,140 @@
+/*
+ * run.c - read, explain in parallel, write in input order, chunk by chunk (run.h).
+ */
+#include "run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "render.h"
+
+// ----------------------------------------------------------------------------
+// one chunk
+
+/* Explain the good items whose true label is `label` (any label when label < 0)
+ * in one batch, with targets[] resolved for that label; results go to out[item]. */
+static void explain_group(const input_reader *r, const input_item *items, size_t n,
+                          const lrp_options *o, const int *targets, int label, int threads,
+                          lrp_sentence *sentences, size_t *index, lrp_result *tmp, lrp_result *out)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!items[i].ok || (label >= 0 && items[i].label != label)) continue;
+        sentences[m] = (lrp_sentence){items[i].ids, items[i].T, NULL};
+        index[m++] = i;
+    }
+    if (m == 0) return;
+    lrp_options group = *o;
+    group.targets = targets;
+    lrp_error err;
+    lrp_status st = lrp_explain_batch(r->model, sentences, m, &group, threads, tmp, &err);
+    /* every sentence was checked when it was read, so only resources can fail here */
+    if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
+    for (size_t k = 0; k < m; k++) out[index[k]] = tmp[k];
+}
+
+static void explain_chunk(const input_reader *r, input_item *items, size_t n, const lrp_options *o,
+                          int threads, lrp_result *out)
+{
+    lrp_sentence sentences[INPUT_CHUNK];
+    size_t index[INPUT_CHUNK];
+    lrp_result tmp[INPUT_CHUNK];
+    memset(out, 0, n * sizeof *out);
+
+    int uses_true = 0;
+    for (size_t k = 0; k < o->n_targets; k++) uses_true |= o->targets[k] == RUN_TARGET_TRUE;
+    if (!uses_true) {
+        explain_group(r, items, n, o, o->targets, -1, threads, sentences, index, tmp, out);
+        return;
+    }
+    /* the true class differs from line to line: one batch per class, so that each
+     * batch has one target list */
+    lrp_model_info info;
+    lrp_model_get_info(r->model, &info);
+    int *targets = malloc(o->n_targets * sizeof *targets);
+    if (!targets) cli_die(EXIT_BAD_INPUT, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        if (items[i].ok && (items[i].label < 0 || (size_t)items[i].label >= info.classes)) {
+            items[i].ok = 0;
+            snprintf(items[i].message, sizeof items[i].message,
+                     "--target true needs the line's true class, and it has none");
+        }
+    for (size_t c = 0; c < info.classes; c++) {
+        for (size_t k = 0; k < o->n_targets; k++)
+            targets[k] = o->targets[k] == RUN_TARGET_TRUE ? (int)c : o->targets[k];
+        explain_group(r, items, n, o, targets, (int)c, threads, sentences, index, tmp, out);
+    }
+    free(targets);
+}
+
+// ----------------------------------------------------------------------------
+// the whole input
+
+size_t run_all(input_reader *r, const lrp_options *o, int threads, run_writer writer, void *ctx)
+{
+    input_item *items = calloc(INPUT_CHUNK, sizeof *items);
+    lrp_result *results = calloc(INPUT_CHUNK, sizeof *results);
+    if (!items || !results) cli_die(EXIT_BAD_INPUT, "out of memory");
+    size_t bad = 0, n;
+    while ((n = input_read(r, items, INPUT_CHUNK)) > 0) {
+        explain_chunk(r, items, n, o, threads, results);
+        for (size_t i = 0; i < n; i++) {
+            if (!items[i].ok) {
+                cli_error("%s %zu: %s", input_unit(r), items[i].line, items[i].message);
+                bad++;
+            }
+            writer(ctx, r, &items[i], items[i].ok ? &results[i] : NULL);
+            lrp_result_free(&results[i]);
+            input_item_clear(&items[i]);
+        }
+        /* a reader downstream sees each chunk as soon as it is done */
+        if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
+    }
+    free(items);
+    free(results);
+    return bad;
+}
+
+// ----------------------------------------------------------------------------
+// shared pieces of the output formats
+
+void run_json_prediction(FILE *f, const lrp_model *model, const input_item *it, const lrp_result *res)
+{
+    fprintf(f, "\"line\":%zu,\"tokens\":[", it->line);
+    for (size_t t = 0; t < it->T; t++) {
+        if (t) fputc(',', f);
+        render_json_string(f, it->words[t]);
+    }
+    fputs("],\"unknown\":[", f);
+    for (size_t t = 0; t < it->T; t++) fprintf(f, "%s%s", t ? "," : "", it->unknown[t] ? "true" : "false");
+    fputs("],\"scores\":", f);
+    render_json_doubles(f, res->scores, res->classes);
+    fputs(",\"probabilities\":", f);
+    render_json_doubles(f, res->probabilities, res->classes);
+    fprintf(f, ",\"predicted\":%d,\"label\":", res->predicted);
+    render_json_string(f, lrp_model_label(model, (size_t)res->predicted));
+    if (it->label >= 0) {
+        fprintf(f, ",\"true\":%d,\"true_label\":", it->label);
+        render_json_string(f, lrp_model_label(model, (size_t)it->label));
+    }
+}
+
+void run_json_error(FILE *f, const input_item *it)
+{
+    fprintf(f, "{\"line\":%zu,\"error\":", it->line);
+    render_json_string(f, it->message);
+    fputs("}\n", f);
+}
+
+size_t run_text_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++) w += ((unsigned char)*s & 0xC0u) != 0x80u;
+    return w;
+}
+
+void run_tsv_field(FILE *f, const char *s)
+{
+    for (; *s; s++) fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+}

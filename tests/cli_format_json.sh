@@ -1,0 +1,101 @@
+# lrp explain --format json: one object per input line with every documented field,
+# values consistent with each other (argmax, softmax, conservation, fwd + bwd), floats
+# printed with 17 significant digits, bad lines as {"line","error"} objects.
+. "$(dirname "$0")/testlib.sh"
+
+run 0 "$LRP_BIN" explain --model "$MODEL" --format json --pretokenized --method lrp,lrp-cons,sa,gi \
+    --target pred,0 "it 's a good movie ." "zzz good"
+cp "$TMP/out" "$TMP/raw"
+flat "$TMP/raw" >"$TMP/flat" || fail "output is not JSON Lines"
+same "$(wc -l <"$TMP/raw")" 2 "one line per sentence"
+F=$TMP/flat
+
+# tokens, unknown marks, line numbers
+same "$(value "$F" 0.line)" 1 "line of the first sentence"
+same "$(value "$F" 1.line)" 2 "line of the second sentence"
+same "$(grep -c '^0\.tokens\.' "$F")" 6 "six tokens"
+same "$(value "$F" 0.tokens.1)" "'s" "token 1"
+same "$(value "$F" 0.tokens.5)" "." "token 5"
+same "$(grep -c '^0\.unknown\..*=false$' "$F")" 6 "no unknown word in sentence 1"
+same "$(value "$F" 1.tokens.0)" "zzz" "an unknown word is printed as written"
+same "$(value "$F" 1.unknown.0)" "true" "an unknown word is marked"
+same "$(value "$F" 1.unknown.1)" "false" "a known word is not marked"
+hasnt "$F" "0.true=" "no true class without labelled input"
+
+# scores and probabilities: 5 classes, softmax sums to 1, predicted = argmax, label its name
+same "$(grep -c '^0\.scores\.' "$F")" 5 "five scores"
+near "$(grep '^0\.probabilities\.' "$F" | cut -d= -f2 | awk '{ s += $1 } END { printf "%.17g", s }')" 1 1e-12 \
+    "probabilities sum"
+argmax=$(grep '^0\.scores\.' "$F" | sed 's/^0\.scores\.//' | sort -t= -k2 -g | tail -1 | cut -d= -f1)
+same "$(value "$F" 0.predicted)" "$argmax" "predicted is the argmax of the scores"
+labels=("very negative" "negative" "neutral" "positive" "very positive")
+same "$(value "$F" 0.label)" "${labels[$argmax]}" "label is the predicted class's name"
+
+# explanations: targets in the order given, methods in the order lrp, lrp-cons, sa, gi
+same "$(grep -c '^0\.explanations\.[0-9]*\.method=' "$F")" 8 "2 targets x 4 methods"
+methods=(lrp lrp-cons sa gi lrp lrp-cons sa gi)
+for k in 0 1 2 3 4 5 6 7; do
+    same "$(value "$F" "0.explanations.$k.method")" "${methods[$k]}" "method of explanation $k"
+    target=$argmax
+    [ "$k" -ge 4 ] && target=0
+    same "$(value "$F" "0.explanations.$k.target")" "$target" "target of explanation $k"
+    same "$(value "$F" "0.explanations.$k.target_label")" "${labels[$target]}" "target_label of explanation $k"
+    same "$(grep -c "^0\.explanations\.$k\.relevance\." "$F")" 6 "relevance length of explanation $k"
+    same "$(grep -c "^0\.explanations\.$k\.relevance_fwd\." "$F")" 6 "relevance_fwd of explanation $k"
+    same "$(grep -c "^0\.explanations\.$k\.relevance_bwd\." "$F")" 6 "relevance_bwd of explanation $k"
+done
+# rest only for the LRP methods
+for k in 0 1 4 5; do has "$F" "0.explanations.$k.rest=" "lrp explanation $k"; done
+for k in 2 3 6 7; do hasnt "$F" "0.explanations.$k.rest=" "sa/gi explanation $k"; done
+
+sum_of() { grep "^0\.explanations\.$1\.$2\." "$F" | cut -d= -f2 | awk '{ s += $1 } END { printf "%.17g", s }'; }
+# LRP and GI: the encoders' parts add up to the word relevance
+for k in 0 1 3; do
+    for t in 0 1 2 3 4 5; do
+        r=$(value "$F" "0.explanations.$k.relevance.$t")
+        f=$(value "$F" "0.explanations.$k.relevance_fwd.$t")
+        b=$(value "$F" "0.explanations.$k.relevance_bwd.$t")
+        near "$(awk -v f="$f" -v b="$b" 'BEGIN { printf "%.17g", f + b }')" "$r" 1e-12 "explanation $k word $t: fwd + bwd"
+    done
+done
+# LRP_cons conserves the target's score: sum(relevance) + rest = f_c
+for k in 1 5; do
+    c=$(value "$F" "0.explanations.$k.target")
+    total=$(awk -v s="$(sum_of $k relevance)" -v r="$(value "$F" "0.explanations.$k.rest")" 'BEGIN { printf "%.17g", s + r }')
+    near "$total" "$(value "$F" "0.scores.$c")" 1e-10 "lrp-cons explanation $k conserves f_c"
+done
+# SA is a squared norm: never negative
+same "$(grep '^0\.explanations\.2\.relevance\.' "$F" | grep -c '=-')" 0 "SA relevance >= 0"
+
+# floats are printed exactly as %.17g of the value they hold: the raw text holds the
+# same digits that the flattener prints after parsing them
+scores=$(grep '^0\.scores\.' "$F" | cut -d= -f2 | paste -sd, -)
+has "$TMP/raw" "\"scores\":[$scores]" "raw JSON"
+digits=$(value "$F" 0.explanations.0.relevance.0 | sed 's/e.*//; s/[-.]//g; s/^0*//')
+same "${#digits}" 17 "17 significant digits in $(value "$F" 0.explanations.0.relevance.0)"
+
+# bad lines keep their place as {"line": N, "error": message} objects, exit status 1
+printf 'good movie\n\n\xff\xfe bad\nbad movie\n' >"$TMP/in"
+run 1 "$LRP_BIN" explain --model "$MODEL" --format json <"$TMP/in"
+flat "$TMP/out" >"$F" || fail "output with bad lines is not JSON Lines"
+same "$(wc -l <"$TMP/out")" 4 "one object per input line, bad ones included"
+same "$(value "$F" 1.line)" 2 "error object line"
+has "$F" "1.error=empty sentence" "the empty line's error"
+same "$(value "$F" 2.line)" 3 "invalid UTF-8 line"
+has "$F" "2.error=" "the invalid line's error"
+hasnt "$F" "1.tokens" "no tokens for a bad line"
+same "$(value "$F" 3.line)" 4 "the line after the bad ones"
+same "$(value "$F" 3.tokens.0)" bad "the line after the bad ones is explained"
+has "$TMP/err" "line 2:" "stderr"
+has "$TMP/err" "line 3:" "stderr"
+
+# labelled input adds the true class
+printf 'very positive\tgood movie\n1\tbad movie\n' >"$TMP/in"
+run 0 "$LRP_BIN" explain --model "$MODEL" --format json --input tsv <"$TMP/in"
+flat "$TMP/out" >"$F"
+same "$(value "$F" 0.true)" 4 "true class by name"
+same "$(value "$F" 0.true_label)" "very positive" "true_label"
+same "$(value "$F" 1.true)" 1 "true class by index"
+same "$(value "$F" 1.true_label)" "negative" "true_label by index"
+
+finish

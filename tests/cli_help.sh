@@ -1,0 +1,58 @@
+# --help of every command: exit 0, usage on stdout, and every option the help lists
+# is accepted by the command (and every option the command accepts is listed),
+# with its default written out.
+. "$(dirname "$0")/testlib.sh"
+
+run 0 "$LRP_BIN" --help
+for cmd in explain predict info; do
+    has "$TMP/out" "$cmd" "lrp --help lists $cmd"
+done
+
+for cmd in explain predict info; do
+    run 0 "$LRP_BIN" $cmd --help
+    cp "$TMP/out" "$TMP/help-$cmd"
+    has "$TMP/help-$cmd" "Usage: lrp $cmd" "$cmd --help"
+    same "$(wc -c <"$TMP/err")" 0 "$cmd --help: nothing on stderr"
+    run 0 "$LRP_BIN" $cmd -h
+    run 0 "$LRP_BIN" help $cmd
+    # every option line names its default (--help, and flags without a value, excepted)
+    grep -E '^  --[a-z]+ [A-Z]' "$TMP/help-$cmd" | awk '{ print $1 }' >"$TMP/opts-$cmd"
+    [ -s "$TMP/opts-$cmd" ] || fail "$cmd --help lists no option"
+    while read -r opt; do
+        block=$(sed -n "/^  $opt /,/^  --/p" "$TMP/help-$cmd" | sed '$d')
+        [ -n "$block" ] || block=$(grep -A4 -- "^  $opt " "$TMP/help-$cmd")
+        case "$block" in *default*) : ;; *) fail "$cmd --help: $opt has no default" ;; esac
+        CHECKS=$((CHECKS + 1))
+    done <"$TMP/opts-$cmd"
+done
+
+# the documented options are accepted (a value that is valid for each)
+declare -A valid=([--model]="$MODEL" [--method]=lrp,sa [--target]=pred [--format]=json [--eps]=0.01
+    [--input]=text [--threads]=1)
+for cmd in explain predict; do
+    while read -r opt; do
+        run 0 "$LRP_BIN" $cmd --model "$MODEL" "$opt" "${valid[$opt]}" "a good movie"
+    done <"$TMP/opts-$cmd"
+    grep -q -- '--pretokenized' "$TMP/help-$cmd" || fail "$cmd --help does not list --pretokenized"
+    run 0 "$LRP_BIN" $cmd --model "$MODEL" --pretokenized "a good movie"
+done
+run 0 "$LRP_BIN" info --model "$MODEL" --format json
+# options the commands accept all appear in their help
+for opt in --model --method --target --format --eps --pretokenized --input --threads; do
+    has "$TMP/help-explain" "  $opt" "explain --help"
+done
+for opt in --model --format --pretokenized --input --threads; do has "$TMP/help-predict" "  $opt" "predict --help"; done
+for opt in --model --format; do has "$TMP/help-info" "  $opt" "info --help"; done
+# the defaults the help states are the defaults the code uses
+has "$TMP/help-explain" "(default: lrp)"
+has "$TMP/help-explain" "(default: pred)"
+has "$TMP/help-explain" "(default: 0.001)"
+run 0 "$LRP_BIN" explain --model "$MODEL" --format json "a good movie"
+flat "$TMP/out" >"$TMP/f1"
+run 0 "$LRP_BIN" explain --model "$MODEL" --format json --method lrp --target pred --eps 0.001 --input text "a good movie"
+flat "$TMP/out" >"$TMP/f2"
+same "$(md5sum <"$TMP/f1")" "$(md5sum <"$TMP/f2")" "explicit defaults give the default output"
+same "$(grep -c '\.method=' "$TMP/f1")" 1 "one method by default"
+same "$(value "$TMP/f1" 0.explanations.0.target)" "$(value "$TMP/f1" 0.predicted)" "predicted target by default"
+
+finish

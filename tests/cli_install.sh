@@ -1,0 +1,40 @@
+# cli_install.sh - `make install` as a user would use it: install into a temporary
+# prefix, build examples/explain_sentence.c against the installed header and library
+# through pkg-config, and run it on a model; the installed `lrp` runs too.
+. "$(dirname "$0")/testlib.sh"
+
+if [ -z "${LRP_BUILD_DIR:-}" ] || ! command -v pkg-config >/dev/null || ! command -v cc >/dev/null; then
+    echo "LRP_BUILD_DIR, pkg-config or cc missing: skipped"
+    exit 77
+fi
+prefix="$TMP/prefix"
+run 0 cmake --install "$LRP_BUILD_DIR" --prefix "$prefix"
+for f in bin/lrp include/lrp.h; do
+    CHECKS=$((CHECKS + 1))
+    [ -e "$prefix/$f" ] || fail "installed $f missing"
+done
+pc=$(find "$prefix" -name lrp.pc | head -1)
+CHECKS=$((CHECKS + 1))
+[ -n "$pc" ] || fail "no lrp.pc installed"
+libdir=$(dirname "$(dirname "$pc")")
+
+export PKG_CONFIG_PATH="$(dirname "$pc")"
+# the .pc file names the configured prefix; point it at the temporary one
+flags=$(pkg-config --define-variable=prefix="$prefix" --define-variable=libdir="$libdir" \
+        --define-variable=includedir="$prefix/include" --cflags --libs --static lrp)
+run 0 cc -std=c11 examples/explain_sentence.c $flags -o "$TMP/explain_sentence"
+model="$TMP/m.safetensors"
+run 0 "$LRP_TESTTOOL" model "$model"
+run 0 env LD_LIBRARY_PATH="$libdir" "$TMP/explain_sentence" "$model" "Don't waste your popcorn."
+has "$TMP/out" "predicted:"
+lines=$(grep -cE '^(do|n.t|waste|your|popcorn|\.) ' "$TMP/out" || true)
+same "$lines" 6 "explain_sentence prints one row per token"
+has "$TMP/out" "(unknown word)"
+# its LRP numbers are the command's
+waste=$(awk '$1 == "waste" { print $2 }' "$TMP/out")
+run 0 "$LRP_BIN" explain --model "$model" --format json --method lrp "Don't waste your popcorn."
+flat "$TMP/out" >"$TMP/flat"
+near "$waste" "$(value "$TMP/flat" 0.explanations.0.relevance.2)" 1e-6 "example and command agree on 'waste'"
+run 0 "$prefix/bin/lrp" --version
+has "$TMP/out" "lrp "
+finish

@@ -1,0 +1,146 @@
+/*
+ * lrp_testtool.c - a helper for the command's tests (tests/cli_*.sh), so that the
+ * scripts need no committed binary, no Python and no jq:
+ *
+ *   lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N]
+ *       a random bi-LSTM (E = 6, H = 5, the five SST classes, output bias) over a
+ *       vocabulary of treebank tokens, including the characters that HTML, LaTeX,
+ *       JSON and TSV must escape; unknown word "<unk>" unless --no-unk; lowercase
+ *       unless --cased
+ *   lrp_testtool model OUT --golden FIXTURE.json
+ *       the float64 model of a golden fixture (vocabulary w0.., tests/data/golden)
+ *   lrp_testtool json < LINES
+ *       parses JSON Lines with cJSON and prints one "path=value" line per scalar,
+ *       the path starting with the 0-based line index: 0.tokens.1=good,
+ *       0.explanations.0.rest=0.0123 (numbers with 17 digits, true/false/null as
+ *       words). Exits 1 naming the first line that is not one valid JSON value.
+ *
+ * Exits 0 on success, 1 with a message otherwise, 2 on bad usage.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "testutil.h"
+
+/* Treebank tokens: words, punctuation, clitics, brackets, quotes, escaped / and *,
+ * characters special to the output formats, and UTF-8. */
+static const char *const vocabulary[] = {
+    "<unk>", "it",   "'s",    "a",      "good",  "bad",   "movie", "film",  "not",   "n't",
+    "do",    "waste", "your", "money",  ".",     ",",     "the",   "is",    "and",   "funny",
+    "boring", "``",  "''",    "-lrb-",  "-rrb-", "\\/",   "\\*",   "&",     "%",     "$",
+    "#",     "_",    "{",     "}",      "~",     "^",     "<",     ">",     "\"",    "a&b",
+    "x_y",   "caf\xc3\xa9", "na\xc3\xafve", "--", "|", "\\"};
+static const char *const sst_labels[] = {"very negative", "negative", "neutral", "positive",
+                                         "very positive"};
+
+static int fail(const char *what, const lrp_error *err)
+{
+    fprintf(stderr, "lrp_testtool: %s%s%s\n", what, err ? ": " : "", err ? err->message : "");
+    return 1;
+}
+
+// ----------------------------------------------------------------------------
+// model
+
+static int make_model(int argc, char **argv)
+{
+    const char *out = argv[0], *golden = NULL;
+    int unk = 1, lowercase = 1;
+    lrp_dtype dtype = LRP_F64;
+    unsigned long long seed = 20170907;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--no-unk") == 0) unk = 0;
+        else if (strcmp(argv[i], "--cased") == 0) lowercase = 0;
+        else if (strcmp(argv[i], "--float32") == 0) dtype = LRP_F32;
+        else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--golden") == 0 && i + 1 < argc) golden = argv[++i];
+        else return fail("unknown argument", NULL);
+    }
+
+    lrp_error err;
+    lrp_model *m = NULL;
+    if (golden) {
+        cJSON *root = tu_load_json(golden);
+        if (!root) return fail("cannot read the fixture", NULL);
+        m = tu_model_from_golden(cJSON_GetObjectItem(root, "model"));
+        cJSON_Delete(root);
+        if (!m) return fail("cannot build the golden model", NULL);
+    } else {
+        const size_t V = sizeof vocabulary / sizeof vocabulary[0], C = 5;
+        m = tu_random_model(V, 6, 5, C, 1, 2, 1, 0.8, seed);
+        if (!m) return fail("cannot build the random model", NULL);
+        if (model_set_vocab(m, vocabulary, V, &err) != LRP_OK ||
+            model_set_labels(m, sst_labels, C, &err) != LRP_OK ||
+            model_set_unk(m, unk ? "<unk>" : NULL, &err) != LRP_OK) {
+            lrp_model_free(m);
+            return fail("naming the model", &err);
+        }
+        m->lowercase = lowercase;
+    }
+    lrp_status st = lrp_model_save(m, out, dtype, &err);
+    lrp_model_free(m);
+    return st == LRP_OK ? 0 : fail(out, &err);
+}
+
+// ----------------------------------------------------------------------------
+// json
+
+static void flatten(const cJSON *j, char *path, size_t len)
+{
+    size_t at = strlen(path);
+    if (cJSON_IsObject(j) || cJSON_IsArray(j)) {
+        int k = 0;
+        const cJSON *child;
+        cJSON_ArrayForEach(child, j)
+        {
+            if (cJSON_IsObject(j)) snprintf(path + at, len - at, ".%s", child->string);
+            else snprintf(path + at, len - at, ".%d", k);
+            flatten(child, path, len);
+            k++;
+        }
+        if (k == 0) printf("%s=%s\n", path, cJSON_IsObject(j) ? "{}" : "[]");
+        path[at] = '\0';
+        return;
+    }
+    if (cJSON_IsString(j)) printf("%s=%s\n", path, j->valuestring);
+    else if (cJSON_IsNumber(j)) printf("%s=%.17g\n", path, j->valuedouble);
+    else if (cJSON_IsTrue(j)) printf("%s=true\n", path);
+    else if (cJSON_IsFalse(j)) printf("%s=false\n", path);
+    else printf("%s=null\n", path);
+}
+
+static int flatten_lines(void)
+{
+    char *line = NULL;
+    size_t cap = 0, index = 0;
+    ssize_t n;
+    int status = 0;
+    while ((n = getline(&line, &cap, stdin)) >= 0) {
+        const char *end = NULL;
+        cJSON *j = cJSON_ParseWithOpts(line, &end, 0);
+        /* one value, then only the newline */
+        if (!j || strspn(end, " \r\n") != strlen(end)) {
+            fprintf(stderr, "lrp_testtool json: line %zu is not one JSON value: %.200s\n", index + 1, line);
+            status = 1;
+        } else {
+            char path[4096];
+            snprintf(path, sizeof path, "%zu", index);
+            flatten(j, path, sizeof path);
+        }
+        cJSON_Delete(j);
+        index++;
+    }
+    free(line);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 3 && strcmp(argv[1], "model") == 0) return make_model(argc - 2, argv + 2);
+    if (argc == 2 && strcmp(argv[1], "json") == 0) return flatten_lines();
+    fprintf(stderr, "usage: lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N]\n"
+                    "       lrp_testtool model OUT --golden FIXTURE.json\n"
+                    "       lrp_testtool json < JSON_LINES\n");
+    return 2;
+}
