@@ -3,7 +3,9 @@
  * state_dict, docs/pytorch.md, or an lrp-rnn file, with the model options) and
  * write it in lrp-rnn's own format (docs/model-format.md), atomically. The file
  * written computes exactly what IN does: F32 only when every parameter is a float32
- * value (then nothing is rounded), else F64, unless --dtype says otherwise.
+ * value (then nothing is rounded), else F64, unless --dtype says otherwise. (A
+ * PyTorch LSTM's summed bias_ih + bias_hh is rarely a float32 value, so a float32
+ * model with LSTM biases is written as F64 unless --dtype f32 is given.)
  */
 #include <getopt.h>
 #include <string.h>
@@ -23,8 +25,9 @@ static void usage(FILE *f)
             "\n"
             "Options:\n"
             "  --dtype TYPE        f32 or f64 (default: f32 when every parameter is exactly\n"
-            "                      a float32, as in a float32 PyTorch model, else f64; either\n"
-            "                      way nothing is rounded)\n"
+            "                      a float32, else f64, so that nothing is rounded; the sum\n"
+            "                      bias_ih + bias_hh of a float32 PyTorch LSTM usually needs\n"
+            "                      f64; f32 halves the file and rounds it)\n"
             "  -h, --help          show this help\n"
             "\n");
     cli_load_options_help(f);
