@@ -99,7 +99,7 @@ LRP_API lrp_status lrp_model_load_memory_ex(lrp_model **model, const void *data,
 /* Where the loaded model came from, for people: "lrp-rnn" for this project's format,
  * else which tensors a PyTorch state_dict was read from, e.g. "PyTorch state_dict:
  * embedding emb.weight, LSTM encoder.lstm (2 layers, bidirectional, biases summed),
- * classifier fc.weight + fc.bias". Valid as long as the model. */
+ * classifier fc.weight + fc.bias". Valid as long as the model; "" for NULL. */
 LRP_API const char *lrp_model_source(const lrp_model *model);
 
 LRP_API void lrp_model_free(lrp_model *model);

@@ -599,7 +599,8 @@ lrp_status lrp_model_load(lrp_model **model, const char *path, lrp_error *err)
 
 const char *lrp_model_source(const lrp_model *m)
 {
-    return m && m->source[0] ? m->source : LRP_FORMAT_NAME;
+    if (!m) return "";
+    return m->source[0] ? m->source : LRP_FORMAT_NAME;
 }
 
 // ----------------------------------------------------------------------------

@@ -385,7 +385,7 @@ static void add(candidates *c, const st_tensor *t)
     c->n++;
 }
 
-/* The module path in front of a tensor named <path>weight, or NULL. */
+/* Is name "<path>weight" (path "" or ending in '.')? *plen = the length of <path>. */
 static int weight_path(const char *name, size_t *plen)
 {
     size_t n = strlen(name);
