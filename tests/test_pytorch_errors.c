@@ -384,6 +384,15 @@ static void test_architectures(void)
     find(&d, "lstm.weight_hh_l0")->rank = 1;
     expect_fail("weight_hh rank 1", &d, "lstm.weight_hh_l0: shape [8]", "expected [4H, H]");
     sdict_free(&d);
+    base(&d);
+    find(&d, "lstm.weight_ih_l0")->shape[1] = 0;
+    expect_fail("no inputs", &d, "lstm.weight_ih_l0: shape [8, 0], expected [4H, E] with positive sizes", NULL);
+    sdict_free(&d);
+    base(&d);
+    for (size_t i = 0; i < d.n; i++)
+        if (strncmp(d.t[i].name, "lstm.", 5) == 0) d.t[i].shape[0] = 5 * H;
+    expect_fail("five gate blocks", &d, "lstm.weight_hh_l0: shape [10, 2]; expected an nn.LSTM, [4H, H] = [8, 2]", NULL);
+    sdict_free(&d);
 
     /* two LSTMs (e.g. one per direction, reversed by hand) */
     base(&d);
@@ -487,6 +496,11 @@ static void test_head(void)
     add(&d, "second.weight", 2, 2, 2 * H);
     expect_fail("both fit both", &d, "could be the embedding (first.weight, second.weight)", NULL);
     lrp_load_options_init(&o);
+    o.embedding_prefix = "first";
+    o.classifier_prefix = "first";
+    expect_fail_with("both paths at one tensor", &d, &o, LRP_ERR_FORMAT,
+                     "the embedding and the classifier cannot both be first.weight", NULL);
+    lrp_load_options_init(&o);
     o.classifier_prefix = "first.";
     lrp_model *m = expect_ok("both fit both, classifier named", &d, &o);
     if (m) {
@@ -495,6 +509,10 @@ static void test_head(void)
                  "named classifier: source \"%s\"", lrp_model_source(m));
         lrp_model_free(m);
     }
+    /* ... and only one such tensor: it cannot be both */
+    del(&d, "second.weight");
+    expect_fail("one tensor for two parts", &d, "first.weight fits both the embedding and the classifier",
+                "expected two tensors");
     sdict_free(&d);
 }
 
@@ -563,6 +581,12 @@ static void test_options(void)
     o.classifier_prefix = "emb";
     expect_fail_with("classifier path at the embedding", &d, &o, LRP_ERR_FORMAT,
                      "emb.weight: shape [5, 3], expected [C, 2H] = [2, 4]", NULL);
+    find(&d, "fc.bias")->shape[0] = C + 1;
+    lrp_load_options_init(&o);
+    o.classifier_prefix = "fc";
+    expect_fail_with("named classifier, bias length", &d, &o, LRP_ERR_FORMAT,
+                     "fc.bias: shape [3], expected [C] = [2]", NULL);
+    find(&d, "fc.bias")->shape[0] = C;
     lrp_load_options_init(&o);
     o.embedding_prefix = "fc";
     o.classifier_prefix = "fc";
