@@ -87,12 +87,56 @@ const char *cli_model_path(const char *option)
     return DEFAULT_MODEL_REL;
 }
 
+/* Set by cli_load_option while the command line is read; one command per process. */
+static lrp_load_options load_options = {NULL, NULL, NULL, -1, NULL, NULL, NULL};
+
+int cli_load_option(int c, const char *value)
+{
+    lrp_load_options *o = &load_options;
+    switch (c) {
+    case CLI_O_VOCAB: o->vocab_path = value; return 1;
+    case CLI_O_LABELS: o->labels_path = value; return 1;
+    case CLI_O_UNK: o->unk = value; return 1;
+    case CLI_O_LOWERCASE:
+        if (strcmp(value, "true") == 0) o->lowercase = 1;
+        else if (strcmp(value, "false") == 0) o->lowercase = 0;
+        else cli_usage("--lowercase: '%s' is not true or false", value);
+        return 1;
+    case CLI_O_PREFIX_EMBEDDING: o->embedding_prefix = value; return 1;
+    case CLI_O_PREFIX_LSTM: o->lstm_prefix = value; return 1;
+    case CLI_O_PREFIX_CLASSIFIER: o->classifier_prefix = value; return 1;
+    default: return 0;
+    }
+}
+
+void cli_load_options_help(FILE *f)
+{
+    fputs("Reading the model (PyTorch state_dicts, or to replace what a file says;\n"
+          "docs/pytorch.md):\n"
+          "  --vocab FILE        the vocabulary, one word per line, line k = word id k\n"
+          "                      (default: the file's \"vocab\")\n"
+          "  --labels FILE       the class names, one per line, in score order (default:\n"
+          "                      the file's \"labels\")\n"
+          "  --unk WORD          the word standing for unknown words, '' for none\n"
+          "                      (default: the file's \"unk\", else none)\n"
+          "  --lowercase true|false  lowercase the input words (default: the file's\n"
+          "                      \"lowercase\"; a PyTorch file without it: true when no\n"
+          "                      vocabulary word has a capital letter)\n"
+          "  --prefix-embedding PATH\n"
+          "  --prefix-lstm PATH\n"
+          "  --prefix-classifier PATH\n"
+          "                      module path of that part of a PyTorch state_dict, as in\n"
+          "                      its tensor names, e.g. encoder.lstm ('' for the top level)\n"
+          "                      (default: found from the tensor names and shapes)\n",
+          f);
+}
+
 lrp_model *cli_load_model(const char *option)
 {
     const char *path = cli_model_path(option);
     lrp_model *m = NULL;
     lrp_error err;
-    lrp_status st = lrp_model_load(&m, path, &err);
+    lrp_status st = lrp_model_load_ex(&m, path, &load_options, &err);
     if (st == LRP_OK) return m;
     int is_default = !(option && option[0]) && !(getenv("LRP_MODEL") && getenv("LRP_MODEL")[0]);
     if (is_default && access(path, F_OK) != 0)

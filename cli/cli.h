@@ -54,9 +54,39 @@ int cli_exit_code(lrp_status st);
  * else models/sst5-bilstm.safetensors of the source tree, else of the current directory. */
 const char *cli_model_path(const char *option);
 
-/* Load the model named by cli_model_path(option) or exit 1 with a message that says
- * which path was tried and how to get a model. */
+/* Load the model named by cli_model_path(option), with the model options taken by
+ * cli_load_option, or exit 1 with a message that says which path was tried and how
+ * to get a model. */
 lrp_model *cli_load_model(const char *option);
+
+/* Options that say how to read a model (lrp_load_options), for every command that
+ * loads one: add CLI_LOAD_LONGOPTS to its getopt_long table, hand every option code
+ * it does not know itself to cli_load_option, and print cli_load_options_help in its
+ * --help. */
+enum {
+    CLI_O_VOCAB = 0x1000,
+    CLI_O_LABELS,
+    CLI_O_UNK,
+    CLI_O_LOWERCASE,
+    CLI_O_PREFIX_EMBEDDING,
+    CLI_O_PREFIX_LSTM,
+    CLI_O_PREFIX_CLASSIFIER
+};
+#define CLI_LOAD_LONGOPTS                                                                          \
+    {"vocab", required_argument, NULL, CLI_O_VOCAB},                                               \
+        {"labels", required_argument, NULL, CLI_O_LABELS},                                         \
+        {"unk", required_argument, NULL, CLI_O_UNK},                                               \
+        {"lowercase", required_argument, NULL, CLI_O_LOWERCASE},                                   \
+        {"prefix-embedding", required_argument, NULL, CLI_O_PREFIX_EMBEDDING},                     \
+        {"prefix-lstm", required_argument, NULL, CLI_O_PREFIX_LSTM},                               \
+        {"prefix-classifier", required_argument, NULL, CLI_O_PREFIX_CLASSIFIER}
+
+/* Take option code c with its value when it is one of CLI_LOAD_LONGOPTS (returns 1;
+ * exits 2 on a bad value), else return 0. */
+int cli_load_option(int c, const char *value);
+
+/* The help lines of those options. */
+void cli_load_options_help(FILE *f);
 
 /* Parse numbers from option values, or exit 2 naming the option. */
 double cli_parse_double(const char *option, const char *value);

@@ -67,6 +67,10 @@ static void usage(FILE *f)
             "                      ptb (treebank trees, label of the root) (default: text)\n"
             "  --threads N         threads, 0 = all cores (default: 0, here %d)\n"
             "  -h, --help          show this help\n"
+            "\n",
+            INPUT_CHUNK, cli_model_path(NULL), lrp_default_threads());
+    cli_load_options_help(f);
+    fprintf(f,
             "\n"
             "Words not in the vocabulary are read as the model's unknown word and marked\n"
             "in every format; without an unknown word such a line fails. A bad line (empty,\n"
@@ -74,7 +78,7 @@ static void usage(FILE *f)
             "standard error with its line number, and the command goes on with the next.\n"
             "Exit status: 0 success, 1 a bad line, input or model, 2 usage error.\n"
             "Example: lrp explain --method lrp,sa \"Don't waste your money.\"\n",
-            INPUT_CHUNK, cli_model_path(NULL), lrp_default_threads(), LRP_MAX_LENGTH);
+            LRP_MAX_LENGTH);
 }
 
 // ----------------------------------------------------------------------------
@@ -406,7 +410,8 @@ int cmd_explain(int argc, char **argv)
         {"target", required_argument, NULL, O_TARGET}, {"format", required_argument, NULL, O_FORMAT},
         {"eps", required_argument, NULL, O_EPS},       {"pretokenized", no_argument, NULL, O_PRETOK},
         {"input", required_argument, NULL, O_INPUT},   {"threads", required_argument, NULL, O_THREADS},
-        {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0}};
+        {"help", no_argument, NULL, 'h'},              CLI_LOAD_LONGOPTS,
+        {NULL, 0, NULL, 0}};
     const char *model_path = NULL, *target_list = "pred";
     explain_ctx x = {0};
     x.methods = LRP_METHOD_BIT(LRP_METHOD_LRP);
@@ -440,7 +445,8 @@ int cmd_explain(int argc, char **argv)
         case O_THREADS: threads = (int)cli_parse_long("--threads", optarg, 0, 1024); break;
         case 'h': usage(stdout); return EXIT_OK;
         case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default: cli_usage("unknown option '%s'", argv[optind - 1]);
+        default:
+            if (!cli_load_option(c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
         }
     }
 

@@ -1,5 +1,5 @@
 /*
- * cmd_info.c - `lrp info [FILE]`: what a model file holds (sizes, layers,
+ * cmd_info.c - `lrp info [FILE]`: what a model file holds (how it was read, sizes, layers,
  * directions, classes, vocabulary, unknown word, lowercasing, output bias, number
  * of parameters), as text or JSON. Loading the file checks all of it.
  */
@@ -16,8 +16,9 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: lrp info [OPTIONS] [FILE]\n"
-            "Describe a model file: sizes, layers, directions, classes and their labels,\n"
-            "vocabulary, unknown word, lowercasing, output bias, number of parameters.\n"
+            "Describe a model file: how it was read (lrp-rnn, or which tensors of a PyTorch\n"
+            "state_dict), sizes, layers, directions, classes and their labels, vocabulary,\n"
+            "unknown word, lowercasing, output bias, number of parameters.\n"
             "Loading the file checks every tensor and value.\n"
             "\n"
             "Options:\n"
@@ -25,15 +26,17 @@ static void usage(FILE *f)
             "                      %s)\n"
             "  --format FORMAT     text or json (default: text)\n"
             "  -h, --help          show this help\n"
-            "\n"
-            "Exit status: 0 success, 1 missing or bad model file, 2 usage error.\n",
+            "\n",
             cli_model_path(NULL));
+    cli_load_options_help(f);
+    fprintf(f, "\nExit status: 0 success, 1 missing or bad model file, 2 usage error.\n");
 }
 
 static void write_text(const char *path, long long bytes, const lrp_model *m, const lrp_model_info *in)
 {
     const char *unk = in->unk_id >= 0 ? lrp_model_word(m, (size_t)in->unk_id) : NULL;
     printf("file           %s (%lld bytes)\n", path, bytes);
+    printf("read as        %s\n", lrp_model_source(m));
     printf("vocabulary     %zu words\n", in->vocab_size);
     printf("unknown word   %s\n", unk ? unk : "(none: unknown words are an error)");
     printf("lowercase      %s\n", in->lowercase ? "yes" : "no");
@@ -51,6 +54,8 @@ static void write_json(const char *path, long long bytes, const lrp_model *m, co
 {
     printf("{\"file\":");
     render_json_string(stdout, path);
+    printf(",\"source\":");
+    render_json_string(stdout, lrp_model_source(m));
     printf(",\"bytes\":%lld,\"vocab_size\":%zu,\"embed_dim\":%zu,\"hidden_dim\":%zu,\"layers\":%zu,"
            "\"directions\":%zu,\"classes\":%zu,\"labels\":[",
            bytes, in->vocab_size, in->embed_dim, in->hidden_dim, in->layers, in->directions, in->classes);
@@ -71,6 +76,7 @@ int cmd_info(int argc, char **argv)
     static const struct option longopts[] = {{"model", required_argument, NULL, O_MODEL},
                                              {"format", required_argument, NULL, O_FORMAT},
                                              {"help", no_argument, NULL, 'h'},
+                                             CLI_LOAD_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
     const char *model_path = NULL;
     int json = 0, c;
@@ -85,7 +91,8 @@ int cmd_info(int argc, char **argv)
             break;
         case 'h': usage(stdout); return EXIT_OK;
         case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default: cli_usage("unknown option '%s'", argv[optind - 1]);
+        default:
+            if (!cli_load_option(c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (argc - optind > 1) cli_usage("one model file at a time, got %d", argc - optind);

@@ -39,11 +39,14 @@ static void usage(FILE *f)
             "                      (default: text)\n"
             "  --threads N         threads, 0 = all cores (default: 0, here %d)\n"
             "  -h, --help          show this help\n"
+            "\n",
+            cli_model_path(NULL), lrp_default_threads());
+    cli_load_options_help(f);
+    fprintf(f,
             "\n"
             "A bad line is reported on standard error with its line number and the command\n"
             "goes on. Exit status: 0 success, 1 a bad line, input or model, 2 usage error.\n"
-            "Example: echo 'A gorgeous, witty film.' | lrp predict --format json\n",
-            cli_model_path(NULL), lrp_default_threads());
+            "Example: echo 'A gorgeous, witty film.' | lrp predict --format json\n");
 }
 
 static void write_item(void *ctx, const input_reader *r, const input_item *it, const lrp_result *res)
@@ -113,6 +116,7 @@ int cmd_predict(int argc, char **argv)
         {"model", required_argument, NULL, O_MODEL},   {"format", required_argument, NULL, O_FORMAT},
         {"pretokenized", no_argument, NULL, O_PRETOK}, {"input", required_argument, NULL, O_INPUT},
         {"threads", required_argument, NULL, O_THREADS}, {"help", no_argument, NULL, 'h'},
+        CLI_LOAD_LONGOPTS,
         {NULL, 0, NULL, 0}};
     const char *model_path = NULL;
     predict_ctx x = {0};
@@ -136,7 +140,8 @@ int cmd_predict(int argc, char **argv)
         case O_THREADS: threads = (int)cli_parse_long("--threads", optarg, 0, 1024); break;
         case 'h': usage(stdout); return EXIT_OK;
         case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default: cli_usage("unknown option '%s'", argv[optind - 1]);
+        default:
+            if (!cli_load_option(c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
         }
     }
 

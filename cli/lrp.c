@@ -18,6 +18,7 @@ static const command commands[] = {
     {"explain", cmd_explain, "explain predictions: word relevance by LRP, LRP_cons, SA, GI"},
     {"predict", cmd_predict, "class scores, probabilities and the predicted label"},
     {"info", cmd_info, "describe a model file"},
+    {"convert", cmd_convert, "write a model (e.g. a PyTorch state_dict) in lrp-rnn's format"},
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];
 

@@ -60,14 +60,47 @@ typedef struct lrp_error {
 
 typedef struct lrp_model lrp_model;
 
-/* Load a model from a safetensors file (docs/model-format.md): this project's own
- * names (format "lrp-rnn") or a PyTorch state_dict. Every tensor, shape and value
- * is checked; the first problem is named in err. */
+/* Load a model from a safetensors file: this project's own names (format
+ * "lrp-rnn", docs/model-format.md) or a PyTorch state_dict of nn.Embedding +
+ * nn.LSTM + nn.Linear (docs/pytorch.md), whose parts are found by their names.
+ * Every tensor, shape and value is checked; the first problem is named in err. */
 LRP_API lrp_status lrp_model_load(lrp_model **model, const char *path, lrp_error *err);
 
 /* The same from bytes in memory (the bytes are not kept). */
 LRP_API lrp_status lrp_model_load_memory(lrp_model **model, const void *data, size_t size,
                                          lrp_error *err);
+
+/* What a loader takes from elsewhere than the file. Start from lrp_load_options_init
+ * (everything from the file); a NULL string or -1 keeps the file's value. */
+typedef struct lrp_load_options {
+    const char *vocab_path;  /* text file, one word per line (line k = word id k, LF or
+                                CRLF): replaces the metadata key "vocab" */
+    const char *labels_path; /* one class name per line, in score order: replaces "labels" */
+    const char *unk;         /* word standing for unknown words: replaces "unk"; "" = none */
+    int lowercase;           /* 1 or 0: replaces "lowercase"; -1 = from the file */
+    /* PyTorch state_dicts only: the module path of each part, as in the tensor names
+     * ("encoder.lstm" for encoder.lstm.weight_ih_l0; "" for top-level names; a
+     * trailing '.' is optional). NULL = found automatically. Naming one for an
+     * lrp-rnn file is an LRP_ERR_ARGUMENT. */
+    const char *embedding_prefix;
+    const char *lstm_prefix;
+    const char *classifier_prefix;
+} lrp_load_options;
+
+/* Everything from the file: NULL strings, lowercase = -1. */
+LRP_API void lrp_load_options_init(lrp_load_options *options);
+
+/* lrp_model_load and lrp_model_load_memory with options (NULL = defaults). */
+LRP_API lrp_status lrp_model_load_ex(lrp_model **model, const char *path,
+                                     const lrp_load_options *options, lrp_error *err);
+LRP_API lrp_status lrp_model_load_memory_ex(lrp_model **model, const void *data, size_t size,
+                                            const lrp_load_options *options, lrp_error *err);
+
+/* Where the loaded model came from, for people: "lrp-rnn" for this project's format,
+ * else which tensors a PyTorch state_dict was read from, e.g. "PyTorch state_dict:
+ * embedding emb.weight, LSTM encoder.lstm (2 layers, bidirectional, biases summed),
+ * classifier fc.weight + fc.bias". Valid as long as the model; "" for NULL. */
+LRP_API const char *lrp_model_source(const lrp_model *model);
 
 LRP_API void lrp_model_free(lrp_model *model);
 

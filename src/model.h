@@ -64,6 +64,7 @@ struct lrp_model {
     size_t slot_mask;                   /* number of slots - 1 (a power of two) */
     long unk;                           /* id of the unknown-word token, -1 if none */
     int lowercase;
+    char source[320];                   /* lrp_model_source: "" = this project's format */
 };
 
 /* Number of input features of layer l. */

@@ -33,7 +33,9 @@
 #include "common.h"
 #include "fileio.h"
 #include "model.h"
+#include "model_torch.h"
 #include "safetensors.h"
+#include "text.h"
 
 #define LRP_FORMAT_NAME "lrp-rnn"
 
@@ -128,23 +130,41 @@ static const char *required(const st_file *f, const char *key, const char *what,
     return v;
 }
 
-/* format, format_version, layers, directions, gate_order, lowercase; vocab and
- * labels present. Fills s->L, s->D, gate and *lowercase. */
-static lrp_status check_metadata(const st_file *f, model_shape *s, int gate[GATE_COUNT],
-                                 int *lowercase, lrp_error *err)
+/* Which reader: by __metadata__.format ("lrp-rnn", or "pt" as PyTorch's safetensors
+ * writer puts it), else by the names: a tensor named like an nn.LSTM's first
+ * parameter, or a module path in the options, means a PyTorch state_dict. */
+static lrp_status file_kind(const st_file *f, const lrp_load_options *o, int *torch,
+                            lrp_error *err)
 {
-    if (!f->metadata)
-        return lrp_fail(err, LRP_ERR_FORMAT,
-                        "no __metadata__: not an " LRP_FORMAT_NAME " model file (see "
-                        "docs/model-format.md)");
     const char *format = st_metadata(f, "format");
-    if (!format)
+    int paths = o->embedding_prefix || o->lstm_prefix || o->classifier_prefix;
+    *torch = 0;
+    if (format && strcmp(format, LRP_FORMAT_NAME) == 0) {
+        if (paths)
+            return lrp_fail(err, LRP_ERR_ARGUMENT,
+                            "module paths (--prefix-embedding, --prefix-lstm, --prefix-classifier) "
+                            "are for PyTorch state_dicts; this is an " LRP_FORMAT_NAME " model file");
+        return LRP_OK;
+    }
+    if (format && strcmp(format, "pt") != 0)
         return lrp_fail(err, LRP_ERR_FORMAT,
-                        "__metadata__ has no \"format\": not an " LRP_FORMAT_NAME " model file");
-    if (strcmp(format, LRP_FORMAT_NAME) != 0)
-        return lrp_fail(err, LRP_ERR_FORMAT,
-                        "__metadata__.format is \"%.40s\", expected \"" LRP_FORMAT_NAME "\"", format);
+                        "__metadata__.format is \"%.40s\", expected \"" LRP_FORMAT_NAME "\" (this "
+                        "project's format) or \"pt\" (a PyTorch state_dict)",
+                        format);
+    *torch = format || paths || torch_has_lstm(f);
+    if (*torch) return LRP_OK;
+    return lrp_fail(err, LRP_ERR_FORMAT,
+                    "%s: not an " LRP_FORMAT_NAME " model file (docs/model-format.md), and no "
+                    "tensor is named like an nn.LSTM parameter (<module>.weight_ih_l0) as in a "
+                    "PyTorch state_dict (docs/pytorch.md)",
+                    f->metadata ? "__metadata__ has no \"format\"" : "no __metadata__");
+}
 
+/* An lrp-rnn file's format_version, layers, directions and gate_order. Fills s->L,
+ * s->D and gate. */
+static lrp_status check_metadata(const st_file *f, model_shape *s, int gate[GATE_COUNT],
+                                 lrp_error *err)
+{
     const char *version = st_metadata(f, "format_version");
     size_t v = 1;
     if (version && !parse_count(version, &v))
@@ -171,19 +191,7 @@ static lrp_status check_metadata(const st_file *f, model_shape *s, int gate[GATE
 
     const char *order = required(f, "gate_order", "a permutation of igfo", err);
     if (!order) return LRP_ERR_FORMAT;
-    lrp_status st = model_parse_gate_order(order, gate, err);
-    if (st != LRP_OK) return st;
-
-    const char *lc = required(f, "lowercase", "\"true\" or \"false\"", err);
-    if (!lc) return LRP_ERR_FORMAT;
-    if (strcmp(lc, "true") != 0 && strcmp(lc, "false") != 0)
-        return lrp_fail(err, LRP_ERR_FORMAT,
-                        "__metadata__.lowercase is \"%.40s\", expected \"true\" or \"false\"", lc);
-    *lowercase = lc[0] == 't';
-
-    if (!required(f, "vocab", "the words joined by newlines", err)) return LRP_ERR_FORMAT;
-    if (!required(f, "labels", "the class names joined by newlines", err)) return LRP_ERR_FORMAT;
-    return LRP_OK;
+    return model_parse_gate_order(order, gate, err);
 }
 
 // ----------------------------------------------------------------------------
@@ -276,6 +284,22 @@ static lrp_status check_shapes(const st_file *f, model_shape *s, param_layout *p
     return LRP_OK;
 }
 
+lrp_status model_read_finite(const st_tensor *t, size_t first, size_t count, double *dst,
+                             lrp_error *err)
+{
+    st_read_f64(t, first, count, dst);
+    for (size_t i = 0; i < count; i++) {
+        if (isfinite(dst[i])) continue;
+        size_t at = first + i;
+        char where[48];
+        if (t->rank == 2) snprintf(where, sizeof where, "[%zu, %zu]", at / t->shape[1], at % t->shape[1]);
+        else snprintf(where, sizeof where, "[%zu]", at);
+        return lrp_fail(err, LRP_ERR_FORMAT, "%.100s: non-finite value %g at %s", t->name, dst[i],
+                        where);
+    }
+    return LRP_OK;
+}
+
 /* Copy every tensor into the model (gate rows permuted into internal order),
  * checking that each value is finite; names the file's tensor and [row, column]. */
 static lrp_status copy_tensors(const st_file *f, lrp_model *m, const int gate[GATE_COUNT],
@@ -287,15 +311,8 @@ static lrp_status copy_tensors(const st_file *f, lrp_model *m, const int gate[GA
         const st_tensor *t = st_find(f, v[i].name);
         for (size_t r = 0; r < v[i].rows; r++) {
             double *row = m->params + v[i].offset + internal_row(&v[i], r, gate) * v[i].stride;
-            st_read_f64(t, r * v[i].cols, v[i].cols, row);
-            for (size_t c = 0; c < v[i].cols; c++) {
-                if (isfinite(row[c])) continue;
-                char at[48];
-                if (v[i].rank == 1) snprintf(at, sizeof at, "[%zu]", r);
-                else snprintf(at, sizeof at, "[%zu, %zu]", r, c);
-                return lrp_fail(err, LRP_ERR_FORMAT, "%s: non-finite value %g at %s", v[i].name,
-                                row[c], at);
-            }
+            lrp_status st = model_read_finite(t, r * v[i].cols, v[i].cols, row, err);
+            if (st != LRP_OK) return st;
         }
     }
     return LRP_OK;
@@ -332,52 +349,191 @@ static size_t count_lines(const char *text)
     return n;
 }
 
-static lrp_status set_names(const st_file *f, lrp_model *m, lrp_error *err)
+/* Vocabulary, labels, unknown word and lowercasing: each from the options when
+ * given there, else from the metadata. */
+typedef struct model_names {
+    const char *text[2]; /* vocab, labels: lines joined by '\n' */
+    char what[2][160];   /* "vocab", or "vocab file PATH": where they came from, for messages */
+    char *owned[2];      /* side-file contents */
+    const char *unk;     /* NULL or "": none */
+    int lowercase;       /* 1, 0, or -1: not said (a PyTorch file; inferred from the words) */
+} model_names;
+
+static const char *const name_key[2] = {"vocab", "labels"};
+
+/* A side file of one name per line (LF or CRLF; a final line break is optional)
+ * as lines joined by '\n', into *out (malloc'ed). */
+static lrp_status read_lines_file(const char *path, const char *what, char **out, lrp_error *err)
 {
-    const char *vocab = st_metadata(f, "vocab"), *labels = st_metadata(f, "labels");
+    unsigned char *data;
+    size_t n, off;
+    lrp_error inner;
+    lrp_status st = lrp_read_file(path, &data, &n, &inner);
+    if (st != LRP_OK) return lrp_fail(err, st, "%s file %s", what, inner.message);
+    char *s = (char *)data, why[128];
+    if (!text_check(s, n, &off, why, sizeof why)) {
+        free(data);
+        return lrp_fail(err, LRP_ERR_FORMAT, "%s file %.200s: byte %zu: %s", what, path, off, why);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\r' && (i + 1 == n || s[i + 1] == '\n')) continue; /* CRLF */
+        s[k++] = s[i];
+    }
+    if (k > 0 && s[k - 1] == '\n') k--;
+    s[k] = '\0';
+    if (k == 0) {
+        free(data);
+        return lrp_fail(err, LRP_ERR_FORMAT, "%s file %.200s is empty", what, path);
+    }
+    *out = s;
+    return LRP_OK;
+}
+
+static void names_free(model_names *nm)
+{
+    free(nm->owned[0]);
+    free(nm->owned[1]);
+}
+
+static lrp_status names_resolve(const st_file *f, const lrp_load_options *o, int torch,
+                                model_names *nm, lrp_error *err)
+{
+    static const char *const what[2] = {"the words joined by newlines",
+                                        "the class names joined by newlines"};
+    static const char *const option[2] = {"--vocab FILE, one word per line",
+                                          "--labels FILE, one class name per line"};
+    const char *path[2] = {o->vocab_path, o->labels_path};
+    memset(nm, 0, sizeof *nm);
+    for (int k = 0; k < 2; k++) {
+        if (path[k]) {
+            lrp_status st = read_lines_file(path[k], name_key[k], &nm->owned[k], err);
+            if (st != LRP_OK) return st;
+            nm->text[k] = nm->owned[k];
+            snprintf(nm->what[k], sizeof nm->what[k], "%s file %.120s", name_key[k], path[k]);
+        } else {
+            nm->text[k] = st_metadata(f, name_key[k]);
+            snprintf(nm->what[k], sizeof nm->what[k], "%s", name_key[k]);
+            if (!nm->text[k])
+                return lrp_fail(err, LRP_ERR_FORMAT,
+                                "__metadata__ has no \"%s\" (%s), and no %s file was given (%s)",
+                                name_key[k], what[k], name_key[k], option[k]);
+        }
+    }
+
+    nm->lowercase = o->lowercase;
+    if (nm->lowercase < 0) {
+        const char *lc = st_metadata(f, "lowercase");
+        if (!lc && !torch)
+            return lrp_fail(err, LRP_ERR_FORMAT,
+                            "__metadata__ has no \"lowercase\" (\"true\" or \"false\")");
+        if (lc && strcmp(lc, "true") != 0 && strcmp(lc, "false") != 0)
+            return lrp_fail(err, LRP_ERR_FORMAT,
+                            "__metadata__.lowercase is \"%.40s\", expected \"true\" or \"false\"", lc);
+        if (lc) nm->lowercase = lc[0] == 't';
+    }
+
+    nm->unk = o->unk;
+    if (!nm->unk) {
+        nm->unk = st_metadata(f, "unk");
+        if (nm->unk && !nm->unk[0])
+            return lrp_fail(err, LRP_ERR_FORMAT,
+                            "__metadata__.unk is empty: name a vocabulary word, or leave the key out");
+    }
+    return LRP_OK;
+}
+
+/* Would lowercasing the input lose a match? Only if some word has a capital: a
+ * vocabulary without capitals can never match a capitalised token, so reading the
+ * input lowercased is then the only way to find such tokens at all. */
+static lrp_status vocab_is_lowercase(const lrp_model *m, int *lower, lrp_error *err)
+{
+    size_t longest = 0;
+    for (size_t i = 0; i < m->shape.V; i++) {
+        size_t n = strlen(m->words[i]);
+        if (n > longest) longest = n;
+    }
+    char *buf = malloc(longest + 1);
+    if (!buf) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory");
+    *lower = 1;
+    for (size_t i = 0; i < m->shape.V && *lower; i++) {
+        size_t n = strlen(m->words[i]);
+        memcpy(buf, m->words[i], n + 1);
+        text_lowercase(buf, n);
+        *lower = memcmp(buf, m->words[i], n) == 0;
+    }
+    free(buf);
+    return LRP_OK;
+}
+
+static lrp_status set_names(lrp_model *m, const model_names *nm, lrp_error *err)
+{
+    const char *vocab = nm->text[0], *labels = nm->text[1];
     size_t nw = count_lines(vocab), nl = count_lines(labels);
     if (nw != m->shape.V)
-        return lrp_fail(err, LRP_ERR_FORMAT, "vocab: %zu words, but embedding has %zu rows", nw,
-                        m->shape.V);
+        return lrp_fail(err, LRP_ERR_FORMAT, "%s: %zu words, but embedding has %zu rows",
+                        nm->what[0], nw, m->shape.V);
     if (nl != m->shape.C)
-        return lrp_fail(err, LRP_ERR_FORMAT,
-                        "labels: %zu names, but the classifier has %zu classes", nl, m->shape.C);
+        return lrp_fail(err, LRP_ERR_FORMAT, "%s: %zu names, but the classifier has %zu classes",
+                        nm->what[1], nl, m->shape.C);
     char **words = split_lines(vocab, nw), **names = split_lines(labels, nl);
     lrp_status st = LRP_OK;
+    lrp_error inner;
+    int k = 0; /* which list a failure is about */
     if (!words || !names)
-        st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a vocabulary of %zu words", nw);
-    if (st == LRP_OK) st = model_set_vocab(m, (const char *const *)words, nw, err);
-    if (st == LRP_OK) st = model_set_labels(m, (const char *const *)names, nl, err);
+        st = lrp_fail(&inner, LRP_ERR_NOMEM, "out of memory for a vocabulary of %zu words", nw);
+    if (st == LRP_OK) st = model_set_vocab(m, (const char *const *)words, nw, &inner);
+    if (st == LRP_OK) st = model_set_labels(m, (const char *const *)names, nl, &inner), k = 1;
     free(words);
     free(names);
-    if (st != LRP_OK) return st;
+    if (st != LRP_OK) {
+        /* the model's messages start "vocab: ..."; name the side file when there is one */
+        if (!nm->owned[k]) return lrp_fail(err, st, "%s", inner.message);
+        return lrp_fail(err, st, "%s: %s", nm->what[k], inner.message);
+    }
 
-    const char *unk = st_metadata(f, "unk");
-    if (unk && !unk[0])
-        return lrp_fail(err, LRP_ERR_FORMAT,
-                        "__metadata__.unk is empty: name a vocabulary word, or leave the key out");
-    return model_set_unk(m, unk, err);
+    st = model_set_unk(m, nm->unk, err);
+    if (st != LRP_OK) return st;
+    if (nm->lowercase >= 0) m->lowercase = nm->lowercase;
+    else st = vocab_is_lowercase(m, &m->lowercase, err);
+    return st;
 }
 
 // ----------------------------------------------------------------------------
 // loading: entry points
 
-static lrp_status model_from_file(const st_file *f, lrp_model **out, lrp_error *err)
+static lrp_status model_from_file(const st_file *f, const lrp_load_options *o, lrp_model **out,
+                                  lrp_error *err)
 {
+    int torch, gate[GATE_COUNT];
     model_shape s = {0};
     param_layout p;
-    int gate[GATE_COUNT], lowercase = 0;
-    lrp_status st = check_metadata(f, &s, gate, &lowercase, err);
+    lrp_status st = file_kind(f, o, &torch, err);
     if (st != LRP_OK) return st;
-    s.has_bias = st_find(f, "classifier.bias") != NULL;
-    if ((st = check_names(f, &s, err)) != LRP_OK) return st;
-    if ((st = check_shapes(f, &s, &p, err)) != LRP_OK) return st;
+    if (torch) {
+        /* PyTorch's names imply its gate order; a file may still say otherwise */
+        const char *order = st_metadata(f, "gate_order");
+        st = model_parse_gate_order(order ? order : "ifgo", gate, err);
+    } else {
+        st = check_metadata(f, &s, gate, err);
+    }
+    if (st != LRP_OK) return st;
+    model_names nm;
+    st = names_resolve(f, o, torch, &nm, err);
 
-    lrp_model *m;
-    if ((st = model_create(&m, &s, err)) != LRP_OK) return st;
-    m->lowercase = lowercase;
-    st = set_names(f, m, err);
-    if (st == LRP_OK) st = copy_tensors(f, m, gate, err);
+    lrp_model *m = NULL;
+    if (st == LRP_OK && torch) {
+        st = torch_model_create(f, o, count_lines(nm.text[0]), count_lines(nm.text[1]), gate, &m,
+                                err);
+    } else if (st == LRP_OK) {
+        s.has_bias = st_find(f, "classifier.bias") != NULL;
+        if (st == LRP_OK) st = check_names(f, &s, err);
+        if (st == LRP_OK) st = check_shapes(f, &s, &p, err);
+        if (st == LRP_OK) st = model_create(&m, &s, err);
+    }
+    if (st == LRP_OK) st = set_names(m, &nm, err);
+    if (st == LRP_OK && !torch) st = copy_tensors(f, m, gate, err);
+    names_free(&nm);
     if (st != LRP_OK) {
         lrp_model_free(m);
         return st;
@@ -386,21 +542,40 @@ static lrp_status model_from_file(const st_file *f, lrp_model **out, lrp_error *
     return LRP_OK;
 }
 
-lrp_status lrp_model_load_memory(lrp_model **model, const void *data, size_t size, lrp_error *err)
+void lrp_load_options_init(lrp_load_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->lowercase = -1;
+}
+
+lrp_status lrp_model_load_memory_ex(lrp_model **model, const void *data, size_t size,
+                                    const lrp_load_options *options, lrp_error *err)
 {
     lrp_error_clear(err);
     if (!model) return lrp_fail(err, LRP_ERR_ARGUMENT, "model must not be NULL");
     *model = NULL;
     if (!data && size) return lrp_fail(err, LRP_ERR_ARGUMENT, "data must not be NULL");
+    lrp_load_options defaults;
+    lrp_load_options_init(&defaults);
+    if (!options) options = &defaults;
+    if (options->lowercase < -1 || options->lowercase > 1)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "lowercase option %d: expected -1, 0 or 1",
+                        options->lowercase);
     st_file f;
     lrp_status st = st_parse(&f, data, size, err);
     if (st != LRP_OK) return st;
-    st = model_from_file(&f, model, err);
+    st = model_from_file(&f, options, model, err);
     st_free(&f);
     return st;
 }
 
-lrp_status lrp_model_load(lrp_model **model, const char *path, lrp_error *err)
+lrp_status lrp_model_load_memory(lrp_model **model, const void *data, size_t size, lrp_error *err)
+{
+    return lrp_model_load_memory_ex(model, data, size, NULL, err);
+}
+
+lrp_status lrp_model_load_ex(lrp_model **model, const char *path, const lrp_load_options *options,
+                             lrp_error *err)
 {
     lrp_error_clear(err);
     if (!model) return lrp_fail(err, LRP_ERR_ARGUMENT, "model must not be NULL");
@@ -411,10 +586,21 @@ lrp_status lrp_model_load(lrp_model **model, const char *path, lrp_error *err)
     lrp_status st = lrp_read_file(path, &data, &size, err);
     if (st != LRP_OK) return st;
     lrp_error inner;
-    st = lrp_model_load_memory(model, data, size, &inner);
+    st = lrp_model_load_memory_ex(model, data, size, options, &inner);
     free(data);
     if (st != LRP_OK) return lrp_fail(err, st, "%s: %s", path, inner.message);
     return LRP_OK;
+}
+
+lrp_status lrp_model_load(lrp_model **model, const char *path, lrp_error *err)
+{
+    return lrp_model_load_ex(model, path, NULL, err);
+}
+
+const char *lrp_model_source(const lrp_model *m)
+{
+    if (!m) return "";
+    return m->source[0] ? m->source : LRP_FORMAT_NAME;
 }
 
 // ----------------------------------------------------------------------------

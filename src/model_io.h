@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "lrp.h"
+#include "safetensors.h"
 
 /* The gate order lrp_model_save writes: PyTorch's, which users know. */
 #define LRP_FILE_GATE_ORDER "ifgo"
@@ -27,5 +28,11 @@ lrp_status model_write(const lrp_model *m, FILE *f, lrp_dtype dtype, const char 
 /* lrp_model_save with a chosen gate order. */
 lrp_status model_save_gate_order(const lrp_model *m, const char *path, lrp_dtype dtype,
                                  const char *gate_order, lrp_error *err);
+
+/* Elements [first, first + count) of an F32 or F64 tensor into dst as doubles;
+ * fails (LRP_ERR_FORMAT) naming the tensor and the [row, column] of the first value
+ * that is NaN or infinite. */
+lrp_status model_read_finite(const st_tensor *t, size_t first, size_t count, double *dst,
+                             lrp_error *err);
 
 #endif /* LRP_MODEL_IO_H */

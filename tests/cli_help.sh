@@ -4,11 +4,11 @@
 . "$(dirname "$0")/testlib.sh"
 
 run 0 "$LRP_BIN" --help
-for cmd in explain predict info; do
+for cmd in explain predict info convert; do
     has "$TMP/out" "$cmd" "lrp --help lists $cmd"
 done
 
-for cmd in explain predict info; do
+for cmd in explain predict info convert; do
     run 0 "$LRP_BIN" $cmd --help
     cp "$TMP/out" "$TMP/help-$cmd"
     has "$TMP/help-$cmd" "Usage: lrp $cmd" "$cmd --help"
@@ -27,8 +27,10 @@ for cmd in explain predict info; do
 done
 
 # the documented options are accepted (a value that is valid for each)
+"$LRP_TESTTOOL" words "$MODEL" >"$TMP/words.txt" && "$LRP_TESTTOOL" labels "$MODEL" >"$TMP/labels.txt" ||
+    fail "cannot list the test model's words and labels"
 declare -A valid=([--model]="$MODEL" [--method]=lrp,sa [--target]=pred [--format]=json [--eps]=0.01
-    [--input]=text [--threads]=1)
+    [--input]=text [--threads]=1 [--vocab]="$TMP/words.txt" [--labels]="$TMP/labels.txt" [--unk]="<unk>")
 for cmd in explain predict; do
     while read -r opt; do
         run 0 "$LRP_BIN" $cmd --model "$MODEL" "$opt" "${valid[$opt]}" "a good movie"
@@ -43,6 +45,14 @@ for opt in --model --method --target --format --eps --pretokenized --input --thr
 done
 for opt in --model --format --pretokenized --input --threads; do has "$TMP/help-predict" "  $opt" "predict --help"; done
 for opt in --model --format; do has "$TMP/help-info" "  $opt" "info --help"; done
+# the model options are in the help of every command that loads a model
+for cmd in explain predict info convert; do
+    for opt in --vocab --labels --unk --lowercase --prefix-embedding --prefix-lstm --prefix-classifier; do
+        has "$TMP/help-$cmd" "  $opt" "$cmd --help"
+    done
+    run 0 "$LRP_BIN" $cmd --lowercase true --help
+done
+has "$TMP/help-convert" "  --dtype TYPE" "convert --help"
 # the defaults the help states are the defaults the code uses
 has "$TMP/help-explain" "(default: lrp)"
 has "$TMP/help-explain" "(default: pred)"

@@ -9,6 +9,9 @@
  *       unless --cased
  *   lrp_testtool model OUT --golden FIXTURE.json
  *       the float64 model of a golden fixture (vocabulary w0.., tests/data/golden)
+ *   lrp_testtool words MODEL | labels MODEL
+ *       the model's vocabulary or class names, one per line (side files for the
+ *       --vocab and --labels options)
  *   lrp_testtool json < LINES
  *       parses JSON Lines with cJSON and prints one "path=value" line per scalar,
  *       the path starting with the 0-based line index: 0.tokens.1=good,
@@ -135,12 +138,28 @@ static int flatten_lines(void)
     return status;
 }
 
+static int print_names(const char *path, int labels)
+{
+    lrp_model *m;
+    lrp_error err;
+    if (lrp_model_load(&m, path, &err) != LRP_OK) return fail("cannot load the model", &err);
+    lrp_model_info in;
+    lrp_model_get_info(m, &in);
+    for (size_t i = 0; i < (labels ? in.classes : in.vocab_size); i++)
+        printf("%s\n", labels ? lrp_model_label(m, i) : lrp_model_word(m, i));
+    lrp_model_free(m);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "model") == 0) return make_model(argc - 2, argv + 2);
+    if (argc == 3 && strcmp(argv[1], "words") == 0) return print_names(argv[2], 0);
+    if (argc == 3 && strcmp(argv[1], "labels") == 0) return print_names(argv[2], 1);
     if (argc == 2 && strcmp(argv[1], "json") == 0) return flatten_lines();
     fprintf(stderr, "usage: lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N]\n"
                     "       lrp_testtool model OUT --golden FIXTURE.json\n"
+                    "       lrp_testtool words MODEL | labels MODEL\n"
                     "       lrp_testtool json < JSON_LINES\n");
     return 2;
 }

@@ -1,0 +1,686 @@
+/*
+ * test_pytorch_errors.c - PyTorch state_dicts the loader must refuse, or must find
+ * its way through: each case builds a file with PyTorch's tensor names, changes one
+ * thing, and checks the status and the key words of the message (what was found and
+ * what was expected), and that no model comes back. Also the load options: module
+ * paths, side files for vocabulary and labels, unk and lowercase.
+ *
+ * The base model: V=5 words, E=3, H=2, C=2 classes, emb. / lstm. / fc., one
+ * bidirectional layer with biases, fc bias.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+#define V 5
+#define E 3
+#define H 2
+#define C 2
+#define G (4 * H)
+
+// ----------------------------------------------------------------------------
+// a state_dict as a list of named tensors
+
+#define MAX_T 48
+
+typedef struct tensor {
+    char name[64];
+    char dtype[8];      /* "F64" (values written), or another dtype (zero bytes) */
+    size_t rank, shape[3];
+    double fill;        /* value of element 0; the others count up from it */
+    double special;     /* when nonzero: element `at` gets this value */
+    size_t at;
+} tensor;
+
+typedef struct sdict {
+    cJSON *meta; /* NULL: no __metadata__ */
+    tensor t[MAX_T];
+    size_t n;
+} sdict;
+
+static tensor *add(sdict *d, const char *name, size_t rank, size_t r0, size_t r1)
+{
+    tensor *t = &d->t[d->n++];
+    memset(t, 0, sizeof *t);
+    snprintf(t->name, sizeof t->name, "%s", name);
+    snprintf(t->dtype, sizeof t->dtype, "F64");
+    t->rank = rank;
+    t->shape[0] = r0;
+    t->shape[1] = r1;
+    t->fill = 0.01 * (double)d->n;
+    return t;
+}
+
+static tensor *find(sdict *d, const char *name)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->t[i].name, name) == 0) return &d->t[i];
+    fprintf(stderr, "no tensor %s\n", name);
+    exit(1);
+}
+
+static void del(sdict *d, const char *name)
+{
+    tensor *t = find(d, name);
+    size_t i = (size_t)(t - d->t);
+    memmove(t, t + 1, (d->n - i - 1) * sizeof *t);
+    d->n--;
+}
+
+static void set_meta(sdict *d, const char *key, const char *value)
+{
+    if (!d->meta) d->meta = cJSON_CreateObject();
+    cJSON_DeleteItemFromObjectCaseSensitive(d->meta, key);
+    if (value) cJSON_AddStringToObject(d->meta, key, value);
+}
+
+/* One LSTM layer k (both directions unless D = 1) with hidden size h and input size in. */
+static void add_layer(sdict *d, const char *p, size_t k, size_t in, size_t h, size_t D, int bias)
+{
+    static const char *const suffix[2] = {"", "_reverse"};
+    char name[64];
+    for (size_t r = 0; r < D; r++) {
+        snprintf(name, sizeof name, "%sweight_ih_l%zu%s", p, k, suffix[r]);
+        add(d, name, 2, 4 * h, in);
+        snprintf(name, sizeof name, "%sweight_hh_l%zu%s", p, k, suffix[r]);
+        add(d, name, 2, 4 * h, h);
+        if (!bias) continue;
+        snprintf(name, sizeof name, "%sbias_ih_l%zu%s", p, k, suffix[r]);
+        add(d, name, 1, 4 * h, 0);
+        snprintf(name, sizeof name, "%sbias_hh_l%zu%s", p, k, suffix[r]);
+        add(d, name, 1, 4 * h, 0);
+    }
+}
+
+/* The base model, vocabulary and labels in the metadata. */
+static void base(sdict *d)
+{
+    memset(d, 0, sizeof *d);
+    set_meta(d, "vocab", "<unk>\ngood\nbad\nmovie\n.");
+    set_meta(d, "labels", "negative\npositive");
+    add(d, "emb.weight", 2, V, E);
+    add_layer(d, "lstm.", 0, E, H, 2, 1);
+    add(d, "fc.weight", 2, C, 2 * H);
+    add(d, "fc.bias", 1, C, 0);
+}
+
+static void sdict_free(sdict *d)
+{
+    cJSON_Delete(d->meta);
+    d->meta = NULL;
+}
+
+static size_t dtype_width(const char *dtype)
+{
+    if (strcmp(dtype, "F64") == 0 || strcmp(dtype, "I64") == 0) return 8;
+    if (strcmp(dtype, "F32") == 0) return 4;
+    return 2; /* F16, BF16 */
+}
+
+static unsigned char *sdict_bytes(const sdict *d, size_t *n)
+{
+    cJSON *h = cJSON_CreateObject();
+    if (d->meta) cJSON_AddItemToObject(h, "__metadata__", cJSON_Duplicate(d->meta, 1));
+    size_t at = 0, sizes[MAX_T];
+    for (size_t i = 0; i < d->n; i++) {
+        const tensor *t = &d->t[i];
+        size_t numel = 1;
+        for (size_t k = 0; k < t->rank; k++) numel *= t->shape[k];
+        sizes[i] = numel * dtype_width(t->dtype);
+        cJSON *e = cJSON_AddObjectToObject(h, t->name);
+        cJSON_AddStringToObject(e, "dtype", t->dtype);
+        cJSON *shape = cJSON_AddArrayToObject(e, "shape");
+        for (size_t k = 0; k < t->rank; k++) cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)t->shape[k]));
+        cJSON *off = cJSON_AddArrayToObject(e, "data_offsets");
+        cJSON_AddItemToArray(off, cJSON_CreateNumber((double)at));
+        cJSON_AddItemToArray(off, cJSON_CreateNumber((double)(at + sizes[i])));
+        at += sizes[i];
+    }
+    char *json = cJSON_PrintUnformatted(h);
+    cJSON_Delete(h);
+    size_t hl = strlen(json);
+    *n = 8 + hl + at;
+    unsigned char *out = calloc(*n, 1), *p = out + 8 + hl;
+    for (int k = 0; k < 8; k++) out[k] = (unsigned char)((uint64_t)hl >> (8 * k));
+    memcpy(out + 8, json, hl);
+    free(json);
+    for (size_t i = 0; i < d->n; i++) {
+        const tensor *t = &d->t[i];
+        if (strcmp(t->dtype, "F64") == 0) {
+            for (size_t j = 0; j < sizes[i] / 8; j++) {
+                double v = t->special != 0.0 && j == t->at ? t->special : t->fill + 0.001 * (double)j;
+                uint64_t bits;
+                memcpy(&bits, &v, 8);
+                for (int k = 0; k < 8; k++) p[8 * j + (size_t)k] = (unsigned char)(bits >> (8 * k));
+            }
+        }
+        p += sizes[i];
+    }
+    return out;
+}
+
+// ----------------------------------------------------------------------------
+// expectations
+
+static lrp_status load(const sdict *d, const lrp_load_options *o, lrp_model **m, lrp_error *err)
+{
+    size_t n;
+    unsigned char *b = sdict_bytes(d, &n);
+    *m = (lrp_model *)m; /* must be reset */
+    lrp_status st = lrp_model_load_memory_ex(m, b, n, o, err);
+    free(b);
+    return st;
+}
+
+/* Must fail with `want`, no model, and a message with k1 and k2 (when not NULL). */
+static void expect_fail_with(const char *tag, const sdict *d, const lrp_load_options *o,
+                             lrp_status want, const char *k1, const char *k2)
+{
+    lrp_model *m;
+    lrp_error err;
+    lrp_status st = load(d, o, &m, &err);
+    TU_CHECK(st == want, "%s: status %s (%s), expected %s", tag, lrp_status_string(st),
+             st == LRP_OK ? "" : err.message, lrp_status_string(want));
+    TU_CHECK(m == NULL, "%s: a model came back", tag);
+    if (st == LRP_OK) {
+        lrp_model_free(m);
+        return;
+    }
+    TU_CHECK(strstr(err.message, k1) != NULL, "%s: message \"%s\" lacks \"%s\"", tag, err.message, k1);
+    if (k2) TU_CHECK(strstr(err.message, k2) != NULL, "%s: message \"%s\" lacks \"%s\"", tag, err.message, k2);
+}
+
+static void expect_fail(const char *tag, const sdict *d, const char *k1, const char *k2)
+{
+    expect_fail_with(tag, d, NULL, LRP_ERR_FORMAT, k1, k2);
+}
+
+/* Must load; returns the model (caller frees) or NULL after recording the failure. */
+static lrp_model *expect_ok(const char *tag, const sdict *d, const lrp_load_options *o)
+{
+    lrp_model *m;
+    lrp_error err;
+    lrp_status st = load(d, o, &m, &err);
+    TU_CHECK(st == LRP_OK, "%s: does not load: %s", tag, err.message);
+    return st == LRP_OK ? m : NULL;
+}
+
+// ----------------------------------------------------------------------------
+// what loads
+
+static void test_valid(void)
+{
+    sdict d;
+    base(&d);
+    lrp_model *m = expect_ok("base", &d, NULL);
+    if (m) {
+        lrp_model_info in;
+        lrp_model_get_info(m, &in);
+        TU_CHECK(in.vocab_size == V && in.embed_dim == E && in.hidden_dim == H && in.classes == C &&
+                     in.layers == 1 && in.directions == 2 && in.has_output_bias && in.unk_id == -1,
+                 "base: info");
+        TU_CHECK(in.lowercase == 1, "base: an all-lowercase vocabulary means lowercase input");
+        const char *src = lrp_model_source(m);
+        TU_CHECK(strstr(src, "embedding emb.weight") && strstr(src, "LSTM at lstm") &&
+                     strstr(src, "1 layer, bidirectional, bias_ih + bias_hh summed") &&
+                     strstr(src, "classifier fc.weight + fc.bias"),
+                 "base: source \"%s\"", src);
+        lrp_model_free(m);
+    }
+
+    /* a capital in the vocabulary: the input is not lowercased; options override */
+    set_meta(&d, "vocab", "<unk>\nGood\nbad\nmovie\n.");
+    if ((m = expect_ok("capital word", &d, NULL))) {
+        lrp_model_info in;
+        lrp_model_get_info(m, &in);
+        TU_CHECK(in.lowercase == 0, "a capitalised vocabulary means no lowercasing");
+        lrp_model_free(m);
+    }
+    lrp_load_options o;
+    lrp_load_options_init(&o);
+    o.lowercase = 1;
+    o.unk = "<unk>";
+    if ((m = expect_ok("lowercase and unk options", &d, &o))) {
+        lrp_model_info in;
+        lrp_model_get_info(m, &in);
+        TU_CHECK(in.lowercase == 1 && in.unk_id == 0, "options: lowercase %d unk %ld", in.lowercase,
+                 in.unk_id);
+        lrp_model_free(m);
+    }
+    set_meta(&d, "lowercase", "false");
+    set_meta(&d, "unk", ".");
+    set_meta(&d, "vocab", "<unk>\ngood\nbad\nmovie\n.");
+    if ((m = expect_ok("metadata lowercase, unk", &d, NULL))) {
+        lrp_model_info in;
+        lrp_model_get_info(m, &in);
+        TU_CHECK(in.lowercase == 0 && in.unk_id == 4, "metadata: lowercase %d unk %ld", in.lowercase,
+                 in.unk_id);
+        lrp_model_free(m);
+    }
+    sdict_free(&d);
+
+    /* LSTM at the top level (a bare nn.LSTM's names), format "pt", gate order given */
+    base(&d);
+    for (size_t i = 0; i < d.n; i++)
+        if (strncmp(d.t[i].name, "lstm.", 5) == 0) memmove(d.t[i].name, d.t[i].name + 5, strlen(d.t[i].name) - 4);
+    set_meta(&d, "format", "pt");
+    set_meta(&d, "gate_order", "ifgo");
+    if ((m = expect_ok("top-level LSTM", &d, NULL))) {
+        TU_CHECK(strstr(lrp_model_source(m), "LSTM at the top level") != NULL, "source \"%s\"",
+                 lrp_model_source(m));
+        lrp_model_free(m);
+    }
+    set_meta(&d, "gate_order", "ifgx");
+    expect_fail("bad gate_order", &d, "gate_order \"ifgx\"", "permutation");
+    sdict_free(&d);
+
+    /* nested module paths, 2 unidirectional layers without LSTM biases, no fc bias,
+     * F32 weights */
+    memset(&d, 0, sizeof d);
+    set_meta(&d, "vocab", "a\nb\nc\nd\ne");
+    set_meta(&d, "labels", "x\ny");
+    add(&d, "model.encoder.embedding.weight", 2, V, E);
+    add_layer(&d, "model.encoder.rnn.", 0, E, H, 1, 0);
+    add_layer(&d, "model.encoder.rnn.", 1, H, H, 1, 0);
+    add(&d, "model.head.out.weight", 2, C, H);
+    for (size_t i = 0; i < d.n; i++) snprintf(d.t[i].dtype, sizeof d.t[i].dtype, "F32");
+    if ((m = expect_ok("nested, unidirectional, no biases", &d, NULL))) {
+        lrp_model_info in;
+        lrp_model_get_info(m, &in);
+        TU_CHECK(in.layers == 2 && in.directions == 1 && !in.has_output_bias, "nested: info");
+        TU_CHECK(strstr(lrp_model_source(m), "2 layers, unidirectional, no biases") &&
+                     strstr(lrp_model_source(m), "(no bias)"),
+                 "nested: source \"%s\"", lrp_model_source(m));
+        lrp_model_free(m);
+    }
+    sdict_free(&d);
+}
+
+// ----------------------------------------------------------------------------
+// architectures that are not nn.Embedding + nn.LSTM + nn.Linear
+
+static void test_architectures(void)
+{
+    sdict d;
+    /* GRU: 3 gate blocks; plain RNN: none */
+    base(&d);
+    for (size_t i = 0; i < d.n; i++)
+        if (strncmp(d.t[i].name, "lstm.", 5) == 0) d.t[i].shape[0] = 3 * H;
+    expect_fail("GRU", &d, "lstm.weight_hh_l0: shape [6, 2]", "looks like an nn.GRU");
+    for (size_t i = 0; i < d.n; i++)
+        if (strncmp(d.t[i].name, "lstm.", 5) == 0) d.t[i].shape[0] = H;
+    expect_fail("RNN", &d, "looks like an nn.RNN", "expected an nn.LSTM, [4H, H] = [8, 2]");
+    sdict_free(&d);
+
+    base(&d);
+    add(&d, "lstm.weight_hr_l0", 2, 1, H);
+    expect_fail("proj_size", &d, "found lstm.weight_hr_l0 [1, 2]", "proj_size");
+    sdict_free(&d);
+
+    base(&d);
+    add(&d, "lstm.weight_ci_l0", 1, H, 0);
+    expect_fail("peephole", &d, "lstm.weight_ci_l0: not a parameter of nn.LSTM", "peephole");
+    sdict_free(&d);
+
+    base(&d);
+    add(&d, "lstm.weight_ih_l00", 2, G, E);
+    expect_fail("leading zero in a layer", &d, "lstm.weight_ih_l00: not a parameter", NULL);
+    sdict_free(&d);
+
+    /* a second layer of which only the reverse direction is there */
+    base(&d);
+    add(&d, "lstm.weight_ih_l1_reverse", 2, G, 2 * H);
+    expect_fail("missing layer", &d,
+                "found lstm.weight_ih_l0 [8, 3] and lstm.weight_ih_l1_reverse but no lstm.weight_ih_l1;",
+                "expected a 2-layer bidirectional nn.LSTM");
+    sdict_free(&d);
+
+    /* a reverse direction in one layer only */
+    base(&d);
+    del(&d, "lstm.weight_hh_l0_reverse");
+    expect_fail("missing reverse", &d, "but no lstm.weight_hh_l0_reverse", "each also with _reverse");
+    sdict_free(&d);
+
+    /* one of the two biases */
+    base(&d);
+    del(&d, "lstm.bias_hh_l0");
+    expect_fail("one bias", &d, "lstm.bias_ih_l0 but no lstm.bias_hh_l0", "bias_ih_l<k>, bias_hh_l<k>");
+    sdict_free(&d);
+
+    base(&d);
+    add(&d, "lstm.weight_ih_l16", 2, G, 2 * H);
+    expect_fail("17 layers", &d, "lstm.weight_ih_l16: layer 16", "at most 16");
+    sdict_free(&d);
+
+    /* stacked layers of different hidden sizes, and an upper layer reading H inputs */
+    base(&d);
+    add_layer(&d, "lstm.", 1, 2 * H, H + 1, 2, 1);
+    expect_fail("hidden sizes differ", &d, "lstm.weight_ih_l1: shape [12, 4], expected [8, 4]",
+                "every layer and direction has the hidden size H = 2 of lstm.weight_hh_l0");
+    sdict_free(&d);
+    base(&d);
+    add_layer(&d, "lstm.", 1, 2 * H, H, 2, 1);
+    find(&d, "lstm.weight_hh_l1")->shape[1] = H + 1;
+    expect_fail("weight_hh width", &d, "lstm.weight_hh_l1: shape [8, 3], expected [8, 2]",
+                "H = 2 columns, as lstm.weight_hh_l0");
+    sdict_free(&d);
+    base(&d);
+    add_layer(&d, "lstm.", 1, H, H, 2, 1);
+    expect_fail("upper layer reads H", &d, "lstm.weight_ih_l1: shape [8, 2], expected [8, 4]",
+                "layer 1 reads [h_fwd; h_bwd] of layer 0: 4 inputs");
+    sdict_free(&d);
+    base(&d);
+    find(&d, "lstm.bias_ih_l0")->shape[0] = G + 1;
+    expect_fail("bias length", &d, "lstm.bias_ih_l0: shape [9], expected [8]", NULL);
+    sdict_free(&d);
+    base(&d);
+    find(&d, "lstm.weight_ih_l0_reverse")->shape[1] = E + 1;
+    expect_fail("reverse input size", &d, "lstm.weight_ih_l0_reverse: shape [8, 4], expected [8, 3]",
+                "E = 3 inputs, as lstm.weight_ih_l0");
+    sdict_free(&d);
+    base(&d);
+    find(&d, "lstm.weight_hh_l0")->rank = 1;
+    expect_fail("weight_hh rank 1", &d, "lstm.weight_hh_l0: shape [8]", "expected [4H, H]");
+    sdict_free(&d);
+    base(&d);
+    find(&d, "lstm.weight_ih_l0")->shape[1] = 0;
+    expect_fail("no inputs", &d, "lstm.weight_ih_l0: shape [8, 0], expected [4H, E] with positive sizes", NULL);
+    sdict_free(&d);
+    base(&d);
+    for (size_t i = 0; i < d.n; i++)
+        if (strncmp(d.t[i].name, "lstm.", 5) == 0) d.t[i].shape[0] = 5 * H;
+    expect_fail("five gate blocks", &d, "lstm.weight_hh_l0: shape [10, 2]; expected an nn.LSTM, [4H, H] = [8, 2]", NULL);
+    sdict_free(&d);
+
+    /* two LSTMs (e.g. one per direction, reversed by hand) */
+    base(&d);
+    add_layer(&d, "lstm2.", 0, E, H, 1, 1);
+    expect_fail("two LSTMs", &d, "found 2 nn.LSTM modules (lstm.weight_ih_l0, lstm2.weight_ih_l0)",
+                "bidirectional=True");
+    sdict_free(&d);
+
+    /* no LSTM but format "pt" */
+    base(&d);
+    set_meta(&d, "format", "pt");
+    for (size_t i = 0; i < d.n; i++)
+        if (strncmp(d.t[i].name, "lstm.", 5) == 0) d.t[i].name[4] = '_'; /* lstm_weight_ih_l0 */
+    expect_fail("no LSTM", &d, "no nn.LSTM in this PyTorch state_dict", "found emb.weight [5, 3]");
+    sdict_free(&d);
+
+    /* half precision */
+    base(&d);
+    snprintf(find(&d, "lstm.weight_hh_l0")->dtype, 8, "F16");
+    expect_fail("F16", &d, "lstm.weight_hh_l0: dtype F16, expected F32 or F64", "model.float()");
+    snprintf(find(&d, "lstm.weight_hh_l0")->dtype, 8, "F64");
+    snprintf(find(&d, "fc.bias")->dtype, 8, "BF16");
+    expect_fail("BF16 classifier bias", &d, "fc.bias: dtype BF16", NULL);
+    sdict_free(&d);
+}
+
+// ----------------------------------------------------------------------------
+// the embedding and the classifier
+
+static void test_head(void)
+{
+    sdict d;
+    base(&d);
+    find(&d, "emb.weight")->shape[1] = E + 1;
+    expect_fail("embedding width", &d, "no embedding found: expected a tensor <module>.weight of shape [V, E] = [5, 3]",
+                "found emb.weight [5, 4], fc.bias [2], fc.weight [2, 4]");
+    sdict_free(&d);
+
+    base(&d);
+    find(&d, "emb.weight")->shape[0] = V + 1;
+    expect_fail("embedding rows", &d, "the embedding emb.weight is [6, 3], but the vocabulary has 5 words", NULL);
+    sdict_free(&d);
+
+    base(&d);
+    find(&d, "fc.weight")->shape[0] = C + 1;
+    find(&d, "fc.bias")->shape[0] = C + 1;
+    expect_fail("classifier rows", &d, "the classifier fc.weight is [3, 4], but the labels name 2 classes", NULL);
+    sdict_free(&d);
+
+    base(&d);
+    find(&d, "fc.weight")->shape[1] = H;
+    expect_fail("classifier on one direction", &d, "fc.weight is [2, 2] = [C, H]",
+                "expected [C, 2H] = [2, 4], the forward then the backward final state");
+    find(&d, "fc.weight")->shape[1] = 2 * H + 1;
+    expect_fail("classifier width", &d, "no classifier found: expected a tensor <module>.weight of shape [C, 2H] = [2, 4]",
+                "found emb.weight [5, 3], fc.bias [2], fc.weight [2, 5]");
+    sdict_free(&d);
+
+    base(&d);
+    find(&d, "fc.bias")->shape[0] = C + 1;
+    expect_fail("classifier bias length", &d, "no classifier found", "fc.bias [3]");
+    sdict_free(&d);
+
+    /* a second linear layer, a vector, a buffer: not part of the model we compute */
+    base(&d);
+    add(&d, "fc2.weight", 2, C, C);
+    expect_fail("second linear layer", &d, "unexpected tensor fc2.weight [2, 2]",
+                "nn.Embedding + nn.LSTM + nn.Linear, found here as emb.weight, the LSTM at lstm and fc");
+    sdict_free(&d);
+    base(&d);
+    add(&d, "attention.weight", 1, 2 * H, 0);
+    expect_fail("attention vector", &d, "unexpected tensor attention.weight [4]", NULL);
+    sdict_free(&d);
+    base(&d);
+    add(&d, "emb.bias", 1, V, 0); /* an embedding with a bias is no nn.Embedding */
+    expect_fail("embedding bias", &d, "no embedding found", NULL);
+    sdict_free(&d);
+
+    /* two embeddings of the right shape: ambiguous; naming one leaves the other over */
+    base(&d);
+    add(&d, "emb2.weight", 2, V, E);
+    expect_fail("two embeddings", &d, "2 tensors could be the embedding (emb.weight, emb2.weight)",
+                "--prefix-embedding");
+    lrp_load_options o;
+    lrp_load_options_init(&o);
+    o.embedding_prefix = "emb2";
+    expect_fail_with("two embeddings, one named", &d, &o, LRP_ERR_FORMAT, "unexpected tensor emb.weight", NULL);
+    sdict_free(&d);
+    base(&d);
+    add(&d, "out.weight", 2, C, 2 * H);
+    expect_fail("two classifiers", &d, "2 tensors could be the classifier (fc.weight, out.weight)",
+                "--prefix-classifier");
+    sdict_free(&d);
+
+    /* V = C and E = D*H without a classifier bias: each tensor fits both parts */
+    memset(&d, 0, sizeof d);
+    set_meta(&d, "vocab", "a\nb");
+    set_meta(&d, "labels", "x\ny");
+    add(&d, "first.weight", 2, 2, 2 * H);
+    add_layer(&d, "lstm.", 0, 2 * H, H, 2, 1);
+    add(&d, "second.weight", 2, 2, 2 * H);
+    expect_fail("both fit both", &d, "could be the embedding (first.weight, second.weight)", NULL);
+    lrp_load_options_init(&o);
+    o.embedding_prefix = "first";
+    o.classifier_prefix = "first";
+    expect_fail_with("both paths at one tensor", &d, &o, LRP_ERR_FORMAT,
+                     "the embedding and the classifier cannot both be first.weight", NULL);
+    lrp_load_options_init(&o);
+    o.classifier_prefix = "first.";
+    lrp_model *m = expect_ok("both fit both, classifier named", &d, &o);
+    if (m) {
+        TU_CHECK(strstr(lrp_model_source(m), "embedding second.weight") &&
+                     strstr(lrp_model_source(m), "classifier first.weight"),
+                 "named classifier: source \"%s\"", lrp_model_source(m));
+        lrp_model_free(m);
+    }
+    /* ... and only one such tensor: it cannot be both */
+    del(&d, "second.weight");
+    expect_fail("one tensor for two parts", &d, "first.weight fits both the embedding and the classifier",
+                "expected two tensors");
+    sdict_free(&d);
+}
+
+// ----------------------------------------------------------------------------
+// values
+
+static void test_values(void)
+{
+    sdict d;
+    base(&d);
+    tensor *t = find(&d, "lstm.weight_hh_l0_reverse");
+    t->special = 1.0 / 0.0;
+    t->at = 5; /* row 2, column 1 */
+    expect_fail("infinity", &d, "lstm.weight_hh_l0_reverse: non-finite value inf at [2, 1]", NULL);
+    t->special = 0.0;
+    t = find(&d, "fc.bias");
+    t->special = 0.0 / 0.0;
+    t->at = 1;
+    expect_fail("NaN", &d, "fc.bias: non-finite value", "at [1]");
+    t->special = 0.0;
+    find(&d, "lstm.bias_ih_l0")->special = 1e308;
+    find(&d, "lstm.bias_hh_l0")->special = 1e308;
+    expect_fail("bias sum overflows", &d, "lstm.bias_ih_l0 + lstm.bias_hh_l0 overflows at [0]", NULL);
+    sdict_free(&d);
+}
+
+// ----------------------------------------------------------------------------
+// options: module paths, side files
+
+static const char *write_text(const char *name, const char *text)
+{
+    size_t len = strlen(text);
+    static char paths[8][600];
+    static int next = 0;
+    char *p = paths[next++ % 8];
+    snprintf(p, 600, "%s/%s", tu_tmpdir(), name);
+    FILE *f = fopen(p, "wb");
+    fwrite(text, 1, len, f);
+    fclose(f);
+    return p;
+}
+
+static void test_options(void)
+{
+    sdict d;
+    lrp_load_options o;
+
+    /* module paths: right ones load (with or without the dot), wrong ones say so */
+    base(&d);
+    lrp_load_options_init(&o);
+    o.embedding_prefix = "emb";
+    o.lstm_prefix = "lstm.";
+    o.classifier_prefix = "fc";
+    lrp_model *m = expect_ok("all paths given", &d, &o);
+    lrp_model_free(m);
+    lrp_load_options_init(&o);
+    o.lstm_prefix = "encoder";
+    expect_fail_with("wrong LSTM path", &d, &o, LRP_ERR_FORMAT,
+                     "no tensor \"encoder.weight_ih_l0\" (LSTM module path \"encoder\" given)", NULL);
+    lrp_load_options_init(&o);
+    o.embedding_prefix = "embedding";
+    expect_fail_with("wrong embedding path", &d, &o, LRP_ERR_FORMAT,
+                     "no tensor \"embedding.weight\" (embedding module path \"embedding\" given)",
+                     "found emb.weight");
+    lrp_load_options_init(&o);
+    o.classifier_prefix = "emb";
+    expect_fail_with("classifier path at the embedding", &d, &o, LRP_ERR_FORMAT,
+                     "emb.weight: shape [5, 3], expected [C, 2H] = [2, 4]", NULL);
+    find(&d, "fc.bias")->shape[0] = C + 1;
+    lrp_load_options_init(&o);
+    o.classifier_prefix = "fc";
+    expect_fail_with("named classifier, bias length", &d, &o, LRP_ERR_FORMAT,
+                     "fc.bias: shape [3], expected [C] = [2]", NULL);
+    find(&d, "fc.bias")->shape[0] = C;
+    lrp_load_options_init(&o);
+    o.embedding_prefix = "fc";
+    o.classifier_prefix = "fc";
+    expect_fail_with("one tensor, two parts", &d, &o, LRP_ERR_FORMAT, "shape [2, 4], expected [V, E]", NULL);
+    lrp_load_options_init(&o);
+    o.lowercase = 2;
+    expect_fail_with("lowercase 2", &d, &o, LRP_ERR_ARGUMENT, "lowercase option 2", NULL);
+    lrp_load_options_init(&o);
+    o.unk = "<pad>";
+    expect_fail_with("unk not a word", &d, &o, LRP_ERR_FORMAT, "unk: the word \"<pad>\" is not in the vocabulary", NULL);
+    sdict_free(&d);
+
+    /* no vocabulary or labels anywhere */
+    base(&d);
+    cJSON_Delete(d.meta);
+    d.meta = NULL;
+    expect_fail("no metadata, no vocab file", &d, "no \"vocab\"", "--vocab FILE");
+    lrp_load_options_init(&o);
+    o.vocab_path = write_text("vocab.txt", "<unk>\ngood\nbad\nmovie\n.\n");
+    expect_fail_with("no labels", &d, &o, LRP_ERR_FORMAT, "no \"labels\"", "--labels FILE");
+
+    /* side files: LF or CRLF, final line break optional */
+    o.labels_path = write_text("labels.txt", "neg\r\npos");
+    if ((m = expect_ok("side files", &d, &o))) {
+        TU_CHECK(strcmp(lrp_model_word(m, 4), ".") == 0 && strcmp(lrp_model_label(m, 1), "pos") == 0,
+                 "side files: words and labels");
+        lrp_model_free(m);
+    }
+    o.vocab_path = write_text("short.txt", "<unk>\ngood\nbad\nmovie\n");
+    expect_fail_with("vocab file one word short", &d, &o, LRP_ERR_FORMAT,
+                     "the embedding emb.weight is [5, 3], but the vocabulary has 4 words", NULL);
+    o.vocab_path = write_text("dup.txt", "a\nb\nc\nb\nd\n");
+    expect_fail_with("duplicate word", &d, &o, LRP_ERR_FORMAT, "vocab file ", "duplicate word \"b\"");
+    o.vocab_path = write_text("blank.txt", "a\nb\n\nc\nd\n");
+    expect_fail_with("blank line", &d, &o, LRP_ERR_FORMAT, "blank.txt: vocab: word 2 is empty", NULL);
+    o.vocab_path = write_text("empty.txt", "");
+    expect_fail_with("empty file", &d, &o, LRP_ERR_FORMAT, "empty.txt is empty", NULL);
+    o.vocab_path = write_text("latin1.txt", "a\nb\nc\ncaf\xe9\nd\n");
+    expect_fail_with("not UTF-8", &d, &o, LRP_ERR_FORMAT, "vocab file", "byte 9: invalid UTF-8");
+    o.vocab_path = "/nonexistent/vocab.txt";
+    expect_fail_with("missing file", &d, &o, LRP_ERR_IO, "vocab file /nonexistent/vocab.txt", NULL);
+    o.vocab_path = write_text("vocab.txt", "<unk>\ngood\nbad\nmovie\n.\n");
+    o.labels_path = write_text("labels3.txt", "neg\nneu\npos\n");
+    expect_fail_with("three labels", &d, &o, LRP_ERR_FORMAT,
+                     "the classifier fc.weight is [2, 4], but the labels name 3 classes", NULL);
+    o.labels_path = write_text("labels-dup.txt", "pos\npos\n");
+    expect_fail_with("duplicate label", &d, &o, LRP_ERR_FORMAT, "labels file ", "duplicate name \"pos\"");
+    sdict_free(&d);
+}
+
+/* The options on this project's own format: side files and unk apply, module paths
+ * are refused. */
+static void test_options_lrp_format(void)
+{
+    lrp_model *m = tu_random_model(V, E, H, C, 1, 2, 1, 0.5, 3);
+    char path[600];
+    snprintf(path, sizeof path, "%s/own.safetensors", tu_tmpdir());
+    lrp_error err;
+    TU_CHECK_STATUS(lrp_model_save(m, path, LRP_F64, &err), LRP_OK, err);
+    lrp_model_free(m);
+
+    lrp_load_options o;
+    lrp_load_options_init(&o);
+    o.lstm_prefix = "lstm";
+    lrp_status st = lrp_model_load_ex(&m, path, &o, &err);
+    TU_CHECK(st == LRP_ERR_ARGUMENT && !m && strstr(err.message, "are for PyTorch state_dicts"),
+             "module path on an lrp-rnn file: %s", err.message);
+
+    lrp_load_options_init(&o);
+    o.labels_path = write_text("own-labels.txt", "bad\ngood\n");
+    o.unk = "w3";
+    st = lrp_model_load_ex(&m, path, &o, &err);
+    TU_CHECK_STATUS(st, LRP_OK, err);
+    if (st == LRP_OK) {
+        lrp_model_info in;
+        lrp_model_get_info(m, &in);
+        TU_CHECK(strcmp(lrp_model_label(m, 0), "bad") == 0 && in.unk_id == 3,
+                 "lrp-rnn file with a labels file and unk option");
+        lrp_model_free(m);
+    }
+    o.labels_path = write_text("own-labels3.txt", "a\nb\nc\n");
+    st = lrp_model_load_ex(&m, path, &o, &err);
+    TU_CHECK(st == LRP_ERR_FORMAT && strstr(err.message, "labels file ") &&
+                 strstr(err.message, "3 names, but the classifier has 2 classes"),
+             "lrp-rnn file, labels file of 3: %s", err.message);
+}
+
+int main(void)
+{
+    test_valid();
+    test_architectures();
+    test_head();
+    test_values();
+    test_options();
+    test_options_lrp_format();
+    return tu_finish();
+}
