@@ -22,7 +22,10 @@ export PKG_CONFIG_PATH="$(dirname "$pc")"
 # the .pc file names the configured prefix; point it at the temporary one
 flags=$(pkg-config --define-variable=prefix="$prefix" --define-variable=libdir="$libdir" \
         --define-variable=includedir="$prefix/include" --cflags --libs --static lrp)
-run 0 cc -std=c11 examples/explain_sentence.c $flags -o "$TMP/explain_sentence"
+# a sanitized library needs the sanitizer runtimes in the program too
+san=""
+[ "${LRP_SANITIZE:-0}" = 1 ] && san="-fsanitize=address,undefined"
+run 0 cc -std=c11 $san examples/explain_sentence.c $flags -o "$TMP/explain_sentence"
 model="$TMP/m.safetensors"
 run 0 "$LRP_TESTTOOL" model "$model"
 run 0 env LD_LIBRARY_PATH="$libdir" "$TMP/explain_sentence" "$model" "Don't waste your popcorn."
