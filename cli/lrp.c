@@ -19,6 +19,7 @@ static const command commands[] = {
     {"predict", cmd_predict, "class scores, probabilities and the predicted label"},
     {"info", cmd_info, "describe a model file"},
     {"convert", cmd_convert, "write a model (e.g. a PyTorch state_dict) in lrp-rnn's format"},
+    {"evaluate", cmd_evaluate, "accuracy and confusion matrix on labelled sentences"},
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];
 
