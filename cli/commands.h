@@ -10,6 +10,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
 int cmd_deletion(int argc, char **argv);
 int cmd_position(int argc, char **argv);
 

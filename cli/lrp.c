@@ -19,6 +19,7 @@ static const command commands[] = {
     {"predict", cmd_predict, "class scores, probabilities and the predicted label"},
     {"info", cmd_info, "describe a model file"},
     {"convert", cmd_convert, "write a model (e.g. a PyTorch state_dict) in lrp-rnn's format"},
+    {"evaluate", cmd_evaluate, "accuracy and confusion matrix on labelled sentences"},
     {"deletion", cmd_deletion, "the word deletion experiment (the paper's Figure 3)"},
     {"position", cmd_position, "relevance by position in the sentence (the paper's Figure 4)"},
 };
