@@ -86,19 +86,17 @@ void expcli_load(expcli *x)
     x->offset = calloc(x->n, sizeof *x->offset);
     x->ids = calloc(x->total_words, sizeof *x->ids);
     x->words = calloc(x->total_words, sizeof *x->words);
-    unsigned char *unknown = calloc(x->total_words, 1);
+    unsigned char *unknown = x->unknown = calloc(x->total_words, 1);
     if (!x->sentences || !x->offset || !x->ids || !x->words || !unknown) cli_die(EXIT_BAD_INPUT, "out of memory");
     size_t at = 0;
     for (size_t i = 0; i < x->n; i++) {
         const ds_sentence *s = &x->corpus.sentences[i];
         if (s->length > LRP_MAX_LENGTH) {
-            free(unknown);
             cli_die(EXIT_BAD_INPUT, "%s:%zu: %zu words, more than the %d a sentence may have", x->data_path, s->line,
                     s->length, LRP_MAX_LENGTH);
         }
         lrp_tokens tok = {s->length, s->words};
         if (lrp_encode(x->model, &tok, x->ids + at, unknown + at, &err) != LRP_OK) {
-            free(unknown);
             cli_die(EXIT_BAD_INPUT, "%s:%zu: %s", x->data_path, s->line, err.message);
         }
         for (size_t t = 0; t < s->length; t++) {
@@ -109,7 +107,24 @@ void expcli_load(expcli *x)
         x->sentences[i] = (exp_sentence){x->ids + at, s->length, s->label};
         at += s->length;
     }
-    free(unknown);
+}
+
+size_t expcli_sentence_of(const expcli *x, size_t occurrence)
+{
+    size_t lo = 0, hi = x->n; /* the last sentence whose offset is <= occurrence */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->offset[mid] <= occurrence) lo = mid;
+        else hi = mid;
+    }
+    return lo;
+}
+
+int expcli_leaf_label(const expcli *x, size_t occurrence)
+{
+    size_t i = expcli_sentence_of(x, occurrence);
+    const int *labels = x->corpus.sentences[i].word_labels;
+    return labels ? labels[occurrence - x->offset[i]] : -1;
 }
 
 const int *expcli_word_labels(const expcli *x, size_t i) { return x->corpus.sentences[i].word_labels; }
@@ -138,6 +153,7 @@ void expcli_free(expcli *x)
     free(x->offset);
     free(x->ids);
     free(x->words);
+    free(x->unknown);
     ds_free(&x->corpus);
     lrp_model_free(x->model);
     memset(x, 0, sizeof *x);

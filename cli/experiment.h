@@ -47,6 +47,7 @@ typedef struct expcli {
     size_t *offset;             /* [n] first word of sentence i in ids, words */
     int32_t *ids;               /* [total_words] */
     const char **words;         /* [total_words] the corpus's tokens */
+    unsigned char *unknown;     /* [total_words] nonzero: read as the unknown word */
     size_t n_unknown;           /* words read as the unknown word */
     /* progress */
     cli_progress progress;
@@ -71,6 +72,11 @@ const char *expcli_format(const expcli *x);
 
 /* Leaf labels of sentence i (NULL for LABEL<TAB>sentence data). */
 const int *expcli_word_labels(const expcli *x, size_t i);
+
+/* The sentence holding word occurrence k (an index into ids and words), and the
+ * occurrence's own treebank leaf label (-1 for LABEL<TAB>sentence data). */
+size_t expcli_sentence_of(const expcli *x, size_t occurrence);
+int expcli_leaf_label(const expcli *x, size_t occurrence);
 
 /* An exp_run with the command's threads and progress on standard error (a terminal
  * only), labelled `label`. */
@@ -105,5 +111,41 @@ void position_write_json(FILE *f, const exp_position_result *r);
 void position_write_csv(FILE *f, const exp_position_result *r, const lrp_model *model);
 void position_write_svg(FILE *f, const exp_position_result *r, const lrp_model *model); /* both methods */
 void position_write_grid_svg(FILE *f, const exp_position_result *r, const lrp_model *model, int method);
+
+/* lrp top-words: the k most and least relevant words for a class, by LRP and SA */
+enum { TW_LRP = 0, TW_SA = 1 };
+enum { TW_MOST = 0, TW_LEAST = 1 };
+typedef struct top_words {
+    int target;
+    size_t k;
+    exp_aggregate aggregate;
+    size_t min_count;
+    size_t occurrences;     /* word occurrences ranked */
+    exp_ranked *list[2][2]; /* [TW_LRP, TW_SA][TW_MOST, TW_LEAST] with n[..][..] entries */
+    size_t n[2][2];
+} top_words;
+/* Explain every sentence for tw->target by LRP and SA and rank (tw's settings filled
+ * by the caller); exits 1 on failure. */
+void top_words_compute(const expcli *x, const exp_run *run, top_words *tw);
+void top_words_free(top_words *tw);
+void top_words_write_text(FILE *f, const expcli *x, const top_words *tw);
+void top_words_write_json(FILE *f, const expcli *x, const top_words *tw);
+void top_words_write_csv(FILE *f, const expcli *x, const top_words *tw);
+
+/* lrp heatmaps: sentences explained by LRP and SA for their true class */
+typedef struct heatmaps {
+    size_t n;
+    size_t *index;   /* [n] sentences of the data */
+    lrp_result *res; /* [n] explanations[0] LRP, [1] SA, for the true class */
+} heatmaps;
+/* The paper's 21 lines of the SST test set (Figures 1 and 2), in its order. */
+extern const size_t heatmaps_paper_lines[21];
+/* Sentence index of data line `line`, or (size_t)-1 when no sentence is on it. */
+size_t heatmaps_find_line(const expcli *x, size_t line);
+void heatmaps_compute(const expcli *x, const exp_run *run, const size_t *index, size_t n, heatmaps *h);
+void heatmaps_free(heatmaps *h);
+/* The table of the figures (true, predicted, number, SA heatmap, LRP heatmap), an HTML
+ * <table> for a page whose CSS is render_html_begin's. */
+void heatmaps_write_html_table(FILE *f, const expcli *x, const heatmaps *h);
 
 #endif /* LRP_CLI_EXPERIMENT_H */

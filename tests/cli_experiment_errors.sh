@@ -3,7 +3,7 @@
 . "$(dirname "$0")/testlib.sh"
 . "$(dirname "$0")/explib.sh"
 
-COMMANDS="deletion position"
+COMMANDS="deletion position top-words heatmaps"
 for cmd in $COMMANDS; do
     # usage errors: exit 2 with the reason and a pointer to --help
     run 2 "$LRP_BIN" "$cmd" --model "$MODEL"
