@@ -239,32 +239,37 @@ static size_t *parse_lines(expcli *x, const char *list, size_t *n)
         if (!idx) cli_die(EXIT_BAD_INPUT, "out of memory");
         for (size_t k = 0; k < 21; k++) {
             idx[k] = heatmaps_find_line(x, heatmaps_paper_lines[k]);
-            if (idx[k] == (size_t)-1)
+            if (idx[k] == (size_t)-1) {
+                free(idx);
                 cli_die(EXIT_BAD_INPUT, "--lines paper: line %zu is not a sentence of %s (the paper's lines are of "
                         "the SST test set, test.txt)", heatmaps_paper_lines[k], x->data_path);
+            }
         }
         *n = 21;
         return idx;
     }
-    const char *p = list;
-    for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        char item[32];
-        if (len == 0 || len >= sizeof item) cli_usage("--lines: '%s' is not a list of line numbers", list);
-        memcpy(item, p, len);
-        item[len] = '\0';
-        long line = cli_parse_long("--lines", item, 1, 0x7fffffffL);
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 32;
-            size_t *more = realloc(idx, cap * sizeof *more);
-            if (!more) cli_die(EXIT_BAD_INPUT, "out of memory");
-            idx = more;
+    /* two passes: every item checked (exiting 2 on a bad one) before anything is allocated */
+    for (int pass = 0; pass < 2; pass++) {
+        const char *p = list;
+        for (;;) {
+            const char *comma = strchr(p, ',');
+            size_t len = comma ? (size_t)(comma - p) : strlen(p);
+            char item[32];
+            if (len == 0 || len >= sizeof item) cli_usage("--lines: '%s' is not a list of line numbers", list);
+            memcpy(item, p, len);
+            item[len] = '\0';
+            long line = cli_parse_long("--lines", item, 1, 0x7fffffffL);
+            if (pass == 1) idx[*n] = (size_t)line; /* a line number for now */
+            (*n)++;
+            if (!comma) break;
+            p = comma + 1;
         }
-        idx[*n] = (size_t)line; /* a line number for now */
-        (*n)++;
-        if (!comma) break;
-        p = comma + 1;
+        if (pass == 0) {
+            cap = *n;
+            *n = 0;
+            idx = malloc(cap * sizeof *idx);
+            if (!idx) cli_die(EXIT_BAD_INPUT, "out of memory");
+        }
     }
     return idx;
 }
@@ -274,9 +279,11 @@ static void resolve_lines(const expcli *x, size_t *idx, size_t n)
     for (size_t k = 0; k < n; k++) {
         size_t line = idx[k];
         idx[k] = heatmaps_find_line(x, line);
-        if (idx[k] == (size_t)-1)
+        if (idx[k] == (size_t)-1) {
+            free(idx);
             cli_die(EXIT_BAD_INPUT, "--lines: line %zu of %s holds no sentence (%zu sentences, last on line %zu)", line,
                     x->data_path, x->n, x->corpus.sentences[x->n - 1].line);
+        }
     }
 }
 
