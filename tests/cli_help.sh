@@ -4,11 +4,11 @@
 . "$(dirname "$0")/testlib.sh"
 
 run 0 "$LRP_BIN" --help
-for cmd in explain predict info convert; do
+for cmd in explain predict info convert evaluate; do
     has "$TMP/out" "$cmd" "lrp --help lists $cmd"
 done
 
-for cmd in explain predict info convert; do
+for cmd in explain predict info convert evaluate; do
     run 0 "$LRP_BIN" $cmd --help
     cp "$TMP/out" "$TMP/help-$cmd"
     has "$TMP/help-$cmd" "Usage: lrp $cmd" "$cmd --help"
@@ -45,8 +45,9 @@ for opt in --model --method --target --format --eps --pretokenized --input --thr
 done
 for opt in --model --format --pretokenized --input --threads; do has "$TMP/help-predict" "  $opt" "predict --help"; done
 for opt in --model --format; do has "$TMP/help-info" "  $opt" "info --help"; done
+for opt in --model --data --format --pretokenized --threads; do has "$TMP/help-evaluate" "  $opt" "evaluate --help"; done
 # the model options are in the help of every command that loads a model
-for cmd in explain predict info convert; do
+for cmd in explain predict info convert evaluate; do
     for opt in --vocab --labels --unk --lowercase --prefix-embedding --prefix-lstm --prefix-classifier; do
         has "$TMP/help-$cmd" "  $opt" "$cmd --help"
     done
