@@ -707,9 +707,11 @@ static void print_findings(const report *r, int json)
     }
     for (size_t k = 0; k < r->nf; k++) {
         const finding *g = &r->f[k];
-        printf("[%s] %-9s ", holds_name(g->holds), g->section);
+        char tag[8];
+        snprintf(tag, sizeof tag, "[%s]", holds_name(g->holds));
+        printf("%-5s %-9s ", tag, g->section);
         render_terminal_text(stdout, g->paper);
-        printf("\n      %*s", 10, "");
+        printf("\n%16s", "");
         render_terminal_text(stdout, g->measure);
         printf(": ");
         render_terminal_text(stdout, g->ours);
