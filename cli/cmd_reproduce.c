@@ -124,8 +124,25 @@ static void findings(report *r)
         snprintf(f->ours, sizeof f->ours, "only for five-class models");
     }
 
-    /* deletion */
+    /* deletion: the central finding, then each panel against every other method */
     const size_t K = r->del.max_deletions;
+    {
+        const exp_deletion_panel *pc = &r->del.correct, *pf = &r->del.false_;
+        f = add_finding(r, "deletion", "The central finding: deleting words by LRP relevance changes more decisions than "
+                                       "by SA relevance or at random, on both panels.");
+        snprintf(f->measure, sizeof f->measure, "accuracy after k = %zu deletions: initially correct panel (lower: more "
+                                                "changed), initially false panel (higher: more changed)", K);
+        snprintf(f->ours, sizeof f->ours, "correct: LRP %.3f, SA %.3f, random %.3f; false: LRP %.3f, SA %.3f, random %.3f",
+                 pc->accuracy[EXP_DEL_LRP][K], pc->accuracy[EXP_DEL_SA][K], pc->accuracy[EXP_DEL_RANDOM][K],
+                 pf->accuracy[EXP_DEL_LRP][K], pf->accuracy[EXP_DEL_SA][K], pf->accuracy[EXP_DEL_RANDOM][K]);
+        if (pc->n && pf->n)
+            f->holds = pc->accuracy[EXP_DEL_LRP][K] < pc->accuracy[EXP_DEL_SA][K] &&
+                               pc->accuracy[EXP_DEL_LRP][K] < pc->accuracy[EXP_DEL_RANDOM][K] &&
+                               pf->accuracy[EXP_DEL_LRP][K] > pf->accuracy[EXP_DEL_SA][K] &&
+                               pf->accuracy[EXP_DEL_LRP][K] > pf->accuracy[EXP_DEL_RANDOM][K]
+                           ? HOLDS_YES
+                           : HOLDS_NO;
+    }
     for (int panel = 0; panel < 2; panel++) {
         const exp_deletion_panel *p = panel ? &r->del.false_ : &r->del.correct;
         double a[EXP_DEL_VARIANTS];
@@ -140,7 +157,14 @@ static void findings(report *r)
                  a[EXP_DEL_GI], a[EXP_DEL_RANDOM], p->random_std[K]);
         if (p->n) {
             int ok = 1;
-            for (int v = EXP_DEL_SA; v <= EXP_DEL_RANDOM; v++) ok &= panel ? a[EXP_DEL_LRP] > a[v] : a[EXP_DEL_LRP] < a[v];
+            size_t at = strlen(f->ours);
+            for (int v = EXP_DEL_SA; v <= EXP_DEL_RANDOM; v++) {
+                int ahead = panel ? a[EXP_DEL_LRP] > a[v] : a[EXP_DEL_LRP] < a[v];
+                ok &= ahead;
+                at += (size_t)snprintf(f->ours + at, sizeof f->ours - at, "%s %s %s", v == EXP_DEL_SA ? ". LRP ahead of" : ",",
+                                       v == EXP_DEL_SA ? "SA" : v == EXP_DEL_GI ? "GI" : "random", ahead ? "yes" : "no");
+                if (at >= sizeof f->ours) break;
+            }
             f->holds = ok ? HOLDS_YES : HOLDS_NO;
         }
     }
@@ -683,9 +707,11 @@ static void print_findings(const report *r, int json)
     }
     for (size_t k = 0; k < r->nf; k++) {
         const finding *g = &r->f[k];
-        printf("[%s] %-9s ", holds_name(g->holds), g->section);
+        char tag[8];
+        snprintf(tag, sizeof tag, "[%s]", holds_name(g->holds));
+        printf("%-5s %-9s ", tag, g->section);
         render_terminal_text(stdout, g->paper);
-        printf("\n      %*s", 10, "");
+        printf("\n%16s", "");
         render_terminal_text(stdout, g->measure);
         printf(": ");
         render_terminal_text(stdout, g->ours);

@@ -18,7 +18,7 @@ for f in index.html accuracy.csv confusion.csv heatmaps.csv top_words.csv negati
 done
 same "$(ls "$R" | wc -l)" 12 "twelve files, no temporary file left"
 has "$TMP/stdout" "report: $R/index.html"
-same "$(grep -c '^\[\(yes\|no\|n/a\)\]' "$TMP/stdout")" 13 "13 findings on standard output"
+same "$(grep -c '^\[\(yes\|no\|n/a\)\]' "$TMP/stdout")" 14 "14 findings on standard output"
 
 # the page: self-contained, every section and figure filled
 H=$R/index.html
@@ -32,7 +32,7 @@ same "$(grep -c '<polyline' "$H")" 10 "deletion: five lines in each panel"
 same "$(grep -c '<title>[0-9]*: ' "$H")" 300 "position: 2 x 3 x 5 panels of 10 bars"
 same "$(grep -c '<blockquote class="paper">' "$H")" 5 "the paper's statement beside each part"
 same "$(grep -c '^<tr><td>[^<]*</td><td>[^<]*</td><td>[0-9]*\.</td>' "$H")" 21 "heatmaps: the first 21 sentences"
-same "$(grep -c '<td class="\(yes\|no\|n/a\)">' "$H")" 13 "findings table rows"
+same "$(grep -c '<td class="\(yes\|no\|n/a\)">' "$H")" 14 "findings table rows"
 for f in accuracy.csv confusion.csv heatmaps.csv top_words.csv negation.csv deletion.csv position.csv \
     position_summary.csv findings.csv; do
     has "$H" "<a href=\"$f\">" "link to $f"
@@ -54,7 +54,7 @@ same "$(sed -n 3p "$R/accuracy.csv" | cut -d, -f1-3)" \
 run 0 "$LRP_BIN" heatmaps --model "$DMODEL" --data "$DATA" --lines 1 --format csv
 same "$(sed -n 2p "$R/heatmaps.csv")" "1,$(sed -n 2p "$TMP/out")" "heatmaps.csv: as lrp heatmaps"
 same "$(head -1 "$R/findings.csv")" "section,paper,measure,ours,holds" "findings.csv header"
-same "$(tail -n +2 "$R/findings.csv" | grep -c ',\(yes\|no\|n/a\)$')" 13 "findings.csv rows"
+same "$(tail -n +2 "$R/findings.csv" | grep -c ',\(yes\|no\|n/a\)$')" 14 "findings.csv rows"
 
 # the same bytes on all threads; a seed changes only what is random
 run 0 "$LRP_BIN" reproduce --model "$DMODEL" --data "$TMP/sst/test.txt" --out "$TMP/rep2"
@@ -69,7 +69,7 @@ same "$(cut -d, -f1,2 "$TMP/rep3/heatmaps.csv" | sort -u | tr '\n' ' ')" "1,5 2,
 # JSON on standard output
 run 0 "$LRP_BIN" reproduce --model "$DMODEL" --data "$TMP/sst" --out "$TMP/rep" --format json
 flat "$TMP/out" >"$TMP/fj"
-same "$(grep -c '^0\.findings\.[0-9]*\.holds=' "$TMP/fj")" 13 "JSON findings"
+same "$(grep -c '^0\.findings\.[0-9]*\.holds=' "$TMP/fj")" 14 "JSON findings"
 same "$(value "$TMP/fj" 0.report)" "$R/index.html" "JSON report path"
 same "$(sed 's/=.*//; s/^0\.findings\.[0-9]*\./0.findings.N./' "$TMP/fj" | sort -u | tr '\n' ' ')" \
     "0.findings.N.holds 0.findings.N.measure 0.findings.N.ours 0.findings.N.paper 0.findings.N.section 0.report " "JSON keys"
