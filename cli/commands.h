@@ -11,5 +11,6 @@ int cmd_predict(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 
 #endif /* LRP_COMMANDS_H */

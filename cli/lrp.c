@@ -20,6 +20,7 @@ static const command commands[] = {
     {"info", cmd_info, "describe a model file"},
     {"convert", cmd_convert, "write a model (e.g. a PyTorch state_dict) in lrp-rnn's format"},
     {"evaluate", cmd_evaluate, "accuracy and confusion matrix on labelled sentences"},
+    {"train", cmd_train, "train the paper's bi-LSTM on a treebank (or labelled sentences)"},
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];
 
