@@ -12,5 +12,9 @@ int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_train(int argc, char **argv);
+int cmd_deletion(int argc, char **argv);
+int cmd_position(int argc, char **argv);
+int cmd_top_words(int argc, char **argv);
+int cmd_heatmaps(int argc, char **argv);
 
 #endif /* LRP_COMMANDS_H */

@@ -21,6 +21,10 @@ static const command commands[] = {
     {"convert", cmd_convert, "write a model (e.g. a PyTorch state_dict) in lrp-rnn's format"},
     {"evaluate", cmd_evaluate, "accuracy and confusion matrix on labelled sentences"},
     {"train", cmd_train, "train the paper's bi-LSTM on a treebank (or labelled sentences)"},
+    {"heatmaps", cmd_heatmaps, "heatmaps of chosen sentences by SA and LRP (the paper's Figures 1 and 2)"},
+    {"top-words", cmd_top_words, "the most and least relevant words for a class (the paper's Table 1)"},
+    {"deletion", cmd_deletion, "the word deletion experiment (the paper's Figure 3)"},
+    {"position", cmd_position, "relevance by position in the sentence (the paper's Figure 4)"},
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];
 

@@ -1,8 +1,12 @@
 /*
- * batch.c - explain many sentences over a pool of threads. Each thread owns its
- * workspace and writes only the results of the sentences it takes, so no locks are
- * needed and every result is computed exactly as one lrp_explain call would: the
- * output does not depend on the thread count or on which thread took a sentence.
+ * batch.c - explain many sentences over a pool of threads. The sentences are
+ * ordered by length (longest first, ties in input order) and cut into chunks of
+ * BATCH_CHUNK; a thread takes the next chunk and explains it as one batch of the
+ * fast path (explain_fast: the sentences of a chunk advance together, step by
+ * step). Each thread owns its workspace and writes only the results of its
+ * chunks, so no locks are needed, and a sentence's result does not depend on its
+ * chunk's other sentences: the output is the same bits whatever the thread count,
+ * and the same as one lrp_explain call per sentence.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -18,36 +22,50 @@ typedef struct batch_job {
     const lrp_sentence *sentences;
     const lrp_options *options;
     lrp_result *out;
+    const size_t *order;    /* [n] sentence indexes, longest first */
     size_t n;
-    atomic_size_t next;     /* next sentence to take */
+    atomic_size_t next;     /* next position in order to take */
     atomic_int failed;      /* a thread could not allocate its workspace */
 } batch_job;
 
-enum { BATCH_CHUNK = 16 };
+enum { BATCH_CHUNK = 32 };
 
 static void *batch_worker(void *arg)
 {
     batch_job *job = arg;
-    explain_scratch sc;
-    memset(&sc, 0, sizeof sc);
+    explain_work w;
+    explain_work_init(&w);
+    lrp_sentence chunk[BATCH_CHUNK];
+    lrp_result *res[BATCH_CHUNK];
     for (;;) {
         size_t begin = atomic_fetch_add(&job->next, BATCH_CHUNK);
         if (begin >= job->n) break;
-        size_t end = begin + BATCH_CHUNK < job->n ? begin + BATCH_CHUNK : job->n;
-        for (size_t i = begin; i < end; i++) {
-            const lrp_sentence *s = &job->sentences[i];
-            if (explain_scratch_reserve(&sc, job->model, s->length, NULL) != LRP_OK) {
-                atomic_store(&job->failed, 1);
-                atomic_store(&job->next, job->n);
-                break;
-            }
-            explain_one(job->model, s, job->options, &sc.ws, sc.dims, &job->out[i]);
+        size_t m = job->n - begin < BATCH_CHUNK ? job->n - begin : BATCH_CHUNK;
+        for (size_t i = 0; i < m; i++) {
+            chunk[i] = job->sentences[job->order[begin + i]];
+            res[i] = &job->out[job->order[begin + i]];
+        }
+        if (explain_fast(job->model, &w, m, chunk, job->options, res, NULL) != LRP_OK) {
+            atomic_store(&job->failed, 1);
+            atomic_store(&job->next, job->n);
+            break;
         }
     }
-    explain_scratch_free(&sc);
+    explain_work_free(&w);
     return NULL;
 }
 
+typedef struct length_index {
+    size_t length, index;
+} length_index;
+
+/* Longest first; equal lengths in input order (a total order: the same for every run). */
+static int by_length(const void *a, const void *b)
+{
+    const length_index *x = a, *y = b;
+    if (x->length != y->length) return x->length > y->length ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
 int lrp_default_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -72,7 +90,18 @@ lrp_status lrp_explain_batch(const lrp_model *m, const lrp_sentence *sentences, 
     for (size_t i = 0; i < n && st == LRP_OK; i++)
         st = explain_result_alloc(m, o, sentences[i].length, &out[i], err);
 
-    batch_job job = {.model = m, .sentences = sentences, .options = o, .out = out, .n = n};
+    length_index *li = st == LRP_OK ? malloc((n ? n : 1) * sizeof *li) : NULL;
+    size_t *order = li ? malloc((n ? n : 1) * sizeof *order) : NULL;
+    if (st == LRP_OK && !order)
+        st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory ordering %zu sentences", n);
+    if (st == LRP_OK) {
+        for (size_t i = 0; i < n; i++) li[i] = (length_index){sentences[i].length, i};
+        qsort(li, n, sizeof *li, by_length);
+        for (size_t i = 0; i < n; i++) order[i] = li[i].index;
+    }
+    free(li);
+
+    batch_job job = {.model = m, .sentences = sentences, .options = o, .out = out, .order = order, .n = n};
     atomic_init(&job.next, 0);
     atomic_init(&job.failed, 0);
     if (st == LRP_OK) {
@@ -88,6 +117,7 @@ lrp_status lrp_explain_batch(const lrp_model *m, const lrp_sentence *sentences, 
         if (atomic_load(&job.failed))
             st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a thread's workspace");
     }
+    free(order);
     if (st != LRP_OK)
         for (size_t i = 0; i < n; i++) lrp_result_free(&out[i]);
     return st;

@@ -40,8 +40,18 @@ void lrp_options_init(lrp_options *o)
 // ----------------------------------------------------------------------------
 // checks at the boundary
 
+lrp_status explain_check_model(const lrp_model *m, lrp_error *err)
+{
+    if (!m->pack_d || !m->pack_f)
+        return lrp_fail(err, LRP_ERR_ARGUMENT,
+                        "the model has no packed weights: call model_prepare after setting its parameters");
+    return LRP_OK;
+}
+
 lrp_status explain_check_options(const lrp_model *m, const lrp_options *o, lrp_error *err)
 {
+    lrp_status st = explain_check_model(m, err);
+    if (st != LRP_OK) return st;
     if (!o) return lrp_fail(err, LRP_ERR_ARGUMENT, "options must not be NULL");
     if (o->methods & ~LRP_METHODS_ALL)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown method bits 0x%x", o->methods);
@@ -134,7 +144,7 @@ void lrp_result_free(lrp_result *r)
 // ----------------------------------------------------------------------------
 // one sentence, given a workspace
 
-static void softmax(size_t C, const double *z, double *p, int *argmax)
+void explain_softmax(size_t C, const double *z, double *p, int *argmax)
 {
     size_t best = 0;
     for (size_t c = 1; c < C; c++)
@@ -170,7 +180,7 @@ void explain_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options
     const size_t T = sent->length, E = s->E, D = s->D;
     net_forward(m, sent->ids, sent->deleted, T, ws);
     memcpy(out->scores, ws->scores, s->C * sizeof(double));
-    softmax(s->C, out->scores, out->probabilities, &out->predicted);
+    explain_softmax(s->C, out->scores, out->probabilities, &out->predicted);
 
     size_t nt = o->n_targets ? o->n_targets : 1;
     lrp_explanation *x = out->explanations;
@@ -258,34 +268,57 @@ lrp_status explain_scratch_reserve(explain_scratch *sc, const lrp_model *m, size
     return explain_scratch_init(sc, m, cap, err);
 }
 
-lrp_status lrp_explain(const lrp_model *m, const lrp_sentence *sent, const lrp_options *o,
-                       lrp_result *out, lrp_error *err)
+/* Checks of one call and its empty result. */
+static lrp_status begin_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options *o,
+                            lrp_result *out, lrp_error *err)
 {
     if (!out) return lrp_fail(err, LRP_ERR_ARGUMENT, "out must not be NULL");
     memset(out, 0, sizeof *out);
     if (!m) return lrp_fail(err, LRP_ERR_ARGUMENT, "model must not be NULL");
     lrp_status st = explain_check_options(m, o, err);
     if (st == LRP_OK) st = explain_check_sentence(m, sent, err);
+    if (st == LRP_OK) st = explain_result_alloc(m, o, sent->length, out, err);
+    return st;
+}
+
+lrp_status explain_reference(const lrp_model *m, const lrp_sentence *sent, const lrp_options *o,
+                             lrp_result *out, lrp_error *err)
+{
+    lrp_status st = begin_one(m, sent, o, out, err);
     if (st != LRP_OK) return st;
     explain_scratch sc;
     st = explain_scratch_init(&sc, m, sent->length, err);
-    if (st != LRP_OK) return st;
-    st = explain_result_alloc(m, o, sent->length, out, err);
     if (st == LRP_OK) explain_one(m, sent, o, &sc.ws, sc.dims, out);
     explain_scratch_free(&sc);
+    if (st != LRP_OK) lrp_result_free(out);
+    return st;
+}
+
+/* The public calls take the fast path: the same bits as lrp_explain_batch. */
+lrp_status lrp_explain(const lrp_model *m, const lrp_sentence *sent, const lrp_options *o,
+                       lrp_result *out, lrp_error *err)
+{
+    lrp_status st = begin_one(m, sent, o, out, err);
+    if (st != LRP_OK) return st;
+    explain_work w;
+    explain_work_init(&w);
+    lrp_result *outs[1] = {out};
+    st = explain_fast(m, &w, 1, sent, o, outs, err);
+    explain_work_free(&w);
+    if (st != LRP_OK) lrp_result_free(out);
     return st;
 }
 
 lrp_status lrp_predict(const lrp_model *m, const lrp_sentence *sent, double *scores, lrp_error *err)
 {
     if (!m || !scores) return lrp_fail(err, LRP_ERR_ARGUMENT, "model and scores must not be NULL");
-    lrp_status st = explain_check_sentence(m, sent, err);
+    lrp_status st = explain_check_model(m, err);
+    if (st == LRP_OK) st = explain_check_sentence(m, sent, err);
     if (st != LRP_OK) return st;
-    net_workspace ws;
-    st = net_workspace_init(&ws, m, sent->length, err);
-    if (st != LRP_OK) return st;
-    net_forward(m, sent->ids, sent->deleted, sent->length, &ws);
-    memcpy(scores, ws.scores, m->shape.C * sizeof(double));
-    net_workspace_free(&ws);
-    return LRP_OK;
+    lb_work_d w;
+    lb_work_init_d(&w);
+    st = lb_forward_d(m->pack_d, m, &w, 1, sent, err);
+    for (size_t c = 0; st == LRP_OK && c < m->shape.C; c++) scores[c] = w.sent[0].scores[c];
+    lb_work_free_d(&w);
+    return st;
 }

@@ -5,6 +5,7 @@
 #define LRP_EXPLAIN_INTERNAL_H
 
 #include "lrp.h"
+#include "lstm_batch.h"
 #include "network.h"
 
 /* Everything one thread needs to explain sentences: the network workspace and four
@@ -20,6 +21,8 @@ lrp_status explain_scratch_init(explain_scratch *sc, const lrp_model *m, size_t 
 lrp_status explain_scratch_reserve(explain_scratch *sc, const lrp_model *m, size_t T, lrp_error *err);
 void explain_scratch_free(explain_scratch *sc);
 
+/* The model has packed weights for the fast path (model_prepare). */
+lrp_status explain_check_model(const lrp_model *m, lrp_error *err);
 lrp_status explain_check_options(const lrp_model *m, const lrp_options *o, lrp_error *err);
 lrp_status explain_check_sentence(const lrp_model *m, const lrp_sentence *s, lrp_error *err);
 
@@ -27,9 +30,40 @@ lrp_status explain_check_sentence(const lrp_model *m, const lrp_sentence *s, lrp
 lrp_status explain_result_alloc(const lrp_model *m, const lrp_options *o, size_t T, lrp_result *out,
                                 lrp_error *err);
 
-/* Forward pass and every requested explanation of one checked sentence into a
- * result from explain_result_alloc. scratch = explain_scratch.dims. */
+/* Softmax of C scores into p, and the first index of the largest score. */
+void explain_softmax(size_t C, const double *z, double *p, int *argmax);
+
+/* The REFERENCE path (lstm.c, network.c), one sentence: forward pass and every
+ * requested explanation of one checked sentence into a result from
+ * explain_result_alloc, in float64 whatever o->precision says. scratch =
+ * explain_scratch.dims. */
 void explain_one(const lrp_model *m, const lrp_sentence *s, const lrp_options *o, net_workspace *ws,
                  double *scratch[4], lrp_result *out);
+/* lrp_explain through the reference path (for the tests of the fast path). */
+lrp_status explain_reference(const lrp_model *m, const lrp_sentence *sent, const lrp_options *o,
+                             lrp_result *out, lrp_error *err);
+
+/* The FAST path (lstm_batch.h), which every public entry point uses: a thread's
+ * workspaces for both precisions. */
+typedef struct explain_work {
+    lb_work_d d;
+    lb_work_f f;
+} explain_work;
+void explain_work_init(explain_work *w);
+void explain_work_free(explain_work *w);
+
+/* Every requested explanation of n checked sentences, in o->precision, into
+ * out[b] (from explain_result_alloc). A sentence's result is the same bits
+ * whatever other sentences share the call. Fails only for memory. */
+lrp_status explain_fast(const lrp_model *m, explain_work *w, size_t n, const lrp_sentence *sentences,
+                        const lrp_options *o, lrp_result *const *out, lrp_error *err);
+
+/* The same for one precision (lstm_batch_tmpl.h). */
+lrp_status lb_explain_d(const lb_pack_d *p, const lrp_model *m, lb_work_d *w, size_t n,
+                        const lrp_sentence *sentences, const lrp_options *o, lrp_result *const *out,
+                        lrp_error *err);
+lrp_status lb_explain_f(const lb_pack_f *p, const lrp_model *m, lb_work_f *w, size_t n,
+                        const lrp_sentence *sentences, const lrp_options *o, lrp_result *const *out,
+                        lrp_error *err);
 
 #endif /* LRP_EXPLAIN_INTERNAL_H */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "lstm_batch.h"
 
 // ----------------------------------------------------------------------------
 // parameter layout
@@ -140,9 +141,23 @@ static void free_strings(char **s, size_t n)
     free(s);
 }
 
+lrp_status model_prepare(lrp_model *m, lrp_error *err)
+{
+    if (m->pack_d && m->pack_f) {
+        lb_pack_update_d(m->pack_d, m);
+        lb_pack_update_f(m->pack_f, m);
+        return LRP_OK;
+    }
+    lrp_status st = m->pack_d ? LRP_OK : lb_pack_create_d(&m->pack_d, m, err);
+    if (st == LRP_OK && !m->pack_f) st = lb_pack_create_f(&m->pack_f, m, err);
+    return st;
+}
+
 void lrp_model_free(lrp_model *m)
 {
     if (!m) return;
+    lb_pack_free_d(m->pack_d);
+    lb_pack_free_f(m->pack_f);
     free(m->params);
     free_strings(m->words, m->shape.V);
     free_strings(m->labels, m->shape.C);

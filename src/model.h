@@ -48,6 +48,9 @@ typedef struct lstm_weights {
     const double *b;    /* (4H) */
 } lstm_weights;
 
+struct lb_pack_d;
+struct lb_pack_f;
+
 struct lrp_model {
     model_shape shape;
     param_layout layout;
@@ -65,6 +68,9 @@ struct lrp_model {
     long unk;                           /* id of the unknown-word token, -1 if none */
     int lowercase;
     char source[320];                   /* lrp_model_source: "" = this project's format */
+    /* the parameters packed for the fast path (lstm_batch.h), by model_prepare */
+    struct lb_pack_d *pack_d;
+    struct lb_pack_f *pack_f;
 };
 
 /* Number of input features of layer l. */
@@ -89,6 +95,12 @@ lrp_status model_set_labels(lrp_model *m, const char *const *labels, size_t n, l
 
 /* Set the unknown-word token by name (NULL or "" for none); it must be in the vocabulary. */
 lrp_status model_set_unk(lrp_model *m, const char *word, lrp_error *err);
+
+/* Pack the parameters for the fast path (lstm_batch.h), in both precisions. Call it
+ * once the parameters are set, and again after every change to them (a trainer's
+ * step): explanations fail with LRP_ERR_ARGUMENT on a model never prepared, and use
+ * stale weights after a change without it. LRP_ERR_NOMEM on failure. */
+lrp_status model_prepare(lrp_model *m, lrp_error *err);
 
 /* Every parameter finite? Names the first tensor holding NaN or Inf. */
 lrp_status model_check_finite(const lrp_model *m, lrp_error *err);

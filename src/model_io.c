@@ -533,6 +533,7 @@ static lrp_status model_from_file(const st_file *f, const lrp_load_options *o, l
     }
     if (st == LRP_OK) st = set_names(m, &nm, err);
     if (st == LRP_OK && !torch) st = copy_tensors(f, m, gate, err);
+    if (st == LRP_OK) st = model_prepare(m, err);
     names_free(&nm);
     if (st != LRP_OK) {
         lrp_model_free(m);

@@ -236,7 +236,7 @@ lrp_model *tu_model_from_golden(const cJSON *j)
     }
     free(wf);
     free(wb);
-    if (!ok || !name_model(m)) {
+    if (!ok || !name_model(m) || model_prepare(m, &err) != LRP_OK) {
         lrp_model_free(m);
         return NULL;
     }
@@ -263,7 +263,7 @@ lrp_model *tu_random_model(size_t V, size_t E, size_t H, size_t C, size_t L, siz
         return NULL;
     }
     for (size_t i = 0; i < m->layout.total; i++) m->params[i] = scale * (2.0 * tu_uniform(&seed) - 1.0);
-    if (!name_model(m)) {
+    if (!name_model(m) || model_prepare(m, &err) != LRP_OK) {
         lrp_model_free(m);
         return NULL;
     }

@@ -1,0 +1,304 @@
+/*
+ * bench_explain.c - how fast the library explains the 2210 SST test sentences, and
+ * how far that is from the machine's peak.
+ *
+ * Prints the machine (CPU, cores, vector code, load), the peak measured by a
+ * calibration loop of independent fused multiply-adds (per precision, 1 and 2
+ * threads), then for float64 and float32, 1 and 2 threads, microseconds per
+ * sentence through lrp_explain_batch for:
+ *
+ *   forward          scores only
+ *   forward+LRP      LRP for the predicted class
+ *   forward+SA       sensitivity analysis for the predicted class
+ *   forward+LRP x5   LRP for each of the 5 classes
+ *
+ * with the FLOPs per sentence counted from the shapes (multiply-adds of the matrix
+ * products as 2 FLOPs: forward 2*4H*(IN+H) per word, direction and layer; LRP
+ * 2*H*(IN+H); gradient 2*4H*(IN+H); the rest, O(H) per word, is not counted) and
+ * the fraction of the peak reached. Each figure is the best of --repeat runs.
+ *
+ * Model: models/sst5-bilstm.safetensors, else (or with --random) a random model of
+ * the paper's size (E = H = 60, bidirectional, 5 classes) over the test set's
+ * words. --save-model PATH writes that random model (for bench_cli.sh).
+ * Data: LRP_SST_DIR (default ../shared/data/sst next to the source); without it
+ * the benchmark says so and exits 0.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dataset.h"
+#include "lrp.h"
+#include "lstm_batch.h"
+#include "model.h"
+#include "simd.h"
+
+#ifndef LRP_SOURCE_DIR
+#define LRP_SOURCE_DIR "."
+#endif
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void die(const char *what, const lrp_error *err)
+{
+    fprintf(stderr, "bench_explain: %s%s%s\n", what, err ? ": " : "", err ? err->message : "");
+    exit(1);
+}
+
+// ----------------------------------------------------------------------------
+// the machine
+
+static void machine_facts(void)
+{
+    char line[512], cpu[256] = "unknown";
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "model name", 10) == 0) {
+            char *p = strchr(line, ':');
+            if (p) snprintf(cpu, sizeof cpu, "%s", p + 2);
+            cpu[strcspn(cpu, "\n")] = 0;
+            break;
+        }
+    if (f) fclose(f);
+    double load[3] = {0};
+    f = fopen("/proc/loadavg", "r");
+    if (f) {
+        if (fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = -1;
+        fclose(f);
+    }
+    printf("machine: %s, %d cores online\n", cpu, lrp_default_threads());
+    printf("vector code: %s; compiler %s\n", simd_name(), __VERSION__);
+    printf("load average before the run: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
+}
+
+/* Peak: each thread runs 12 independent chains of vector FMAs. */
+typedef struct peak_job {
+    int f32;
+    long iters;
+    double sink;
+} peak_job;
+
+static void *peak_worker(void *arg)
+{
+    peak_job *j = arg;
+    enum { K = 12 };
+    if (j->f32) {
+        vf acc[K], a = vf_set1(0.999999f), b = vf_set1(1e-7f);
+        for (int k = 0; k < K; k++) acc[k] = vf_set1((float)k);
+        for (long i = 0; i < j->iters; i++)
+            for (int k = 0; k < K; k++) acc[k] = vf_fma(acc[k], a, b);
+        float s = 0;
+        for (int k = 0; k < K; k++) s += acc[k][0];
+        j->sink = s;
+    } else {
+        vd acc[K], a = vd_set1(0.999999999), b = vd_set1(1e-9);
+        for (int k = 0; k < K; k++) acc[k] = vd_set1((double)k);
+        for (long i = 0; i < j->iters; i++)
+            for (int k = 0; k < K; k++) acc[k] = vd_fma(acc[k], a, b);
+        double s = 0;
+        for (int k = 0; k < K; k++) s += acc[k][0];
+        j->sink = s;
+    }
+    return NULL;
+}
+
+/* GFLOP/s of `threads` threads (best of 3). */
+static double measure_peak(int f32, int threads)
+{
+    const long iters = 4000000;
+    const double lanes = f32 ? VF_W : VD_W;
+    double best = 0;
+    for (int rep = 0; rep < 3; rep++) {
+        peak_job jobs[2] = {{f32, iters, 0}, {f32, iters, 0}};
+        pthread_t tid;
+        double t0 = now();
+        if (threads > 1 && pthread_create(&tid, NULL, peak_worker, &jobs[1]) != 0) threads = 1;
+        peak_worker(&jobs[0]);
+        if (threads > 1) pthread_join(tid, NULL);
+        double t = now() - t0;
+        double gflops = threads * (double)iters * 12 * lanes * 2 / t / 1e9;
+        if (gflops > best) best = gflops;
+        if (jobs[0].sink == 12345.0) printf(" "); /* keep the loop */
+    }
+    return best;
+}
+
+// ----------------------------------------------------------------------------
+// the model and the sentences
+
+static int cmp_words(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A random model of the paper's size over the corpus's words. */
+static lrp_model *random_model(const ds_corpus *c)
+{
+    /* distinct words: sort the pointers, then unique */
+    size_t n = 0;
+    for (size_t i = 0; i < c->n; i++) n += c->sentences[i].length;
+    const char **w = malloc((n + 1) * sizeof *w);
+    size_t k = 0;
+    w[k++] = "<unk>";
+    for (size_t i = 0; i < c->n; i++)
+        for (size_t t = 0; t < c->sentences[i].length; t++) w[k++] = c->sentences[i].words[t];
+    qsort(w + 1, k - 1, sizeof *w, cmp_words);
+    size_t V = 1;
+    for (size_t i = 1; i < k; i++)
+        if (V == 1 || strcmp(w[i], w[V - 1]) != 0) w[V++] = w[i];
+    model_shape s = {V, 60, 60, 5, 1, 2, 1};
+    lrp_model *m;
+    lrp_error err;
+    if (model_create(&m, &s, &err) != LRP_OK) die("random model", &err);
+    unsigned long long z = 42;
+    for (size_t i = 0; i < m->layout.total; i++) {
+        z = z * 6364136223846793005ull + 1442695040888963407ull;
+        m->params[i] = 0.3 * (2.0 * (double)(z >> 11) / 9007199254740992.0 - 1.0);
+    }
+    const char *labels[5] = {"very negative", "negative", "neutral", "positive", "very positive"};
+    if (model_set_vocab(m, w, V, &err) != LRP_OK || model_set_labels(m, labels, 5, &err) != LRP_OK ||
+        model_set_unk(m, "<unk>", &err) != LRP_OK || model_prepare(m, &err) != LRP_OK)
+        die("random model", &err);
+    m->lowercase = 1;
+    free(w);
+    return m;
+}
+
+
+// ----------------------------------------------------------------------------
+// the kernels
+
+typedef struct kernel {
+    const char *name;
+    unsigned methods;
+    int all_targets;
+    double flops_per_word; /* per word, from the shapes */
+} kernel;
+
+int main(int argc, char **argv)
+{
+    const char *save = NULL;
+    int random = 0, repeat = 5;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--save-model") == 0 && i + 1 < argc) save = argv[++i];
+        else if (strcmp(argv[i], "--random") == 0) random = 1;
+        else if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) repeat = atoi(argv[++i]);
+        else {
+            fprintf(stderr, "usage: bench_explain [--random] [--repeat N] [--save-model PATH]\n");
+            return 2;
+        }
+    }
+    if (repeat < 1) repeat = 1;
+    char dir[1024], path[1200];
+    const char *env = getenv("LRP_SST_DIR");
+    snprintf(dir, sizeof dir, "%s", env && env[0] ? env : LRP_SOURCE_DIR "/../shared/data/sst");
+    snprintf(path, sizeof path, "%s/test.txt", dir);
+    FILE *probe = fopen(path, "r");
+    if (!probe) {
+        printf("bench_explain: skipped, no SST test set at %s (set LRP_SST_DIR)\n", path);
+        return 0;
+    }
+    fclose(probe);
+
+    lrp_error err;
+    lrp_model *m = NULL;
+    const char *model_path = LRP_SOURCE_DIR "/models/sst5-bilstm.safetensors";
+    if (!random && !save) {
+        probe = fopen(model_path, "rb");
+        if (probe) {
+            fclose(probe);
+            if (lrp_model_load(&m, model_path, &err) != LRP_OK) die(model_path, &err);
+        }
+    }
+    ds_options dso = {.format = DS_PTB, .lowercase = m ? m->lowercase : 1};
+    ds_corpus corpus;
+    if (ds_read(path, &dso, &corpus, &err) != LRP_OK) die("reading the test set", &err);
+    const char *model_name = m ? model_path : "random, weights uniform in [-0.3, 0.3]";
+    if (!m) m = random_model(&corpus);
+    if (save) {
+        if (lrp_model_save(m, save, LRP_F64, &err) != LRP_OK) die(save, &err);
+        printf("wrote a random model of the paper's size to %s\n", save);
+        return 0;
+    }
+    const size_t n = corpus.n;
+    lrp_sentence *s = calloc(n, sizeof *s);
+    size_t words = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ds_sentence *d = &corpus.sentences[i];
+        lrp_tokens tok = {d->length, d->words};
+        int32_t *ids = malloc(d->length * sizeof *ids);
+        if (lrp_encode(m, &tok, ids, NULL, &err) != LRP_OK) die("encoding the test set", &err);
+        s[i] = (lrp_sentence){ids, d->length, NULL};
+        words += d->length;
+    }
+
+    machine_facts();
+    const model_shape *sh = &m->shape;
+    printf("model: %s (V %zu, E %zu, H %zu, C %zu, L %zu, D %zu)\n", model_name, sh->V, sh->E, sh->H,
+           sh->C, sh->L, sh->D);
+    printf("data: %zu sentences, %zu words (%.1f per sentence) from %s\n", n, words, (double)words / (double)n, path);
+
+    /* FLOPs per word: every layer and direction */
+    double fwd = 0, lrp = 0, grad = 0;
+    for (size_t l = 0; l < sh->L; l++) {
+        double in = (double)model_layer_input(sh, l), H = (double)sh->H;
+        fwd += (double)sh->D * 2 * 4 * H * (in + H);
+        lrp += (double)sh->D * 2 * H * (in + H);
+        grad += (double)sh->D * 2 * 4 * H * (in + H);
+    }
+    const kernel kernels[] = {
+        {"forward", 0, 0, fwd},
+        {"forward+LRP", LRP_METHOD_BIT(LRP_METHOD_LRP), 0, fwd + lrp},
+        {"forward+SA", LRP_METHOD_BIT(LRP_METHOD_SA), 0, fwd + grad},
+        {"forward+LRP x5", LRP_METHOD_BIT(LRP_METHOD_LRP), 1, fwd + 5 * lrp},
+    };
+    double peak[2][2];
+    for (int f32 = 0; f32 < 2; f32++)
+        for (int t = 0; t < 2; t++) peak[f32][t] = measure_peak(f32, t + 1);
+    printf("peak (FMA loop): float64 %.1f GFLOP/s on 1 thread, %.1f on 2; float32 %.1f on 1, %.1f on 2\n",
+           peak[0][0], peak[0][1], peak[1][0], peak[1][1]);
+    printf("\n%-16s %-5s %7s %12s %12s %10s %9s\n", "kernel", "prec", "threads", "us/sentence",
+           "MFLOP/sent", "GFLOP/s", "of peak");
+    int targets[5] = {0, 1, 2, 3, 4};
+    lrp_result *out = calloc(n, sizeof *out);
+    for (size_t k = 0; k < sizeof kernels / sizeof kernels[0]; k++)
+        for (int f32 = 0; f32 < 2; f32++)
+            for (int t = 1; t <= 2; t++) {
+                lrp_options o;
+                lrp_options_init(&o);
+                o.methods = kernels[k].methods;
+                o.precision = f32 ? LRP_F32 : LRP_F64;
+                if (kernels[k].all_targets) {
+                    o.targets = targets;
+                    o.n_targets = sh->C < 5 ? sh->C : 5;
+                }
+                double best = INFINITY;
+                for (int r = 0; r < repeat; r++) {
+                    double t0 = now();
+                    if (lrp_explain_batch(m, s, n, &o, t, out, &err) != LRP_OK) die("explain", &err);
+                    double dt = now() - t0;
+                    for (size_t i = 0; i < n; i++) lrp_result_free(&out[i]);
+                    if (dt < best) best = dt;
+                }
+                double flops = kernels[k].flops_per_word * (double)words;
+                double gflops = flops / best / 1e9;
+                printf("%-16s %-5s %7d %12.2f %12.3f %10.2f %8.1f%%\n", kernels[k].name, f32 ? "f32" : "f64",
+                       t, best / (double)n * 1e6, flops / (double)n / 1e6, gflops,
+                       100.0 * gflops / peak[f32][t - 1]);
+            }
+    printf("\n(whole test set = %zu sentences; numpy reference: about 6.7 ms per sentence for forward+LRP on one core)\n", n);
+    free(out);
+    for (size_t i = 0; i < n; i++) free((void *)s[i].ids);
+    free(s);
+    ds_free(&corpus);
+    lrp_model_free(m);
+    return 0;
+}

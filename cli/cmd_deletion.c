@@ -1,0 +1,205 @@
+/*
+ * cmd_deletion.c - `lrp deletion`: the word deletion experiment of the paper's
+ * Figure 3 (section 4.3). Relevances for the true class on the original sentences;
+ * words deleted (embedding zeroed) in decreasing relevance order on initially
+ * correct sentences and increasing order on initially false ones; the fraction
+ * classified correctly after k = 0..K deletions for lrp, lrp-cons, sa, gi and random
+ * (mean and std over the runs). The arithmetic: exp_deletion (src/experiments.h).
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "experiment.h"
+#include "plot.h"
+#include "render.h"
+
+static const char *const formats[] = {"text", "json", "csv", NULL};
+
+/* colours of the variants, as in the other figures: LRP red, SA blue */
+static const char *const variant_colors[EXP_DEL_VARIANTS] = {"#d62728", "#ff9896", "#1f77b4", "#2ca02c", "#7f7f7f"};
+
+static void usage(FILE *f, const expcli *x)
+{
+    fprintf(f, "Usage: lrp deletion --data FILE [OPTIONS]\n"
+               "The word deletion experiment (Arras et al. 2017, Figure 3): how fast deleting the\n"
+               "most relevant words (initially correct sentences) or the least relevant words\n"
+               "(initially false sentences) changes the classifier's decision, for LRP, LRP_cons,\n"
+               "SA, GI and random deletion. Relevance is computed once, for the true class, on\n"
+               "the original sentence; a word is deleted by zeroing its embedding; ties in\n"
+               "relevance are broken by position, earlier first.\n"
+               "\n"
+               "Options:\n"
+               "  --min-length N      sentences of at least N words (default: 10)\n"
+               "  --max-deletions K   delete up to K words (default: 5)\n"
+               "  --random-runs R     runs of random deletion, averaged (default: 10)\n"
+               "  --figure FILE       also write the figure (both panels) as SVG\n");
+    expcli_help(f, x, 1);
+    fprintf(f, "\nOutput: for each panel and k = 0..K, the fraction of the panel's sentences\n"
+               "classified correctly after k deletions (docs/experiments.md).\n"
+               "Exit status: 0 success, 1 bad data or model, 2 usage error.\n"
+               "Example: lrp deletion --data ../shared/data/sst/test.txt --format json\n");
+}
+
+// ----------------------------------------------------------------------------
+// writers
+
+static const char *panel_name(int panel) { return panel ? "false" : "correct"; }
+
+static void num(FILE *f, double v)
+{
+    if (isfinite(v)) fprintf(f, "%8.4f", v);
+    else fprintf(f, "%8s", "n/a");
+}
+
+void deletion_write_text(FILE *f, const exp_deletion_result *r, size_t min_length)
+{
+    fprintf(f, "Word deletion (Arras et al. 2017, Figure 3): %zu sentences of at least %zu words,\n"
+               "relevance for the true class; random: mean (std) over %zu runs.\n",
+            r->sentences, min_length, r->random_runs);
+    for (int panel = 0; panel < 2; panel++) {
+        const exp_deletion_panel *p = panel ? &r->false_ : &r->correct;
+        fprintf(f, "\ninitially %s: %zu sentences, words deleted in %s order of relevance\n"
+                   "fraction classified correctly after k deletions:\n%3s",
+                panel ? "falsely classified" : "correctly classified", p->n, panel ? "increasing" : "decreasing", "k");
+        for (int v = 0; v < EXP_DEL_VARIANTS; v++) fprintf(f, "%10s", exp_deletion_name(v));
+        fprintf(f, "%10s\n", "(std)");
+        for (size_t k = 0; k <= r->max_deletions; k++) {
+            fprintf(f, "%3zu", k);
+            for (int v = 0; v < EXP_DEL_VARIANTS; v++) {
+                fputs("  ", f);
+                num(f, p->accuracy[v][k]);
+            }
+            fputs("  ", f);
+            num(f, p->random_std[k]);
+            fputc('\n', f);
+        }
+    }
+}
+
+void deletion_write_json(FILE *f, const exp_deletion_result *r)
+{
+    size_t K1 = r->max_deletions + 1;
+    fprintf(f, "{\"sentences\":%zu,\"max_deletions\":%zu", r->sentences, r->max_deletions);
+    for (int panel = 0; panel < 2; panel++) {
+        const exp_deletion_panel *p = panel ? &r->false_ : &r->correct;
+        fprintf(f, ",\"%s\":{\"n\":%zu,\"accuracy\":{", panel_name(panel), p->n);
+        for (int v = 0; v < EXP_DEL_VARIANTS; v++) {
+            fprintf(f, "%s\"%s\":", v ? "," : "", exp_deletion_name(v));
+            render_json_doubles(f, p->accuracy[v], K1);
+        }
+        fputs("},\"random_std\":", f);
+        render_json_doubles(f, p->random_std, K1);
+        fputc('}', f);
+    }
+    fputs("}\n", f);
+}
+
+void deletion_write_csv(FILE *f, const exp_deletion_result *r)
+{
+    char buf[RENDER_DOUBLE_CHARS];
+    fputs("panel,n,k", f);
+    for (int v = 0; v < EXP_DEL_VARIANTS; v++) fprintf(f, ",%s", exp_deletion_name(v));
+    fputs(",random_std\n", f);
+    for (int panel = 0; panel < 2; panel++) {
+        const exp_deletion_panel *p = panel ? &r->false_ : &r->correct;
+        for (size_t k = 0; k <= r->max_deletions; k++) {
+            fprintf(f, "%s,%zu,%zu", panel_name(panel), p->n, k);
+            for (int v = 0; v < EXP_DEL_VARIANTS; v++) fprintf(f, ",%s", render_format_double(buf, p->accuracy[v][k]));
+            fprintf(f, ",%s\n", render_format_double(buf, p->random_std[k]));
+        }
+    }
+}
+
+void deletion_write_panel_svg(FILE *f, const exp_deletion_result *r, int panel)
+{
+    const exp_deletion_panel *p = panel ? &r->false_ : &r->correct;
+    size_t K1 = r->max_deletions + 1;
+    double *x = malloc(K1 * sizeof *x);
+    if (!x) cli_die(EXIT_BAD_INPUT, "out of memory");
+    for (size_t k = 0; k < K1; k++) x[k] = (double)k;
+    plot_series s[EXP_DEL_VARIANTS];
+    static const char *const legend[EXP_DEL_VARIANTS] = {"LRP", "LRP_cons", "SA", "GI", "random"};
+    for (int v = 0; v < EXP_DEL_VARIANTS; v++)
+        s[v] = (plot_series){legend[v], p->accuracy[v], v == EXP_DEL_RANDOM ? p->random_std : NULL, variant_colors[v],
+                             v == EXP_DEL_LRP_CONS || v == EXP_DEL_RANDOM};
+    char title[160];
+    snprintf(title, sizeof title, "initially %s (%zu sentences)", panel ? "false" : "correct", p->n);
+    plot_lines c = {title, panel ? "k words deleted, increasing relevance" : "k words deleted, decreasing relevance",
+                    "accuracy", x, K1, s, EXP_DEL_VARIANTS, 0.0, 1.0, 420, 300};
+    plot_lines_svg(f, &c);
+    free(x);
+}
+
+void deletion_write_svg(FILE *f, const exp_deletion_result *r)
+{
+    fputs("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"840\" height=\"300\" viewBox=\"0 0 840 300\">\n", f);
+    for (int panel = 0; panel < 2; panel++) {
+        fprintf(f, "<g transform=\"translate(%d,0)\">\n", panel * 420);
+        deletion_write_panel_svg(f, r, panel);
+        fputs("</g>\n", f);
+    }
+    fputs("</svg>\n", f);
+}
+
+static lrp_status fill_svg(FILE *f, void *ctx, lrp_error *err)
+{
+    (void)err;
+    deletion_write_svg(f, ctx);
+    return LRP_OK;
+}
+
+// ----------------------------------------------------------------------------
+// the command
+
+int cmd_deletion(int argc, char **argv)
+{
+    enum { O_MIN = 256, O_MAXDEL, O_RUNS, O_FIGURE };
+    static const struct option longopts[] = {
+        {"min-length", required_argument, NULL, O_MIN}, {"max-deletions", required_argument, NULL, O_MAXDEL},
+        {"random-runs", required_argument, NULL, O_RUNS}, {"figure", required_argument, NULL, O_FIGURE},
+        EXPCLI_LONGOPTS, {NULL, 0, NULL, 0}};
+    expcli x;
+    expcli_init(&x, formats);
+    exp_deletion_options o;
+    exp_deletion_options_init(&o);
+    const char *figure = NULL;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_MIN: o.min_length = (size_t)cli_parse_long("--min-length", optarg, 1, LRP_MAX_LENGTH); break;
+        case O_MAXDEL: o.max_deletions = (size_t)cli_parse_long("--max-deletions", optarg, 0, 1000); break;
+        case O_RUNS: o.random_runs = (size_t)cli_parse_long("--random-runs", optarg, 1, 10000); break;
+        case O_FIGURE: figure = optarg; break;
+        case 'h': usage(stdout, &x); return EXIT_OK;
+        case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
+        default:
+            if (!expcli_option(&x, c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+    o.seed = x.seed;
+    expcli_load(&x);
+
+    exp_run run;
+    expcli_run(&x, &run, "deletion");
+    exp_deletion_result r;
+    lrp_error err;
+    lrp_status st = exp_deletion(x.model, x.sentences, x.n, &o, &run, &r, &err);
+    expcli_progress_done(&x);
+    if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
+    if (r.sentences == 0) cli_warn("no sentence of %s has at least %zu words", x.data_path, o.min_length);
+
+    const char *fmt = expcli_format(&x);
+    if (strcmp(fmt, "json") == 0) deletion_write_json(stdout, &r);
+    else if (strcmp(fmt, "csv") == 0) deletion_write_csv(stdout, &r);
+    else deletion_write_text(stdout, &r, o.min_length);
+    expcli_flush_stdout();
+    if (figure) expcli_write_file(figure, fill_svg, &r);
+    exp_deletion_free(&r);
+    expcli_free(&x);
+    return EXIT_OK;
+}

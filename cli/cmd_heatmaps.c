@@ -1,0 +1,341 @@
+/*
+ * cmd_heatmaps.c - `lrp heatmaps`: the paper's Figures 1 and 2 (section 4.1): chosen
+ * lines of a data file as a table of true class, predicted class, number, and the
+ * sentence as an SA heatmap (red only, normalised to the sentence's largest R) and an
+ * LRP heatmap (red positive, blue negative, normalised to its largest |R|), both for
+ * the sentence's true class. HTML and LaTeX for the figure; text, JSON Lines and CSV
+ * for the numbers.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "experiment.h"
+#include "render.h"
+
+static const char *const formats[] = {"text", "json", "csv", "html", "latex", NULL};
+
+const size_t heatmaps_paper_lines[21] = {2089, 1322, 1486, 1417, 841, 2193, 1451, 2197, 1605, 1543, 1956,
+                                         1966, 1842, 645,  1166, 1724, 1675, 1898, 851,  736,  860};
+
+static void usage(FILE *f, const expcli *x)
+{
+    fprintf(f, "Usage: lrp heatmaps --data FILE [--lines LIST] [OPTIONS]\n"
+               "Heatmaps of chosen sentences (Arras et al. 2017, Figures 1 and 2): true and\n"
+               "predicted class, and the sentence coloured by SA (red, normalised to the\n"
+               "sentence's largest relevance) and by LRP (red for, blue against, normalised to\n"
+               "its largest |relevance|), both for the sentence's true class.\n"
+               "\n"
+               "Options:\n"
+               "  --lines LIST        comma-separated line numbers of the data file (1-based),\n"
+               "                      in the order wanted, or 'paper': the paper's 21 lines of\n"
+               "                      the SST test set (default: every sentence)\n");
+    expcli_help(f, x, 0);
+    fprintf(f, "\nhtml is a self-contained page, latex a tabular (needs \\usepackage{xcolor}).\n"
+               "Exit status: 0 success, 1 bad data, model or a line with no sentence, 2 usage error.\n"
+               "Example: lrp heatmaps --data ../shared/data/sst/test.txt --lines paper --format html\n");
+}
+
+// ----------------------------------------------------------------------------
+// computing
+
+size_t heatmaps_find_line(const expcli *x, size_t line)
+{
+    size_t lo = 0, hi = x->n; /* sentences are in line order */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->corpus.sentences[mid].line < line) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < x->n && x->corpus.sentences[lo].line == line ? lo : (size_t)-1;
+}
+
+void heatmaps_compute(const expcli *x, const exp_run *run, const size_t *index, size_t n, heatmaps *h)
+{
+    h->n = n;
+    h->index = malloc((n ? n : 1) * sizeof *h->index);
+    h->res = calloc(n ? n : 1, sizeof *h->res);
+    exp_sentence *s = malloc((n ? n : 1) * sizeof *s);
+    if (!h->index || !h->res || !s) cli_die(EXIT_BAD_INPUT, "out of memory");
+    for (size_t k = 0; k < n; k++) {
+        h->index[k] = index[k];
+        s[k] = x->sentences[index[k]];
+    }
+    lrp_error err;
+    lrp_status st = exp_explain_true(x->model, s, n, LRP_METHOD_BIT(LRP_METHOD_LRP) | LRP_METHOD_BIT(LRP_METHOD_SA), run,
+                                     h->res, &err);
+    free(s);
+    if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
+}
+
+void heatmaps_free(heatmaps *h)
+{
+    for (size_t k = 0; k < h->n; k++) lrp_result_free(&h->res[k]);
+    free(h->res);
+    free(h->index);
+}
+
+/* the paper's notation for the five SST classes, else the label */
+static const char *notation(const expcli *x, int c)
+{
+    static const char *const names[5] = {"very negative", "negative", "neutral", "positive", "very positive"};
+    static const char *const short_names[5] = {"--", "-", "0", "+", "++"};
+    const char *label = lrp_model_label(x->model, (size_t)c);
+    if (x->info.classes == 5 && strcmp(label, names[c]) == 0) return short_names[c];
+    return label;
+}
+
+static render_heatmap heatmap_of(const expcli *x, const heatmaps *h, size_t k, int sa)
+{
+    size_t i = h->index[k];
+    const lrp_explanation *e = &h->res[k].explanations[sa ? 1 : 0];
+    render_heatmap m = {x->sentences[i].T, (const char *const *)(x->words + x->offset[i]), e->relevance,
+                        x->unknown + x->offset[i], sa ? RENDER_POSITIVE : RENDER_SIGNED, 0.0};
+    return m;
+}
+
+// ----------------------------------------------------------------------------
+// writers
+
+void heatmaps_write_html_table(FILE *f, const expcli *x, const heatmaps *h)
+{
+    fputs("<table class=\"heatmaps\">\n<tr><th>true</th><th>predicted</th><th>N&deg;</th><th>line</th>"
+          "<th>SA (red: relevance, normalised to the sentence's maximum)</th>"
+          "<th>LRP (red: for the true class, blue: against it)</th></tr>\n",
+          f);
+    for (size_t k = 0; k < h->n; k++) {
+        size_t i = h->index[k];
+        fputs("<tr><td>", f);
+        render_html_text(f, notation(x, x->sentences[i].label));
+        fputs("</td><td>", f);
+        render_html_text(f, notation(x, h->res[k].predicted));
+        fprintf(f, "</td><td>%zu.</td><td>%zu</td><td>", k + 1, x->corpus.sentences[i].line);
+        render_heatmap sa = heatmap_of(x, h, k, 1), lrp = heatmap_of(x, h, k, 0);
+        render_heatmap_html(f, &sa, "sa");
+        fputs("</td><td>", f);
+        render_heatmap_html(f, &lrp, "lrp");
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
+static void write_html(const expcli *x, const heatmaps *h)
+{
+    render_html_begin(stdout, "Heatmaps (Arras et al. 2017, Figures 1 and 2)");
+    fputs("<style>.heatmaps td,.heatmaps th{padding:.2em .5em;text-align:left;vertical-align:top;"
+          "border-bottom:1px solid #eee}</style>\n",
+          stdout);
+    if (x->info.classes == 5)
+        fputs("<p>Notation: -- very negative, - negative, 0 neutral, + positive, ++ very positive. "
+              "Relevance for the true class.</p>\n",
+              stdout);
+    heatmaps_write_html_table(stdout, x, h);
+    render_html_end(stdout);
+}
+
+static void write_latex(const expcli *x, const heatmaps *h)
+{
+    printf("%% lrp heatmaps: Arras et al. 2017, Figures 1 and 2; needs \\usepackage{xcolor}.\n"
+           "%% SA: red, normalised to the sentence's largest relevance; LRP: red for the true class,\n"
+           "%% blue against it, normalised to the largest |relevance|.\n"
+           "{\\setlength{\\fboxsep}{1pt}\n"
+           "\\begin{tabular}{llr p{0.38\\textwidth} p{0.38\\textwidth}}\n"
+           "true & predicted & N\\textsuperscript{o} & SA & LRP \\\\\n\\hline\n");
+    for (size_t k = 0; k < h->n; k++) {
+        size_t i = h->index[k];
+        render_latex_text(stdout, notation(x, x->sentences[i].label));
+        fputs(" & ", stdout);
+        render_latex_text(stdout, notation(x, h->res[k].predicted));
+        printf(" & %zu. & ", k + 1);
+        render_heatmap sa = heatmap_of(x, h, k, 1), lrp = heatmap_of(x, h, k, 0);
+        render_heatmap_latex(stdout, &sa);
+        fputs(" & ", stdout);
+        render_heatmap_latex(stdout, &lrp);
+        printf(" \\\\ %% line %zu\n", x->corpus.sentences[i].line);
+    }
+    printf("\\end{tabular}}\n");
+}
+
+static void write_json(const expcli *x, const heatmaps *h)
+{
+    for (size_t k = 0; k < h->n; k++) {
+        size_t i = h->index[k], T = x->sentences[i].T;
+        printf("{\"line\":%zu,\"true\":%d,\"true_label\":", x->corpus.sentences[i].line, x->sentences[i].label);
+        render_json_string(stdout, lrp_model_label(x->model, (size_t)x->sentences[i].label));
+        printf(",\"predicted\":%d,\"label\":", h->res[k].predicted);
+        render_json_string(stdout, lrp_model_label(x->model, (size_t)h->res[k].predicted));
+        fputs(",\"tokens\":[", stdout);
+        for (size_t t = 0; t < T; t++) {
+            if (t) putchar(',');
+            render_json_string(stdout, x->words[x->offset[i] + t]);
+        }
+        fputs("],\"unknown\":[", stdout);
+        for (size_t t = 0; t < T; t++) printf("%s%s", t ? "," : "", x->unknown[x->offset[i] + t] ? "true" : "false");
+        fputs("],\"sa\":", stdout);
+        render_json_doubles(stdout, h->res[k].explanations[1].relevance, T);
+        fputs(",\"lrp\":", stdout);
+        render_json_doubles(stdout, h->res[k].explanations[0].relevance, T);
+        fputs("}\n", stdout);
+    }
+}
+
+static void write_csv(const expcli *x, const heatmaps *h)
+{
+    char a[RENDER_DOUBLE_CHARS], b[RENDER_DOUBLE_CHARS];
+    puts("line,position,token,true,predicted,sa,lrp");
+    for (size_t k = 0; k < h->n; k++) {
+        size_t i = h->index[k];
+        for (size_t t = 0; t < x->sentences[i].T; t++) {
+            printf("%zu,%zu,", x->corpus.sentences[i].line, t);
+            expcli_csv_field(stdout, x->words[x->offset[i] + t]);
+            printf(",%d,%d,%s,%s\n", x->sentences[i].label, h->res[k].predicted,
+                   render_format_double(a, h->res[k].explanations[1].relevance[t]),
+                   render_format_double(b, h->res[k].explanations[0].relevance[t]));
+        }
+    }
+}
+
+static void write_text(const expcli *x, const heatmaps *h)
+{
+    int color = cli_use_color(stdout);
+    for (size_t k = 0; k < h->n; k++) {
+        size_t i = h->index[k], T = x->sentences[i].T;
+        printf("%zu. line %zu: true ", k + 1, x->corpus.sentences[i].line);
+        render_terminal_text(stdout, lrp_model_label(x->model, (size_t)x->sentences[i].label));
+        fputs(", predicted ", stdout);
+        render_terminal_text(stdout, lrp_model_label(x->model, (size_t)h->res[k].predicted));
+        putchar('\n');
+        for (int sa = 1; sa >= 0; sa--) {
+            printf("  %-4s", sa ? "sa" : "lrp");
+            render_heatmap m = heatmap_of(x, h, k, sa);
+            if (color) {
+                render_heatmap_ansi(stdout, &m);
+            } else {
+                for (size_t t = 0; t < T; t++) {
+                    putchar(' ');
+                    render_terminal_text(stdout, m.words[t]);
+                    printf("(%.3g)", m.relevance[t]);
+                }
+            }
+            putchar('\n');
+        }
+    }
+}
+
+// ----------------------------------------------------------------------------
+// the command
+
+/* --lines LIST -> data sentence indexes; exits 2 on a malformed list, 1 on a line
+ * with no sentence */
+static size_t *parse_lines(expcli *x, const char *list, size_t *n)
+{
+    size_t cap = 0;
+    *n = 0;
+    size_t *idx = NULL;
+    if (strcmp(list, "paper") == 0) {
+        cap = 21;
+        idx = malloc(cap * sizeof *idx);
+        if (!idx) cli_die(EXIT_BAD_INPUT, "out of memory");
+        for (size_t k = 0; k < 21; k++) {
+            idx[k] = heatmaps_find_line(x, heatmaps_paper_lines[k]);
+            if (idx[k] == (size_t)-1) {
+                free(idx);
+                cli_die(EXIT_BAD_INPUT, "--lines paper: line %zu is not a sentence of %s (the paper's lines are of "
+                        "the SST test set, test.txt)", heatmaps_paper_lines[k], x->data_path);
+            }
+        }
+        *n = 21;
+        return idx;
+    }
+    /* two passes: every item checked (exiting 2 on a bad one) before anything is allocated */
+    for (int pass = 0; pass < 2; pass++) {
+        const char *p = list;
+        for (;;) {
+            const char *comma = strchr(p, ',');
+            size_t len = comma ? (size_t)(comma - p) : strlen(p);
+            char item[32];
+            if (len == 0 || len >= sizeof item) cli_usage("--lines: '%s' is not a list of line numbers", list);
+            memcpy(item, p, len);
+            item[len] = '\0';
+            long line = cli_parse_long("--lines", item, 1, 0x7fffffffL);
+            if (pass == 1) idx[*n] = (size_t)line; /* a line number for now */
+            (*n)++;
+            if (!comma) break;
+            p = comma + 1;
+        }
+        if (pass == 0) {
+            cap = *n;
+            *n = 0;
+            idx = malloc(cap * sizeof *idx);
+            if (!idx) cli_die(EXIT_BAD_INPUT, "out of memory");
+        }
+    }
+    return idx;
+}
+
+static void resolve_lines(const expcli *x, size_t *idx, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        size_t line = idx[k];
+        idx[k] = heatmaps_find_line(x, line);
+        if (idx[k] == (size_t)-1) {
+            free(idx);
+            cli_die(EXIT_BAD_INPUT, "--lines: line %zu of %s holds no sentence (%zu sentences, last on line %zu)", line,
+                    x->data_path, x->n, x->corpus.sentences[x->n - 1].line);
+        }
+    }
+}
+
+int cmd_heatmaps(int argc, char **argv)
+{
+    enum { O_LINES = 256 };
+    static const struct option longopts[] = {{"lines", required_argument, NULL, O_LINES}, EXPCLI_LONGOPTS,
+                                             {NULL, 0, NULL, 0}};
+    expcli x;
+    expcli_init(&x, formats);
+    const char *lines = NULL;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_LINES: lines = optarg; break;
+        case 'h': usage(stdout, &x); return EXIT_OK;
+        case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
+        default:
+            if (!expcli_option(&x, c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+    size_t n = 0, *idx = NULL;
+    int paper = lines && strcmp(lines, "paper") == 0;
+    if (lines && !paper) idx = parse_lines(&x, lines, &n); /* usage errors before loading anything */
+    expcli_load(&x);
+    if (paper) {
+        idx = parse_lines(&x, lines, &n);
+    } else if (lines) {
+        resolve_lines(&x, idx, n);
+    } else {
+        n = x.n;
+        idx = malloc(n * sizeof *idx);
+        if (!idx) cli_die(EXIT_BAD_INPUT, "out of memory");
+        for (size_t k = 0; k < n; k++) idx[k] = k;
+    }
+
+    exp_run run;
+    expcli_run(&x, &run, "heatmaps");
+    heatmaps h;
+    heatmaps_compute(&x, &run, idx, n, &h);
+    expcli_progress_done(&x);
+    const char *fmt = expcli_format(&x);
+    if (strcmp(fmt, "html") == 0) write_html(&x, &h);
+    else if (strcmp(fmt, "latex") == 0) write_latex(&x, &h);
+    else if (strcmp(fmt, "json") == 0) write_json(&x, &h);
+    else if (strcmp(fmt, "csv") == 0) write_csv(&x, &h);
+    else write_text(&x, &h);
+    expcli_flush_stdout();
+    heatmaps_free(&h);
+    free(idx);
+    expcli_free(&x);
+    return EXIT_OK;
+}

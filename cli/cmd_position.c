@@ -1,0 +1,204 @@
+/*
+ * cmd_position.c - `lrp position`: relevance by position in the sentence, the
+ * paper's Figure 4 (section 4.4). For each target class, LRP's |R| and SA's R of
+ * the words of every sentence of at least N words are split over B equal intervals
+ * of the sentence (word t of T covers [t/T, (t+1)/T)), summed over the sentences and
+ * normalised: for the total relevance and for each encoder's own part. The
+ * arithmetic: exp_position (src/experiments.h).
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "experiment.h"
+#include "plot.h"
+#include "render.h"
+
+static const char *const formats[] = {"text", "json", "csv", NULL};
+static const char *const method_names[EXP_POS_METHODS] = {"lrp", "sa"};
+static const char *const part_names[EXP_POS_PARTS] = {"total", "fwd", "bwd"};
+
+static void usage(FILE *f, const expcli *x)
+{
+    fprintf(f, "Usage: lrp position --data FILE [OPTIONS]\n"
+               "Relevance by position in the sentence (Arras et al. 2017, Figure 4): for each\n"
+               "target class, how LRP's |R| and SA's R are distributed over B equal intervals\n"
+               "of the sentences, for the total relevance and for the forward (left) and\n"
+               "backward (right) encoders' own parts.\n"
+               "\n"
+               "Options:\n"
+               "  --min-length N      sentences of at least N words (default: 19)\n"
+               "  --bins B            intervals (default: 10)\n"
+               "  --figure FILE       also write the figure (a 3 x C grid per method) as SVG\n");
+    expcli_help(f, x, 0);
+    fprintf(f, "\nEach distribution sums to 1 (docs/experiments.md). Exit status: 0 success,\n"
+               "1 bad data or model, 2 usage error.\n"
+               "Example: lrp position --data ../shared/data/sst/test.txt --format json\n");
+}
+
+// ----------------------------------------------------------------------------
+// writers
+
+void position_write_text(FILE *f, const exp_position_result *r, const lrp_model *model, size_t min_length)
+{
+    fprintf(f, "Relevance by position (Arras et al. 2017, Figure 4): %zu sentences of at least\n"
+               "%zu words, %zu intervals; LRP |R|, SA R; each row sums to 1.\n",
+            r->sentences, min_length, r->bins);
+    for (int m = 0; m < EXP_POS_METHODS; m++)
+        for (size_t c = 0; c < r->classes; c++) {
+            fprintf(f, "\n%s, target %zu (", m == EXP_POS_LRP ? "LRP" : "SA", c);
+            render_terminal_text(f, lrp_model_label(model, c));
+            fputs("):\n", f);
+            for (int part = 0; part < EXP_POS_PARTS; part++) {
+                if (part == EXP_POS_BWD && !r->has_bwd) continue;
+                fprintf(f, "  %-6s", part_names[part]);
+                const double *d = exp_position_dist(r, m, c, part);
+                for (size_t b = 0; b < r->bins; b++) fprintf(f, " %.4f", d[b]);
+                fputc('\n', f);
+            }
+        }
+}
+
+void position_write_json(FILE *f, const exp_position_result *r)
+{
+    fprintf(f, "{\"sentences\":%zu,\"bins\":%zu", r->sentences, r->bins);
+    for (int m = 0; m < EXP_POS_METHODS; m++) {
+        fprintf(f, ",\"%s\":{", method_names[m]);
+        for (size_t c = 0; c < r->classes; c++) {
+            fprintf(f, "%s\"%zu\":{", c ? "," : "", c);
+            for (int part = 0; part < EXP_POS_PARTS; part++) {
+                fprintf(f, "%s\"%s\":", part ? "," : "", part_names[part]);
+                render_json_doubles(f, part == EXP_POS_BWD && !r->has_bwd ? NULL : exp_position_dist(r, m, c, part),
+                                    r->bins);
+            }
+            fputc('}', f);
+        }
+        fputc('}', f);
+    }
+    fputs("}\n", f);
+}
+
+void position_write_csv(FILE *f, const exp_position_result *r, const lrp_model *model)
+{
+    char buf[RENDER_DOUBLE_CHARS];
+    fputs("method,target,target_label,part", f);
+    for (size_t b = 0; b < r->bins; b++) fprintf(f, ",bin_%zu", b);
+    fputc('\n', f);
+    for (int m = 0; m < EXP_POS_METHODS; m++)
+        for (size_t c = 0; c < r->classes; c++)
+            for (int part = 0; part < EXP_POS_PARTS; part++) {
+                if (part == EXP_POS_BWD && !r->has_bwd) continue;
+                fprintf(f, "%s,%zu,", method_names[m], c);
+                expcli_csv_field(f, lrp_model_label(model, c));
+                fprintf(f, ",%s", part_names[part]);
+                const double *d = exp_position_dist(r, m, c, part);
+                for (size_t b = 0; b < r->bins; b++) fprintf(f, ",%s", render_format_double(buf, d[b]));
+                fputc('\n', f);
+            }
+}
+
+void position_write_grid_svg(FILE *f, const exp_position_result *r, const lrp_model *model, int method)
+{
+    size_t rows = r->has_bwd ? 3 : 2, C = r->classes, B = r->bins;
+    double *v = malloc(rows * C * B * sizeof *v);
+    const char **cols = malloc(C * sizeof *cols);
+    if (!v || !cols) cli_die(EXIT_BAD_INPUT, "out of memory");
+    for (size_t row = 0; row < rows; row++)
+        for (size_t c = 0; c < C; c++) memcpy(v + (row * C + c) * B, exp_position_dist(r, method, c, (int)row), B * sizeof *v);
+    for (size_t c = 0; c < C; c++) cols[c] = lrp_model_label(model, c);
+    static const char *const rows_lrp[3] = {"total", "left (fwd)", "right (bwd)"};
+    static const char *const colors_lrp[3] = {"#d62728", "#e377c2", "#ff7f0e"};
+    static const char *const colors_sa[3] = {"#1f77b4", "#17becf", "#9467bd"};
+    char title[128];
+    snprintf(title, sizeof title, "%s relevance by position (%zu sentences)", method == EXP_POS_LRP ? "LRP |R|" : "SA",
+             r->sentences);
+    plot_bar_grid g = {title, rows, C, rows_lrp, cols, v, B,
+                       method == EXP_POS_LRP ? colors_lrp : colors_sa, "position in the sentence (intervals)", 0.0, 140, 90};
+    plot_bar_grid_svg(f, &g);
+    free(v);
+    free(cols);
+}
+
+typedef struct svg_ctx {
+    const exp_position_result *r;
+    const lrp_model *model;
+} svg_ctx;
+
+void position_write_svg(FILE *f, const exp_position_result *r, const lrp_model *model)
+{
+    /* the two grids one under the other; their height from the grid's layout */
+    size_t rows = r->has_bwd ? 3 : 2;
+    int h = 42 + (int)rows * (90 + 12) + 34, w = 96 + (int)r->classes * (140 + 12);
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n", w,
+            EXP_POS_METHODS * h, w, EXP_POS_METHODS * h);
+    for (int m = 0; m < EXP_POS_METHODS; m++) {
+        fprintf(f, "<g transform=\"translate(0,%d)\">\n", m * h);
+        position_write_grid_svg(f, r, model, m);
+        fputs("</g>\n", f);
+    }
+    fputs("</svg>\n", f);
+}
+
+static lrp_status fill_svg(FILE *f, void *ctx, lrp_error *err)
+{
+    (void)err;
+    const svg_ctx *s = ctx;
+    position_write_svg(f, s->r, s->model);
+    return LRP_OK;
+}
+
+// ----------------------------------------------------------------------------
+// the command
+
+int cmd_position(int argc, char **argv)
+{
+    enum { O_MIN = 256, O_BINS, O_FIGURE };
+    static const struct option longopts[] = {{"min-length", required_argument, NULL, O_MIN},
+                                             {"bins", required_argument, NULL, O_BINS},
+                                             {"figure", required_argument, NULL, O_FIGURE},
+                                             EXPCLI_LONGOPTS,
+                                             {NULL, 0, NULL, 0}};
+    expcli x;
+    expcli_init(&x, formats);
+    size_t min_length = 19, bins = 10;
+    const char *figure = NULL;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_MIN: min_length = (size_t)cli_parse_long("--min-length", optarg, 1, LRP_MAX_LENGTH); break;
+        case O_BINS: bins = (size_t)cli_parse_long("--bins", optarg, 1, 1000); break;
+        case O_FIGURE: figure = optarg; break;
+        case 'h': usage(stdout, &x); return EXIT_OK;
+        case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
+        default:
+            if (!expcli_option(&x, c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+    expcli_load(&x);
+
+    exp_run run;
+    expcli_run(&x, &run, "position");
+    exp_position_result r;
+    lrp_error err;
+    lrp_status st = exp_position(x.model, x.sentences, x.n, min_length, bins, &run, &r, &err);
+    expcli_progress_done(&x);
+    if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
+    if (r.sentences == 0) cli_warn("no sentence of %s has at least %zu words", x.data_path, min_length);
+
+    const char *fmt = expcli_format(&x);
+    if (strcmp(fmt, "json") == 0) position_write_json(stdout, &r);
+    else if (strcmp(fmt, "csv") == 0) position_write_csv(stdout, &r, x.model);
+    else position_write_text(stdout, &r, x.model, min_length);
+    expcli_flush_stdout();
+    if (figure) {
+        svg_ctx s = {&r, x.model};
+        expcli_write_file(figure, fill_svg, &s);
+    }
+    exp_position_free(&r);
+    expcli_free(&x);
+    return EXIT_OK;
+}

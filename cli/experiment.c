@@ -1,0 +1,185 @@
+/*
+ * experiment.c - options, data and files shared by the experiment commands
+ * (experiment.h).
+ */
+#include "experiment.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+void expcli_init(expcli *x, const char *const *formats)
+{
+    memset(x, 0, sizeof *x);
+    x->formats = formats;
+    x->seed = 1;
+}
+
+const char *expcli_format(const expcli *x) { return x->formats[x->format]; }
+
+int expcli_option(expcli *x, int c, const char *value)
+{
+    switch (c) {
+    case XO_MODEL: x->model_path = value; return 1;
+    case XO_DATA: x->data_path = value; return 1;
+    case XO_FORMAT: {
+        int k = 0;
+        while (x->formats[k] && strcmp(value, x->formats[k]) != 0) k++;
+        if (!x->formats[k]) {
+            char list[256] = "";
+            for (int j = 0; x->formats[j]; j++) {
+                strncat(list, j ? ", " : "", sizeof list - strlen(list) - 1);
+                strncat(list, x->formats[j], sizeof list - strlen(list) - 1);
+            }
+            cli_usage("--format: unknown format '%s' (%s)", value, list);
+        }
+        x->format = k;
+        return 1;
+    }
+    case XO_THREADS: x->threads = (int)cli_parse_long("--threads", value, 0, 1024); return 1;
+    case XO_SEED: x->seed = (uint64_t)cli_parse_long("--seed", value, 0, 0x7fffffffL); return 1;
+    default: return cli_load_option(c, value);
+    }
+}
+
+void expcli_help(FILE *f, const expcli *x, int with_seed)
+{
+    fprintf(f,
+            "  --model FILE        model file (default: $LRP_MODEL, else %s)\n"
+            "  --data FILE         labelled sentences: a treebank file such as\n"
+            "                      ../shared/data/sst/test.txt (one tree per line), or\n"
+            "                      LABEL<TAB>sentence lines (LABEL a class index or name,\n"
+            "                      the sentence raw text); - for standard input (required)\n"
+            "  --format FORMAT     ",
+            cli_model_path(NULL));
+    for (int k = 0; x->formats[k]; k++) fprintf(f, "%s%s", k ? (x->formats[k + 1] ? ", " : " or ") : "", x->formats[k]);
+    fprintf(f, " (default: %s)\n", x->formats[0]);
+    fprintf(f, "  --threads N         threads, 0 = all cores (default: 0, here %d); the output\n"
+               "                      does not depend on it\n",
+            lrp_default_threads());
+    if (with_seed) fprintf(f, "  --seed N            seed of the random deletions (default: 1)\n");
+    fprintf(f, "  -h, --help          show this help\n\n");
+    cli_load_options_help(f);
+}
+
+void expcli_load(expcli *x)
+{
+    if (!x->data_path)
+        cli_usage("--data FILE is required: a treebank file such as ../shared/data/sst/test.txt, or "
+                  "LABEL<TAB>sentence lines");
+    x->model = cli_load_model(x->model_path);
+    lrp_model_get_info(x->model, &x->info);
+
+    const char **labels = malloc(x->info.classes * sizeof *labels);
+    if (!labels) cli_die(EXIT_BAD_INPUT, "out of memory");
+    for (size_t c = 0; c < x->info.classes; c++) labels[c] = lrp_model_label(x->model, c);
+    ds_options o = {DS_AUTO, x->info.lowercase, 0, labels, x->info.classes};
+    lrp_error err;
+    lrp_status st = ds_read(x->data_path, &o, &x->corpus, &err);
+    free(labels);
+    if (st != LRP_OK) cli_die(EXIT_BAD_INPUT, "%s", err.message);
+    x->n = x->corpus.n;
+    if (x->n == 0) cli_die(EXIT_BAD_INPUT, "%s: no sentences", x->data_path);
+
+    for (size_t i = 0; i < x->n; i++) x->total_words += x->corpus.sentences[i].length;
+    x->sentences = calloc(x->n, sizeof *x->sentences);
+    x->offset = calloc(x->n, sizeof *x->offset);
+    x->ids = calloc(x->total_words, sizeof *x->ids);
+    x->words = calloc(x->total_words, sizeof *x->words);
+    unsigned char *unknown = x->unknown = calloc(x->total_words, 1);
+    if (!x->sentences || !x->offset || !x->ids || !x->words || !unknown) cli_die(EXIT_BAD_INPUT, "out of memory");
+    size_t at = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        const ds_sentence *s = &x->corpus.sentences[i];
+        if (s->length > LRP_MAX_LENGTH) {
+            cli_die(EXIT_BAD_INPUT, "%s:%zu: %zu words, more than the %d a sentence may have", x->data_path, s->line,
+                    s->length, LRP_MAX_LENGTH);
+        }
+        lrp_tokens tok = {s->length, s->words};
+        if (lrp_encode(x->model, &tok, x->ids + at, unknown + at, &err) != LRP_OK) {
+            cli_die(EXIT_BAD_INPUT, "%s:%zu: %s", x->data_path, s->line, err.message);
+        }
+        for (size_t t = 0; t < s->length; t++) {
+            x->words[at + t] = s->words[t];
+            x->n_unknown += unknown[at + t] != 0;
+        }
+        x->offset[i] = at;
+        x->sentences[i] = (exp_sentence){x->ids + at, s->length, s->label};
+        at += s->length;
+    }
+}
+
+size_t expcli_sentence_of(const expcli *x, size_t occurrence)
+{
+    size_t lo = 0, hi = x->n; /* the last sentence whose offset is <= occurrence */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->offset[mid] <= occurrence) lo = mid;
+        else hi = mid;
+    }
+    return lo;
+}
+
+int expcli_leaf_label(const expcli *x, size_t occurrence)
+{
+    size_t i = expcli_sentence_of(x, occurrence);
+    const int *labels = x->corpus.sentences[i].word_labels;
+    return labels ? labels[occurrence - x->offset[i]] : -1;
+}
+
+const int *expcli_word_labels(const expcli *x, size_t i) { return x->corpus.sentences[i].word_labels; }
+
+static void progress_cb(void *ctx, size_t done, size_t total)
+{
+    expcli *x = ctx;
+    x->progress.total = total;
+    cli_progress_update(&x->progress, done);
+}
+
+void expcli_run(expcli *x, exp_run *run, const char *label)
+{
+    exp_run_init(run);
+    run->threads = x->threads;
+    run->progress = progress_cb;
+    run->progress_ctx = x;
+    cli_progress_start(&x->progress, label, 1);
+}
+
+void expcli_progress_done(expcli *x) { cli_progress_finish(&x->progress); }
+
+void expcli_free(expcli *x)
+{
+    free(x->sentences);
+    free(x->offset);
+    free(x->ids);
+    free(x->words);
+    free(x->unknown);
+    ds_free(&x->corpus);
+    lrp_model_free(x->model);
+    memset(x, 0, sizeof *x);
+}
+
+void expcli_write_file(const char *path, lrp_write_fn fill, void *ctx)
+{
+    lrp_error err;
+    if (lrp_write_atomic(path, fill, ctx, &err) != LRP_OK) cli_die(EXIT_BAD_INPUT, "%s", err.message);
+}
+
+void expcli_flush_stdout(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
+}
+
+void expcli_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}

@@ -1,0 +1,69 @@
+/*
+ * lstm_batch.c - the batched network (lstm_batch.h) in float64 and float32: the
+ * template lstm_batch_tmpl.h instantiated twice, and the precision switch of the
+ * explain entry points (explain_fast).
+ */
+#include "lstm_batch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "explain_internal.h"
+#include "lstm.h"
+
+#define REAL double
+#define S(name) name##_d
+#define V vd
+#define V_W VD_W
+#define V_LOAD vd_load
+#define V_STORE vd_store
+#define V_SET1 vd_set1
+#define V_FMA vd_fma
+#define V_SIGM vd_sigm
+#define V_TANH vd_tanh
+#include "lstm_batch_tmpl.h"
+#undef REAL
+#undef S
+#undef V
+#undef V_W
+#undef V_LOAD
+#undef V_STORE
+#undef V_SET1
+#undef V_FMA
+#undef V_SIGM
+#undef V_TANH
+
+#define REAL float
+#define S(name) name##_f
+#define V vf
+#define V_W VF_W
+#define V_LOAD vf_load
+#define V_STORE vf_store
+#define V_SET1 vf_set1
+#define V_FMA vf_fma
+#define V_SIGM vf_sigm
+#define V_TANH vf_tanh
+#include "lstm_batch_tmpl.h"
+
+// ----------------------------------------------------------------------------
+// precision switch
+
+void explain_work_init(explain_work *w)
+{
+    lb_work_init_d(&w->d);
+    lb_work_init_f(&w->f);
+}
+
+void explain_work_free(explain_work *w)
+{
+    lb_work_free_d(&w->d);
+    lb_work_free_f(&w->f);
+}
+
+lrp_status explain_fast(const lrp_model *m, explain_work *w, size_t n, const lrp_sentence *sentences,
+                        const lrp_options *o, lrp_result *const *out, lrp_error *err)
+{
+    if (o->precision == LRP_F32) return lb_explain_f(m->pack_f, m, &w->f, n, sentences, o, out, err);
+    return lb_explain_d(m->pack_d, m, &w->d, n, sentences, o, out, err);
+}

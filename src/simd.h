@@ -1,0 +1,227 @@
+/*
+ * simd.h - short vectors of doubles and floats for the batched kernels
+ * (lstm_batch.c), written with the GCC/clang vector extensions so that one source
+ * builds everywhere: 64-byte vectors with AVX-512, 32 bytes with AVX, 16 bytes
+ * otherwise (SSE2, or plain scalar code on other targets: the compiler splits the
+ * vectors). Fused multiply-add only where the target has it (__FMA__ or
+ * __AVX512F__), else a multiply and an add.
+ *
+ * Every operation here acts on each lane alone, in the same order for every lane:
+ * a lane's result never depends on what the other lanes hold. The batched kernels
+ * rely on this for their bitwise reproducibility.
+ *
+ * exp, expm1, sigmoid and tanh are vector versions: range reduction by ln 2
+ * (Cody-Waite), then a Taylor polynomial of expm1 on |r| <= ln2/2 (degree 14 for
+ * double, 9 for float). They agree with the C library to a few ulp; they are
+ * not bitwise equal to it, which is why the batched float64 path is tested
+ * against the reference (lstm.c) with a tolerance, not for identity.
+ */
+#ifndef LRP_SIMD_H
+#define LRP_SIMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__AVX512F__) || defined(__FMA__)
+#include <immintrin.h>
+#endif
+
+#if defined(__AVX512F__)
+#define SIMD_BYTES 64
+#elif defined(__AVX__)
+#define SIMD_BYTES 32
+#else
+#define SIMD_BYTES 16
+#endif
+
+#define VD_W (SIMD_BYTES / 8) /* doubles per vector */
+#define VF_W (SIMD_BYTES / 4) /* floats per vector */
+
+typedef double vd __attribute__((vector_size(SIMD_BYTES)));
+typedef int64_t vdi __attribute__((vector_size(SIMD_BYTES)));
+typedef double vd_u __attribute__((vector_size(SIMD_BYTES), aligned(8), may_alias));
+typedef float vf __attribute__((vector_size(SIMD_BYTES)));
+typedef int32_t vfi __attribute__((vector_size(SIMD_BYTES)));
+typedef float vf_u __attribute__((vector_size(SIMD_BYTES), aligned(4), may_alias));
+
+/* Name of the vector code compiled in, for benchmarks. */
+static inline const char *simd_name(void)
+{
+#if defined(__AVX512F__)
+    return "AVX-512 (8 doubles, 16 floats), FMA";
+#elif defined(__AVX__) && defined(__FMA__)
+    return "AVX2 (4 doubles, 8 floats), FMA";
+#elif defined(__AVX__)
+    return "AVX (4 doubles, 8 floats), no FMA";
+#else
+    return "16-byte vectors (2 doubles, 4 floats), no FMA";
+#endif
+}
+
+// ----------------------------------------------------------------------------
+// double
+
+static inline vd vd_load(const double *p) { return *(const vd_u *)p; }
+static inline void vd_store(double *p, vd v) { *(vd_u *)p = v; }
+/* every lane x (a plain broadcast: not 0 + x, which would cost an add and turn -0 into +0) */
+static inline vd vd_set1(double x)
+{
+#if SIMD_BYTES == 64
+    return (vd){x, x, x, x, x, x, x, x};
+#elif SIMD_BYTES == 32
+    return (vd){x, x, x, x};
+#else
+    return (vd){x, x};
+#endif
+}
+
+/* a * b + c, fused where the target has FMA */
+static inline vd vd_fma(vd a, vd b, vd c)
+{
+#if defined(__AVX512F__)
+    return (vd)_mm512_fmadd_pd((__m512d)a, (__m512d)b, (__m512d)c);
+#elif defined(__FMA__) && SIMD_BYTES == 32
+    return (vd)_mm256_fmadd_pd((__m256d)a, (__m256d)b, (__m256d)c);
+#else
+    return a * b + c;
+#endif
+}
+
+/* lanes of a where mask is set (all ones), else of b */
+static inline vd vd_select(vdi mask, vd a, vd b) { return (vd)(((vdi)a & mask) | ((vdi)b & ~mask)); }
+static inline vd vd_min(vd a, vd b) { return vd_select(a < b, a, b); }
+static inline vd vd_max(vd a, vd b) { return vd_select(a > b, a, b); }
+static inline vd vd_abs(vd a) { return (vd)((vdi)a & INT64_MAX); }
+
+/* expm1 of r, |r| <= ln2/2: Taylor to degree 14 (next term < 5e-18 relative) */
+static inline vd vd_expm1_small(vd r)
+{
+    vd p = vd_set1(1.0 / 87178291200.0);  /* 1/14! */
+    p = vd_fma(p, r, vd_set1(1.0 / 6227020800.0));
+    p = vd_fma(p, r, vd_set1(1.0 / 479001600.0));
+    p = vd_fma(p, r, vd_set1(1.0 / 39916800.0));
+    p = vd_fma(p, r, vd_set1(1.0 / 3628800.0));
+    p = vd_fma(p, r, vd_set1(1.0 / 362880.0));
+    p = vd_fma(p, r, vd_set1(1.0 / 40320.0));
+    p = vd_fma(p, r, vd_set1(1.0 / 5040.0));
+    p = vd_fma(p, r, vd_set1(1.0 / 720.0));
+    p = vd_fma(p, r, vd_set1(1.0 / 120.0));
+    p = vd_fma(p, r, vd_set1(1.0 / 24.0));
+    p = vd_fma(p, r, vd_set1(1.0 / 6.0));
+    p = vd_fma(p, r, vd_set1(0.5));
+    p = vd_fma(p, r, vd_set1(1.0));
+    return p * r;
+}
+
+/* x = k ln2 + r: returns r, sets *scale = 2^k. x must lie in [-708, 708]. */
+static inline vd vd_reduce(vd x, vd *scale)
+{
+    const double shifter = 0x1.8p52; /* adding it rounds to an integer in the low bits */
+    vd t = vd_fma(x, vd_set1(0x1.71547652b82fep0), vd_set1(shifter)); /* x / ln2 + shifter */
+    vd k = t - shifter;
+    vd r = x - k * 0x1.62e42fee00000p-1; /* ln2 high part (fdlibm): k * hi is exact */
+    r = r - k * 0x1.a39ef35793c76p-33;   /* ln2 low part */
+    vdi bits = (vdi)t - (vdi)vd_set1(shifter);
+    *scale = (vd)((bits + 1023) << 52);
+    return r;
+}
+
+static inline vd vd_exp(vd x)
+{
+    x = vd_max(vd_min(x, vd_set1(708.0)), vd_set1(-708.0));
+    vd s, r = vd_reduce(x, &s);
+    return s * (vd_expm1_small(r) + 1.0);
+}
+
+/* 1 / (1 + exp(-z)) */
+static inline vd vd_sigm(vd z) { return 1.0 / (1.0 + vd_exp(-z)); }
+
+/* tanh z = e / (e + 2) with e = expm1(2|z|), sign restored; |z| >= 20 gives +-1 */
+static inline vd vd_tanh(vd z)
+{
+    vd a = vd_min(vd_abs(z), vd_set1(20.0));
+    vd s, r = vd_reduce(a + a, &s);
+    vd e = s * vd_expm1_small(r) + (s - 1.0);
+    vd t = e / (e + 2.0);
+    return vd_select(z < 0, -t, t);
+}
+
+// ----------------------------------------------------------------------------
+// float
+
+static inline vf vf_load(const float *p) { return *(const vf_u *)p; }
+static inline void vf_store(float *p, vf v) { *(vf_u *)p = v; }
+static inline vf vf_set1(float x)
+{
+#if SIMD_BYTES == 64
+    return (vf){x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x};
+#elif SIMD_BYTES == 32
+    return (vf){x, x, x, x, x, x, x, x};
+#else
+    return (vf){x, x, x, x};
+#endif
+}
+
+static inline vf vf_fma(vf a, vf b, vf c)
+{
+#if defined(__AVX512F__)
+    return (vf)_mm512_fmadd_ps((__m512)a, (__m512)b, (__m512)c);
+#elif defined(__FMA__) && SIMD_BYTES == 32
+    return (vf)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c);
+#else
+    return a * b + c;
+#endif
+}
+
+static inline vf vf_select(vfi mask, vf a, vf b) { return (vf)(((vfi)a & mask) | ((vfi)b & ~mask)); }
+static inline vf vf_min(vf a, vf b) { return vf_select(a < b, a, b); }
+static inline vf vf_max(vf a, vf b) { return vf_select(a > b, a, b); }
+static inline vf vf_abs(vf a) { return (vf)((vfi)a & INT32_MAX); }
+
+/* expm1 of r, |r| <= ln2/2: Taylor to degree 9 */
+static inline vf vf_expm1_small(vf r)
+{
+    vf p = vf_set1(1.0f / 362880.0f);
+    p = vf_fma(p, r, vf_set1(1.0f / 40320.0f));
+    p = vf_fma(p, r, vf_set1(1.0f / 5040.0f));
+    p = vf_fma(p, r, vf_set1(1.0f / 720.0f));
+    p = vf_fma(p, r, vf_set1(1.0f / 120.0f));
+    p = vf_fma(p, r, vf_set1(1.0f / 24.0f));
+    p = vf_fma(p, r, vf_set1(1.0f / 6.0f));
+    p = vf_fma(p, r, vf_set1(0.5f));
+    p = vf_fma(p, r, vf_set1(1.0f));
+    return p * r;
+}
+
+/* x in [-87, 87] */
+static inline vf vf_reduce(vf x, vf *scale)
+{
+    const float shifter = 0x1.8p23f;
+    vf t = vf_fma(x, vf_set1(0x1.715476p0f), vf_set1(shifter));
+    vf k = t - shifter;
+    vf r = x - k * 0x1.62e4p-1f;    /* ln2 high part, few bits: k * hi exact */
+    r = r - k * 0x1.7f7d1cp-20f;    /* ln2 low part */
+    vfi bits = (vfi)t - (vfi)vf_set1(shifter);
+    *scale = (vf)((bits + 127) << 23);
+    return r;
+}
+
+static inline vf vf_exp(vf x)
+{
+    x = vf_max(vf_min(x, vf_set1(87.0f)), vf_set1(-87.0f));
+    vf s, r = vf_reduce(x, &s);
+    return s * (vf_expm1_small(r) + 1.0f);
+}
+
+static inline vf vf_sigm(vf z) { return 1.0f / (1.0f + vf_exp(-z)); }
+
+static inline vf vf_tanh(vf z)
+{
+    vf a = vf_min(vf_abs(z), vf_set1(10.0f));
+    vf s, r = vf_reduce(a + a, &s);
+    vf e = s * vf_expm1_small(r) + (s - 1.0f);
+    vf t = e / (e + 2.0f);
+    return vf_select(z < 0, -t, t);
+}
+
+#endif /* LRP_SIMD_H */
