@@ -721,7 +721,11 @@ typedef struct trainer {
     /* shared state, written by thread 0 between barriers */
     size_t epoch, step;
     double lr;
-    int stop;              /* 1: stop (callback), 2: failure (err holds it) */
+    /* 1: stop (callback), 2: failure (err holds it), 3: patience exhausted. Two flags,
+     * because a flag read after a barrier must not be written before the next one:
+     * stop is written during a minibatch (between its two barriers), stop_epoch in
+     * end_epoch (after the minibatches' barriers, before the epoch's barrier). */
+    int stop, stop_epoch;
     size_t since_best;
     double best_dev;
     train_summary *sum;
@@ -867,6 +871,7 @@ static void end_epoch(trainer *tr, double loss, size_t correct, double seconds)
     for (size_t i = 0; i < P; i++)
         tr->snap->params[i] = tr->o->dtype == LRP_F32 ? (double)(float)tr->m->params[i] : tr->m->params[i];
     lrp_status st = model_check_finite(tr->snap, &tr->err);
+    if (st == LRP_OK) st = model_prepare(tr->snap, &tr->err);
     if (st == LRP_OK)
         st = eval_sentences(tr->snap, d->dev, d->dev_label, d->n_dev, (int)tr->nthreads, NULL, &es.dev,
                             &tr->err);
@@ -883,14 +888,14 @@ static void end_epoch(trainer *tr, double loss, size_t correct, double seconds)
         }
     }
     if (st != LRP_OK) {
-        tr->stop = 2;
+        tr->stop_epoch = 2;
         eval_result_free(&es.dev);
         return;
     }
     tr->sum->epochs = tr->epoch;
     es.elapsed = now_seconds() - tr->t_start;
-    if (tr->cb && tr->cb->epoch && tr->cb->epoch(tr->cb->ctx, &es)) tr->stop = 1;
-    if (tr->o->patience && tr->since_best >= tr->o->patience && !tr->stop) tr->stop = 3;
+    if (tr->cb && tr->cb->epoch && tr->cb->epoch(tr->cb->ctx, &es)) tr->stop_epoch = 1;
+    if (tr->o->patience && tr->since_best >= tr->o->patience && !tr->stop_epoch) tr->stop_epoch = 3;
     eval_result_free(&es.dev);
 }
 
@@ -944,7 +949,7 @@ static void *train_thread(void *arg)
         }
         if (tid == 0) end_epoch(tr, loss, correct, now_seconds() - t0);
         pthread_barrier_wait(&tr->bar);
-        if (tr->stop) return NULL;
+        if (tr->stop_epoch) return NULL;
     }
     return NULL;
 }
@@ -1038,8 +1043,9 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
         pthread_cond_destroy(&tr.gate_cv);
         pthread_mutex_destroy(&tr.gate_mu);
     }
-    if (st == LRP_OK && tr.stop == 2) st = lrp_fail(err, tr.err.status, "%s", tr.err.message);
-    sum->stopped = tr.stop == 1;
+    const int stop = tr.stop ? tr.stop : tr.stop_epoch;
+    if (st == LRP_OK && stop == 2) st = lrp_fail(err, tr.err.status, "%s", tr.err.message);
+    sum->stopped = stop == 1;
 
     /* the written model, read back */
     if (st == LRP_OK && sum->best_epoch > 0) {
