@@ -127,8 +127,22 @@ void deletion_write_panel_svg(FILE *f, const exp_deletion_result *r, int panel)
                              v == EXP_DEL_LRP_CONS || v == EXP_DEL_RANDOM};
     char title[160];
     snprintf(title, sizeof title, "initially %s (%zu sentences)", panel ? "false" : "correct", p->n);
+    /* the correct panel falls from 1, the false one rises from 0: its y axis up to the
+     * largest value (rounded up to a tenth) so that the curves can be told apart */
+    double ymax = 1.0;
+    if (panel) {
+        double top = 0.0;
+        for (int v = 0; v < EXP_DEL_VARIANTS; v++)
+            for (size_t k = 0; k < K1; k++) {
+                double y = p->accuracy[v][k] + (v == EXP_DEL_RANDOM && isfinite(p->random_std[k]) ? p->random_std[k] : 0.0);
+                if (isfinite(y) && y > top) top = y;
+            }
+        ymax = ceil(top * 10.0 - 1e-9) / 10.0;
+        if (ymax < 0.1) ymax = 0.1;
+        if (ymax > 1.0) ymax = 1.0;
+    }
     plot_lines c = {title, panel ? "k words deleted, increasing relevance" : "k words deleted, decreasing relevance",
-                    "accuracy", x, K1, s, EXP_DEL_VARIANTS, 0.0, 1.0, 420, 300};
+                    "accuracy", x, K1, s, EXP_DEL_VARIANTS, 0.0, ymax, 420, 300};
     plot_lines_svg(f, &c);
     free(x);
 }

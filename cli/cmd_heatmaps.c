@@ -226,25 +226,14 @@ static void write_text(const expcli *x, const heatmaps *h)
 // ----------------------------------------------------------------------------
 // the command
 
-/* --lines LIST -> data sentence indexes; exits 2 on a malformed list, 1 on a line
- * with no sentence */
-static size_t *parse_lines(expcli *x, const char *list, size_t *n)
+size_t *heatmaps_parse_lines(const char *list, size_t *n)
 {
-    size_t cap = 0;
+    size_t cap = 0, *idx = NULL;
     *n = 0;
-    size_t *idx = NULL;
     if (strcmp(list, "paper") == 0) {
-        cap = 21;
-        idx = malloc(cap * sizeof *idx);
+        idx = malloc(21 * sizeof *idx);
         if (!idx) cli_die(EXIT_BAD_INPUT, "out of memory");
-        for (size_t k = 0; k < 21; k++) {
-            idx[k] = heatmaps_find_line(x, heatmaps_paper_lines[k]);
-            if (idx[k] == (size_t)-1) {
-                free(idx);
-                cli_die(EXIT_BAD_INPUT, "--lines paper: line %zu is not a sentence of %s (the paper's lines are of "
-                        "the SST test set, test.txt)", heatmaps_paper_lines[k], x->data_path);
-            }
-        }
+        memcpy(idx, heatmaps_paper_lines, 21 * sizeof *idx);
         *n = 21;
         return idx;
     }
@@ -259,7 +248,7 @@ static size_t *parse_lines(expcli *x, const char *list, size_t *n)
             memcpy(item, p, len);
             item[len] = '\0';
             long line = cli_parse_long("--lines", item, 1, 0x7fffffffL);
-            if (pass == 1) idx[*n] = (size_t)line; /* a line number for now */
+            if (pass == 1) idx[*n] = (size_t)line;
             (*n)++;
             if (!comma) break;
             p = comma + 1;
@@ -274,16 +263,19 @@ static size_t *parse_lines(expcli *x, const char *list, size_t *n)
     return idx;
 }
 
-static void resolve_lines(const expcli *x, size_t *idx, size_t n)
+void heatmaps_resolve_lines(const expcli *x, size_t *idx, size_t n)
 {
+    int paper = n == 21 && memcmp(idx, heatmaps_paper_lines, sizeof heatmaps_paper_lines) == 0;
     for (size_t k = 0; k < n; k++) {
         size_t line = idx[k];
         idx[k] = heatmaps_find_line(x, line);
-        if (idx[k] == (size_t)-1) {
-            free(idx);
-            cli_die(EXIT_BAD_INPUT, "--lines: line %zu of %s holds no sentence (%zu sentences, last on line %zu)", line,
-                    x->data_path, x->n, x->corpus.sentences[x->n - 1].line);
-        }
+        if (idx[k] != (size_t)-1) continue;
+        free(idx);
+        if (paper)
+            cli_die(EXIT_BAD_INPUT, "--lines paper: line %zu is not a sentence of %s (the paper's lines are of "
+                    "the SST test set, test.txt)", line, x->data_path);
+        cli_die(EXIT_BAD_INPUT, "--lines: line %zu of %s holds no sentence (%zu sentences, last on line %zu)", line,
+                x->data_path, x->n, x->corpus.sentences[x->n - 1].line);
     }
 }
 
@@ -308,13 +300,10 @@ int cmd_heatmaps(int argc, char **argv)
     }
     if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
     size_t n = 0, *idx = NULL;
-    int paper = lines && strcmp(lines, "paper") == 0;
-    if (lines && !paper) idx = parse_lines(&x, lines, &n); /* usage errors before loading anything */
+    if (lines) idx = heatmaps_parse_lines(lines, &n); /* usage errors before loading anything */
     expcli_load(&x);
-    if (paper) {
-        idx = parse_lines(&x, lines, &n);
-    } else if (lines) {
-        resolve_lines(&x, idx, n);
+    if (lines) {
+        heatmaps_resolve_lines(&x, idx, n);
     } else {
         n = x.n;
         idx = malloc(n * sizeof *idx);

@@ -16,5 +16,6 @@ int cmd_deletion(int argc, char **argv);
 int cmd_position(int argc, char **argv);
 int cmd_top_words(int argc, char **argv);
 int cmd_heatmaps(int argc, char **argv);
+int cmd_reproduce(int argc, char **argv);
 
 #endif /* LRP_COMMANDS_H */

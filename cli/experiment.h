@@ -140,6 +140,11 @@ typedef struct heatmaps {
 } heatmaps;
 /* The paper's 21 lines of the SST test set (Figures 1 and 2), in its order. */
 extern const size_t heatmaps_paper_lines[21];
+/* --lines LIST as line numbers (exit 2 on a malformed list; call before or after
+ * expcli_load), then as sentence indexes (exit 1 on a line without a sentence; frees
+ * the array first). "paper" is resolved by heatmaps_resolve_lines. */
+size_t *heatmaps_parse_lines(const char *list, size_t *n);
+void heatmaps_resolve_lines(const expcli *x, size_t *idx, size_t n);
 /* Sentence index of data line `line`, or (size_t)-1 when no sentence is on it. */
 size_t heatmaps_find_line(const expcli *x, size_t line);
 void heatmaps_compute(const expcli *x, const exp_run *run, const size_t *index, size_t n, heatmaps *h);

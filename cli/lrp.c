@@ -25,6 +25,7 @@ static const command commands[] = {
     {"top-words", cmd_top_words, "the most and least relevant words for a class (the paper's Table 1)"},
     {"deletion", cmd_deletion, "the word deletion experiment (the paper's Figure 3)"},
     {"position", cmd_position, "relevance by position in the sentence (the paper's Figure 4)"},
+    {"reproduce", cmd_reproduce, "every experiment of the paper, as one HTML report with CSV files"},
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];
 

@@ -3,8 +3,11 @@
 # bytes for any thread count and for the same seed, CSV and text, the SVG figure.
 . "$(dirname "$0")/testlib.sh"
 . "$(dirname "$0")/explib.sh"
+# a test model whose decisions change with a few deletions (the default one's hardly do)
+DMODEL=$TMP/model6.safetensors
+"$LRP_TESTTOOL" model "$DMODEL" --seed 6 || fail "cannot write the model"
 
-run 0 "$LRP_BIN" deletion --model "$MODEL" --data "$DATA" --min-length 8 --format json
+run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --format json
 cp "$TMP/out" "$TMP/json"
 same "$(wc -l <"$TMP/json")" 1 "one JSON object"
 flat "$TMP/json" >"$TMP/flat"
@@ -30,41 +33,41 @@ same "$(value "$F" 0.false.accuracy.sa.0)" 0 "k = 0, false panel"
 same "$(value "$F" 0.correct.random_std.0)" 0 "no spread before any deletion"
 # the correct panel's count agrees with lrp predict on the same sentences
 awk -F'\t' 'NF { n = split($2, a, " "); if (n >= 8) print }' "$DATA_TSV" >"$TMP/long.tsv"
-run 0 "$LRP_BIN" predict --model "$MODEL" --input tsv --pretokenized --format json <"$TMP/long.tsv"
+run 0 "$LRP_BIN" predict --model "$DMODEL" --input tsv --pretokenized --format json <"$TMP/long.tsv"
 flat "$TMP/out" >"$TMP/pred"
 ok_count=$(awk -F= '/\.predicted=/ { split($1, a, "."); p[a[1]] = $2 } /\.true=/ { split($1, a, "."); t[a[1]] = $2 }
     END { for (i in p) if (p[i] == t[i]) c++; print c + 0 }' "$TMP/pred")
 same "$n1" "$ok_count" "initially correct sentences, as lrp predict says"
 
 # threads and seeds
-run 0 "$LRP_BIN" deletion --model "$MODEL" --data "$DATA" --min-length 8 --format json --threads 1
+run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --format json --threads 1
 cmp -s "$TMP/out" "$TMP/json" || fail "1 thread and all threads differ"
-run 0 "$LRP_BIN" deletion --model "$MODEL" --data "$DATA" --min-length 8 --format json --threads 3 --seed 1
+run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --format json --threads 3 --seed 1
 cmp -s "$TMP/out" "$TMP/json" || fail "3 threads (seed 1, the default) differ"
-run 0 "$LRP_BIN" deletion --model "$MODEL" --data "$DATA" --min-length 8 --format json --seed 99
+run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --format json --seed 99
 flat "$TMP/out" >"$TMP/flat99"
 same "$(grep -v random "$TMP/flat99")" "$(grep -v random "$F")" "another seed changes only the random deletions"
 cmp -s "$TMP/out" "$TMP/json" && fail "seed 99 gives the same random deletions as seed 1"
 
 # options
-run 0 "$LRP_BIN" deletion --model "$MODEL" --data "$DATA_TSV" --min-length 3 --max-deletions 2 --random-runs 3 --format json
+run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA_TSV" --min-length 3 --max-deletions 2 --random-runs 3 --format json
 flat "$TMP/out" >"$TMP/flat2"
 same "$(grep -c '^0\.correct\.accuracy\.lrp\.' "$TMP/flat2")" 3 "k = 0..2"
 same "$(value "$TMP/flat2" 0.sentences)" 40 "every sentence has at least 3 words (TSV input)"
 
 # CSV and text
-run 0 "$LRP_BIN" deletion --model "$MODEL" --data "$DATA" --min-length 8 --format csv
+run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --format csv
 same "$(head -1 "$TMP/out")" "panel,n,k,lrp,lrp-cons,sa,gi,random,random_std" "CSV header"
 same "$(wc -l <"$TMP/out")" 13 "CSV: header and 2 x 6 rows"
 same "$(sed -n 2p "$TMP/out" | cut -d, -f1-4)" "correct,$n1,0,1" "first CSV row"
 same "$(grep -c '^false,' "$TMP/out")" 6 "false panel rows"
-run 0 "$LRP_BIN" deletion --model "$MODEL" --data "$DATA" --min-length 8
+run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8
 has "$TMP/out" "$N sentences of at least 8 words"
 has "$TMP/out" "initially correctly classified: $n1 sentences, words deleted in decreasing order"
 has "$TMP/out" "initially falsely classified: $n2 sentences, words deleted in increasing order"
 
 # the figure
-run 0 "$LRP_BIN" deletion --model "$MODEL" --data "$DATA" --min-length 8 --figure "$TMP/fig.svg"
+run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --figure "$TMP/fig.svg"
 same "$(head -c 4 "$TMP/fig.svg")" "<svg" "figure is SVG"
 same "$(grep -c '<svg' "$TMP/fig.svg")" 3 "figure: two panels in one SVG"
 has "$TMP/fig.svg" ">LRP_cons</text>" "legend"

@@ -1,0 +1,889 @@
+/*
+ * cmd_reproduce.c - `lrp reproduce`: every experiment of the paper's section 4 on one
+ * data set, written to a directory as one self-contained report (index.html: SVG
+ * charts inline, no scripts, no external files) with the numbers behind each figure
+ * as CSV files beside it, and a table of the paper's findings, each with the number
+ * that measures it for this model and whether it holds.
+ *
+ * The same computations as `lrp heatmaps`, `top-words`, `deletion`, `position`, and
+ * `evaluate` (src/evaluate.h), with their defaults; the files are the same bytes for
+ * the same model, data and seed, whatever the thread count (no dates, no timings).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "commands.h"
+#include "evaluate.h"
+#include "experiment.h"
+#include "render.h"
+
+static const char *const formats[] = {"text", "json", NULL};
+
+static void usage(FILE *f, const expcli *x)
+{
+    fprintf(f, "Usage: lrp reproduce --data DIR|FILE --out DIR [OPTIONS]\n"
+               "Run the paper's experiments (Arras et al. 2017, section 4) and write a report:\n"
+               "OUT/index.html (self-contained: accuracy, heatmaps, representative words, word\n"
+               "deletion, relevance by position, and the paper's findings with our numbers), and\n"
+               "the numbers behind each part as CSV files beside it. --data DIR reads\n"
+               "DIR/test.txt. The findings table also goes to standard output.\n"
+               "\n"
+               "Options:\n"
+               "  --out DIR           the report's directory (created if missing; files in it\n"
+               "                      are replaced atomically)\n"
+               "  --lines LIST        the heatmaps' lines (as lrp heatmaps; default: 'paper'\n"
+               "                      when the data has the paper's lines, else the first 21\n"
+               "                      sentences)\n");
+    expcli_help(f, x, 1);
+    fprintf(f, "\nSettings are the paper's: Table 1 for class 4, negation for class 0, deletion\n"
+               "of up to 5 words in sentences of at least 10 with 10 random runs, position in\n"
+               "10 intervals of sentences of at least 19 words (docs/experiments.md).\n"
+               "Exit status: 0 success, 1 bad data, model or output directory, 2 usage error.\n"
+               "Example: lrp reproduce --data ../shared/data/sst --out report\n");
+}
+
+// ----------------------------------------------------------------------------
+// the findings
+
+enum { HOLDS_NO = 0, HOLDS_YES = 1, HOLDS_NA = -1 };
+
+typedef struct finding {
+    const char *section;
+    const char *paper;   /* the paper's finding */
+    char measure[200];   /* what measures it */
+    char ours[400];      /* our numbers */
+    int holds;
+} finding;
+
+enum { MAX_FINDINGS = 16, MAX_CLASSES = 64 };
+
+typedef struct report {
+    expcli *x;
+    const char *data_path, *out_dir;
+    uint64_t seed;
+    /* results */
+    eval_result ev;
+    heatmaps hm;
+    top_words tw;
+    exp_negation neg;
+    int has_leaf_labels;
+    exp_deletion_result del;
+    exp_position_result pos;
+    double second_half[EXP_POS_METHODS][MAX_CLASSES];
+    double rough[EXP_POS_METHODS][MAX_CLASSES][2];
+    size_t C;           /* classes shown: min(C, MAX_CLASSES) */
+    finding f[MAX_FINDINGS];
+    size_t nf;
+} report;
+
+static const char *holds_name(int h) { return h == HOLDS_YES ? "yes" : h == HOLDS_NO ? "no" : "n/a"; }
+
+static finding *add_finding(report *r, const char *section, const char *paper)
+{
+    finding *f = &r->f[r->nf++];
+    f->section = section;
+    f->paper = paper;
+    f->measure[0] = f->ours[0] = '\0';
+    f->holds = HOLDS_NA;
+    return f;
+}
+
+/* positive / negative leaf labels for a five-class model: above / below neutral (2) */
+static size_t share(const report *r, const exp_ranked *list, size_t n, int positive)
+{
+    size_t c = 0;
+    for (size_t k = 0; k < n; k++) {
+        int l = expcli_leaf_label(r->x, list[k].occurrence);
+        c += positive ? l > 2 : (l >= 0 && l < 2);
+    }
+    return c;
+}
+
+static void findings(report *r)
+{
+    const expcli *x = r->x;
+    const int five = x->info.classes == 5;
+    finding *f;
+
+    /* accuracy */
+    f = add_finding(r, "accuracy", "The model reaches 46.3% fine-grained accuracy on the test sentences.");
+    snprintf(f->measure, sizeof f->measure, "fine-grained accuracy (%zu sentences)", r->ev.n);
+    snprintf(f->ours, sizeof f->ours, "%.1f%% (%zu/%zu)", 100.0 * eval_accuracy(&r->ev), r->ev.correct, r->ev.n);
+    f->holds = eval_accuracy(&r->ev) >= 0.463 ? HOLDS_YES : HOLDS_NO;
+    f = add_finding(r, "accuracy", "The model reaches 82.9% binary accuracy (positive vs. negative, neutral left out).");
+    snprintf(f->measure, sizeof f->measure, "binary accuracy, %s", EVAL_BINARY_RULE);
+    if (r->ev.has_binary) {
+        snprintf(f->ours, sizeof f->ours, "%.1f%% (%zu/%zu)", 100.0 * eval_binary_accuracy(&r->ev), r->ev.binary_correct,
+                 r->ev.binary_n);
+        f->holds = eval_binary_accuracy(&r->ev) >= 0.829 ? HOLDS_YES : HOLDS_NO;
+    } else {
+        snprintf(f->ours, sizeof f->ours, "only for five-class models");
+    }
+
+    /* deletion: the central finding, then each panel against every other method */
+    const size_t K = r->del.max_deletions;
+    {
+        const exp_deletion_panel *pc = &r->del.correct, *pf = &r->del.false_;
+        f = add_finding(r, "deletion", "The central finding: deleting words by LRP relevance changes more decisions than "
+                                       "by SA relevance or at random, on both panels.");
+        snprintf(f->measure, sizeof f->measure, "accuracy after k = %zu deletions: initially correct panel (lower: more "
+                                                "changed), initially false panel (higher: more changed)", K);
+        snprintf(f->ours, sizeof f->ours, "correct: LRP %.3f, SA %.3f, random %.3f; false: LRP %.3f, SA %.3f, random %.3f",
+                 pc->accuracy[EXP_DEL_LRP][K], pc->accuracy[EXP_DEL_SA][K], pc->accuracy[EXP_DEL_RANDOM][K],
+                 pf->accuracy[EXP_DEL_LRP][K], pf->accuracy[EXP_DEL_SA][K], pf->accuracy[EXP_DEL_RANDOM][K]);
+        if (pc->n && pf->n)
+            f->holds = pc->accuracy[EXP_DEL_LRP][K] < pc->accuracy[EXP_DEL_SA][K] &&
+                               pc->accuracy[EXP_DEL_LRP][K] < pc->accuracy[EXP_DEL_RANDOM][K] &&
+                               pf->accuracy[EXP_DEL_LRP][K] > pf->accuracy[EXP_DEL_SA][K] &&
+                               pf->accuracy[EXP_DEL_LRP][K] > pf->accuracy[EXP_DEL_RANDOM][K]
+                           ? HOLDS_YES
+                           : HOLDS_NO;
+    }
+    for (int panel = 0; panel < 2; panel++) {
+        const exp_deletion_panel *p = panel ? &r->del.false_ : &r->del.correct;
+        double a[EXP_DEL_VARIANTS];
+        for (int v = 0; v < EXP_DEL_VARIANTS; v++) a[v] = p->accuracy[v][K];
+        f = add_finding(r, "deletion", panel ? "Initially false sentences: deleting words in increasing order of LRP "
+                                               "relevance raises the accuracy more than SA, GI and random deletion."
+                                             : "Initially correct sentences: deleting words in decreasing order of LRP "
+                                               "relevance lowers the accuracy more than SA, GI and random deletion.");
+        snprintf(f->measure, sizeof f->measure, "accuracy after k = %zu deletions, initially %s panel (%zu sentences)", K,
+                 panel ? "false" : "correct", p->n);
+        snprintf(f->ours, sizeof f->ours, "LRP %.3f; SA %.3f; GI %.3f; random %.3f (std %.3f)", a[EXP_DEL_LRP], a[EXP_DEL_SA],
+                 a[EXP_DEL_GI], a[EXP_DEL_RANDOM], p->random_std[K]);
+        if (p->n) {
+            int ok = 1;
+            size_t at = strlen(f->ours);
+            for (int v = EXP_DEL_SA; v <= EXP_DEL_RANDOM; v++) {
+                int ahead = panel ? a[EXP_DEL_LRP] > a[v] : a[EXP_DEL_LRP] < a[v];
+                ok &= ahead;
+                at += (size_t)snprintf(f->ours + at, sizeof f->ours - at, "%s %s %s", v == EXP_DEL_SA ? ". LRP ahead of" : ",",
+                                       v == EXP_DEL_SA ? "SA" : v == EXP_DEL_GI ? "GI" : "random", ahead ? "yes" : "no");
+                if (at >= sizeof f->ours) break;
+            }
+            f->holds = ok ? HOLDS_YES : HOLDS_NO;
+        }
+    }
+    f = add_finding(r, "deletion", "LRP does at least as well as LRP_cons (\"performs almost as good ... the latter "
+                                   "yields slightly superior results\").");
+    snprintf(f->measure, sizeof f->measure, "accuracy after k = %zu deletions, LRP vs. LRP_cons, both panels", K);
+    snprintf(f->ours, sizeof f->ours, "correct panel: LRP %.3f, LRP_cons %.3f (lower is better); false panel: LRP %.3f, "
+                                      "LRP_cons %.3f (higher is better)",
+             r->del.correct.accuracy[EXP_DEL_LRP][K], r->del.correct.accuracy[EXP_DEL_LRP_CONS][K],
+             r->del.false_.accuracy[EXP_DEL_LRP][K], r->del.false_.accuracy[EXP_DEL_LRP_CONS][K]);
+    if (r->del.correct.n && r->del.false_.n)
+        f->holds = r->del.correct.accuracy[EXP_DEL_LRP][K] <= r->del.correct.accuracy[EXP_DEL_LRP_CONS][K] &&
+                           r->del.false_.accuracy[EXP_DEL_LRP][K] >= r->del.false_.accuracy[EXP_DEL_LRP_CONS][K]
+                       ? HOLDS_YES
+                       : HOLDS_NO;
+    f = add_finding(r, "deletion", "On initially false sentences SA does worse than random deletion.");
+    snprintf(f->measure, sizeof f->measure, "accuracy after k = %zu deletions, initially false panel", K);
+    snprintf(f->ours, sizeof f->ours, "SA %.3f; random %.3f (std %.3f)", r->del.false_.accuracy[EXP_DEL_SA][K],
+             r->del.false_.accuracy[EXP_DEL_RANDOM][K], r->del.false_.random_std[K]);
+    if (r->del.false_.n)
+        f->holds = r->del.false_.accuracy[EXP_DEL_SA][K] < r->del.false_.accuracy[EXP_DEL_RANDOM][K] ? HOLDS_YES : HOLDS_NO;
+
+    /* Table 1 */
+    for (int l = 0; l < 2; l++) {
+        f = add_finding(r, "Table 1", l ? "LRP's least relevant words for \"very positive\" express a negative sentiment; "
+                                          "SA's are stop words."
+                                        : "LRP's most relevant words for \"very positive\" express a positive sentiment; "
+                                          "SA's are not necessarily positive.");
+        snprintf(f->measure, sizeof f->measure, "share of the %s-%zu words (target %d) whose own treebank leaf label is %s",
+                 l ? "bottom" : "top", r->tw.k, r->tw.target, l ? "negative (0, 1)" : "positive (3, 4)");
+        if (five && r->has_leaf_labels) {
+            size_t a = share(r, r->tw.list[TW_LRP][l], r->tw.n[TW_LRP][l], !l), b = share(r, r->tw.list[TW_SA][l], r->tw.n[TW_SA][l], !l);
+            snprintf(f->ours, sizeof f->ours, "LRP %zu/%zu; SA %zu/%zu", a, r->tw.n[TW_LRP][l], b, r->tw.n[TW_SA][l]);
+            f->holds = a > b ? HOLDS_YES : HOLDS_NO;
+        } else {
+            snprintf(f->ours, sizeof f->ours, "needs treebank data (leaf labels) and a five-class model");
+        }
+    }
+
+    /* negation */
+    f = add_finding(r, "negation", "For target \"very negative\", LRP gives negators negative relevance when a negative "
+                                   "word follows, positive relevance when a positive word follows.");
+    snprintf(f->measure, sizeof f->measure, "mean LRP relevance (target 0) of not, n't, no, never, neither, nor, by the "
+                                            "leaf label of the next non-neutral word");
+    if (five && r->has_leaf_labels && r->neg.n_neg && r->neg.n_pos) {
+        double mn = r->neg.sum_neg / (double)r->neg.n_neg, mp = r->neg.sum_pos / (double)r->neg.n_pos;
+        snprintf(f->ours, sizeof f->ours, "before a negative word %+.4f (%zu negators); before a positive word %+.4f (%zu)", mn,
+                 r->neg.n_neg, mp, r->neg.n_pos);
+        f->holds = mn < 0 && mp > 0 ? HOLDS_YES : HOLDS_NO;
+    } else {
+        snprintf(f->ours, sizeof f->ours, "needs treebank data, a five-class model and negators before both kinds of word");
+    }
+
+    /* position */
+    static const char *const mnames[EXP_POS_METHODS] = {"LRP", "SA"};
+    for (int m = 0; m < EXP_POS_METHODS; m++) {
+        f = add_finding(r, "position", "Most of the relevance lies in the second half of the sentence, for every target "
+                                       "class except neutral (almost symmetric).");
+        snprintf(f->measure, sizeof f->measure, "%s: share of the total relevance in the second half, per target class "
+                                                "(%zu sentences)", mnames[m], r->pos.sentences);
+        int ok = r->pos.sentences > 0 && five;
+        size_t at = 0;
+        for (size_t c = 0; c < r->C; c++) {
+            double s = r->second_half[m][c];
+            at += (size_t)snprintf(f->ours + at, sizeof f->ours - at, "%s%zu: %.3f", c ? "; " : "", c, s);
+            if (at >= sizeof f->ours) break;
+            if (five && c != 2) ok &= s > 0.5;
+            if (five && c != 2) ok &= fabs(r->second_half[m][2] - 0.5) < fabs(s - 0.5);
+        }
+        f->holds = r->pos.sentences && five ? (ok ? HOLDS_YES : HOLDS_NO) : HOLDS_NA;
+    }
+    for (int m = 0; m < EXP_POS_METHODS; m++) {
+        f = add_finding(r, "position", "The left (forward) encoder's relevance is smoother over the sentence than the "
+                                       "right (backward) encoder's.");
+        snprintf(f->measure, sizeof f->measure, "%s: sum of |differences| between neighbouring intervals, forward vs. "
+                                                "backward encoder, per target class (lower: smoother)", mnames[m]);
+        size_t at = 0, smoother = 0;
+        for (size_t c = 0; c < r->C; c++) {
+            at += (size_t)snprintf(f->ours + at, sizeof f->ours - at, "%s%zu: %.3f vs %.3f", c ? "; " : "", c,
+                                   r->rough[m][c][0], r->rough[m][c][1]);
+            if (at >= sizeof f->ours) break;
+            smoother += r->rough[m][c][0] < r->rough[m][c][1];
+        }
+        if (at < sizeof f->ours)
+            snprintf(f->ours + at, sizeof f->ours - at, " (forward smoother for %zu of %zu)", smoother, r->C);
+        if (r->pos.sentences && r->pos.has_bwd) f->holds = 2 * smoother > r->C ? HOLDS_YES : HOLDS_NO;
+    }
+}
+
+// ----------------------------------------------------------------------------
+// files
+
+typedef enum file_kind {
+    F_ACCURACY, F_CONFUSION, F_HEATMAPS, F_TOP_WORDS, F_NEGATION, F_DELETION, F_POSITION, F_POSITION_SUMMARY,
+    F_FINDINGS, F_DELETION_SVG, F_POSITION_SVG, F_INDEX
+} file_kind;
+
+typedef struct file_job {
+    const report *r;
+    file_kind kind;
+} file_job;
+
+static void csv_double(FILE *f, double v)
+{
+    char buf[RENDER_DOUBLE_CHARS];
+    fputs(render_format_double(buf, v), f);
+}
+
+static void write_accuracy_csv(FILE *f, const report *r)
+{
+    fputs("measure,correct,sentences,accuracy\n", f);
+    fprintf(f, "fine-grained,%zu,%zu,", r->ev.correct, r->ev.n);
+    csv_double(f, eval_accuracy(&r->ev));
+    fputc('\n', f);
+    if (r->ev.has_binary) {
+        fprintf(f, "binary,%zu,%zu,", r->ev.binary_correct, r->ev.binary_n);
+        csv_double(f, eval_binary_accuracy(&r->ev));
+        fputc('\n', f);
+    }
+}
+
+static void write_confusion_csv(FILE *f, const report *r)
+{
+    fputs("true", f);
+    for (size_t c = 0; c < r->ev.C; c++) fprintf(f, ",predicted_%zu", c);
+    fputc('\n', f);
+    for (size_t t = 0; t < r->ev.C; t++) {
+        fprintf(f, "%zu", t);
+        for (size_t c = 0; c < r->ev.C; c++) fprintf(f, ",%zu", r->ev.confusion[t * r->ev.C + c]);
+        fputc('\n', f);
+    }
+}
+
+static void write_heatmaps_csv(FILE *f, const report *r)
+{
+    const expcli *x = r->x;
+    fputs("number,line,position,token,true,predicted,sa,lrp\n", f);
+    for (size_t k = 0; k < r->hm.n; k++) {
+        size_t i = r->hm.index[k];
+        for (size_t t = 0; t < x->sentences[i].T; t++) {
+            fprintf(f, "%zu,%zu,%zu,", k + 1, x->corpus.sentences[i].line, t);
+            expcli_csv_field(f, x->words[x->offset[i] + t]);
+            fprintf(f, ",%d,%d,", x->sentences[i].label, r->hm.res[k].predicted);
+            csv_double(f, r->hm.res[k].explanations[1].relevance[t]);
+            fputc(',', f);
+            csv_double(f, r->hm.res[k].explanations[0].relevance[t]);
+            fputc('\n', f);
+        }
+    }
+}
+
+static void write_negation_csv(FILE *f, const report *r)
+{
+    fputs("next_word,negators,mean_lrp_relevance\n", f);
+    fprintf(f, "negative,%zu,", r->neg.n_neg);
+    csv_double(f, r->neg.n_neg ? r->neg.sum_neg / (double)r->neg.n_neg : NAN);
+    fprintf(f, "\npositive,%zu,", r->neg.n_pos);
+    csv_double(f, r->neg.n_pos ? r->neg.sum_pos / (double)r->neg.n_pos : NAN);
+    fputc('\n', f);
+}
+
+static void write_position_summary_csv(FILE *f, const report *r)
+{
+    static const char *const mnames[EXP_POS_METHODS] = {"lrp", "sa"};
+    fputs("method,target,target_label,second_half,roughness_fwd,roughness_bwd\n", f);
+    for (int m = 0; m < EXP_POS_METHODS; m++)
+        for (size_t c = 0; c < r->C; c++) {
+            fprintf(f, "%s,%zu,", mnames[m], c);
+            expcli_csv_field(f, lrp_model_label(r->x->model, c));
+            fputc(',', f);
+            csv_double(f, r->second_half[m][c]);
+            fputc(',', f);
+            csv_double(f, r->rough[m][c][0]);
+            fputc(',', f);
+            if (r->pos.has_bwd) csv_double(f, r->rough[m][c][1]);
+            fputc('\n', f);
+        }
+}
+
+static void write_findings_csv(FILE *f, const report *r)
+{
+    fputs("section,paper,measure,ours,holds\n", f);
+    for (size_t k = 0; k < r->nf; k++) {
+        const finding *g = &r->f[k];
+        expcli_csv_field(f, g->section);
+        fputc(',', f);
+        expcli_csv_field(f, g->paper);
+        fputc(',', f);
+        expcli_csv_field(f, g->measure);
+        fputc(',', f);
+        expcli_csv_field(f, g->ours);
+        fprintf(f, ",%s\n", holds_name(g->holds));
+    }
+}
+
+// ----------------------------------------------------------------------------
+// index.html
+
+static void h(FILE *f, const char *s) { render_html_text(f, s); }
+
+static void quote(FILE *f, const char *text)
+{
+    fputs("<blockquote class=\"paper\"><b>The paper:</b> ", f);
+    h(f, text);
+    fputs("</blockquote>\n", f);
+}
+
+static void csv_link(FILE *f, const char *name, const char *what)
+{
+    fprintf(f, "<p class=\"csv\">The numbers: <a href=\"%s\">%s</a> (%s).</p>\n", name, name, what);
+}
+
+static void html_findings(FILE *f, const report *r)
+{
+    fputs("<table class=\"findings\">\n<tr><th>part</th><th>the paper's finding</th><th>measured by</th><th>this model"
+          "</th><th>holds</th></tr>\n",
+          f);
+    for (size_t k = 0; k < r->nf; k++) {
+        const finding *g = &r->f[k];
+        fputs("<tr><td>", f);
+        h(f, g->section);
+        fputs("</td><td>", f);
+        h(f, g->paper);
+        fputs("</td><td>", f);
+        h(f, g->measure);
+        fputs("</td><td>", f);
+        h(f, g->ours);
+        fprintf(f, "</td><td class=\"%s\">%s</td></tr>\n", holds_name(g->holds), holds_name(g->holds));
+    }
+    fputs("</table>\n", f);
+}
+
+static void html_accuracy(FILE *f, const report *r)
+{
+    const expcli *x = r->x;
+    fputs("<h2 id=\"accuracy\">1. Accuracy</h2>\n", f);
+    quote(f, "On five-class sentiment prediction of full sentences (very negative, negative, neutral, positive, very "
+             "positive) the model achieves 46.3% accuracy, and for binary classification (positive vs. negative, "
+             "ignoring neutral sentences) the test accuracy is 82.9%.");
+    fprintf(f, "<p>Fine-grained: <b>%.1f%%</b> (%zu of %zu sentences).", 100.0 * eval_accuracy(&r->ev), r->ev.correct, r->ev.n);
+    if (r->ev.has_binary)
+        fprintf(f, " Binary: <b>%.1f%%</b> (%zu of %zu non-neutral sentences; %s &mdash; the paper does not say how it "
+                   "collapsed the classes).",
+                100.0 * eval_binary_accuracy(&r->ev), r->ev.binary_correct, r->ev.binary_n, EVAL_BINARY_RULE);
+    fputs("</p>\n<table class=\"num\">\n<tr><th>true \\ predicted</th>", f);
+    for (size_t c = 0; c < r->ev.C; c++) {
+        fputs("<th>", f);
+        h(f, lrp_model_label(x->model, c));
+        fputs("</th>", f);
+    }
+    fputs("</tr>\n", f);
+    for (size_t t = 0; t < r->ev.C; t++) {
+        fputs("<tr><th>", f);
+        h(f, lrp_model_label(x->model, t));
+        fputs("</th>", f);
+        for (size_t c = 0; c < r->ev.C; c++) fprintf(f, "<td>%zu</td>", r->ev.confusion[t * r->ev.C + c]);
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+    csv_link(f, "accuracy.csv", "accuracies");
+    csv_link(f, "confusion.csv", "the confusion matrix, rows the true class");
+}
+
+static void html_heatmaps(FILE *f, const report *r)
+{
+    fputs("<h2 id=\"heatmaps\">2. Heatmaps (Figures 1 and 2)</h2>\n", f);
+    quote(f, "SA does not clearly distinguish between words speaking for or against the target class. [...] On the "
+             "contrary, LRP can discern more reliably between words addressing a negative sentiment, such as waste (1), "
+             "horrible (3), disaster (6), repetitive (9) (highlighted in red), or difficult (19) (highlighted in blue), "
+             "from words indicating a positive opinion, like funny (2), suspenseful (2), romantic (5), thrilling (5) "
+             "(highlighted in blue). [...] when negators like n't or not are followed by words indicating a negative "
+             "sentiment like waste (1) or horrible (3), they are marked by a negatively signed relevance (blue "
+             "colored), while when the subsequent words express a positive impression like worth (12), surprises "
+             "(14), funny (16) or good (18), they get a positively signed relevance (red colored).");
+    fputs("<p>Relevance for the true class. Hover over a word for its relevance.</p>\n", f);
+    heatmaps_write_html_table(f, r->x, &r->hm);
+    csv_link(f, "heatmaps.csv", "every word's SA and LRP relevance");
+
+    fputs("<h3 id=\"negation\">Negation</h3>\n", f);
+    fputs("<p>Over the whole data, for target very negative: the mean LRP relevance of each negator (not, n't, no, "
+          "never, neither, nor), grouped by the treebank leaf label of the first non-neutral word after it.</p>\n",
+          f);
+    if (r->has_leaf_labels)
+        fprintf(f, "<table class=\"num\"><tr><th>next non-neutral word</th><th>negators</th><th>mean LRP relevance</th></tr>\n"
+                   "<tr><td>negative (0, 1)</td><td>%zu</td><td>%+.4f</td></tr>\n"
+                   "<tr><td>positive (3, 4)</td><td>%zu</td><td>%+.4f</td></tr></table>\n",
+                r->neg.n_neg, r->neg.n_neg ? r->neg.sum_neg / (double)r->neg.n_neg : NAN, r->neg.n_pos,
+                r->neg.n_pos ? r->neg.sum_pos / (double)r->neg.n_pos : NAN);
+    else
+        fputs("<p>Needs treebank data (each word's own label).</p>\n", f);
+    csv_link(f, "negation.csv", "the two groups");
+}
+
+static void html_top_words(FILE *f, const report *r)
+{
+    static const char *const paper[4][10] = {
+        {"broken-down", "wall", "execution", "lackadaisical", "milestone", "unreality", "soldier", "mournfully", "insight",
+         "disorienting"},
+        {"into", "what", "that", "a", "do", "of", "all", "ca", "in", "'s"},
+        {"funnier", "charm", "polished", "gorgeous", "excellent", "screen", "honest", "wall", "confidence", "perfectly"},
+        {"wrong", "n't", "forgettable", "shame", "little", "predictable", "overblown", "trying", "lacking", "nonsense"}};
+    static const int order[4][2] = {{TW_SA, TW_MOST}, {TW_SA, TW_LEAST}, {TW_LRP, TW_MOST}, {TW_LRP, TW_LEAST}};
+    const expcli *x = r->x;
+    fputs("<h2 id=\"table1\">3. Representative words (Table 1)</h2>\n", f);
+    quote(f, "From the SA word lists, we observe that the highest SA relevances mainly point to words with a strong "
+             "semantic meaning, but not necessarily expressing a positive sentiment [...] while the lowest SA relevances "
+             "correspond to stop words. On the contrary, the extremal LRP relevances are more reliable: the highest "
+             "relevances indicate words expressing a positive sentiment, while the lowest relevances are attributed to "
+             "words defining a negative sentiment.");
+    fprintf(f, "<p>Target class %d (", r->tw.target);
+    h(f, lrp_model_label(x->model, (size_t)r->tw.target));
+    fprintf(f, "), %zu word occurrences ranked; the first %zu distinct words. Colour: the word's own treebank leaf "
+               "label at that occurrence (<span class=\"lp\">positive</span>, <span class=\"ln\">negative</span>, "
+               "neutral).</p>\n<div class=\"row\">\n",
+            r->tw.occurrences, r->tw.k);
+    for (int table = 0; table < 2; table++) {
+        fprintf(f, "<table class=\"words\"><caption>%s</caption>\n<tr><th></th><th>SA most</th><th>SA least</th>"
+                   "<th>LRP most</th><th>LRP least</th></tr>\n",
+                table ? "the paper (2210 test sentences, its model)" : "this model");
+        size_t rows = table ? 10 : 0;
+        if (!table)
+            for (int c = 0; c < 4; c++)
+                if (r->tw.n[order[c][0]][order[c][1]] > rows) rows = r->tw.n[order[c][0]][order[c][1]];
+        for (size_t k = 0; k < rows; k++) {
+            fprintf(f, "<tr><td>%zu</td>", k + 1);
+            for (int c = 0; c < 4; c++) {
+                if (table) {
+                    fputs("<td>", f);
+                    h(f, paper[c][k]);
+                    fputs("</td>", f);
+                    continue;
+                }
+                int m = order[c][0], l = order[c][1];
+                if (k >= r->tw.n[m][l]) {
+                    fputs("<td></td>", f);
+                    continue;
+                }
+                const exp_ranked *e = &r->tw.list[m][l][k];
+                int lab = expcli_leaf_label(x, e->occurrence);
+                fprintf(f, "<td class=\"%s\" title=\"%.4g\">", lab > 2 ? "lp" : (lab >= 0 && lab < 2 ? "ln" : ""), e->value);
+                h(f, e->word);
+                fputs("</td>", f);
+            }
+            fputs("</tr>\n", f);
+        }
+        fputs("</table>\n", f);
+    }
+    fputs("</div>\n", f);
+    csv_link(f, "top_words.csv", "each listed word with its relevance, count, line and leaf label");
+}
+
+static void html_deletion(FILE *f, const report *r)
+{
+    fputs("<h2 id=\"deletion\">4. Word deletion (Figure 3)</h2>\n", f);
+    quote(f, "These results show that, in both considered cases, deleting words in decreasing or increasing order of "
+             "their LRP relevance has the most pertinent effect [...]. While the LRP variant with relevance conservation "
+             "LRP_cons performs almost as good as standard LRP, the latter yields slightly superior results [...]. "
+             "Finally, when deleting words in increasing order of their relevance value starting with initially falsely "
+             "classified sentences, we observe that SA performs even worse than random deletion.");
+    fprintf(f, "<p>%zu sentences of at least 10 words; relevance for the true class on the original sentence; a word "
+               "is deleted by zeroing its embedding; ties by position. Random: mean over %zu runs (seed %llu), the band "
+               "&plusmn; one standard deviation.</p>\n<div class=\"row\">\n",
+            r->del.sentences, r->del.random_runs, (unsigned long long)r->seed);
+    for (int panel = 0; panel < 2; panel++) {
+        fputs("<figure>", f);
+        deletion_write_panel_svg(f, &r->del, panel);
+        fputs("</figure>\n", f);
+    }
+    fputs("</div>\n<table class=\"num\"><tr><th>panel</th><th>k</th><th>LRP</th><th>LRP_cons</th><th>SA</th><th>GI</th>"
+          "<th>random</th><th>std</th></tr>\n",
+          f);
+    for (int panel = 0; panel < 2; panel++) {
+        const exp_deletion_panel *p = panel ? &r->del.false_ : &r->del.correct;
+        for (size_t k = 0; k <= r->del.max_deletions; k++) {
+            fprintf(f, "<tr><td>%s (%zu)</td><td>%zu</td>", panel ? "false" : "correct", p->n, k);
+            for (int v = 0; v < EXP_DEL_VARIANTS; v++) fprintf(f, "<td>%.3f</td>", p->accuracy[v][k]);
+            fprintf(f, "<td>%.3f</td></tr>\n", p->random_std[k]);
+        }
+    }
+    fputs("</table>\n", f);
+    csv_link(f, "deletion.csv", "both panels, k = 0..5");
+}
+
+static void html_position(FILE *f, const report *r)
+{
+    const expcli *x = r->x;
+    fputs("<h2 id=\"position\">5. Relevance by position (Figure 4)</h2>\n", f);
+    quote(f, "Interestingly, the relevance distributions are not symmetric w.r.t. to the sentence middle, and the major "
+             "part of the relevance is attributed to the second half of the sentences, except for the target class "
+             "\"neutral\", where the most relevance is attributed to the last computational time steps of the left or "
+             "the right encoder, resulting in an almost symmetric distribution of the total relevance for that class. "
+             "[...] the relevances of the left encoder tend to be more smooth than those of the right encoder.");
+    fprintf(f, "<p>%zu sentences of at least 19 words, 10 equal intervals; LRP |R|, SA R; each distribution sums to 1. "
+               "Left encoder: forward; right encoder: backward. Hover over a bar for its value.</p>\n",
+            r->pos.sentences);
+    for (int m = 0; m < EXP_POS_METHODS; m++) {
+        fputs("<figure>", f);
+        position_write_grid_svg(f, &r->pos, x->model, m);
+        fputs("</figure>\n", f);
+    }
+    fputs("<table class=\"num\"><tr><th>method</th><th>target</th><th>second half</th><th>roughness fwd</th>"
+          "<th>roughness bwd</th></tr>\n",
+          f);
+    for (int m = 0; m < EXP_POS_METHODS; m++)
+        for (size_t c = 0; c < r->C; c++) {
+            fprintf(f, "<tr><td>%s</td><td>", m == EXP_POS_LRP ? "LRP" : "SA");
+            h(f, lrp_model_label(x->model, c));
+            fprintf(f, "</td><td>%.3f</td><td>%.3f</td><td>%.3f</td></tr>\n", r->second_half[m][c], r->rough[m][c][0],
+                    r->rough[m][c][1]);
+        }
+    fputs("</table>\n", f);
+    csv_link(f, "position.csv", "every distribution");
+    csv_link(f, "position_summary.csv", "share in the second half, roughness of each encoder's distribution");
+}
+
+static void write_index(FILE *f, const report *r)
+{
+    const expcli *x = r->x;
+    render_html_begin(f, "Explaining RNN predictions: the paper's experiments, reproduced");
+    fputs("<style>\n"
+          "body{max-width:1200px}\n"
+          "h2{margin-top:2em;border-bottom:2px solid #ccc}\n"
+          "table{border-collapse:collapse;margin:.8em 0}\n"
+          "td,th{padding:.25em .6em;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top}\n"
+          ".num td{text-align:right}\n"
+          ".findings td.yes{background:#d9f2d9;font-weight:bold}\n"
+          ".findings td.no{background:#f8d7d7;font-weight:bold}\n"
+          ".findings td.n\\/a{color:#777}\n"
+          "blockquote.paper{border-left:4px solid #999;margin:1em 0;padding:.3em 1em;color:#333;background:#f7f7f7}\n"
+          ".row{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}\n"
+          "figure{margin:.5em 0}\n"
+          ".words caption{font-weight:bold;text-align:left}\n"
+          ".lp{color:#b00000}.ln{color:#0000b0}\n"
+          ".csv{font-size:90%;color:#444}\n"
+          "</style>\n",
+          f);
+    fputs("<p>Arras, Montavon, M&uuml;ller, Samek (2017), <i>Explaining Recurrent Neural Network Predictions in "
+          "Sentiment Analysis</i>, section 4, run by <code>lrp reproduce</code> (lrp-rnn ",
+          f);
+    h(f, lrp_version());
+    fputs(").</p>\n<table>\n<tr><th>model</th><td>", f);
+    h(f, cli_model_path(x->model_path));
+    fprintf(f, " (E = %zu, H = %zu, %s, %zu classes, vocabulary %zu)</td></tr>\n<tr><th>data</th><td>", x->info.embed_dim,
+            x->info.hidden_dim, x->info.directions == 2 ? "bidirectional" : "unidirectional", x->info.classes,
+            x->info.vocab_size);
+    h(f, r->data_path);
+    fprintf(f, " (%zu sentences, %zu words, %zu read as the unknown word)</td></tr>\n<tr><th>settings</th><td>LRP "
+               "&epsilon; = 0.001 (bias factor 0; LRP_cons: 1); random seed %llu; results do not depend on the thread "
+               "count</td></tr>\n</table>\n",
+            x->n, x->total_words, x->n_unknown, (unsigned long long)r->seed);
+    fputs("<h2 id=\"findings\">The paper's findings, measured on this model</h2>\n", f);
+    html_findings(f, r);
+    csv_link(f, "findings.csv", "this table");
+    html_accuracy(f, r);
+    html_heatmaps(f, r);
+    html_top_words(f, r);
+    html_deletion(f, r);
+    html_position(f, r);
+    fputs("<h2 id=\"choices\">Choices where the paper is ambiguous</h2>\n<ul>\n"
+          "<li>Binary accuracy: ",
+          f);
+    h(f, EVAL_BINARY_RULE);
+    fputs(".</li>\n"
+          "<li>Table 1: word occurrences ranked by relevance, the first k distinct words listed; ties by position in "
+          "the data.</li>\n"
+          "<li>Negation: a negator's group is the leaf label of the first later word that is not neutral; negators "
+          "with none are not counted.</li>\n"
+          "<li>Deletion: a deleted word's embedding is zeroed; ties in relevance by position (earlier first); "
+          "random orders from splitmix64 seeded by (seed, sentence, run); the population standard deviation.</li>\n"
+          "<li>Position: word t of T covers [t/T, (t+1)/T), split over the intervals by exact overlap; relevances "
+          "summed over the sentences, then normalised once. Each encoder's distribution uses its own relevance (SA: "
+          "the squared norm of the gradient through that encoder).</li>\n"
+          "<li>Whether a finding holds: a strict comparison of the numbers shown, without a significance test.</li>\n"
+          "</ul>\n<p>Every choice, in full: docs/experiments.md of lrp-rnn.</p>\n",
+          f);
+    render_html_end(f);
+}
+
+static lrp_status fill(FILE *f, void *ctx, lrp_error *err)
+{
+    (void)err;
+    const file_job *j = ctx;
+    const report *r = j->r;
+    switch (j->kind) {
+    case F_ACCURACY: write_accuracy_csv(f, r); break;
+    case F_CONFUSION: write_confusion_csv(f, r); break;
+    case F_HEATMAPS: write_heatmaps_csv(f, r); break;
+    case F_TOP_WORDS: top_words_write_csv(f, r->x, &r->tw); break;
+    case F_NEGATION: write_negation_csv(f, r); break;
+    case F_DELETION: deletion_write_csv(f, &r->del); break;
+    case F_POSITION: position_write_csv(f, &r->pos, r->x->model); break;
+    case F_POSITION_SUMMARY: write_position_summary_csv(f, r); break;
+    case F_FINDINGS: write_findings_csv(f, r); break;
+    case F_DELETION_SVG: deletion_write_svg(f, &r->del); break;
+    case F_POSITION_SVG: position_write_svg(f, &r->pos, r->x->model); break;
+    case F_INDEX: write_index(f, r); break;
+    }
+    return LRP_OK;
+}
+
+static void write_file(const report *r, const char *name, file_kind kind)
+{
+    size_t len = strlen(r->out_dir) + strlen(name) + 2;
+    char *path = malloc(len);
+    if (!path) cli_die(EXIT_BAD_INPUT, "out of memory");
+    snprintf(path, len, "%s/%s", r->out_dir, name);
+    file_job j = {r, kind};
+    expcli_write_file(path, fill, &j);
+    free(path);
+}
+
+// ----------------------------------------------------------------------------
+// the command
+
+static void print_findings(const report *r, int json)
+{
+    if (json) {
+        fputs("{\"findings\":[", stdout);
+        for (size_t k = 0; k < r->nf; k++) {
+            const finding *g = &r->f[k];
+            fputs(k ? ",{\"section\":" : "{\"section\":", stdout);
+            render_json_string(stdout, g->section);
+            fputs(",\"paper\":", stdout);
+            render_json_string(stdout, g->paper);
+            fputs(",\"measure\":", stdout);
+            render_json_string(stdout, g->measure);
+            fputs(",\"ours\":", stdout);
+            render_json_string(stdout, g->ours);
+            fprintf(stdout, ",\"holds\":%s}", g->holds == HOLDS_NA ? "null" : g->holds ? "true" : "false");
+        }
+        fputs("],\"report\":", stdout);
+        size_t len = strlen(r->out_dir) + 12;
+        char *p = malloc(len);
+        if (!p) cli_die(EXIT_BAD_INPUT, "out of memory");
+        snprintf(p, len, "%s/index.html", r->out_dir);
+        render_json_string(stdout, p);
+        free(p);
+        fputs("}\n", stdout);
+        return;
+    }
+    for (size_t k = 0; k < r->nf; k++) {
+        const finding *g = &r->f[k];
+        char tag[8];
+        snprintf(tag, sizeof tag, "[%s]", holds_name(g->holds));
+        printf("%-5s %-9s ", tag, g->section);
+        render_terminal_text(stdout, g->paper);
+        printf("\n%16s", "");
+        render_terminal_text(stdout, g->measure);
+        printf(": ");
+        render_terminal_text(stdout, g->ours);
+        putchar('\n');
+    }
+    printf("report: ");
+    render_terminal_text(stdout, r->out_dir);
+    printf("/index.html\n");
+}
+
+/* --data DIR -> DIR/test.txt; a file as it is */
+static char *data_file(const char *data)
+{
+    struct stat st;
+    size_t len = strlen(data) + 16;
+    char *p = malloc(len);
+    if (!p) cli_die(EXIT_BAD_INPUT, "out of memory");
+    if (strcmp(data, "-") != 0 && stat(data, &st) == 0 && S_ISDIR(st.st_mode)) snprintf(p, len, "%s/test.txt", data);
+    else snprintf(p, len, "%s", data);
+    return p;
+}
+
+static void make_out_dir(const char *dir)
+{
+    struct stat st;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        cli_die(EXIT_BAD_INPUT, "cannot create the output directory %s: %s", dir, strerror(errno));
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) cli_die(EXIT_BAD_INPUT, "--out %s is not a directory", dir);
+}
+
+int cmd_reproduce(int argc, char **argv)
+{
+    enum { O_OUT = 256, O_LINES };
+    static const struct option longopts[] = {{"out", required_argument, NULL, O_OUT},
+                                             {"lines", required_argument, NULL, O_LINES},
+                                             EXPCLI_LONGOPTS,
+                                             {NULL, 0, NULL, 0}};
+    expcli x;
+    expcli_init(&x, formats);
+    const char *out = NULL, *lines = NULL;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_OUT: out = optarg; break;
+        case O_LINES: lines = optarg; break;
+        case 'h': usage(stdout, &x); return EXIT_OK;
+        case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
+        default:
+            if (!expcli_option(&x, c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+    if (!out) cli_usage("--out DIR is required: the directory of the report");
+    if (!x.data_path)
+        cli_usage("--data is required: a directory holding test.txt (such as ../shared/data/sst), or a file");
+    size_t n_lines = 0, *idx = NULL;
+    if (lines) idx = heatmaps_parse_lines(lines, &n_lines);
+    free(idx);
+    char *data = data_file(x.data_path);
+    x.data_path = data;
+    expcli_load(&x);
+    make_out_dir(out);
+
+    report *r = calloc(1, sizeof *r);
+    if (!r) cli_die(EXIT_BAD_INPUT, "out of memory");
+    r->x = &x;
+    r->data_path = data;
+    r->out_dir = out;
+    r->seed = x.seed;
+    r->has_leaf_labels = x.corpus.sentences[0].word_labels != NULL;
+    r->C = x.info.classes < MAX_CLASSES ? x.info.classes : MAX_CLASSES;
+    lrp_error err;
+    lrp_status st;
+    exp_run run;
+
+    /* 1. accuracy (evaluate.h) */
+    expcli_run(&x, &run, "accuracy");
+    {
+        lrp_sentence *views = malloc(x.n * sizeof *views);
+        int *labels = malloc(x.n * sizeof *labels);
+        if (!views || !labels) cli_die(EXIT_BAD_INPUT, "out of memory");
+        for (size_t i = 0; i < x.n; i++) {
+            views[i] = (lrp_sentence){x.sentences[i].ids, x.sentences[i].T, NULL};
+            labels[i] = x.sentences[i].label;
+        }
+        st = eval_sentences(x.model, views, labels, x.n, x.threads, NULL, &r->ev, &err);
+        free(views);
+        free(labels);
+        if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
+    }
+
+    /* 2. heatmaps: the paper's lines when the data has them, else the first 21 sentences */
+    expcli_run(&x, &run, "heatmaps");
+    if (lines) {
+        idx = heatmaps_parse_lines(lines, &n_lines);
+        heatmaps_resolve_lines(&x, idx, n_lines);
+    } else {
+        idx = malloc(21 * sizeof *idx);
+        if (!idx) cli_die(EXIT_BAD_INPUT, "out of memory");
+        int paper = x.n == 2210;
+        for (size_t k = 0; k < 21 && paper; k++) paper = (idx[k] = heatmaps_find_line(&x, heatmaps_paper_lines[k])) != (size_t)-1;
+        n_lines = paper ? 21 : (x.n < 21 ? x.n : 21);
+        if (!paper)
+            for (size_t k = 0; k < n_lines; k++) idx[k] = k;
+    }
+    heatmaps_compute(&x, &run, idx, n_lines, &r->hm);
+    free(idx);
+
+    /* 3. Table 1, for the last class (very positive) */
+    expcli_run(&x, &run, "top words");
+    r->tw.target = (int)x.info.classes - 1;
+    r->tw.k = 10;
+    r->tw.aggregate = EXP_AGG_OCCURRENCE;
+    r->tw.min_count = 1;
+    top_words_compute(&x, &run, &r->tw);
+
+    /* 4. negation, for the first class (very negative) */
+    if (r->has_leaf_labels) {
+        expcli_run(&x, &run, "negation");
+        double *rel = malloc(x.total_words * sizeof *rel);
+        if (!rel) cli_die(EXIT_BAD_INPUT, "out of memory");
+        st = exp_word_relevance(x.model, x.sentences, x.n, 0, LRP_METHOD_LRP, &run, rel, &err);
+        if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
+        for (size_t i = 0; i < x.n; i++)
+            exp_negation_add(&r->neg, x.words + x.offset[i], expcli_word_labels(&x, i), rel + x.offset[i], x.sentences[i].T,
+                             (int)x.info.classes / 2);
+        free(rel);
+    }
+
+    /* 5. deletion */
+    expcli_run(&x, &run, "deletion");
+    exp_deletion_options dopt;
+    exp_deletion_options_init(&dopt);
+    dopt.seed = x.seed;
+    st = exp_deletion(x.model, x.sentences, x.n, &dopt, &run, &r->del, &err);
+    if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
+
+    /* 6. position */
+    expcli_run(&x, &run, "position");
+    st = exp_position(x.model, x.sentences, x.n, 19, 10, &run, &r->pos, &err);
+    if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
+    for (int m = 0; m < EXP_POS_METHODS; m++)
+        for (size_t cl = 0; cl < r->C; cl++) {
+            r->second_half[m][cl] = exp_second_half(exp_position_dist(&r->pos, m, cl, EXP_POS_TOTAL), r->pos.bins);
+            r->rough[m][cl][0] = exp_roughness(exp_position_dist(&r->pos, m, cl, EXP_POS_FWD), r->pos.bins);
+            r->rough[m][cl][1] = r->pos.has_bwd ? exp_roughness(exp_position_dist(&r->pos, m, cl, EXP_POS_BWD), r->pos.bins) : NAN;
+        }
+    expcli_progress_done(&x);
+
+    /* 7. the findings and the files */
+    findings(r);
+    static const struct {
+        const char *name;
+        file_kind kind;
+    } files[] = {{"accuracy.csv", F_ACCURACY},   {"confusion.csv", F_CONFUSION},
+                 {"heatmaps.csv", F_HEATMAPS},   {"top_words.csv", F_TOP_WORDS},
+                 {"negation.csv", F_NEGATION},   {"deletion.csv", F_DELETION},
+                 {"position.csv", F_POSITION},   {"position_summary.csv", F_POSITION_SUMMARY},
+                 {"findings.csv", F_FINDINGS},   {"deletion.svg", F_DELETION_SVG},
+                 {"position.svg", F_POSITION_SVG}, {"index.html", F_INDEX}};
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) write_file(r, files[k].name, files[k].kind);
+    print_findings(r, strcmp(expcli_format(&x), "json") == 0);
+    expcli_flush_stdout();
+
+    eval_result_free(&r->ev);
+    heatmaps_free(&r->hm);
+    top_words_free(&r->tw);
+    exp_deletion_free(&r->del);
+    exp_position_free(&r->pos);
+    free(r);
+    expcli_free(&x);
+    free(data);
+    return EXIT_OK;
+}
