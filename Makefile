@@ -1,20 +1,24 @@
 # Thin wrapper around CMake. `make` builds, `make test` builds and runs every test
-# twice: an optimised build, then one under AddressSanitizer + UndefinedBehaviorSanitizer.
+# three times: an optimised build, one under AddressSanitizer + UndefinedBehaviorSanitizer,
+# and a portable one (no -march=native).
 #   make                 build build/lrp, the library and the tests
-#   make test            all tests, optimised and sanitized (SANITIZE=0 skips the second)
+#   make test            all tests: optimised, sanitized (SANITIZE=0 skips it), and
+#                        optimised without -march=native (PORTABLE=0 skips it): the
+#                        vector code's plain 16-byte form, no FMA
 #   make install         install to PREFIX (default /usr/local)
 #   make fuzz            run every fuzzer for FUZZ_SECONDS each (needs clang)
-#   make bench           build and run the benchmarks
+#   make bench           build and run the benchmarks (bench/bench_*.c, bench/bench_*.sh)
 #   make portable        build without -march=native
 BUILD ?= build
 SAN_BUILD ?= build-san
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SANITIZE ?= 1
+PORTABLE ?= 1
 FUZZ_SECONDS ?= 30
 CMAKE_FLAGS ?=
 
-.PHONY: all build test test-fast test-san install fuzz bench portable clean
+.PHONY: all build test test-fast test-san test-portable install fuzz bench portable clean
 
 all: build
 
@@ -35,11 +39,17 @@ test-san: $(SAN_BUILD)/CMakeCache.txt
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS)
 
-ifeq ($(SANITIZE),0)
-test: test-fast
-else
-test: test-fast test-san
+test-portable: portable
+	ctest --test-dir $(BUILD)-portable --output-on-failure -j $(JOBS)
+
+TEST_BUILDS := test-fast
+ifneq ($(SANITIZE),0)
+TEST_BUILDS += test-san
 endif
+ifneq ($(PORTABLE),0)
+TEST_BUILDS += test-portable
+endif
+test: $(TEST_BUILDS)
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
@@ -48,10 +58,13 @@ fuzz:
 	fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: build
-	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
+	@for b in $(BUILD)/bench/bench_*; do if [ -x "$$b" ]; then "$$b" || exit 1; echo; fi; done
+	@for s in bench/bench_*.sh; do if [ -x "$$s" ]; then BUILD=$(BUILD) "$$s" || exit 1; fi; done
 
-portable:
+$(BUILD)-portable/CMakeCache.txt:
 	cmake -S . -B $(BUILD)-portable -DCMAKE_BUILD_TYPE=Release -DLRP_NATIVE=OFF $(CMAKE_FLAGS)
+
+portable: $(BUILD)-portable/CMakeCache.txt
 	cmake --build $(BUILD)-portable -j $(JOBS)
 
 clean:

@@ -65,7 +65,11 @@ static void usage(FILE *f)
             "                      they are (default: raw English text, tokenized)\n"
             "  --input FORMAT      text (a sentence per line), tsv (LABEL<TAB>sentence) or\n"
             "                      ptb (treebank trees, label of the root) (default: text)\n"
-            "  --threads N         threads, 0 = all cores (default: 0, here %d)\n"
+            "  --precision P       f64 (the reference, default) or f32 (float32: about\n"
+            "                      twice as fast; word relevances within 1e-3 of f64,\n"
+            "                      relative to the sentence's largest, docs/performance.md)\n"
+            "  --threads N         threads, 0 = all cores (default: 0, here %d); the output\n"
+            "                      is the same bytes for any N\n"
             "  -h, --help          show this help\n"
             "\n",
             INPUT_CHUNK, cli_model_path(NULL), lrp_default_threads());
@@ -404,12 +408,13 @@ static void write_item(void *ctx, const input_reader *r, const input_item *it, c
 
 int cmd_explain(int argc, char **argv)
 {
-    enum { O_MODEL = 256, O_METHOD, O_TARGET, O_FORMAT, O_EPS, O_PRETOK, O_INPUT, O_THREADS };
+    enum { O_MODEL = 256, O_METHOD, O_TARGET, O_FORMAT, O_EPS, O_PRETOK, O_INPUT, O_THREADS, O_PRECISION };
     static const struct option longopts[] = {
         {"model", required_argument, NULL, O_MODEL},   {"method", required_argument, NULL, O_METHOD},
         {"target", required_argument, NULL, O_TARGET}, {"format", required_argument, NULL, O_FORMAT},
         {"eps", required_argument, NULL, O_EPS},       {"pretokenized", no_argument, NULL, O_PRETOK},
         {"input", required_argument, NULL, O_INPUT},   {"threads", required_argument, NULL, O_THREADS},
+        {"precision", required_argument, NULL, O_PRECISION},
         {"help", no_argument, NULL, 'h'},              CLI_LOAD_LONGOPTS,
         {NULL, 0, NULL, 0}};
     const char *model_path = NULL, *target_list = "pred";
@@ -443,6 +448,11 @@ int cmd_explain(int argc, char **argv)
             if (input < 0) cli_usage("--input: unknown input format '%s' (text, tsv, ptb)", optarg);
             break;
         case O_THREADS: threads = (int)cli_parse_long("--threads", optarg, 0, 1024); break;
+        case O_PRECISION:
+            if (strcmp(optarg, "f64") == 0) o.precision = LRP_F64;
+            else if (strcmp(optarg, "f32") == 0) o.precision = LRP_F32;
+            else cli_usage("--precision: unknown precision '%s' (f64, f32)", optarg);
+            break;
         case 'h': usage(stdout); return EXIT_OK;
         case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
         default:

@@ -14,8 +14,8 @@
 
 /* Explain the good items whose true label is `label` (any label when label < 0)
  * in one batch, with targets[] resolved for that label; results go to out[item]. */
-static void explain_group(const input_reader *r, const input_item *items, size_t n,
-                          const lrp_options *o, const int *targets, int label, int threads,
+static void explain_group(lrp_explainer *ex, const input_item *items, size_t n,
+                          const lrp_options *o, const int *targets, int label,
                           lrp_sentence *sentences, size_t *index, lrp_result *tmp, lrp_result *out)
 {
     size_t m = 0;
@@ -28,14 +28,14 @@ static void explain_group(const input_reader *r, const input_item *items, size_t
     lrp_options group = *o;
     group.targets = targets;
     lrp_error err;
-    lrp_status st = lrp_explain_batch(r->model, sentences, m, &group, threads, tmp, &err);
+    lrp_status st = lrp_explainer_run(ex, sentences, m, &group, tmp, &err);
     /* every sentence was checked when it was read, so only resources can fail here */
     if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
     for (size_t k = 0; k < m; k++) out[index[k]] = tmp[k];
 }
 
-static void explain_chunk(const input_reader *r, input_item *items, size_t n, const lrp_options *o,
-                          int threads, lrp_result *out)
+static void explain_chunk(const input_reader *r, lrp_explainer *ex, input_item *items, size_t n,
+                          const lrp_options *o, lrp_result *out)
 {
     lrp_sentence sentences[INPUT_CHUNK];
     size_t index[INPUT_CHUNK];
@@ -45,7 +45,7 @@ static void explain_chunk(const input_reader *r, input_item *items, size_t n, co
     int uses_true = 0;
     for (size_t k = 0; k < o->n_targets; k++) uses_true |= o->targets[k] == RUN_TARGET_TRUE;
     if (!uses_true) {
-        explain_group(r, items, n, o, o->targets, -1, threads, sentences, index, tmp, out);
+        explain_group(ex, items, n, o, o->targets, -1, sentences, index, tmp, out);
         return;
     }
     /* the true class differs from line to line: one batch per class, so that each
@@ -63,7 +63,7 @@ static void explain_chunk(const input_reader *r, input_item *items, size_t n, co
     for (size_t c = 0; c < info.classes; c++) {
         for (size_t k = 0; k < o->n_targets; k++)
             targets[k] = o->targets[k] == RUN_TARGET_TRUE ? (int)c : o->targets[k];
-        explain_group(r, items, n, o, targets, (int)c, threads, sentences, index, tmp, out);
+        explain_group(ex, items, n, o, targets, (int)c, sentences, index, tmp, out);
     }
     free(targets);
 }
@@ -76,9 +76,13 @@ size_t run_all(input_reader *r, const lrp_options *o, int threads, run_writer wr
     input_item *items = calloc(INPUT_CHUNK, sizeof *items);
     lrp_result *results = calloc(INPUT_CHUNK, sizeof *results);
     if (!items || !results) cli_die(EXIT_BAD_INPUT, "out of memory");
+    /* one explainer for the whole stream: the threads' workspaces are allocated once */
+    lrp_explainer *ex;
+    lrp_error err;
+    if (lrp_explainer_new(&ex, r->model, threads, &err) != LRP_OK) cli_die(EXIT_BAD_INPUT, "%s", err.message);
     size_t bad = 0, n;
     while ((n = input_read(r, items, INPUT_CHUNK)) > 0) {
-        explain_chunk(r, items, n, o, threads, results);
+        explain_chunk(r, ex, items, n, o, results);
         for (size_t i = 0; i < n; i++) {
             if (!items[i].ok) {
                 cli_error("%s %zu: %s", input_unit(r), items[i].line, items[i].message);
@@ -91,6 +95,7 @@ size_t run_all(input_reader *r, const lrp_options *o, int threads, run_writer wr
         /* a reader downstream sees each chunk as soon as it is done */
         if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
     }
+    lrp_explainer_free(ex);
     free(items);
     free(results);
     return bad;

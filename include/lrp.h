@@ -247,6 +247,19 @@ LRP_API lrp_status lrp_explain_batch(const lrp_model *model, const lrp_sentence 
 
 LRP_API void lrp_result_free(lrp_result *result);
 
+/* A batch explainer that keeps its threads' workspaces between calls: for a stream
+ * of batches (lrp_explain_batch allocates them at every call). Results are the
+ * same bits as lrp_explain_batch's. One explainer serves one call at a time; the
+ * model must outlive it. threads: 0 = all cores. */
+typedef struct lrp_explainer lrp_explainer;
+LRP_API lrp_status lrp_explainer_new(lrp_explainer **explainer, const lrp_model *model, int threads,
+                                     lrp_error *err);
+/* lrp_explain_batch over the explainer's threads. */
+LRP_API lrp_status lrp_explainer_run(lrp_explainer *explainer, const lrp_sentence *sentences,
+                                     size_t n, const lrp_options *options, lrp_result *out,
+                                     lrp_error *err);
+LRP_API void lrp_explainer_free(lrp_explainer *explainer);
+
 /* Number of online cores (at least 1): the default thread count. */
 LRP_API int lrp_default_threads(void);
 

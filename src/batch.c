@@ -17,24 +17,40 @@
 #include "common.h"
 #include "explain_internal.h"
 
+typedef struct length_index {
+    size_t length, index;
+} length_index;
+
+enum { BATCH_CHUNK = 32, MAX_THREADS = 256 };
+
+struct lrp_explainer {
+    const lrp_model *model;
+    size_t threads;
+    explain_work *work;     /* [threads] */
+    length_index *order;    /* [cap] */
+    size_t cap;
+};
+
 typedef struct batch_job {
     const lrp_model *model;
     const lrp_sentence *sentences;
     const lrp_options *options;
     lrp_result *out;
-    const size_t *order;    /* [n] sentence indexes, longest first */
+    const length_index *order; /* [n] sentences, longest first */
     size_t n;
     atomic_size_t next;     /* next position in order to take */
     atomic_int failed;      /* a thread could not allocate its workspace */
 } batch_job;
 
-enum { BATCH_CHUNK = 32 };
+typedef struct batch_thread {
+    batch_job *job;
+    explain_work *work;
+} batch_thread;
 
 static void *batch_worker(void *arg)
 {
-    batch_job *job = arg;
-    explain_work w;
-    explain_work_init(&w);
+    batch_job *job = ((batch_thread *)arg)->job;
+    explain_work *w = ((batch_thread *)arg)->work;
     lrp_sentence chunk[BATCH_CHUNK];
     lrp_result *res[BATCH_CHUNK];
     for (;;) {
@@ -42,22 +58,17 @@ static void *batch_worker(void *arg)
         if (begin >= job->n) break;
         size_t m = job->n - begin < BATCH_CHUNK ? job->n - begin : BATCH_CHUNK;
         for (size_t i = 0; i < m; i++) {
-            chunk[i] = job->sentences[job->order[begin + i]];
-            res[i] = &job->out[job->order[begin + i]];
+            chunk[i] = job->sentences[job->order[begin + i].index];
+            res[i] = &job->out[job->order[begin + i].index];
         }
-        if (explain_fast(job->model, &w, m, chunk, job->options, res, NULL) != LRP_OK) {
+        if (explain_fast(job->model, w, m, chunk, job->options, res, NULL) != LRP_OK) {
             atomic_store(&job->failed, 1);
             atomic_store(&job->next, job->n);
             break;
         }
     }
-    explain_work_free(&w);
     return NULL;
 }
-
-typedef struct length_index {
-    size_t length, index;
-} length_index;
 
 /* Longest first; equal lengths in input order (a total order: the same for every run). */
 static int by_length(const void *a, const void *b)
@@ -66,18 +77,53 @@ static int by_length(const void *a, const void *b)
     if (x->length != y->length) return x->length > y->length ? -1 : 1;
     return x->index < y->index ? -1 : x->index > y->index;
 }
+
 int lrp_default_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : (n > 256 ? 256 : (int)n);
+    return n < 1 ? 1 : (n > MAX_THREADS ? MAX_THREADS : (int)n);
 }
 
-lrp_status lrp_explain_batch(const lrp_model *m, const lrp_sentence *sentences, size_t n,
-                             const lrp_options *o, int threads, lrp_result *out, lrp_error *err)
+lrp_status lrp_explainer_new(lrp_explainer **out, const lrp_model *m, int threads, lrp_error *err)
 {
-    if (!m || (n && (!sentences || !out)))
-        return lrp_fail(err, LRP_ERR_ARGUMENT, "model, sentences and out must not be NULL");
+    if (!out) return lrp_fail(err, LRP_ERR_ARGUMENT, "out must not be NULL");
+    *out = NULL;
+    if (!m) return lrp_fail(err, LRP_ERR_ARGUMENT, "model must not be NULL");
     if (threads < 0) return lrp_fail(err, LRP_ERR_ARGUMENT, "threads must be >= 0, got %d", threads);
+    lrp_status st = explain_check_model(m, err);
+    if (st != LRP_OK) return st;
+    size_t nt = threads == 0 ? (size_t)lrp_default_threads() : (size_t)threads;
+    if (nt > MAX_THREADS) nt = MAX_THREADS;
+    lrp_explainer *ex = calloc(1, sizeof *ex);
+    explain_work *work = calloc(nt, sizeof *work);
+    if (!ex || !work) {
+        free(ex);
+        free(work);
+        return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for an explainer of %zu threads", nt);
+    }
+    for (size_t t = 0; t < nt; t++) explain_work_init(&work[t]);
+    ex->model = m;
+    ex->threads = nt;
+    ex->work = work;
+    *out = ex;
+    return LRP_OK;
+}
+
+void lrp_explainer_free(lrp_explainer *ex)
+{
+    if (!ex) return;
+    for (size_t t = 0; t < ex->threads; t++) explain_work_free(&ex->work[t]);
+    free(ex->work);
+    free(ex->order);
+    free(ex);
+}
+
+lrp_status lrp_explainer_run(lrp_explainer *ex, const lrp_sentence *sentences, size_t n,
+                             const lrp_options *o, lrp_result *out, lrp_error *err)
+{
+    if (!ex || (n && (!sentences || !out)))
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "explainer, sentences and out must not be NULL");
+    const lrp_model *m = ex->model;
     for (size_t i = 0; i < n; i++) memset(&out[i], 0, sizeof out[i]);
     lrp_status st = explain_check_options(m, o, err);
     if (st != LRP_OK) return st;
@@ -89,36 +135,56 @@ lrp_status lrp_explain_batch(const lrp_model *m, const lrp_sentence *sentences, 
     }
     for (size_t i = 0; i < n && st == LRP_OK; i++)
         st = explain_result_alloc(m, o, sentences[i].length, &out[i], err);
-
-    length_index *li = st == LRP_OK ? malloc((n ? n : 1) * sizeof *li) : NULL;
-    size_t *order = li ? malloc((n ? n : 1) * sizeof *order) : NULL;
-    if (st == LRP_OK && !order)
-        st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory ordering %zu sentences", n);
-    if (st == LRP_OK) {
-        for (size_t i = 0; i < n; i++) li[i] = (length_index){sentences[i].length, i};
-        qsort(li, n, sizeof *li, by_length);
-        for (size_t i = 0; i < n; i++) order[i] = li[i].index;
+    if (st == LRP_OK && n > ex->cap) {
+        length_index *more = realloc(ex->order, n * sizeof *more);
+        if (more) {
+            ex->order = more;
+            ex->cap = n;
+        } else {
+            st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory ordering %zu sentences", n);
+        }
     }
-    free(li);
+    if (st == LRP_OK && n > 0) {
+        for (size_t i = 0; i < n; i++) ex->order[i] = (length_index){sentences[i].length, i};
+        qsort(ex->order, n, sizeof *ex->order, by_length);
 
-    batch_job job = {.model = m, .sentences = sentences, .options = o, .out = out, .order = order, .n = n};
-    atomic_init(&job.next, 0);
-    atomic_init(&job.failed, 0);
-    if (st == LRP_OK) {
-        size_t nt = threads == 0 ? (size_t)lrp_default_threads() : (size_t)threads;
+        batch_job job = {.model = m, .sentences = sentences, .options = o, .out = out,
+                         .order = ex->order, .n = n};
+        atomic_init(&job.next, 0);
+        atomic_init(&job.failed, 0);
+        size_t nt = ex->threads;
         if (nt > (n + BATCH_CHUNK - 1) / BATCH_CHUNK) nt = (n + BATCH_CHUNK - 1) / BATCH_CHUNK;
-        pthread_t tid[256];
-        if (nt > 256) nt = 256;
+        pthread_t tid[MAX_THREADS];
+        batch_thread arg[MAX_THREADS];
         size_t started = 0;
+        for (size_t t = 0; t < nt; t++) arg[t] = (batch_thread){&job, &ex->work[t]};
         for (size_t t = 1; t < nt; t++, started++)
-            if (pthread_create(&tid[t], NULL, batch_worker, &job) != 0) break;
-        batch_worker(&job); /* the calling thread works too */
+            if (pthread_create(&tid[t], NULL, batch_worker, &arg[t]) != 0) break;
+        if (nt > 0) batch_worker(&arg[0]); /* the calling thread works too */
         for (size_t t = 1; t <= started; t++) pthread_join(tid[t], NULL);
         if (atomic_load(&job.failed))
             st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a thread's workspace");
     }
-    free(order);
     if (st != LRP_OK)
         for (size_t i = 0; i < n; i++) lrp_result_free(&out[i]);
+    return st;
+}
+
+lrp_status lrp_explain_batch(const lrp_model *m, const lrp_sentence *sentences, size_t n,
+                             const lrp_options *o, int threads, lrp_result *out, lrp_error *err)
+{
+    if (!m || (n && (!sentences || !out)))
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "model, sentences and out must not be NULL");
+    if (threads < 0) return lrp_fail(err, LRP_ERR_ARGUMENT, "threads must be >= 0, got %d", threads);
+    for (size_t i = 0; i < n; i++) memset(&out[i], 0, sizeof out[i]);
+    /* fewer threads than chunks: no workspace is allocated for nothing */
+    size_t chunks = (n + BATCH_CHUNK - 1) / BATCH_CHUNK;
+    if (threads == 0) threads = lrp_default_threads();
+    if ((size_t)threads > chunks) threads = chunks ? (int)chunks : 1;
+    lrp_explainer *ex;
+    lrp_status st = lrp_explainer_new(&ex, m, threads, err);
+    if (st != LRP_OK) return st;
+    st = lrp_explainer_run(ex, sentences, n, o, out, err);
+    lrp_explainer_free(ex);
     return st;
 }

@@ -20,7 +20,7 @@
 #define V_STORE vd_store
 #define V_SET1 vd_set1
 #define V_FMA vd_fma
-#define V_SIGM vd_sigm
+#define V_GATES vd_lstm_gates
 #define V_TANH vd_tanh
 #include "lstm_batch_tmpl.h"
 #undef REAL
@@ -31,7 +31,7 @@
 #undef V_STORE
 #undef V_SET1
 #undef V_FMA
-#undef V_SIGM
+#undef V_GATES
 #undef V_TANH
 
 #define REAL float
@@ -42,7 +42,7 @@
 #define V_STORE vf_store
 #define V_SET1 vf_set1
 #define V_FMA vf_fma
-#define V_SIGM vf_sigm
+#define V_GATES vf_lstm_gates
 #define V_TANH vf_tanh
 #include "lstm_batch_tmpl.h"
 

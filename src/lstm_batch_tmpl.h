@@ -5,7 +5,7 @@
  *   REAL       double or float
  *   S(name)    name##_d or name##_f
  *   V          the vector type of simd.h (vd, vf) and V_W its width
- *   V_LOAD V_STORE V_SET1 V_FMA V_SIGM V_TANH   the matching simd.h functions
+ *   V_LOAD V_STORE V_SET1 V_FMA V_TANH V_GATES   the matching simd.h functions
  *
  * Each pass is the batched twin of a function of lstm.c / network.c, with the
  * same equations in the same order (see there for the derivations); the comments
@@ -342,16 +342,19 @@ static void S(dir_forward)(const S(lb_pack) *p, S(lb_work) *w, size_t l, size_t 
             const REAL *pre = k.pre + s * Gp, *cp = k.c + s * Hp;
             REAL *act = k.act + s * Gp, *c = k.c + (s + 1) * Hp, *h = k.h + (s + 1) * Hp;
             REAL *tc = k.tc + s * Hp;
-            for (size_t r = 0; r < GATE_G * Hp; r += V_W) V_STORE(act + r, V_SIGM(V_LOAD(pre + r)));
-            for (size_t r = GATE_G * Hp; r < Gp; r += V_W) V_STORE(act + r, V_TANH(V_LOAD(pre + r)));
-            const REAL *gi = act + GATE_I * Hp, *gf = act + GATE_F * Hp;
-            const REAL *go = act + GATE_O * Hp, *gg = act + GATE_G * Hp;
             for (size_t j = 0; j < Hp; j += V_W) {
-                V cj = V_LOAD(gf + j) * V_LOAD(cp + j) + V_LOAD(gi + j) * V_LOAD(gg + j);
+                V gi, gf, go, gg;
+                V_GATES(V_LOAD(pre + GATE_I * Hp + j), V_LOAD(pre + GATE_F * Hp + j),
+                        V_LOAD(pre + GATE_O * Hp + j), V_LOAD(pre + GATE_G * Hp + j), &gi, &gf, &go, &gg);
+                V_STORE(act + GATE_I * Hp + j, gi);
+                V_STORE(act + GATE_F * Hp + j, gf);
+                V_STORE(act + GATE_O * Hp + j, go);
+                V_STORE(act + GATE_G * Hp + j, gg);
+                V cj = gf * V_LOAD(cp + j) + gi * gg;
                 V tj = V_TANH(cj);
                 V_STORE(c + j, cj);
                 V_STORE(tc + j, tj);
-                V_STORE(h + j, V_LOAD(go + j) * tj);
+                V_STORE(h + j, go * tj);
             }
             memcpy(st->y + l * st->T * Y + lstm_pos((int)d, st->T, s) * Y + d * H, h,
                    H * sizeof(REAL));
@@ -528,14 +531,41 @@ void S(lb_backward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w, cons
 
 /* lrp_eps_ratios (relevance.c) in this precision, same order; with delta = 0 the
  * shared term is zero and not summed. */
-static REAL S(eps_ratios)(size_t n, const REAL *z, const REAL *R, const REAL *b, REAL eps,
-                          REAL delta, REAL N, REAL *r)
+static REAL S(eps_ratios)(size_t n, const REAL *restrict z, const REAL *restrict R,
+                          const REAL *restrict b, REAL eps, REAL delta, REAL N, REAL *restrict r)
 {
     for (size_t j = 0; j < n; j++) r[j] = R[j] / (z[j] + (z[j] >= 0 ? eps : -eps));
     if (delta == 0) return 0;
     REAL shared = 0;
     for (size_t j = 0; j < n; j++) shared += ((b ? b[j] : 0) + (z[j] >= 0 ? eps : -eps)) * r[j];
     return delta * shared / N;
+}
+
+/* out = a * b + c, elementwise (the input relevance of an epsilon-rule layer) */
+static void S(mul_add)(size_t n, const REAL *restrict a, const REAL *restrict b, REAL c, REAL *restrict out)
+{
+    for (size_t k = 0; k < n; k++) out[k] = a[k] * b[k] + c;
+}
+
+/* One step of lstm_lrp for one sentence, up to the ratios rg of the g gate's
+ * pre-activation; returns the stabiliser/bias share of that layer. Rcn is updated
+ * in place. (restrict: the loops vectorise.) */
+static REAL S(lrp_cell)(size_t H, size_t IN, const REAL *restrict Rht, const REAL *restrict cp,
+                        const REAL *restrict c, const REAL *restrict gi, const REAL *restrict gf,
+                        const REAL *restrict gg, const REAL *restrict preg, const REAL *restrict bg,
+                        REAL eps, REAL delta, const REAL *restrict Rhn, REAL *restrict Rcn,
+                        REAL *restrict Rc, REAL *restrict rc, REAL *restrict Rg, REAL *restrict rg)
+{
+    /* h(t) = o * tanh(c(t)): c(t) takes all of R_h(t) */
+    for (size_t j = 0; j < H; j++) Rc[j] = Rcn[j] + Rht[j] + Rhn[j];
+    /* c(t) = f * c(t-1) + i * g: identity-weight layer over 2H entries */
+    REAL sh = S(eps_ratios)(H, c, Rc, NULL, eps, delta, (REAL)(2 * H), rc);
+    for (size_t j = 0; j < H; j++) {
+        Rcn[j] = gf[j] * cp[j] * rc[j] + sh;
+        Rg[j] = gi[j] * gg[j] * rc[j] + sh;
+    }
+    /* g = tanh(U_g x + W_g h(t-1) + b_g): epsilon rule, N = IN + H */
+    return S(eps_ratios)(H, preg, Rg, bg, eps, delta, (REAL)(IN + H), rg);
 }
 
 /* lstm_lrp for every sentence of the batch. */
@@ -559,16 +589,8 @@ static void S(dir_lrp)(const S(lb_pack) *p, S(lb_work) *w, size_t l, size_t d, R
             const REAL *cp = k.c + s * Hp, *c = k.c + (s + 1) * Hp;
             const REAL *pre = k.pre + s * Gp, *act = k.act + s * Gp;
             const REAL *gi = act + GATE_I * Hp, *gf = act + GATE_F * Hp, *gg = act + GATE_G * Hp;
-            /* h(t) = o * tanh(c(t)): c(t) takes all of R_h(t) */
-            for (size_t j = 0; j < H; j++) Rc[j] = Rcn[j] + Rht[j] + Rhn[j];
-            /* c(t) = f * c(t-1) + i * g: identity-weight layer over 2H entries */
-            REAL sh = S(eps_ratios)(H, c, Rc, NULL, eps, delta, (REAL)(2 * H), rc);
-            for (size_t j = 0; j < H; j++) {
-                Rcn[j] = gf[j] * cp[j] * rc[j] + sh;
-                Rg[j] = gi[j] * gg[j] * rc[j] + sh;
-            }
-            /* g = tanh(U_g x + W_g h(t-1) + b_g): epsilon rule, N = IN + H */
-            share[0] = S(eps_ratios)(H, pre + GATE_G * Hp, Rg, bg, eps, delta, (REAL)(IN + H), rg);
+            share[0] = S(lrp_cell)(H, IN, Rht, cp, c, gi, gf, gg, pre + GATE_G * Hp, bg, eps, delta, Rhn,
+                                   Rcn, Rc, rc, Rg, rg);
             w->pv[i] = rg;
             w->po[i] = accx;
             w->po2[i] = acch;
@@ -584,8 +606,8 @@ static void S(dir_lrp)(const S(lb_pack) *p, S(lb_work) *w, size_t l, size_t d, R
             const REAL *xt = S(layer_input)(p, st, l, &ld) + pos * ld;
             const REAL *hp = S(cache_at)(p, st, l, d).h + s * Hp;
             REAL *Rxt = S(dir_out)(st, l, d) + pos * IN;
-            for (size_t k2 = 0; k2 < IN; k2++) Rxt[k2] = xt[k2] * accx[k2] + sh;
-            for (size_t k2 = 0; k2 < H; k2++) Rhn[k2] = hp[k2] * acch[k2] + sh;
+            S(mul_add)(IN, xt, accx, sh, Rxt);
+            S(mul_add)(H, hp, acch, sh, Rhn);
         }
     }
     for (size_t b = 0; b < w->n; b++) {

@@ -143,6 +143,20 @@ static void check_identity(const char *tag, const lrp_model *m, const sentence_s
                  threads[k], bad, n, first, set->s[first].length);
         results_free(many, n);
     }
+    /* an explainer kept over several calls (workspaces reused, grown): the same bits */
+    lrp_explainer *ex;
+    TU_CHECK_STATUS(lrp_explainer_new(&ex, m, 2, &err), LRP_OK, err);
+    for (size_t round = 0; round < 2; round++) {
+        size_t first = round ? 0 : n / 3, count = round ? n : n / 3; /* a part, then all */
+        lrp_result *again = calloc(count, sizeof *again);
+        TU_CHECK_STATUS(lrp_explainer_run(ex, set->s + first, count, &o, again, &err), LRP_OK, err);
+        size_t bad = 0;
+        for (size_t i = 0; i < count; i++) bad += !same_result(&one[first + i], &again[i], info.embed_dim);
+        TU_CHECK(bad == 0, "%s: lrp_explainer_run round %zu: %zu results differ", tag, round, bad);
+        results_free(again, count);
+    }
+    lrp_explainer_free(ex);
+
     /* another batch composition: reversed order, every other sentence */
     size_t half = (n + 1) / 2;
     lrp_sentence *rev = calloc(half, sizeof *rev);
@@ -424,8 +438,51 @@ static void shipped_model(void)
     lrp_model_free(m);
 }
 
+/* bad arguments of the batch calls, and a model without packed weights */
+static void bad_calls(void)
+{
+    lrp_model *m = tu_random_model(20, 4, 3, 2, 1, 2, 1, 0.5, 5);
+    TU_CHECK(m != NULL, "random model");
+    if (!m) return;
+    lrp_error err;
+    lrp_explainer *ex = NULL;
+    TU_CHECK_STATUS(lrp_explainer_new(&ex, NULL, 1, &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK_STATUS(lrp_explainer_new(&ex, m, -1, &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK_STATUS(lrp_explainer_new(NULL, m, 1, &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK_STATUS(lrp_explainer_run(NULL, NULL, 0, NULL, NULL, &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK_STATUS(lrp_explainer_new(&ex, m, 3, &err), LRP_OK, err);
+    lrp_options o;
+    lrp_options_init(&o);
+    int32_t ids[3] = {1, 2, 99};
+    lrp_sentence s[2] = {{ids, 2, NULL}, {ids, 3, NULL}};
+    lrp_result r[2];
+    TU_CHECK_STATUS(lrp_explainer_run(ex, s, 2, &o, r, &err), LRP_ERR_INPUT, err);
+    TU_CHECK(strstr(err.message, "sentence 1") != NULL, "the bad sentence is named: %s", err.message);
+    TU_CHECK(r[0].memory_ == NULL && r[1].memory_ == NULL, "results are empty after a failure");
+    o.precision = (lrp_dtype)7;
+    TU_CHECK_STATUS(lrp_explainer_run(ex, s, 1, &o, r, &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK_STATUS(lrp_explainer_run(ex, s, 0, &o, r, &err), LRP_ERR_ARGUMENT, err);
+    o.precision = LRP_F32;
+    TU_CHECK_STATUS(lrp_explainer_run(ex, s, 0, &o, r, &err), LRP_OK, err);
+    lrp_explainer_free(ex);
+    lrp_explainer_free(NULL);
+
+    /* parameters set without model_prepare: refused with a message, never wrong numbers */
+    model_shape shape = m->shape;
+    lrp_model *raw;
+    TU_CHECK_STATUS(model_create(&raw, &shape, &err), LRP_OK, err);
+    TU_CHECK_STATUS(lrp_explain(raw, &s[0], &o, &r[0], &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK(strstr(err.message, "model_prepare") != NULL, "unprepared model message: %s", err.message);
+    double scores[2];
+    TU_CHECK_STATUS(lrp_predict(raw, &s[0], scores, &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK_STATUS(lrp_explainer_new(&ex, raw, 1, &err), LRP_ERR_ARGUMENT, err);
+    lrp_model_free(raw);
+    lrp_model_free(m);
+}
+
 int main(void)
 {
+    bad_calls();
     printf("vector code: %s\n", simd_name());
     random_models();
     golden_models();
