@@ -318,12 +318,21 @@ static void write_heatmaps_csv(FILE *f, const report *r)
 
 static void write_negation_csv(FILE *f, const report *r)
 {
-    fputs("next_word,negators,mean_lrp_relevance\n", f);
-    fprintf(f, "negative,%zu,", r->neg.n_neg);
-    csv_double(f, r->neg.n_neg ? r->neg.sum_neg / (double)r->neg.n_neg : NAN);
-    fprintf(f, "\npositive,%zu,", r->neg.n_pos);
-    csv_double(f, r->neg.n_pos ? r->neg.sum_pos / (double)r->neg.n_pos : NAN);
-    fputc('\n', f);
+    const exp_negation *g = &r->neg;
+    const struct {
+        const char *rule, *label;
+        size_t n;
+        double sum;
+    } rows[4] = {{"first_non_neutral", "negative", g->n_neg, g->sum_neg},
+                 {"first_non_neutral", "positive", g->n_pos, g->sum_pos},
+                 {"next_word", "negative", g->n_neg_next, g->sum_neg_next},
+                 {"next_word", "positive", g->n_pos_next, g->sum_pos_next}};
+    fputs("deciding_word,label,negators,mean_lrp_relevance\n", f);
+    for (int k = 0; k < 4; k++) {
+        fprintf(f, "%s,%s,%zu,", rows[k].rule, rows[k].label, rows[k].n);
+        csv_double(f, rows[k].n ? rows[k].sum / (double)rows[k].n : NAN);
+        fputc('\n', f);
+    }
 }
 
 static void write_position_summary_csv(FILE *f, const report *r)
@@ -445,14 +454,22 @@ static void html_heatmaps(FILE *f, const report *r)
 
     fputs("<h3 id=\"negation\">Negation</h3>\n", f);
     fputs("<p>Over the whole data, for target very negative: the mean LRP relevance of each negator (not, n't, no, "
-          "never, neither, nor), grouped by the treebank leaf label of the first non-neutral word after it.</p>\n",
+          "never, neither, nor), grouped by the treebank leaf label of the first non-neutral word after it (the "
+          "finding's measure), and, for comparison, of the word right after it.</p>\n",
           f);
-    if (r->has_leaf_labels)
-        fprintf(f, "<table class=\"num\"><tr><th>next non-neutral word</th><th>negators</th><th>mean LRP relevance</th></tr>\n"
-                   "<tr><td>negative (0, 1)</td><td>%zu</td><td>%+.4f</td></tr>\n"
-                   "<tr><td>positive (3, 4)</td><td>%zu</td><td>%+.4f</td></tr></table>\n",
-                r->neg.n_neg, r->neg.n_neg ? r->neg.sum_neg / (double)r->neg.n_neg : NAN, r->neg.n_pos,
-                r->neg.n_pos ? r->neg.sum_pos / (double)r->neg.n_pos : NAN);
+    if (r->has_leaf_labels) {
+        const exp_negation *g = &r->neg;
+        fprintf(f, "<table class=\"num\"><tr><th>the word deciding</th><th>its label</th><th>negators</th>"
+                   "<th>mean LRP relevance</th></tr>\n"
+                   "<tr><td>first non-neutral word after</td><td>negative (0, 1)</td><td>%zu</td><td>%+.4f</td></tr>\n"
+                   "<tr><td>first non-neutral word after</td><td>positive (3, 4)</td><td>%zu</td><td>%+.4f</td></tr>\n"
+                   "<tr><td>the next word</td><td>negative (0, 1)</td><td>%zu</td><td>%+.4f</td></tr>\n"
+                   "<tr><td>the next word</td><td>positive (3, 4)</td><td>%zu</td><td>%+.4f</td></tr></table>\n",
+                g->n_neg, g->n_neg ? g->sum_neg / (double)g->n_neg : NAN, g->n_pos,
+                g->n_pos ? g->sum_pos / (double)g->n_pos : NAN, g->n_neg_next,
+                g->n_neg_next ? g->sum_neg_next / (double)g->n_neg_next : NAN, g->n_pos_next,
+                g->n_pos_next ? g->sum_pos_next / (double)g->n_pos_next : NAN);
+    }
     else
         fputs("<p>Needs treebank data (each word's own label).</p>\n", f);
     csv_link(f, "negation.csv", "the two groups");

@@ -11,6 +11,7 @@ int cmd_predict(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 int cmd_deletion(int argc, char **argv);
 int cmd_position(int argc, char **argv);
 int cmd_top_words(int argc, char **argv);

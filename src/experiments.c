@@ -605,6 +605,8 @@ void exp_negation_add(exp_negation *acc, const char *const *words, const int *wo
 {
     for (size_t t = 0; t < T; t++) {
         if (!exp_is_negator(words[t])) continue;
+        if (t + 1 < T && word_labels[t + 1] < neutral) acc->sum_neg_next += relevance[t], acc->n_neg_next++;
+        if (t + 1 < T && word_labels[t + 1] > neutral) acc->sum_pos_next += relevance[t], acc->n_pos_next++;
         size_t u = t + 1;
         while (u < T && word_labels[u] == neutral) u++;
         if (u == T) continue;

@@ -196,11 +196,15 @@ int exp_is_negator(const char *word);
 typedef struct exp_negation {
     double sum_neg, sum_pos; /* relevance of negators followed by a negative / positive word */
     size_t n_neg, n_pos;
+    /* the same when only the word right after the negator decides (a neutral one: not counted) */
+    double sum_neg_next, sum_pos_next;
+    size_t n_neg_next, n_pos_next;
 } exp_negation;
 
 /* Add one sentence: for each negator at t, the first later word whose own leaf label
  * is not neutral (labels below `neutral` are negative, above it positive) decides
- * the group; negators with no such word are not counted. */
+ * the group; negators with no such word are not counted. The *_next fields: the word
+ * at t + 1 alone decides. */
 void exp_negation_add(exp_negation *acc, const char *const *words, const int *word_labels,
                       const double *relevance, size_t T, int neutral);
 

@@ -38,6 +38,24 @@ size_t lstm_scratch_size(size_t in, size_t H) { return 6 * H + (in > H ? in : H)
 // ----------------------------------------------------------------------------
 // forward
 
+/* From the gate pre-activations of one step to the new states: the activations, then
+ * c(t) = f * c(t-1) + i * g and h(t) = o * tanh(c(t)). */
+static void cell(size_t H, const double *pre, const double *cp, double *act, double *c, double *h,
+                 double *tc)
+{
+    const size_t G = 4 * H;
+    for (size_t r = 0; r < GATE_G * H; r++) act[r] = sigm(pre[r]);
+    for (size_t r = GATE_G * H; r < G; r++) act[r] = tanh(pre[r]);
+
+    const double *gi = act + GATE_I * H, *gf = act + GATE_F * H;
+    const double *go = act + GATE_O * H, *gg = act + GATE_G * H;
+    for (size_t j = 0; j < H; j++) {
+        c[j] = gf[j] * cp[j] + gi[j] * gg[j]; /* c(t) = f * c(t-1) + i * g */
+        tc[j] = tanh(c[j]);
+        h[j] = go[j] * tc[j];                 /* h(t) = o * tanh(c(t)) */
+    }
+}
+
 void lstm_forward(const lstm_weights *w, int reverse, size_t T, const double *x, size_t ldx,
                   lstm_cache *k)
 {
@@ -56,16 +74,40 @@ void lstm_forward(const lstm_weights *w, int reverse, size_t T, const double *x,
             for (size_t k2 = 0; k2 < H; k2++) zh += v[k2] * hp[k2];
             pre[r] = zx + w->b[r] + zh;
         }
-        for (size_t r = 0; r < GATE_G * H; r++) act[r] = sigm(pre[r]);
-        for (size_t r = GATE_G * H; r < G; r++) act[r] = tanh(pre[r]);
+        cell(H, pre, cp, act, c, h, tc);
+    }
+}
 
-        const double *gi = act + GATE_I * H, *gf = act + GATE_F * H;
-        const double *go = act + GATE_O * H, *gg = act + GATE_G * H;
-        for (size_t j = 0; j < H; j++) {
-            c[j] = gf[j] * cp[j] + gi[j] * gg[j]; /* c(t) = f * c(t-1) + i * g */
-            tc[j] = tanh(c[j]);
-            h[j] = go[j] * tc[j];                 /* h(t) = o * tanh(c(t)) */
+void lstm_transpose(const lstm_weights *w, double *wxT, double *whT)
+{
+    const size_t IN = w->in, H = w->H, G = 4 * H;
+    for (size_t r = 0; r < G; r++) {
+        for (size_t k2 = 0; k2 < IN; k2++) wxT[k2 * G + r] = w->wx[r * IN + k2];
+        for (size_t k2 = 0; k2 < H; k2++) whT[k2 * G + r] = w->wh[r * H + k2];
+    }
+}
+
+void lstm_forward_t(const lstm_weights_t *w, int reverse, size_t T, const double *x, size_t ldx,
+                    lstm_cache *k)
+{
+    const size_t IN = w->in, H = w->H, G = 4 * H;
+    for (size_t s = 0; s < T; s++) {
+        const double *xt = x + lstm_pos(reverse, T, s) * ldx; /* (IN) */
+        const double *hp = k->h + s * H, *cp = k->c + s * H;  /* h(t-1), c(t-1) */
+        double *pre = k->pre + s * G, *act = k->act + s * G;
+        double *c = k->c + (s + 1) * H, *h = k->h + (s + 1) * H, *tc = k->tc + s * H;
+
+        /* pre = b + U x(t) + W h(t-1), one input (column of U, W) at a time */
+        memcpy(pre, w->b, G * sizeof(double));
+        for (size_t k2 = 0; k2 < IN; k2++) {
+            const double *u = w->wxT + k2 * G, xk = xt[k2];
+            for (size_t r = 0; r < G; r++) pre[r] += u[r] * xk;
         }
+        for (size_t k2 = 0; k2 < H; k2++) {
+            const double *v = w->whT + k2 * G, hk = hp[k2];
+            for (size_t r = 0; r < G; r++) pre[r] += v[r] * hk;
+        }
+        cell(H, pre, cp, act, c, h, tc);
     }
 }
 

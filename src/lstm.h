@@ -51,6 +51,22 @@ static inline size_t lstm_pos(int reverse, size_t T, size_t s) { return reverse 
 void lstm_forward(const lstm_weights *w, int reverse, size_t T, const double *x, size_t ldx,
                   lstm_cache *cache);
 
+/* The same weights transposed, for lstm_forward_t: wxT (in, G), whT (H, G), b (G). */
+typedef struct lstm_weights_t {
+    size_t in, H;
+    const double *wxT, *whT, *b;
+} lstm_weights_t;
+
+/* Write the transposes of w's matrices: wxT (in, G) and whT (H, G). */
+void lstm_transpose(const lstm_weights *w, double *wxT, double *whT);
+
+/* The forward pass of lstm_forward with transposed weights: the same equations
+ * and cache, the sums accumulated input by input over contiguous gate rows (so
+ * they vectorise), in a fixed order that differs from lstm_forward's: results
+ * agree to rounding, not bitwise. For the trainer; explanations use lstm_forward. */
+void lstm_forward_t(const lstm_weights_t *w, int reverse, size_t T, const double *x, size_t ldx,
+                    lstm_cache *cache);
+
 /* Gradient backward pass. dh: (T, H) gradient of the objective arriving at h of each
  * position from above (row stride lddh). Writes (overwrites) dx: (T, in) row stride
  * lddx, the gradient with respect to the inputs. If g is not NULL, adds the

@@ -62,23 +62,29 @@ static const double *layer_input(const lrp_model *m, const net_workspace *ws, si
 // ----------------------------------------------------------------------------
 // forward
 
-void net_forward(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
-                 net_workspace *ws)
+void net_embed(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
+               net_workspace *ws)
 {
-    const model_shape *s = &m->shape;
-    const size_t E = s->E, H = s->H, D = s->D, Y = D * H;
-    ws->T = T;
+    const size_t E = m->shape.E;
     /* embedding lookup; a deleted word's embedding is set to zero (sec. 4.3) */
     for (size_t t = 0; t < T; t++) {
         if (deleted && deleted[t]) memset(ws->x + t * E, 0, E * sizeof(double));
         else memcpy(ws->x + t * E, model_embedding(m, ids[t]), E * sizeof(double));
     }
+}
+
+void net_encode(const lrp_model *m, const lstm_weights_t (*wt)[2], size_t T, net_workspace *ws)
+{
+    const model_shape *s = &m->shape;
+    const size_t H = s->H, D = s->D, Y = D * H;
+    ws->T = T;
     for (size_t l = 0; l < s->L; l++) {
         size_t ld;
         const double *in = layer_input(m, ws, l, &ld);
         for (size_t d = 0; d < D; d++) {
             lstm_cache *k = &ws->cache[l][d];
-            lstm_forward(&m->lstm[l][d], (int)d, T, in, ld, k);
+            if (wt) lstm_forward_t(&wt[l][d], (int)d, T, in, ld, k);
+            else lstm_forward(&m->lstm[l][d], (int)d, T, in, ld, k);
             /* outputs by position: step s of direction d read position lstm_pos(d, T, s) */
             for (size_t st = 0; st < T; st++)
                 memcpy(ws->y[l] + lstm_pos((int)d, T, st) * Y + d * H, k->h + (st + 1) * H,
@@ -88,16 +94,30 @@ void net_forward(const lrp_model *m, const int32_t *ids, const unsigned char *de
     /* classifier input: each top-layer direction's last state (row T of its cache) */
     for (size_t d = 0; d < D; d++)
         memcpy(ws->top + d * H, ws->cache[s->L - 1][d].h + T * H, H * sizeof(double));
+}
+
+void net_classify(const lrp_model *m, const double *top, double *scores)
+{
+    const model_shape *s = &m->shape;
+    const size_t H = s->H, D = s->D, Y = D * H;
     for (size_t c = 0; c < s->C; c++) {
         const double *w = m->wout + c * Y;
         double z = 0.0;
         for (size_t d = 0; d < D; d++) {
             double zd = 0.0;
-            for (size_t j = 0; j < H; j++) zd += w[d * H + j] * ws->top[d * H + j];
+            for (size_t j = 0; j < H; j++) zd += w[d * H + j] * top[d * H + j];
             z += zd;
         }
-        ws->scores[c] = z + (m->bout ? m->bout[c] : 0.0);
+        scores[c] = z + (m->bout ? m->bout[c] : 0.0);
     }
+}
+
+void net_forward(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
+                 net_workspace *ws)
+{
+    net_embed(m, ids, deleted, T, ws);
+    net_encode(m, NULL, T, ws);
+    net_classify(m, ws->top, ws->scores);
 }
 
 // ----------------------------------------------------------------------------
@@ -123,22 +143,45 @@ static void sum_directions(const model_shape *s, size_t T, double *const dx[2], 
     for (size_t i = 0; i < T * Y; i++) sig[i] = s->D == 2 ? dx[0][i] + dx[1][i] : dx[0][i];
 }
 
-void net_gradient(const lrp_model *m, net_workspace *ws, int target, double *gx[2])
+void net_classify_backward(const lrp_model *m, const double *top, const double *dscores,
+                           double *dtop, double *dwout, double *dbout)
+{
+    const model_shape *s = &m->shape;
+    const size_t Y = s->D * s->H;
+    /* scores_c = W_c . top + b_c: d top = W^T d scores, d W_c = d scores_c top, d b = d scores */
+    memset(dtop, 0, Y * sizeof(double));
+    for (size_t c = 0; c < s->C; c++) {
+        const double *w = m->wout + c * Y;
+        const double d = dscores[c];
+        for (size_t i = 0; i < Y; i++) dtop[i] += w[i] * d;
+        if (dwout)
+            for (size_t i = 0; i < Y; i++) dwout[c * Y + i] += d * top[i];
+        if (dbout) dbout[c] += d;
+    }
+}
+
+void net_backward(const lrp_model *m, net_workspace *ws, const double *dtop, double *gx[2],
+                  lstm_grads g[][2])
 {
     const model_shape *s = &m->shape;
     const size_t T = ws->T, H = s->H, Y = s->D * H;
-    /* f_c = W_c . top + b_c: d f_c / d top = W_c */
-    seed_top(s, T, m->wout + (size_t)target * Y, ws->sig);
+    seed_top(s, T, dtop, ws->sig);
     for (size_t l = s->L; l-- > 0;) {
         size_t ld;
         const double *in = layer_input(m, ws, l, &ld);
         for (size_t d = 0; d < s->D; d++) {
             double *out = l == 0 ? gx[d] : ws->dx[d];
             lstm_backward(&m->lstm[l][d], (int)d, T, in, ld, &ws->cache[l][d], ws->sig + d * H, Y,
-                          out, ld, NULL, ws->scratch);
+                          out, ld, g ? &g[l][d] : NULL, ws->scratch);
         }
         if (l > 0) sum_directions(s, T, ws->dx, ws->sig);
     }
+}
+
+void net_gradient(const lrp_model *m, net_workspace *ws, int target, double *gx[2])
+{
+    /* f_c = W_c . top + b_c: d f_c / d top = W_c */
+    net_backward(m, ws, m->wout + (size_t)target * m->shape.D * m->shape.H, gx, NULL);
 }
 
 double net_lrp(const lrp_model *m, net_workspace *ws, int target, double eps, double delta,

@@ -4,11 +4,11 @@
 . "$(dirname "$0")/testlib.sh"
 
 run 0 "$LRP_BIN" --help
-for cmd in explain predict info convert evaluate; do
+for cmd in explain predict info convert evaluate train; do
     has "$TMP/out" "$cmd" "lrp --help lists $cmd"
 done
 
-for cmd in explain predict info convert evaluate; do
+for cmd in explain predict info convert evaluate train; do
     run 0 "$LRP_BIN" $cmd --help
     cp "$TMP/out" "$TMP/help-$cmd"
     has "$TMP/help-$cmd" "Usage: lrp $cmd" "$cmd --help"
@@ -46,6 +46,10 @@ done
 for opt in --model --format --pretokenized --input --threads; do has "$TMP/help-predict" "  $opt" "predict --help"; done
 for opt in --model --format; do has "$TMP/help-info" "  $opt" "info --help"; done
 for opt in --model --data --format --pretokenized --threads; do has "$TMP/help-evaluate" "  $opt" "evaluate --help"; done
+for opt in --data --out --embed --hidden --epochs --patience --batch --optimizer --lr --lr-decay --dropout --l2 \
+    --embed-init --unk-rate --vocab --min-count --classes --pretokenized --dtype --seed --threads; do
+    has "$TMP/help-train" "  $opt" "train --help"
+done
 # the model options are in the help of every command that loads a model
 for cmd in explain predict info convert evaluate; do
     for opt in --vocab --labels --unk --lowercase --prefix-embedding --prefix-lstm --prefix-classifier; do

@@ -200,6 +200,8 @@ static void test_negation(void)
     exp_negation_add(&acc, w, lab, r, 9, 2);
     TU_CHECK(acc.n_pos == 1 && acc.sum_pos == 0.5, "n't ... good: positive group (%zu, %g)", acc.n_pos, acc.sum_pos);
     TU_CHECK(acc.n_neg == 1 && acc.sum_neg == -0.25, "not bad: negative group (%zu, %g)", acc.n_neg, acc.sum_neg);
+    TU_CHECK(acc.n_pos_next == 0 && acc.n_neg_next == 1 && acc.sum_neg_next == -0.25,
+             "right after the negator: only 'not bad' counts (%zu, %zu)", acc.n_neg_next, acc.n_pos_next);
     TU_CHECK(exp_is_negator("nor") && exp_is_negator("neither") && !exp_is_negator("nothing"), "negators");
 }
 

@@ -1,0 +1,1080 @@
+/*
+ * train.c - the trainer (train.h): data preparation (vocabulary, distinct phrases),
+ * initialisation, the per-phrase forward and gradient, minibatches over threads with
+ * a fixed reduction order, Adagrad / Adam, dev evaluation and atomic saving.
+ *
+ * Sizes: V vocabulary, E embedding, H hidden, G = 4H, Y = 2H classifier inputs,
+ * C classes, T words of a phrase, B phrases per minibatch, P parameters; the "dense"
+ * parameters are all but the embedding (the LSTM and the classifier, which follow
+ * the embedding in the layout), DP of them.
+ */
+#include "train.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "model.h"
+
+static const char *const SST_LABELS[5] = {"very negative", "negative", "neutral", "positive",
+                                          "very positive"};
+
+void train_options_init(train_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->embed = 60;
+    o->hidden = 60;
+    o->epochs = 10;
+    o->patience = 0;
+    o->batch = 32;
+    o->optimizer = TRAIN_ADAM;
+    o->lr = 0.001;
+    o->lr_decay = 1.0;
+    o->dropout = 0.2;
+    o->l2 = 0.0;
+    o->embed_init = 1.0;
+    o->unk_rate = 0.1;
+    o->vocab = TRAIN_VOCAB_ALL;
+    o->min_count = 1;
+    o->seed = 1;
+    o->threads = 0;
+    o->dtype = LRP_F32;
+}
+
+lrp_status train_options_check(const train_options *o, lrp_error *err)
+{
+    if (!o) return lrp_fail(err, LRP_ERR_ARGUMENT, "train options must not be NULL");
+    if (o->embed == 0 || o->embed > 100000 || o->hidden == 0 || o->hidden > 100000)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "embedding and hidden sizes must lie in 1..100000");
+    if (o->epochs == 0) return lrp_fail(err, LRP_ERR_ARGUMENT, "epochs must be at least 1");
+    if (o->batch == 0 || o->batch > 1000000)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "batch must lie in 1..1000000");
+    if (!(o->lr > 0) || !isfinite(o->lr))
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "the learning rate must be positive, got %g", o->lr);
+    if (!(o->lr_decay > 0 && o->lr_decay <= 1))
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "lr decay must lie in (0, 1], got %g", o->lr_decay);
+    if (!(o->dropout >= 0 && o->dropout < 1))
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "dropout must lie in [0, 1), got %g", o->dropout);
+    if (!(o->l2 >= 0) || !isfinite(o->l2))
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "l2 must be >= 0, got %g", o->l2);
+    if (!(o->embed_init > 0) || !isfinite(o->embed_init))
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "embed init must be positive, got %g", o->embed_init);
+    if (!(o->unk_rate >= 0 && o->unk_rate <= 1))
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "unk rate must lie in [0, 1], got %g", o->unk_rate);
+    if (o->optimizer != TRAIN_ADAGRAD && o->optimizer != TRAIN_ADAM)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown optimizer %d", (int)o->optimizer);
+    if (o->vocab != TRAIN_VOCAB_ALL && o->vocab != TRAIN_VOCAB_TRAIN)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown vocabulary choice %d", (int)o->vocab);
+    if (o->min_count == 0) return lrp_fail(err, LRP_ERR_ARGUMENT, "min count must be at least 1");
+    if (o->threads < 0) return lrp_fail(err, LRP_ERR_ARGUMENT, "threads must be >= 0");
+    if (o->dtype != LRP_F32 && o->dtype != LRP_F64)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown storage type %d", (int)o->dtype);
+    if (o->labels && o->n_labels < 2)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "at least two classes are needed, got %zu", o->n_labels);
+    return LRP_OK;
+}
+
+// ----------------------------------------------------------------------------
+// random numbers: every draw is a function of (seed, purpose, indexes), so no
+// draw depends on which thread makes it
+
+static uint64_t mix64(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static uint64_t key2(uint64_t a, uint64_t b) { return mix64(mix64(a) ^ (b * 0xd1342543de82ef95ull)); }
+
+/* Uniform in [0, 1) from a 64-bit value. */
+static double u01(uint64_t x) { return (double)(x >> 11) * 0x1.0p-53; }
+
+/* A sequential stream (initialisation, shuffling). */
+typedef struct rng {
+    uint64_t key, n;
+} rng;
+static double rng_uniform(rng *r) { return u01(key2(r->key, r->n++)); }
+static double rng_normal(rng *r)
+{
+    /* Box-Muller; 1 - u is in (0, 1] */
+    double u = 1.0 - rng_uniform(r), v = rng_uniform(r);
+    return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
+}
+
+enum { STREAM_INIT = 1, STREAM_SHUFFLE = 2, STREAM_PHRASE = 3 };
+enum { DRAW_EMBED = 1, DRAW_TOP = 2, DRAW_UNK = 3 };
+
+// ----------------------------------------------------------------------------
+// data: a string -> index table over the corpora's words, and one over phrases
+
+typedef struct strtab {
+    const char **keys; /* [n] */
+    uint32_t *slots;   /* index + 1, 0 = empty */
+    size_t n, cap, mask;
+} strtab;
+
+static uint64_t hash_bytes(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 0x100000001b3ull;
+    return mix64(h);
+}
+
+static int strtab_grow(strtab *t)
+{
+    size_t cap = t->cap ? t->cap * 2 : 1024;
+    const char **keys = realloc(t->keys, cap * sizeof *keys);
+    if (!keys) return 0;
+    t->keys = keys;
+    uint32_t *slots = calloc(cap * 2, sizeof *slots);
+    if (!slots) return 0;
+    free(t->slots);
+    t->slots = slots;
+    t->cap = cap;
+    t->mask = cap * 2 - 1;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t h = hash_bytes(t->keys[i], strlen(t->keys[i])) & t->mask;
+        while (t->slots[h]) h = (h + 1) & t->mask;
+        t->slots[h] = (uint32_t)(i + 1);
+    }
+    return 1;
+}
+
+/* Index of s, added when new (*added = 1); -1 when out of memory. */
+static long strtab_put(strtab *t, const char *s, int *added)
+{
+    *added = 0;
+    if (t->n >= t->cap && !strtab_grow(t)) return -1;
+    size_t h = hash_bytes(s, strlen(s)) & t->mask;
+    for (; t->slots[h]; h = (h + 1) & t->mask)
+        if (strcmp(t->keys[t->slots[h] - 1], s) == 0) return (long)t->slots[h] - 1;
+    t->keys[t->n] = s;
+    t->slots[h] = (uint32_t)(t->n + 1);
+    *added = 1;
+    return (long)t->n++;
+}
+
+static void strtab_free(strtab *t)
+{
+    free(t->keys);
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+/* Distinct phrases as sequences of word indexes. */
+typedef struct phrasetab {
+    int32_t *ids;      /* [n_ids] */
+    size_t n_ids, cap_ids;
+    size_t *offset;    /* [n + 1] */
+    uint32_t *slots;   /* phrase + 1 */
+    size_t n, cap, mask;
+} phrasetab;
+
+static uint64_t phrase_hash(const int32_t *w, size_t T) { return hash_bytes(w, T * sizeof *w); }
+
+static int phrasetab_grow(phrasetab *t)
+{
+    size_t cap = t->cap ? t->cap * 2 : 4096;
+    size_t *offset = realloc(t->offset, (cap + 1) * sizeof *offset);
+    if (!offset) return 0;
+    t->offset = offset;
+    if (t->n == 0) t->offset[0] = 0;
+    uint32_t *slots = calloc(cap * 2, sizeof *slots);
+    if (!slots) return 0;
+    free(t->slots);
+    t->slots = slots;
+    t->cap = cap;
+    t->mask = cap * 2 - 1;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t h = phrase_hash(t->ids + t->offset[i], t->offset[i + 1] - t->offset[i]) & t->mask;
+        while (t->slots[h]) h = (h + 1) & t->mask;
+        t->slots[h] = (uint32_t)(i + 1);
+    }
+    return 1;
+}
+
+/* Index of the phrase w[0..T), added when new; -1 when out of memory. */
+static long phrasetab_put(phrasetab *t, const int32_t *w, size_t T)
+{
+    if (t->n >= t->cap && !phrasetab_grow(t)) return -1;
+    size_t h = phrase_hash(w, T) & t->mask;
+    for (; t->slots[h]; h = (h + 1) & t->mask) {
+        size_t p = t->slots[h] - 1, len = t->offset[p + 1] - t->offset[p];
+        if (len == T && memcmp(t->ids + t->offset[p], w, T * sizeof *w) == 0) return (long)p;
+    }
+    if (t->cap_ids - t->n_ids < T) {
+        size_t cap = t->cap_ids ? t->cap_ids : 65536;
+        while (cap - t->n_ids < T) cap *= 2;
+        int32_t *ids = realloc(t->ids, cap * sizeof *ids);
+        if (!ids) return -1;
+        t->ids = ids;
+        t->cap_ids = cap;
+    }
+    memcpy(t->ids + t->n_ids, w, T * sizeof *w);
+    t->n_ids += T;
+    t->offset[t->n + 1] = t->n_ids;
+    t->slots[h] = (uint32_t)(t->n + 1);
+    return (long)t->n++;
+}
+
+static void phrasetab_free(phrasetab *t)
+{
+    free(t->ids);
+    free(t->offset);
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+void train_data_free(train_data *d)
+{
+    if (!d) return;
+    free(d->words);
+    free(d->rare);
+    free(d->labels);
+    free(d->ids);
+    free(d->offset);
+    free(d->label);
+    free(d->dev);
+    free(d->test);
+    free(d->dev_label);
+    free(d->test_label);
+    free(d->sent_ids_);
+    for (int k = 0; k < 3; k++) ds_free(&d->corpora_[k]);
+    memset(d, 0, sizeof *d);
+}
+
+/* Sentences of a corpus as word ids (root labels); ids from the word table. */
+static lrp_status sentences_of(const ds_corpus *c, const long *raw_to_id, const strtab *words,
+                               int32_t **at, lrp_sentence **out, int **labels, lrp_error *err)
+{
+    *out = malloc((c->n ? c->n : 1) * sizeof **out);
+    *labels = malloc((c->n ? c->n : 1) * sizeof **labels);
+    if (!*out || !*labels) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for %zu sentences", c->n);
+    for (size_t i = 0; i < c->n; i++) {
+        const ds_sentence *s = &c->sentences[i];
+        int32_t *ids = *at;
+        for (size_t t = 0; t < s->length; t++) {
+            int added;
+            long raw = strtab_put((strtab *)words, s->words[t], &added); /* always present */
+            ids[t] = (int32_t)raw_to_id[raw];
+        }
+        (*out)[i] = (lrp_sentence){ids, s->length, NULL};
+        (*labels)[i] = s->label;
+        *at += s->length;
+    }
+    return LRP_OK;
+}
+
+lrp_status train_data_load(const char *dir, const train_options *o, train_data *d, lrp_error *err)
+{
+    memset(d, 0, sizeof *d);
+    if (!dir || !o) return lrp_fail(err, LRP_ERR_ARGUMENT, "data directory and options must not be NULL");
+    lrp_status st = train_options_check(o, err);
+    if (st != LRP_OK) return st;
+
+    d->C = o->labels ? o->n_labels : 5;
+    d->labels = malloc(d->C * sizeof *d->labels);
+    if (!d->labels) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory");
+    for (size_t c = 0; c < d->C; c++) d->labels[c] = o->labels ? o->labels[c] : SST_LABELS[c];
+
+    /* the three files */
+    static const char *const names[3] = {"train.txt", "dev.txt", "test.txt"};
+    ds_options dso = {.format = DS_AUTO, .lowercase = 1, .pretokenized = o->pretokenized,
+                      .labels = (const char *const *)d->labels, .n_labels = d->C};
+    for (int k = 0; k < 3 && st == LRP_OK; k++) {
+        size_t len = strlen(dir) + strlen(names[k]) + 2;
+        char *path = malloc(len);
+        if (!path) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory");
+        snprintf(path, len, "%s/%s", dir, names[k]);
+        if (k < 2 || access(path, F_OK) == 0) { /* test.txt is optional */
+            st = ds_read(path, &dso, &d->corpora_[k], err);
+            if (st == LRP_OK && k < 2 && d->corpora_[k].n == 0)
+                st = lrp_fail(err, LRP_ERR_INPUT, "%s: no sentences", path);
+        }
+        free(path);
+    }
+    if (st != LRP_OK) {
+        train_data_free(d);
+        return st;
+    }
+    const ds_corpus *train = &d->corpora_[0];
+    d->n_train_sentences = train->n;
+    d->n_dev = d->corpora_[1].n;
+    d->n_test = d->corpora_[2].n;
+
+    /* every word of the three files, in order of first occurrence; training counts */
+    strtab words = {0};
+    size_t n_words_total = 0, *count = NULL, cap_count = 0;
+    for (int k = 0; k < 3 && st == LRP_OK; k++) {
+        const ds_corpus *c = &d->corpora_[k];
+        for (size_t i = 0; i < c->n && st == LRP_OK; i++) {
+            const ds_sentence *s = &c->sentences[i];
+            if (s->length > LRP_MAX_LENGTH) {
+                st = lrp_fail(err, LRP_ERR_INPUT, "%s line %zu: %zu words, more than the %d a sentence may have",
+                              names[k], s->line, s->length, LRP_MAX_LENGTH);
+                break;
+            }
+            if (s->length > d->max_length) d->max_length = s->length;
+            n_words_total += s->length;
+            for (size_t t = 0; t < s->length; t++) {
+                int added;
+                long w = strtab_put(&words, s->words[t], &added);
+                if (w < 0 || (size_t)w >= cap_count) {
+                    size_t cap = cap_count ? cap_count * 2 : 4096;
+                    size_t *nc = w < 0 ? NULL : realloc(count, cap * sizeof *nc);
+                    if (!nc) {
+                        st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for the vocabulary");
+                        break;
+                    }
+                    memset(nc + cap_count, 0, (cap - cap_count) * sizeof *nc);
+                    count = nc;
+                    cap_count = cap;
+                }
+                if (k == 0) count[w]++;
+            }
+        }
+    }
+
+    /* the model's vocabulary: UNK_WORD, then the words kept */
+    long *raw_to_id = NULL;
+    if (st == LRP_OK) {
+        raw_to_id = malloc((words.n ? words.n : 1) * sizeof *raw_to_id);
+        d->words = malloc((words.n + 1) * sizeof *d->words);
+        d->rare = calloc(words.n + 1, sizeof *d->rare);
+        if (!raw_to_id || !d->words || !d->rare)
+            st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for the vocabulary");
+    }
+    if (st == LRP_OK) {
+        d->words[0] = UNK_WORD;
+        d->V = 1;
+        for (size_t w = 0; w < words.n; w++) {
+            int keep = o->vocab == TRAIN_VOCAB_ALL ? 1 : count[w] >= o->min_count;
+            if (strcmp(words.keys[w], UNK_WORD) == 0) keep = 0; /* the text's own "<unk>" */
+            raw_to_id[w] = keep ? (long)d->V : 0;
+            if (keep) {
+                d->rare[d->V] = count[w] == 1;
+                d->words[d->V++] = words.keys[w];
+            }
+        }
+    }
+
+    /* distinct training phrases (by their lowercased words), most frequent label */
+    phrasetab pt = {0};
+    size_t n_occ = 0, cap_occ = 0;
+    uint32_t *occ = NULL; /* (phrase, label) of every node, in reading order */
+    int32_t *buf = malloc((d->max_length ? d->max_length : 1) * sizeof *buf);
+    if (st == LRP_OK && !buf) st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < train->n && st == LRP_OK; i++) {
+        const ds_sentence *s = &train->sentences[i];
+        for (size_t t = 0; t < s->length; t++) {
+            int added;
+            buf[t] = (int32_t)strtab_put(&words, s->words[t], &added);
+        }
+        ds_span whole = {0, (uint32_t)s->length, s->label};
+        size_t n_spans = s->n_spans ? s->n_spans : 1;
+        for (size_t k = 0; k < n_spans; k++) {
+            const ds_span *sp = s->n_spans ? &s->spans[k] : &whole;
+            long p = phrasetab_put(&pt, buf + sp->begin, sp->end - sp->begin);
+            if (p < 0 || n_occ + 2 > cap_occ) {
+                size_t cap = cap_occ ? cap_occ * 2 : 65536;
+                uint32_t *no = p < 0 ? NULL : realloc(occ, cap * sizeof *no);
+                if (!no) {
+                    st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for the phrases");
+                    break;
+                }
+                occ = no;
+                cap_occ = cap;
+            }
+            occ[n_occ++] = (uint32_t)p;
+            occ[n_occ++] = (uint32_t)sp->label;
+        }
+    }
+    uint32_t *counts = NULL;
+    if (st == LRP_OK) {
+        d->n_phrases = pt.n;
+        d->n_tokens = pt.n_ids;
+        counts = calloc(pt.n * d->C, sizeof *counts);
+        d->label = malloc((pt.n ? pt.n : 1) * sizeof *d->label);
+        d->ids = malloc((pt.n_ids ? pt.n_ids : 1) * sizeof *d->ids);
+        d->offset = malloc((pt.n + 1) * sizeof *d->offset);
+        if (!counts || !d->label || !d->ids || !d->offset)
+            st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for the phrases");
+    }
+    if (st == LRP_OK) {
+        for (size_t k = 0; k < n_occ; k += 2) counts[(size_t)occ[k] * d->C + occ[k + 1]]++;
+        for (size_t p = 0; p < pt.n; p++) d->label[p] = -1;
+        /* the first label seen among the most frequent ones */
+        for (size_t k = 0; k < n_occ; k += 2) {
+            size_t p = occ[k];
+            if (d->label[p] >= 0) continue;
+            uint32_t best = 0;
+            for (size_t c = 0; c < d->C; c++)
+                if (counts[p * d->C + c] > best) best = counts[p * d->C + c];
+            if (counts[p * d->C + occ[k + 1]] == best) d->label[p] = (int)occ[k + 1];
+        }
+        for (size_t i = 0; i < pt.n_ids; i++) d->ids[i] = (int32_t)raw_to_id[pt.ids[i]];
+        memcpy(d->offset, pt.offset, (pt.n + 1) * sizeof *d->offset);
+    }
+
+    /* dev and test sentences */
+    if (st == LRP_OK) {
+        d->sent_ids_ = malloc((n_words_total ? n_words_total : 1) * sizeof *d->sent_ids_);
+        if (!d->sent_ids_) st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory");
+    }
+    int32_t *at = d->sent_ids_;
+    if (st == LRP_OK)
+        st = sentences_of(&d->corpora_[1], raw_to_id, &words, &at, &d->dev, &d->dev_label, err);
+    if (st == LRP_OK)
+        st = sentences_of(&d->corpora_[2], raw_to_id, &words, &at, &d->test, &d->test_label, err);
+
+    free(buf);
+    free(occ);
+    free(counts);
+    free(count);
+    free(raw_to_id);
+    phrasetab_free(&pt);
+    strtab_free(&words);
+    if (st != LRP_OK) train_data_free(d);
+    return st;
+}
+
+// ----------------------------------------------------------------------------
+// model initialisation
+
+lrp_status train_model_init(const train_data *d, const train_options *o, lrp_model **out,
+                            lrp_error *err)
+{
+    *out = NULL;
+    model_shape shape = {.V = d->V, .E = o->embed, .H = o->hidden, .C = d->C, .L = 1, .D = 2,
+                         .has_bias = 0};
+    lrp_model *m;
+    lrp_status st = model_create(&m, &shape, err);
+    if (st != LRP_OK) return st;
+    st = model_set_vocab(m, d->words, d->V, err);
+    if (st == LRP_OK) st = model_set_labels(m, d->labels, d->C, err);
+    if (st == LRP_OK) st = model_set_unk(m, UNK_WORD, err);
+    if (st != LRP_OK) {
+        lrp_model_free(m);
+        return st;
+    }
+    m->lowercase = 1;
+
+    const param_layout *L = &m->layout;
+    const size_t E = shape.E, H = shape.H, G = 4 * H, Y = 2 * H;
+    rng r = {key2(o->seed, STREAM_INIT), 0};
+    double *p = m->params;
+    for (size_t i = 0; i < shape.V * E; i++) p[L->emb + i] = o->embed_init * rng_normal(&r);
+    const double a = 1.0 / sqrt((double)H), ao = 1.0 / sqrt((double)Y);
+    for (size_t d2 = 0; d2 < 2; d2++) {
+        for (size_t i = 0; i < G * E; i++) p[L->wx[0][d2] + i] = a * (2.0 * rng_uniform(&r) - 1.0);
+        for (size_t i = 0; i < G * H; i++) p[L->wh[0][d2] + i] = a * (2.0 * rng_uniform(&r) - 1.0);
+        for (size_t i = 0; i < G; i++) {
+            double b1 = a * (2.0 * rng_uniform(&r) - 1.0), b2 = a * (2.0 * rng_uniform(&r) - 1.0);
+            p[L->b[0][d2] + i] = b1 + b2;
+        }
+    }
+    for (size_t i = 0; i < shape.C * Y; i++) p[L->wout + i] = ao * (2.0 * rng_uniform(&r) - 1.0);
+    *out = m;
+    return LRP_OK;
+}
+
+// ----------------------------------------------------------------------------
+// one phrase: forward, loss, gradient
+
+/* Dropout and unk replacement of one phrase in one epoch (p = 0: none). */
+typedef struct phrase_noise {
+    double p;              /* dropout rate */
+    double unk_rate;
+    const uint32_t *rare;  /* [V] or NULL */
+    uint64_t key;          /* key2(key2(seed, epoch), phrase) */
+} phrase_noise;
+
+static double noise_u(const phrase_noise *n, uint64_t draw, size_t i)
+{
+    return u01(key2(n->key ^ (draw << 56), i));
+}
+
+/* Per-thread buffers for phrase_grad. */
+typedef struct phrase_work {
+    net_workspace ws;
+    double *gx[2];     /* (cap, E) */
+    double *keep_x;    /* (cap, E) dropout scale of each input entry (0 or 1/(1-p)) */
+    double *keep_top;  /* (Y) */
+    double *top;       /* (Y) classifier input after dropout */
+    double *scores;    /* (C) */
+    double *dtop;      /* (Y) */
+    int32_t *ids;      /* (cap) after unk replacement */
+    double *mem_;
+} phrase_work;
+
+static lrp_status phrase_work_init(phrase_work *w, const lrp_model *m, size_t cap, lrp_error *err)
+{
+    memset(w, 0, sizeof *w);
+    const size_t E = m->shape.E, Y = m->shape.D * m->shape.H, C = m->shape.C;
+    lrp_status st = net_workspace_init(&w->ws, m, cap, err);
+    if (st != LRP_OK) return st;
+    w->mem_ = malloc((3 * cap * E + 3 * Y + C) * sizeof(double));
+    w->ids = malloc(cap * sizeof *w->ids);
+    if (!w->mem_ || !w->ids) {
+        net_workspace_free(&w->ws);
+        free(w->mem_);
+        free(w->ids);
+        return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a training workspace");
+    }
+    double *p = w->mem_;
+    w->gx[0] = p; p += cap * E;
+    w->gx[1] = p; p += cap * E;
+    w->keep_x = p; p += cap * E;
+    w->keep_top = p; p += Y;
+    w->top = p; p += Y;
+    w->dtop = p; p += Y;
+    w->scores = p;
+    return LRP_OK;
+}
+
+static void phrase_work_free(phrase_work *w)
+{
+    net_workspace_free(&w->ws);
+    free(w->mem_);
+    free(w->ids);
+    memset(w, 0, sizeof *w);
+}
+
+/* Where one phrase's gradient goes: the dense parameters (laid out as the model's
+ * from layout.wx[0][0] on) and one embedding gradient row per word. */
+typedef struct grad_sink {
+    double *dense;     /* [DP] accumulated */
+    lstm_grads lstm[1][2];
+    double *dwout;
+    double *demb;      /* (T, E) written: row t is the gradient of the phrase's word t */
+    int32_t *ids;      /* (T) written: the ids the rows belong to (after unk replacement) */
+} grad_sink;
+
+static void grad_sink_point(grad_sink *g, const lrp_model *m, double *dense)
+{
+    const param_layout *L = &m->layout;
+    const size_t base = L->wx[0][0];
+    g->dense = dense;
+    for (size_t d = 0; d < m->shape.D; d++) {
+        g->lstm[0][d].wx = dense + (L->wx[0][d] - base);
+        g->lstm[0][d].wh = dense + (L->wh[0][d] - base);
+        g->lstm[0][d].b = dense + (L->b[0][d] - base);
+    }
+    g->dwout = dense + (L->wout - base);
+}
+
+/* Forward and backward of one phrase with its noise; the loss gradient is scaled by
+ * `scale` (1/B for a batch mean). Returns the loss -log p_y; *predicted = argmax. */
+static double phrase_grad(const lrp_model *m, const lstm_weights_t (*wt)[2], const int32_t *ids,
+                          size_t T, int y, double scale, const phrase_noise *nz, phrase_work *w,
+                          grad_sink *g, int *predicted)
+{
+    const model_shape *s = &m->shape;
+    const size_t E = s->E, Y = s->D * s->H, C = s->C;
+    net_workspace *ws = &w->ws;
+
+    /* input: unk replacement of rare words, embedding, dropout on every entry */
+    for (size_t t = 0; t < T; t++) {
+        int32_t id = ids[t];
+        if (nz->rare && nz->unk_rate > 0 && nz->rare[id] && noise_u(nz, DRAW_UNK, t) < nz->unk_rate)
+            id = (int32_t)m->unk;
+        w->ids[t] = id;
+    }
+    net_embed(m, w->ids, NULL, T, ws);
+    if (nz->p > 0) {
+        const double keep = 1.0 / (1.0 - nz->p);
+        for (size_t i = 0; i < T * E; i++) {
+            w->keep_x[i] = noise_u(nz, DRAW_EMBED, i) < nz->p ? 0.0 : keep;
+            ws->x[i] *= w->keep_x[i];
+        }
+    }
+    net_encode(m, wt, T, ws);
+    /* classifier on the dropped-out final states */
+    for (size_t i = 0; i < Y; i++) {
+        w->keep_top[i] = nz->p > 0 ? (noise_u(nz, DRAW_TOP, i) < nz->p ? 0.0 : 1.0 / (1.0 - nz->p)) : 1.0;
+        w->top[i] = ws->top[i] * w->keep_top[i];
+    }
+    net_classify(m, w->top, w->scores);
+
+    /* softmax cross-entropy: loss = log sum exp(f) - f_y, d loss / d f = p - onehot(y) */
+    double mx = w->scores[0];
+    int arg = 0;
+    for (size_t c = 1; c < C; c++)
+        if (w->scores[c] > mx) {
+            mx = w->scores[c];
+            arg = (int)c;
+        }
+    double z = 0.0;
+    for (size_t c = 0; c < C; c++) z += exp(w->scores[c] - mx);
+    const double loss = log(z) + mx - w->scores[y];
+    for (size_t c = 0; c < C; c++) w->scores[c] = scale * (exp(w->scores[c] - mx) / z - (c == (size_t)y));
+    *predicted = arg;
+
+    /* backward: classifier, dropout, LSTM layers, dropout, embedding rows */
+    net_classify_backward(m, w->top, w->scores, w->dtop, g->dwout, NULL);
+    for (size_t i = 0; i < Y; i++) w->dtop[i] *= w->keep_top[i];
+    net_backward(m, ws, w->dtop, w->gx, g->lstm);
+    for (size_t t = 0; t < T; t++) {
+        double *row = g->demb + t * E;
+        const double *a = w->gx[0] + t * E, *b = w->gx[1] + t * E;
+        for (size_t k = 0; k < E; k++) row[k] = s->D == 2 ? a[k] + b[k] : a[k];
+        if (nz->p > 0)
+            for (size_t k = 0; k < E; k++) row[k] *= w->keep_x[t * E + k];
+        g->ids[t] = w->ids[t];
+    }
+    return loss;
+}
+
+/* Transposed LSTM weights for lstm_forward_t, refreshed after every update. */
+typedef struct weights_t {
+    lstm_weights_t w[1][2];
+    double *mem;
+} weights_t;
+
+static lrp_status weights_t_init(weights_t *t, const lrp_model *m, lrp_error *err)
+{
+    const size_t H = m->shape.H, G = 4 * H, E = m->shape.E;
+    t->mem = malloc(m->shape.D * G * (E + H) * sizeof(double));
+    if (!t->mem) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory");
+    for (size_t d = 0; d < m->shape.D; d++) {
+        double *p = t->mem + d * G * (E + H);
+        t->w[0][d] = (lstm_weights_t){E, H, p, p + G * E, m->lstm[0][d].b};
+    }
+    return LRP_OK;
+}
+
+static void weights_t_update(weights_t *t, const lrp_model *m)
+{
+    for (size_t d = 0; d < m->shape.D; d++)
+        lstm_transpose(&m->lstm[0][d], (double *)t->w[0][d].wxT, (double *)t->w[0][d].whT);
+}
+
+double train_loss_grad(const lrp_model *m, const int32_t *ids, size_t T, int label, double *grad)
+{
+    const size_t E = m->shape.E;
+    phrase_work w;
+    weights_t wt;
+    grad_sink g;
+    if (phrase_work_init(&w, m, T, NULL) != LRP_OK) return NAN;
+    if (weights_t_init(&wt, m, NULL) != LRP_OK) {
+        phrase_work_free(&w);
+        return NAN;
+    }
+    weights_t_update(&wt, m);
+    double *rows = malloc(T * E * sizeof *rows);
+    int32_t *rid = malloc(T * sizeof *rid);
+    double loss = NAN;
+    if (rows && rid) {
+        grad_sink_point(&g, m, grad + m->layout.wx[0][0]);
+        g.demb = rows;
+        g.ids = rid;
+        phrase_noise nz = {0};
+        int pred;
+        loss = phrase_grad(m, (const lstm_weights_t(*)[2])wt.w, ids, T, label, 1.0, &nz, &w, &g, &pred);
+        for (size_t t = 0; t < T; t++)
+            for (size_t k = 0; k < E; k++) grad[m->layout.emb + (size_t)rid[t] * E + k] += rows[t * E + k];
+    }
+    free(rows);
+    free(rid);
+    free(wt.mem);
+    phrase_work_free(&w);
+    return loss;
+}
+
+// ----------------------------------------------------------------------------
+// the training loop: every thread runs it (SPMD) and meets the others at barriers
+
+typedef struct shard {
+    double *dense;         /* [DP] gradient of the shard's phrases */
+    double *demb;          /* (cap_tokens, E) */
+    int32_t *tok;          /* [cap_tokens] */
+    size_t n_tok;
+    double loss;
+    size_t correct, n;
+} shard;
+
+typedef struct trainer {
+    const train_data *d;
+    const train_options *o;
+    const train_callbacks *cb;
+    const char *out_path;
+    lrp_model *m;          /* parameters being trained (float64) */
+    lrp_model *snap;       /* the parameters as stored (dtype), for dev and saving */
+    weights_t wt;
+    size_t P, base, DP;    /* all parameters, first dense one, number of dense ones */
+    double *g;             /* [P] gradient of the current batch */
+    double *s1, *s2;       /* [P] optimiser state: Adam m and v; Adagrad sum of squares in s2 */
+    uint32_t *order;       /* [n_phrases] this epoch's order */
+    unsigned char *seen;   /* [V] embedding row already updated in this batch */
+    shard shards[TRAIN_SHARDS];
+    size_t cap_tokens;
+    size_t nthreads;
+    pthread_barrier_t bar;
+    /* shared state, written by thread 0 between barriers */
+    size_t epoch, step;
+    double lr;
+    /* 1: stop (callback), 2: failure (err holds it), 3: patience exhausted. Two flags,
+     * because a flag read after a barrier must not be written before the next one:
+     * stop is written during a minibatch (between its two barriers), stop_epoch in
+     * end_epoch (after the minibatches' barriers, before the epoch's barrier). */
+    int stop, stop_epoch;
+    size_t since_best;
+    double best_dev;
+    train_summary *sum;
+    lrp_error err;
+    double t_start;
+    /* start gate: the threads wait until every one is created (or the count is cut) */
+    pthread_mutex_t gate_mu;
+    pthread_cond_t gate_cv;
+    int gate_open;
+} trainer;
+
+typedef struct thread_arg {
+    trainer *tr;
+    size_t tid;
+    phrase_work w;
+    grad_sink g;
+} thread_arg;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Gradient of the shard's phrases order[begin, end). */
+static void run_shard(trainer *tr, thread_arg *a, shard *sh, size_t begin, size_t end, double scale)
+{
+    const train_data *d = tr->d;
+    const size_t E = tr->m->shape.E;
+    memset(sh->dense, 0, tr->DP * sizeof(double));
+    sh->n_tok = 0;
+    sh->loss = 0.0;
+    sh->correct = 0;
+    sh->n = end - begin;
+    grad_sink_point(&a->g, tr->m, sh->dense);
+    const uint64_t ekey = key2(key2(tr->o->seed, STREAM_PHRASE), tr->epoch);
+    for (size_t i = begin; i < end; i++) {
+        const size_t p = tr->order[i], T = d->offset[p + 1] - d->offset[p];
+        phrase_noise nz = {tr->o->dropout, tr->o->unk_rate, d->rare, key2(ekey, p)};
+        a->g.demb = sh->demb + sh->n_tok * E;
+        a->g.ids = sh->tok + sh->n_tok;
+        int pred;
+        sh->loss += phrase_grad(tr->m, (const lstm_weights_t(*)[2])tr->wt.w, d->ids + d->offset[p], T,
+                                d->label[p], scale, &nz, &a->w, &a->g, &pred);
+        sh->correct += pred == d->label[p];
+        sh->n_tok += T;
+    }
+}
+
+/* One parameter's update from its gradient gi (L2 included). */
+static inline void update_one(const trainer *tr, size_t i, double gi, double c1, double c2)
+{
+    double *p = tr->m->params;
+    if (tr->o->optimizer == TRAIN_ADAM) {
+        tr->s1[i] = 0.9 * tr->s1[i] + 0.1 * gi;
+        tr->s2[i] = 0.999 * tr->s2[i] + 0.001 * gi * gi;
+        p[i] -= tr->lr * (tr->s1[i] / c1) / (sqrt(tr->s2[i] / c2) + 1e-8);
+    } else {
+        tr->s2[i] += gi * gi;
+        p[i] -= tr->lr * gi / (sqrt(tr->s2[i]) + 1e-8);
+    }
+}
+
+/* Sum the shards' gradients in shard order and update this thread's share: dense
+ * parameters [lo, hi) and the embedding rows with id % nthreads == tid. */
+static void reduce_update(trainer *tr, size_t tid)
+{
+    const size_t DP = tr->DP, nt = tr->nthreads, E = tr->m->shape.E;
+    const size_t lo = DP * tid / nt, hi = DP * (tid + 1) / nt;
+    const double l2 = tr->o->l2;
+    const double c1 = 1.0 - pow(0.9, (double)tr->step), c2 = 1.0 - pow(0.999, (double)tr->step);
+    double *g = tr->g + tr->base, *p = tr->m->params;
+    for (size_t i = lo; i < hi; i++) {
+        double s = 0.0;
+        for (size_t k = 0; k < TRAIN_SHARDS; k++) s += tr->shards[k].dense[i];
+        g[i] = s;
+    }
+    for (size_t i = lo; i < hi; i++) update_one(tr, tr->base + i, g[i] + l2 * p[tr->base + i], c1, c2);
+    /* the transposed copies of the LSTM matrices this thread changed */
+    const size_t H = tr->m->shape.H, G = 4 * H;
+    for (size_t d = 0; d < tr->m->shape.D; d++) {
+        const param_layout *L = &tr->m->layout;
+        const size_t ax = L->wx[0][d] - tr->base, ah = L->wh[0][d] - tr->base;
+        double *wxT = (double *)tr->wt.w[0][d].wxT, *whT = (double *)tr->wt.w[0][d].whT;
+        for (size_t i = lo > ax ? lo : ax; i < hi && i < ax + G * E; i++) {
+            const size_t r = (i - ax) / E, k = (i - ax) % E;
+            wxT[k * G + r] = p[tr->base + i];
+        }
+        for (size_t i = lo > ah ? lo : ah; i < hi && i < ah + G * H; i++) {
+            const size_t r = (i - ah) / H, k = (i - ah) % H;
+            whT[k * G + r] = p[tr->base + i];
+        }
+    }
+
+    /* embedding rows: accumulate in (shard, token) order, then update each touched row once */
+    double *ge = tr->g + tr->m->layout.emb;
+    for (size_t k = 0; k < TRAIN_SHARDS; k++) {
+        const shard *sh = &tr->shards[k];
+        for (size_t t = 0; t < sh->n_tok; t++) {
+            const size_t id = (size_t)sh->tok[t];
+            if (id % nt != tid) continue;
+            double *row = ge + id * E;
+            const double *src = sh->demb + t * E;
+            for (size_t j = 0; j < E; j++) row[j] += src[j];
+        }
+    }
+    for (size_t k = 0; k < TRAIN_SHARDS; k++) {
+        const shard *sh = &tr->shards[k];
+        for (size_t t = 0; t < sh->n_tok; t++) {
+            const size_t id = (size_t)sh->tok[t];
+            if (id % nt != tid || tr->seen[id]) continue;
+            tr->seen[id] = 1; /* each row once per batch */
+            const double *row = ge + id * E;
+            const size_t at = tr->m->layout.emb + id * E;
+            for (size_t j = 0; j < E; j++) update_one(tr, at + j, row[j] + l2 * p[at + j], c1, c2);
+        }
+    }
+    for (size_t k = 0; k < TRAIN_SHARDS; k++) {
+        const shard *sh = &tr->shards[k];
+        for (size_t t = 0; t < sh->n_tok; t++) {
+            const size_t id = (size_t)sh->tok[t];
+            if (id % nt != tid) continue;
+            memset(ge + id * E, 0, E * sizeof(double));
+            tr->seen[id] = 0;
+        }
+    }
+}
+
+/* Thread 0, after an epoch: the stored parameters, dev accuracy, saving, callback. */
+static void end_epoch(trainer *tr, double loss, size_t correct, double seconds)
+{
+    const train_data *d = tr->d;
+    train_epoch_stats es;
+    memset(&es, 0, sizeof es);
+    es.epoch = tr->epoch;
+    es.loss = loss / (double)d->n_phrases;
+    es.train_accuracy = (double)correct / (double)d->n_phrases;
+    es.lr = tr->lr;
+    es.seconds = seconds;
+    es.phrases_per_second = seconds > 0 ? (double)d->n_phrases / seconds : 0.0;
+    const size_t P = tr->P;
+    for (size_t i = 0; i < P; i++)
+        tr->snap->params[i] = tr->o->dtype == LRP_F32 ? (double)(float)tr->m->params[i] : tr->m->params[i];
+    lrp_status st = model_check_finite(tr->snap, &tr->err);
+    if (st == LRP_OK) st = model_prepare(tr->snap, &tr->err);
+    if (st == LRP_OK)
+        st = eval_sentences(tr->snap, d->dev, d->dev_label, d->n_dev, (int)tr->nthreads, NULL, &es.dev,
+                            &tr->err);
+    if (st == LRP_OK) {
+        double acc = eval_accuracy(&es.dev);
+        if (tr->sum->best_epoch == 0 || acc > tr->best_dev) {
+            st = lrp_model_save(tr->snap, tr->out_path, tr->o->dtype, &tr->err);
+            tr->best_dev = acc;
+            tr->sum->best_epoch = tr->epoch;
+            tr->since_best = 0;
+            es.best = 1;
+        } else {
+            tr->since_best++;
+        }
+    }
+    if (st != LRP_OK) {
+        tr->stop_epoch = 2;
+        eval_result_free(&es.dev);
+        return;
+    }
+    tr->sum->epochs = tr->epoch;
+    es.elapsed = now_seconds() - tr->t_start;
+    if (tr->cb && tr->cb->epoch && tr->cb->epoch(tr->cb->ctx, &es)) tr->stop_epoch = 1;
+    if (tr->o->patience && tr->since_best >= tr->o->patience && !tr->stop_epoch) tr->stop_epoch = 3;
+    eval_result_free(&es.dev);
+}
+
+static void *train_thread(void *arg)
+{
+    thread_arg *a = arg;
+    trainer *tr = a->tr;
+    const train_data *d = tr->d;
+    const train_options *o = tr->o;
+    const size_t tid = a->tid, N = d->n_phrases, B = o->batch;
+    pthread_mutex_lock(&tr->gate_mu);
+    while (!tr->gate_open) pthread_cond_wait(&tr->gate_cv, &tr->gate_mu);
+    pthread_mutex_unlock(&tr->gate_mu);
+    if (tid >= tr->nthreads) return NULL; /* not needed: a later thread could not start */
+    for (size_t epoch = 1; epoch <= o->epochs; epoch++) {
+        double t0 = 0.0, loss = 0.0;
+        size_t correct = 0;
+        if (tid == 0) {
+            tr->epoch = epoch;
+            tr->lr = o->lr * pow(o->lr_decay, (double)(epoch - 1));
+            /* Fisher-Yates from this epoch's stream */
+            rng r = {key2(key2(o->seed, STREAM_SHUFFLE), epoch), 0};
+            for (size_t i = 0; i < N; i++) tr->order[i] = (uint32_t)i;
+            for (size_t i = N; i > 1; i--) {
+                size_t j = (size_t)(rng_uniform(&r) * (double)i);
+                uint32_t t = tr->order[i - 1];
+                tr->order[i - 1] = tr->order[j];
+                tr->order[j] = t;
+            }
+            t0 = now_seconds();
+        }
+        pthread_barrier_wait(&tr->bar);
+        for (size_t begin = 0; begin < N; begin += B) {
+            const size_t n = N - begin < B ? N - begin : B;
+            for (size_t k = tid; k < TRAIN_SHARDS; k += tr->nthreads)
+                run_shard(tr, a, &tr->shards[k], begin + n * k / TRAIN_SHARDS,
+                          begin + n * (k + 1) / TRAIN_SHARDS, 1.0 / (double)n);
+            if (tid == 0) tr->step++;
+            pthread_barrier_wait(&tr->bar);
+            reduce_update(tr, tid);
+            if (tid == 0) {
+                for (size_t k = 0; k < TRAIN_SHARDS; k++) {
+                    loss += tr->shards[k].loss;
+                    correct += tr->shards[k].correct;
+                }
+                if (tr->cb && tr->cb->batch && tr->cb->batch(tr->cb->ctx, epoch, begin + n, N))
+                    tr->stop = 1;
+            }
+            pthread_barrier_wait(&tr->bar);
+            if (tr->stop) return NULL;
+        }
+        if (tid == 0) end_epoch(tr, loss, correct, now_seconds() - t0);
+        pthread_barrier_wait(&tr->bar);
+        if (tr->stop_epoch) return NULL;
+    }
+    return NULL;
+}
+
+void train_summary_free(train_summary *s)
+{
+    if (!s) return;
+    eval_result_free(&s->dev);
+    eval_result_free(&s->test);
+    memset(s, 0, sizeof *s);
+}
+
+lrp_status train_run(const train_data *d, const train_options *o, const char *out_path,
+                     const train_callbacks *cb, train_summary *sum, lrp_error *err)
+{
+    if (!d || !o || !out_path || !sum)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "data, options, output path and summary must not be NULL");
+    memset(sum, 0, sizeof *sum);
+    lrp_status st = train_options_check(o, err);
+    if (st != LRP_OK) return st;
+    if (d->n_phrases == 0 || d->n_dev == 0)
+        return lrp_fail(err, LRP_ERR_INPUT, "no training phrases or no dev sentences");
+
+    trainer tr;
+    memset(&tr, 0, sizeof tr);
+    tr.d = d;
+    tr.o = o;
+    tr.cb = cb;
+    tr.out_path = out_path;
+    tr.sum = sum;
+    tr.t_start = now_seconds();
+    size_t nt = o->threads == 0 ? (size_t)lrp_default_threads() : (size_t)o->threads;
+    tr.nthreads = nt > TRAIN_SHARDS ? TRAIN_SHARDS : nt;
+
+    st = train_model_init(d, o, &tr.m, err);
+    if (st == LRP_OK) st = train_model_init(d, o, &tr.snap, err);
+    thread_arg *args = NULL;
+    size_t n_args = 0;
+    if (st == LRP_OK) {
+        const param_layout *L = &tr.m->layout;
+        tr.P = L->total;
+        tr.base = L->wx[0][0];
+        tr.DP = tr.P - tr.base;
+        /* the most words a shard can hold: its share of a batch, each a longest phrase */
+        size_t per_shard = (o->batch + TRAIN_SHARDS - 1) / TRAIN_SHARDS;
+        tr.cap_tokens = per_shard * d->max_length;
+        tr.g = calloc(tr.P, sizeof *tr.g);
+        tr.s1 = calloc(tr.P, sizeof *tr.s1);
+        tr.s2 = calloc(tr.P, sizeof *tr.s2);
+        tr.order = malloc(d->n_phrases * sizeof *tr.order);
+        tr.seen = calloc(d->V, 1);
+        args = calloc(tr.nthreads, sizeof *args);
+        int ok = tr.g && tr.s1 && tr.s2 && tr.order && tr.seen && args;
+        for (size_t k = 0; k < TRAIN_SHARDS && ok; k++) {
+            shard *sh = &tr.shards[k];
+            sh->dense = malloc(tr.DP * sizeof(double));
+            sh->demb = malloc(tr.cap_tokens * o->embed * sizeof(double));
+            sh->tok = malloc(tr.cap_tokens * sizeof *sh->tok);
+            ok = sh->dense && sh->demb && sh->tok;
+        }
+        if (!ok) st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for the trainer's buffers");
+    }
+    if (st == LRP_OK) st = weights_t_init(&tr.wt, tr.m, err);
+    if (st == LRP_OK) weights_t_update(&tr.wt, tr.m);
+    for (size_t t = 0; t < tr.nthreads && st == LRP_OK; t++, n_args++) {
+        args[t].tr = &tr;
+        args[t].tid = t;
+        st = phrase_work_init(&args[t].w, tr.m, d->max_length, err);
+    }
+    if (st == LRP_OK) {
+        /* Start the threads, then fix the count to those that started (the result does
+         * not depend on it) before they pass the gate. */
+        pthread_mutex_init(&tr.gate_mu, NULL);
+        pthread_cond_init(&tr.gate_cv, NULL);
+        pthread_t tid[TRAIN_SHARDS];
+        size_t started = 1;
+        for (; started < tr.nthreads; started++)
+            if (pthread_create(&tid[started], NULL, train_thread, &args[started]) != 0) break;
+        pthread_mutex_lock(&tr.gate_mu);
+        tr.nthreads = started;
+        if (pthread_barrier_init(&tr.bar, NULL, (unsigned)started) != 0) {
+            st = lrp_fail(err, LRP_ERR_NOMEM, "cannot create a barrier for %zu threads", started);
+            tr.nthreads = 0; /* every thread returns at the gate */
+        }
+        tr.gate_open = 1;
+        pthread_cond_broadcast(&tr.gate_cv);
+        pthread_mutex_unlock(&tr.gate_mu);
+        if (st == LRP_OK) train_thread(&args[0]);
+        for (size_t t = 1; t < started; t++) pthread_join(tid[t], NULL);
+        if (st == LRP_OK) pthread_barrier_destroy(&tr.bar);
+        pthread_cond_destroy(&tr.gate_cv);
+        pthread_mutex_destroy(&tr.gate_mu);
+    }
+    const int stop = tr.stop ? tr.stop : tr.stop_epoch;
+    if (st == LRP_OK && stop == 2) st = lrp_fail(err, tr.err.status, "%s", tr.err.message);
+    sum->stopped = stop == 1;
+
+    /* the written model, read back */
+    if (st == LRP_OK && sum->best_epoch > 0) {
+        lrp_model *best = NULL;
+        st = lrp_model_load(&best, out_path, err);
+        if (st == LRP_OK)
+            st = eval_sentences(best, d->dev, d->dev_label, d->n_dev, (int)tr.nthreads, NULL, &sum->dev, err);
+        if (st == LRP_OK && d->n_test)
+            st = eval_sentences(best, d->test, d->test_label, d->n_test, (int)tr.nthreads, NULL,
+                                &sum->test, err);
+        lrp_model_free(best);
+    }
+    sum->seconds = now_seconds() - tr.t_start;
+
+    for (size_t t = 0; t < n_args; t++) phrase_work_free(&args[t].w);
+    free(args);
+    for (size_t k = 0; k < TRAIN_SHARDS; k++) {
+        free(tr.shards[k].dense);
+        free(tr.shards[k].demb);
+        free(tr.shards[k].tok);
+    }
+    free(tr.wt.mem);
+    free(tr.g);
+    free(tr.s1);
+    free(tr.s2);
+    free(tr.order);
+    free(tr.seen);
+    lrp_model_free(tr.m);
+    lrp_model_free(tr.snap);
+    if (st != LRP_OK) train_summary_free(sum);
+    return st;
+}

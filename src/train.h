@@ -1,0 +1,152 @@
+/*
+ * train.h - train the paper's classifier (Arras et al. 2017, sec. 3): word
+ * embeddings from random initialisation, one bidirectional LSTM layer, a linear
+ * classifier without bias on [h_fwd(T); h_bwd(1)], softmax cross-entropy over every
+ * distinct phrase of the training trees, model selection by dev sentence accuracy.
+ * Internal; used by `lrp train` and the tests. Never prints: progress goes through
+ * callbacks, which can also stop the training.
+ *
+ * Data (train_data_load): DIR/train.txt, DIR/dev.txt and, if present, DIR/test.txt,
+ * each treebank trees or LABEL<TAB>sentence lines (dataset.h), lowercased.
+ *   - Phrases: every node of every training tree (its word span and label),
+ *     sentences included; a TSV line is one phrase. Duplicates (same lowercased
+ *     words) are kept once, with their most frequent label (ties: the first seen).
+ *   - Vocabulary: word 0 is UNK_WORD; then, in order of first occurrence in train,
+ *     dev, test, every word of the three files (TRAIN_VOCAB_ALL; words seen only in
+ *     dev or test keep their random initial embedding: no label leaks), or the
+ *     training words seen at least min_count times (TRAIN_VOCAB_TRAIN; the others
+ *     read as UNK_WORD).
+ *   - UNK_WORD learns from training words seen once, each occurrence read as
+ *     UNK_WORD with probability unk_rate (drawn anew each epoch).
+ *
+ * Optimisation: minibatches of `batch` phrases in an order shuffled every epoch;
+ * each batch is cut into TRAIN_SHARDS fixed shards, every shard's gradient is summed
+ * in phrase order into its own buffer and the shards are added in shard order, and
+ * every random number (initialisation, shuffle, dropout masks, unk replacement) is a
+ * function of the seed, the epoch and the phrase: the trained model's bytes depend
+ * on the seed and the options, not on the thread count.
+ */
+#ifndef LRP_TRAIN_H
+#define LRP_TRAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dataset.h"
+#include "evaluate.h"
+#include "lrp.h"
+#include "network.h"
+
+#define UNK_WORD "<unk>"
+/* Shards per minibatch: the most threads that help; fixed so that results do not
+ * depend on the thread count. */
+#define TRAIN_SHARDS 8
+
+typedef enum train_optimizer { TRAIN_ADAGRAD = 0, TRAIN_ADAM = 1 } train_optimizer;
+typedef enum train_vocab { TRAIN_VOCAB_ALL = 0, TRAIN_VOCAB_TRAIN = 1 } train_vocab;
+
+typedef struct train_options {
+    size_t embed;               /* E (60) */
+    size_t hidden;              /* H per direction (60) */
+    size_t epochs;              /* at most this many passes over the phrases (10) */
+    size_t patience;            /* stop after this many epochs without a better dev
+                                   accuracy; 0 = never (0) */
+    size_t batch;               /* phrases per minibatch (32) */
+    train_optimizer optimizer;  /* (TRAIN_ADAM) */
+    double lr;                  /* learning rate (0.001) */
+    double lr_decay;            /* the rate is multiplied by this after each epoch (1) */
+    double dropout;             /* on the embeddings and on the classifier input (0.2) */
+    double l2;                  /* L2 penalty l2/2 |w|^2 on every weight; embedding rows
+                                   only when their word is in the batch (0) */
+    double embed_init;          /* embeddings start normal with this deviation (1) */
+    double unk_rate;            /* see above (0.1) */
+    train_vocab vocab;          /* (TRAIN_VOCAB_ALL) */
+    size_t min_count;           /* TRAIN_VOCAB_TRAIN: training words seen this often (1) */
+    uint64_t seed;              /* (1) */
+    int threads;                /* 0 = all cores (0) */
+    int pretokenized;           /* TSV sentences are tokens separated by spaces (0) */
+    const char *const *labels;  /* [n_labels] class names; NULL = the treebank's five */
+    size_t n_labels;
+    lrp_dtype dtype;            /* storage of the saved model (LRP_F32) */
+} train_options;
+
+/* The defaults above. */
+void train_options_init(train_options *o);
+
+/* Check the options (sizes > 0, rates in range); LRP_ERR_ARGUMENT naming the first bad one. */
+lrp_status train_options_check(const train_options *o, lrp_error *err);
+
+typedef struct train_data {
+    size_t V;                   /* vocabulary size, UNK_WORD included */
+    const char **words;         /* [V] (into the corpora) */
+    uint32_t *rare;             /* [V] 1: a training word seen once (unk replacement) */
+    size_t C;
+    const char **labels;        /* [C] */
+    size_t n_phrases, n_tokens; /* distinct training phrases, their words */
+    int32_t *ids;               /* [n_tokens] phrase words, phrase after phrase */
+    size_t *offset;             /* [n_phrases + 1] phrase p is ids[offset[p], offset[p+1]) */
+    int *label;                 /* [n_phrases] */
+    size_t n_train_sentences;
+    size_t n_dev, n_test;       /* sentences (n_test = 0 without test.txt) */
+    lrp_sentence *dev, *test;   /* word ids (views into dev_ids, test_ids) */
+    int *dev_label, *test_label;
+    size_t max_length;          /* longest phrase or sentence */
+    ds_corpus corpora_[3];
+    int32_t *sent_ids_;
+} train_data;
+
+/* Read and prepare DIR's files as described above. Errors name the file and line
+ * (dataset.h), a missing file (LRP_ERR_IO), an empty training or dev file and a
+ * sentence longer than LRP_MAX_LENGTH (LRP_ERR_INPUT). */
+lrp_status train_data_load(const char *dir, const train_options *o, train_data *out, lrp_error *err);
+void train_data_free(train_data *d);
+
+typedef struct train_epoch_stats {
+    size_t epoch;               /* 1-based */
+    double loss;                /* mean cross-entropy over the epoch's phrases (with dropout) */
+    double train_accuracy;      /* phrases classified right during the epoch (with dropout) */
+    eval_result dev;            /* dev sentences, with the parameters as stored (dtype) */
+    int best;                   /* the best dev accuracy so far: the model was written */
+    double lr;                  /* the rate used in this epoch */
+    double seconds;             /* this epoch's training, without the dev evaluation */
+    double phrases_per_second;
+    double elapsed;             /* since train_run started */
+} train_epoch_stats;
+
+/* Each callback may be NULL; a nonzero return stops the training after the current
+ * minibatch (the best model written so far stays as it is). */
+typedef struct train_callbacks {
+    int (*batch)(void *ctx, size_t epoch, size_t done, size_t total); /* after each minibatch */
+    int (*epoch)(void *ctx, const train_epoch_stats *stats);          /* after each epoch */
+    void *ctx;
+} train_callbacks;
+
+typedef struct train_summary {
+    size_t epochs;              /* epochs finished */
+    size_t best_epoch;          /* 0: no epoch finished, nothing was written */
+    int stopped;                /* a callback stopped the training */
+    double seconds;             /* whole run */
+    eval_result dev, test;      /* the written model, read back from out_path (test empty
+                                   without test.txt); release with train_summary_free */
+} train_summary;
+
+/* Train on d, writing the best model so far to out_path (atomically: the file is
+ * always a complete model) each time the dev accuracy improves. */
+lrp_status train_run(const train_data *d, const train_options *o, const char *out_path,
+                     const train_callbacks *cb, train_summary *summary, lrp_error *err);
+void train_summary_free(train_summary *s);
+
+/* A model with o's sizes, d's vocabulary and labels, and parameters initialised from
+ * o->seed as train_run starts (embeddings normal(0, embed_init); LSTM weights and
+ * classifier uniform in +-1/sqrt(fan), the LSTM bias the sum of two such draws). */
+lrp_status train_model_init(const train_data *d, const train_options *o, lrp_model **out,
+                            lrp_error *err);
+
+/* The training objective of one phrase without dropout: returns -log softmax(f(x))_y
+ * and adds its gradient with respect to every parameter into grad (m->layout.total
+ * doubles, the parameters' layout). The same code the trainer runs (with the
+ * transposed forward pass), exposed for the finite-difference test; NaN when out of
+ * memory. */
+double train_loss_grad(const lrp_model *m, const int32_t *ids, size_t T, int label, double *grad);
+
+#endif /* LRP_TRAIN_H */

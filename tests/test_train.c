@@ -1,0 +1,406 @@
+/*
+ * test_train.c - the trainer (src/train.h):
+ *
+ *   - the gradient of one phrase's loss matches central finite differences for every
+ *     parameter of a tiny model, reported per tensor (embedding, both directions'
+ *     weight_x, weight_h and bias, classifier), to 1e-6 absolute + 1e-5 relative;
+ *   - phrases: every node of the trees, duplicates kept once with their most frequent
+ *     label (ties: the first seen); vocabulary: <unk> first, then every word of the
+ *     three files in order of first occurrence (or the training words seen
+ *     --min-count times);
+ *   - a short training on a small treebank written here: the loss falls and the dev
+ *     accuracy rises well above chance;
+ *   - two runs with the same seed give byte-identical model files, also with a
+ *     different thread count; another seed gives another model;
+ *   - bad input: a missing directory or file, a malformed tree (named by file and
+ *     line), an empty file, bad options.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "testutil.h"
+#include "train.h"
+
+// ----------------------------------------------------------------------------
+// finite differences
+
+static void check_gradient(void)
+{
+    lrp_model *m = tu_random_model(7, 3, 4, 5, 1, 2, 0, 0.6, 11);
+    if (!m) {
+        TU_CHECK(0, "cannot make a random model");
+        return;
+    }
+    const int32_t ids[] = {1, 4, 2, 6, 4};
+    const size_t T = 5, P = m->layout.total;
+    const int y = 3;
+    double *grad = calloc(P, sizeof *grad), *scratch = calloc(P, sizeof *scratch);
+    double *fd = calloc(P, sizeof *fd);
+    double loss = train_loss_grad(m, ids, T, y, grad);
+    TU_CHECK(isfinite(loss) && loss > 0, "loss %g", loss);
+    const double h = 1e-5;
+    for (size_t i = 0; i < P; i++) {
+        const double keep = m->params[i];
+        m->params[i] = keep + h;
+        double up = train_loss_grad(m, ids, T, y, scratch);
+        m->params[i] = keep - h;
+        double down = train_loss_grad(m, ids, T, y, scratch);
+        m->params[i] = keep;
+        fd[i] = (up - down) / (2 * h);
+    }
+    /* per tensor, so that a failure names it */
+    const param_layout *L = &m->layout;
+    const size_t G = 16;
+    struct { const char *name; size_t at, n; } tensors[] = {
+        {"embedding", L->emb, 7 * 3},
+        {"fwd weight_x", L->wx[0][0], G * 3}, {"fwd weight_h", L->wh[0][0], G * 4}, {"fwd bias", L->b[0][0], G},
+        {"bwd weight_x", L->wx[0][1], G * 3}, {"bwd weight_h", L->wh[0][1], G * 4}, {"bwd bias", L->b[0][1], G},
+        {"classifier", L->wout, 5 * 8},
+    };
+    size_t covered = 0;
+    for (size_t k = 0; k < sizeof tensors / sizeof tensors[0]; k++) {
+        covered += tensors[k].n;
+        double norm = 0.0;
+        for (size_t i = 0; i < tensors[k].n; i++) norm += fabs(grad[tensors[k].at + i]);
+        TU_CHECK(norm > 1e-6, "%s: gradient is zero", tensors[k].name);
+        TU_CHECK(TU_CLOSE(tensors[k].name, grad + tensors[k].at, fd + tensors[k].at, tensors[k].n, 1e-6, 1e-5),
+                 "%s: gradient differs from finite differences", tensors[k].name);
+    }
+    TU_CHECK(covered == P, "tensors cover %zu of %zu parameters", covered, P);
+    /* words not in the phrase get no gradient */
+    for (size_t k = 0; k < 3; k++) TU_CHECK(grad[L->emb + 0 * 3 + k] == 0.0, "word 0 is not in the phrase");
+    free(grad);
+    free(scratch);
+    free(fd);
+    lrp_model_free(m);
+}
+
+// ----------------------------------------------------------------------------
+// a small treebank
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char *const POS[] = {"good", "great", "fine", "superb"};
+static const char *const NEG[] = {"bad", "awful", "dull", "boring"};
+static const char *const NEU[] = {"the", "movie", "film", "a", "plot", "story"};
+
+/* Label of a span: positive (3) when it has more positive words, negative (1) when
+ * more negative ones, else neutral (2). */
+static int span_label(const int *pol, size_t b, size_t e)
+{
+    int s = 0;
+    for (size_t i = b; i < e; i++) s += pol[i];
+    return s > 0 ? 3 : s < 0 ? 1 : 2;
+}
+
+/* Right-branching tree over words [b, e). */
+static void tree(char *out, size_t cap, const char **w, const int *pol, size_t b, size_t e)
+{
+    size_t n = strlen(out);
+    if (e - b == 1) {
+        snprintf(out + n, cap - n, "(%d %s)", span_label(pol, b, e), w[b]);
+        return;
+    }
+    snprintf(out + n, cap - n, "(%d ", span_label(pol, b, e));
+    tree(out, cap, w, pol, b, b + 1);
+    n = strlen(out);
+    snprintf(out + n, cap - n, " ");
+    tree(out, cap, w, pol, b + 1, e);
+    n = strlen(out);
+    snprintf(out + n, cap - n, ")");
+}
+
+static char *treebank(size_t n, unsigned long long seed)
+{
+    size_t cap = n * 512;
+    char *text = calloc(cap, 1);
+    char line[512];
+    for (size_t i = 0; i < n; i++) {
+        size_t T = 3 + (size_t)(tu_uniform(&seed) * 5);
+        const char *w[8];
+        int pol[8];
+        for (size_t t = 0; t < T; t++) {
+            double u = tu_uniform(&seed);
+            size_t k = (size_t)(tu_uniform(&seed) * 4);
+            if (u < 0.25) { w[t] = POS[k]; pol[t] = 1; }
+            else if (u < 0.5) { w[t] = NEG[k]; pol[t] = -1; }
+            else { w[t] = NEU[(size_t)(tu_uniform(&seed) * 6)]; pol[t] = 0; }
+        }
+        line[0] = '\0';
+        tree(line, sizeof line, w, pol, 0, T);
+        strcat(text, line);
+        strcat(text, "\n");
+    }
+    return text;
+}
+
+static const char *make_treebank(void)
+{
+    static char dir[600];
+    snprintf(dir, sizeof dir, "%s/sst", tu_tmpdir());
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
+    if (system(cmd) != 0) exit(1);
+    char *tr = treebank(240, 1), *dv = treebank(60, 2), *te = treebank(60, 3);
+    write_file(dir, "train.txt", tr);
+    write_file(dir, "dev.txt", dv);
+    write_file(dir, "test.txt", te);
+    free(tr);
+    free(dv);
+    free(te);
+    return dir;
+}
+
+static void tiny_options(train_options *o)
+{
+    train_options_init(o);
+    o->embed = 8;
+    o->hidden = 8;
+    o->epochs = 6;
+    o->batch = 8;
+    o->lr = 0.01;
+    o->dropout = 0.1;
+    o->threads = 2;
+}
+
+// ----------------------------------------------------------------------------
+// phrases and vocabulary
+
+static void check_phrases(void)
+{
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/phrases", tu_tmpdir());
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
+    if (system(cmd) != 0) exit(1);
+    /* "good film" three times: labels 4, 3, 3 -> 3; "Good" as (4 good) twice, (3 good)
+     * twice -> a tie between 4 and 3, the first seen (4) wins */
+    write_file(dir, "train.txt",
+               "(4 (4 Good) (2 film))\n"
+               "(3 (3 good) (2 film))\n"
+               "(3 (4 good) (2 film))\n"
+               "(1 (2 a) (1 (3 good) (1 bore)))\n");
+    write_file(dir, "dev.txt", "(2 (2 a) (2 plot))\n");
+    train_options o;
+    train_options_init(&o);
+    train_data d;
+    lrp_error err;
+    lrp_status st = train_data_load(dir, &o, &d, &err);
+    TU_CHECK_STATUS(st, LRP_OK, err);
+    if (st != LRP_OK) return;
+    /* distinct phrases in reading order: "good film", "good", "film", "a good bore",
+     * "a", "good bore", "bore" */
+    TU_CHECK(d.n_phrases == 7, "%zu distinct phrases, expected 7", d.n_phrases);
+    TU_CHECK(d.n_test == 0, "no test.txt: %zu test sentences", d.n_test);
+    const char *want_words[] = {UNK_WORD, "good", "film", "a", "bore", "plot"};
+    TU_CHECK(d.V == 6, "vocabulary of %zu words, expected 6", d.V);
+    for (size_t i = 0; i < 6 && i < d.V; i++)
+        TU_CHECK(strcmp(d.words[i], want_words[i]) == 0, "word %zu is '%s', expected '%s'", i, d.words[i],
+                 want_words[i]);
+    const int want_labels[] = {3, 4, 2, 1, 2, 1, 1};
+    for (size_t p = 0; p < 7 && p < d.n_phrases; p++)
+        TU_CHECK(d.label[p] == want_labels[p], "phrase %zu: label %d, expected %d", p, d.label[p], want_labels[p]);
+    TU_CHECK(d.offset[1] - d.offset[0] == 2 && d.ids[0] == 1 && d.ids[1] == 2, "first phrase is 'good film'");
+    TU_CHECK(d.rare[4] == 1 && d.rare[1] == 0, "'bore' is seen once, 'good' more often");
+    TU_CHECK(d.dev[0].length == 2 && d.dev[0].ids[1] == 5, "dev words come from the vocabulary");
+    train_data_free(&d);
+
+    /* --vocab train --min-count 2: "a", "bore" and dev's "plot" become <unk> */
+    o.vocab = TRAIN_VOCAB_TRAIN;
+    o.min_count = 2;
+    st = train_data_load(dir, &o, &d, &err);
+    TU_CHECK_STATUS(st, LRP_OK, err);
+    if (st != LRP_OK) return;
+    TU_CHECK(d.V == 3, "vocabulary of %zu words, expected 3 (<unk>, good, film)", d.V);
+    TU_CHECK(d.dev[0].ids[0] == 0 && d.dev[0].ids[1] == 0, "dev words outside the vocabulary read as <unk>");
+    TU_CHECK(d.n_phrases == 7, "phrases are told apart by their words, not their ids: %zu", d.n_phrases);
+    train_data_free(&d);
+}
+
+// ----------------------------------------------------------------------------
+// training
+
+typedef struct log_ctx {
+    double loss[16], dev[16];
+    size_t n;
+} log_ctx;
+
+static int log_epoch(void *ctx, const train_epoch_stats *s)
+{
+    log_ctx *x = ctx;
+    if (x->n < 16) {
+        x->loss[x->n] = s->loss;
+        x->dev[x->n] = eval_accuracy(&s->dev);
+        x->n++;
+    }
+    return 0;
+}
+
+static unsigned char *train_file(const char *dir, const train_options *o, const char *name, size_t *len,
+                                 log_ctx *log)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", tu_tmpdir(), name);
+    train_data d;
+    lrp_error err;
+    lrp_status st = train_data_load(dir, o, &d, &err);
+    TU_CHECK_STATUS(st, LRP_OK, err);
+    if (st != LRP_OK) return NULL;
+    train_callbacks cb = {NULL, log_epoch, log};
+    train_summary sum;
+    st = train_run(&d, o, path, log ? &cb : NULL, &sum, &err);
+    TU_CHECK_STATUS(st, LRP_OK, err);
+    train_summary_free(&sum);
+    train_data_free(&d);
+    return (unsigned char *)tu_read_file(path, len);
+}
+
+static void check_training(const char *dir)
+{
+    train_options o;
+    tiny_options(&o);
+    log_ctx log = {0};
+    size_t len;
+    unsigned char *bytes = train_file(dir, &o, "a.safetensors", &len, &log);
+    TU_CHECK(bytes != NULL, "no model written");
+    free(bytes);
+    TU_CHECK(log.n == o.epochs, "%zu epochs logged, expected %zu", log.n, o.epochs);
+    if (log.n < 2) return;
+    printf("loss %.4f -> %.4f, dev accuracy %.3f -> %.3f\n", log.loss[0], log.loss[log.n - 1], log.dev[0],
+           log.dev[log.n - 1]);
+    TU_CHECK(log.loss[log.n - 1] < 0.8 * log.loss[0], "loss %g -> %g does not fall", log.loss[0],
+             log.loss[log.n - 1]);
+    double best = 0;
+    for (size_t i = 0; i < log.n; i++) best = log.dev[i] > best ? log.dev[i] : best;
+    /* three classes occur; chance is about 1/3, the majority class well under 0.5 */
+    TU_CHECK(best > 0.6, "best dev accuracy %.3f is not well above chance", best);
+
+    /* the written model loads and reports the same dev accuracy through lrp evaluate's code */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/a.safetensors", tu_tmpdir());
+    lrp_model *m = NULL;
+    lrp_error err;
+    TU_CHECK_STATUS(lrp_model_load(&m, path, &err), LRP_OK, err);
+    if (m) {
+        TU_CHECK(m->unk >= 0 && strcmp(m->words[m->unk], UNK_WORD) == 0, "the model's unk word is %s", UNK_WORD);
+        TU_CHECK(m->lowercase == 1, "the model lowercases");
+        TU_CHECK(m->bout == NULL, "the classifier has no bias");
+        TU_CHECK(strcmp(lrp_model_label(m, 4), "very positive") == 0, "treebank labels");
+        lrp_model_free(m);
+    }
+}
+
+static void check_determinism(const char *dir)
+{
+    train_options o;
+    tiny_options(&o);
+    o.epochs = 2;
+    size_t la, lb, lc, ld;
+    unsigned char *a = train_file(dir, &o, "d1.safetensors", &la, NULL);
+    unsigned char *b = train_file(dir, &o, "d2.safetensors", &lb, NULL);
+    o.threads = 1;
+    unsigned char *c = train_file(dir, &o, "d3.safetensors", &lc, NULL);
+    o.threads = 2;
+    o.seed = 2;
+    unsigned char *e = train_file(dir, &o, "d4.safetensors", &ld, NULL);
+    TU_CHECK(a && b && la == lb && memcmp(a, b, la) == 0, "two runs with the same seed differ");
+    TU_CHECK(a && c && la == lc && memcmp(a, c, la) == 0, "1 and 2 threads give different models");
+    TU_CHECK(a && e && !(la == ld && memcmp(a, e, la) == 0), "another seed gives the same model");
+    free(a);
+    free(b);
+    free(c);
+    free(e);
+}
+
+// ----------------------------------------------------------------------------
+// bad input
+
+static void check_errors(const char *good)
+{
+    train_options o;
+    tiny_options(&o);
+    train_data d;
+    lrp_error err;
+    char dir[700];
+
+    lrp_status st = train_data_load("/nonexistent/lrp-data", &o, &d, &err);
+    TU_CHECK(st == LRP_ERR_IO && strstr(err.message, "/nonexistent/lrp-data/train.txt"),
+             "missing directory: %s (%s)", lrp_status_string(st), err.message);
+
+    snprintf(dir, sizeof dir, "%s/bad", tu_tmpdir());
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
+    if (system(cmd) != 0) exit(1);
+    write_file(dir, "train.txt", "(3 (2 it) (3 good))\n(3 (2 it) (3 good)\n");
+    st = train_data_load(dir, &o, &d, &err);
+    TU_CHECK(st == LRP_ERR_INPUT && strstr(err.message, "train.txt:2:"), "malformed tree: %s (%s)",
+             lrp_status_string(st), err.message);
+
+    write_file(dir, "train.txt", "(3 (2 it) (3 good))\n");
+    st = train_data_load(dir, &o, &d, &err); /* no dev.txt */
+    TU_CHECK(st == LRP_ERR_IO && strstr(err.message, "dev.txt"), "missing dev.txt: %s (%s)",
+             lrp_status_string(st), err.message);
+    write_file(dir, "dev.txt", "\n\n");
+    st = train_data_load(dir, &o, &d, &err);
+    TU_CHECK(st == LRP_ERR_INPUT && strstr(err.message, "no sentences"), "empty dev.txt: %s (%s)",
+             lrp_status_string(st), err.message);
+    write_file(dir, "dev.txt", "(7 (2 it) (3 good))\n");
+    st = train_data_load(dir, &o, &d, &err);
+    TU_CHECK(st == LRP_ERR_INPUT && strstr(err.message, "dev.txt:1:"), "label 7 of 5 classes: %s (%s)",
+             lrp_status_string(st), err.message);
+
+    /* options */
+    train_options b;
+    tiny_options(&b); b.lr = 0;
+    TU_CHECK(train_options_check(&b, &err) == LRP_ERR_ARGUMENT && strstr(err.message, "learning rate"), "lr 0");
+    tiny_options(&b); b.lr = NAN;
+    TU_CHECK(train_options_check(&b, &err) == LRP_ERR_ARGUMENT, "lr NaN");
+    tiny_options(&b); b.dropout = 1.0;
+    TU_CHECK(train_options_check(&b, &err) == LRP_ERR_ARGUMENT && strstr(err.message, "dropout"), "dropout 1");
+    tiny_options(&b); b.batch = 0;
+    TU_CHECK(train_options_check(&b, &err) == LRP_ERR_ARGUMENT && strstr(err.message, "batch"), "batch 0");
+    tiny_options(&b); b.epochs = 0;
+    TU_CHECK(train_options_check(&b, &err) == LRP_ERR_ARGUMENT && strstr(err.message, "epochs"), "epochs 0");
+    tiny_options(&b); b.hidden = 0;
+    TU_CHECK(train_options_check(&b, &err) == LRP_ERR_ARGUMENT, "hidden 0");
+    tiny_options(&b); b.lr_decay = 1.5;
+    TU_CHECK(train_options_check(&b, &err) == LRP_ERR_ARGUMENT && strstr(err.message, "decay"), "decay 1.5");
+    tiny_options(&b); b.unk_rate = -0.1;
+    TU_CHECK(train_options_check(&b, &err) == LRP_ERR_ARGUMENT && strstr(err.message, "unk"), "unk rate");
+    /* an unwritable output: the run fails and says where */
+    st = train_data_load(good, &o, &d, &err);
+    TU_CHECK_STATUS(st, LRP_OK, err);
+    if (st == LRP_OK) {
+        o.epochs = 1;
+        train_summary sum;
+        st = train_run(&d, &o, "/nonexistent/dir/model.safetensors", NULL, &sum, &err);
+        TU_CHECK(st == LRP_ERR_IO && strstr(err.message, "/nonexistent/dir"), "unwritable output: %s (%s)",
+                 lrp_status_string(st), err.message);
+        train_data_free(&d);
+    }
+}
+
+int main(void)
+{
+    check_gradient();
+    check_phrases();
+    const char *dir = make_treebank();
+    check_training(dir);
+    check_determinism(dir);
+    check_errors(dir);
+    return tu_finish();
+}
