@@ -42,9 +42,14 @@
 #include "model.h"
 #include "simd.h"
 
-/* Register tile of the kernels: LB_R vectors of gate rows x LB_NB sentences. */
+/* Register tile of the kernels: LB_R vectors of gate rows x LB_NB sentences
+ * (LB_NB: 4, 6 or 8). */
+#ifndef LB_R
 #define LB_R 2
+#endif
+#ifndef LB_NB
 #define LB_NB 8
+#endif
 
 #define LB_DECLARE(real, S)                                                                        \
     /* one direction of one layer, packed */                                                       \

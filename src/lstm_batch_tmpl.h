@@ -64,10 +64,14 @@ static void S(vecmat)(size_t K, const REAL *M, size_t ldm, size_t N, size_t nb,
             const REAL *const *vb = v + b;
             REAL *const *ob = out + b;
             switch (m) {
+#if LB_NB >= 8
             case 8: S(tile)(K, M, ldm, col, 8, vb, ob, add, mode); break;
             case 7: S(tile)(K, M, ldm, col, 7, vb, ob, add, mode); break;
+#endif
+#if LB_NB >= 6
             case 6: S(tile)(K, M, ldm, col, 6, vb, ob, add, mode); break;
             case 5: S(tile)(K, M, ldm, col, 5, vb, ob, add, mode); break;
+#endif
             case 4: S(tile)(K, M, ldm, col, 4, vb, ob, add, mode); break;
             case 3: S(tile)(K, M, ldm, col, 3, vb, ob, add, mode); break;
             case 2: S(tile)(K, M, ldm, col, 2, vb, ob, add, mode); break;
