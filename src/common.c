@@ -1,10 +1,28 @@
 /*
- * common.c - error reporting shared by the library.
+ * common.c - error reporting and large allocations shared by the library.
  */
+#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE (Linux) */
 #include "common.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+void *lrp_alloc_large(size_t n)
+{
+    const size_t huge = (size_t)2 << 20;
+    if (n < 2 * huge) return calloc(1, n ? n : 1);
+    size_t rounded = (n + huge - 1) / huge * huge;
+    void *p = NULL;
+    if (posix_memalign(&p, huge, rounded) != 0) return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, rounded, MADV_HUGEPAGE); /* advice: nothing to do when refused */
+#endif
+    memset(p, 0, n);
+    return p;
+}
 
 lrp_status lrp_fail(lrp_error *err, lrp_status status, const char *fmt, ...)
 {

@@ -20,6 +20,11 @@
  * so that failing paths read `return lrp_fail(err, LRP_ERR_FORMAT, "...", ...);`. */
 lrp_status lrp_fail(lrp_error *err, lrp_status status, const char *fmt, ...) LRP_PRINTF(3, 4);
 
+/* Zeroed memory of n bytes for a large array (model parameters, workspaces): from
+ * 2 MB pages where the system offers them (Linux transparent huge pages), which
+ * saves a page fault per 4 kB on first touch. Released with free(); NULL on failure. */
+void *lrp_alloc_large(size_t n);
+
 /* Clear err to LRP_OK with an empty message. */
 void lrp_error_clear(lrp_error *err);
 

@@ -35,7 +35,7 @@ lrp_status lrp_read_file(const char *path, unsigned char **data, size_t *size, l
      * files that change while we read) */
     size_t cap = S_ISREG(sb.st_mode) && sb.st_size > 0 ? (size_t)sb.st_size + 1 : 1 << 16;
     size_t n = 0;
-    unsigned char *buf = malloc(cap + 1);
+    unsigned char *buf = lrp_alloc_large(cap + 1); /* a model: megabytes, 2 MB pages */
     lrp_status st = LRP_OK;
     for (;;) {
         if (!buf) {

@@ -237,7 +237,7 @@ static lrp_status S(work_reserve)(const S(lb_pack) *p, S(lb_work) *w, size_t n,
         size_t cap = total + total / 2;
         free(w->mem);
         w->cap_mem = 0;
-        w->mem = aligned_alloc(64, (cap * sizeof(REAL) + 63) / 64 * 64);
+        w->mem = lrp_alloc_large(cap * sizeof(REAL)); /* megabytes: 2 MB pages */
         if (!w->mem)
             return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a batch of %zu sentences", n);
         w->cap_mem = cap;
