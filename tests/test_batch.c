@@ -3,8 +3,9 @@
  *   - lrp_explain_batch gives BIT FOR BIT the results of one lrp_explain call per
  *     sentence, for 1, 2 and 7 threads, whatever the order of the sentences, in
  *     float64 and float32, on random models of several shapes (stacked,
- *     unidirectional, H not a multiple of the vector width, deleted words) and on
- *     the golden models; lrp_predict gives the same scores bit for bit;
+ *     unidirectional, H not a multiple of the vector width, deleted words), on the
+ *     golden models and on the shipped model (60 SST sentences); so does an
+ *     lrp_explainer over several calls; lrp_predict gives the same scores bit for bit;
  *   - float64: the fast path equals the reference path (lstm.c, network.c) within
  *     1e-12 times max(1, the explanation's largest |R|) (golden values themselves,
  *     1e-12 absolute: test_golden);
@@ -432,6 +433,10 @@ static void shipped_model(void)
             if (lrp_encode(m, &tok, ids, NULL, NULL) == LRP_OK) s[n++] = (lrp_sentence){ids, d->length, NULL};
             else free(ids);
         }
+        /* bit for bit on real sentences too: the first 60 (every method, every class) */
+        sentence_set view = {n < 60 ? n : 60, s, NULL, NULL};
+        check_identity("shipped model", m, &view, LRP_F64);
+        check_identity("shipped model", m, &view, LRP_F32);
         double dev = f32_deviation("shipped model, SST test set", m, s, n);
         TU_CHECK(dev <= 1e-3, "shipped model: float32 word relevance off by %.3g of the largest |R| (limit 1e-3)", dev);
         for (size_t i = 0; i < n; i++) free((void *)s[i].ids);
