@@ -9,9 +9,11 @@
 #include "lstm.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "relevance.h"
+#include "simd.h"
 
 static inline double sigm(double z) { return 1.0 / (1.0 + exp(-z)); }
 
@@ -78,6 +80,63 @@ void lstm_forward(const lstm_weights *w, int reverse, size_t T, const double *x,
     }
 }
 
+// ----------------------------------------------------------------------------
+// the trainer's kernel: out += A^T coef, blocked over columns so that a block of
+// `out` stays in vector registers while the rows stream by. Each out[j] is summed
+// over the rows in ascending order (fused multiply-adds where the target has them,
+// simd.h), so the bits depend on the build's vector code only, never on data layout
+// or threads.
+
+#define KV 4 /* vectors per register block */
+
+/* cell with the vector sigmoid and tanh of simd.h (a few ulp from the C library's;
+ * the last entries of a row that fill no whole vector use the C library). */
+static void cell_v(size_t H, const double *pre, const double *cp, double *act, double *c, double *h,
+                   double *tc)
+{
+    const size_t G = 4 * H, S = GATE_G * H;
+    size_t r = 0;
+    for (; r + VD_W <= S; r += VD_W) vd_store(act + r, vd_sigm(vd_load(pre + r)));
+    for (; r < S; r++) act[r] = sigm(pre[r]);
+    for (; r + VD_W <= G; r += VD_W) vd_store(act + r, vd_tanh(vd_load(pre + r)));
+    for (; r < G; r++) act[r] = tanh(pre[r]);
+
+    const double *gi = act + GATE_I * H, *gf = act + GATE_F * H;
+    const double *go = act + GATE_O * H, *gg = act + GATE_G * H;
+    size_t j = 0;
+    for (; j < H; j++) c[j] = gf[j] * cp[j] + gi[j] * gg[j]; /* c(t) = f * c(t-1) + i * g */
+    for (j = 0; j + VD_W <= H; j += VD_W) vd_store(tc + j, vd_tanh(vd_load(c + j)));
+    for (; j < H; j++) tc[j] = tanh(c[j]);
+    for (j = 0; j < H; j++) h[j] = go[j] * tc[j];           /* h(t) = o * tanh(c(t)) */
+}
+
+static void acc_rows(size_t n, double *out, size_t m, const double *A, ptrdiff_t lda,
+                     const double *coef, ptrdiff_t cs)
+{
+    size_t j0 = 0;
+    for (; j0 + KV * VD_W <= n; j0 += KV * VD_W) {
+        vd acc[KV];
+        for (size_t v = 0; v < KV; v++) acc[v] = vd_load(out + j0 + v * VD_W);
+        for (size_t i = 0; i < m; i++) {
+            const vd c = vd_set1(coef[(ptrdiff_t)i * cs]);
+            const double *a = A + (ptrdiff_t)i * lda + j0;
+            for (size_t v = 0; v < KV; v++) acc[v] = vd_fma(vd_load(a + v * VD_W), c, acc[v]);
+        }
+        for (size_t v = 0; v < KV; v++) vd_store(out + j0 + v * VD_W, acc[v]);
+    }
+    for (; j0 + VD_W <= n; j0 += VD_W) {
+        vd acc = vd_load(out + j0);
+        for (size_t i = 0; i < m; i++)
+            acc = vd_fma(vd_load(A + (ptrdiff_t)i * lda + j0), vd_set1(coef[(ptrdiff_t)i * cs]), acc);
+        vd_store(out + j0, acc);
+    }
+    for (; j0 < n; j0++) {
+        double acc = out[j0];
+        for (size_t i = 0; i < m; i++) acc += A[(ptrdiff_t)i * lda + (ptrdiff_t)j0] * coef[(ptrdiff_t)i * cs];
+        out[j0] = acc;
+    }
+}
+
 void lstm_transpose(const lstm_weights *w, double *wxT, double *whT)
 {
     const size_t IN = w->in, H = w->H, G = 4 * H;
@@ -96,23 +155,40 @@ void lstm_forward_t(const lstm_weights_t *w, int reverse, size_t T, const double
         const double *hp = k->h + s * H, *cp = k->c + s * H;  /* h(t-1), c(t-1) */
         double *pre = k->pre + s * G, *act = k->act + s * G;
         double *c = k->c + (s + 1) * H, *h = k->h + (s + 1) * H, *tc = k->tc + s * H;
-
-        /* pre = b + U x(t) + W h(t-1), one input (column of U, W) at a time */
+        /* pre = b + U x(t) + W h(t-1): rows of U^T and W^T weighted by x(t), h(t-1) */
         memcpy(pre, w->b, G * sizeof(double));
-        for (size_t k2 = 0; k2 < IN; k2++) {
-            const double *u = w->wxT + k2 * G, xk = xt[k2];
-            for (size_t r = 0; r < G; r++) pre[r] += u[r] * xk;
-        }
-        for (size_t k2 = 0; k2 < H; k2++) {
-            const double *v = w->whT + k2 * G, hk = hp[k2];
-            for (size_t r = 0; r < G; r++) pre[r] += v[r] * hk;
-        }
-        cell(H, pre, cp, act, c, h, tc);
+        acc_rows(G, pre, IN, w->wxT, (ptrdiff_t)G, xt, 1);
+        acc_rows(G, pre, H, w->whT, (ptrdiff_t)G, hp, 1);
+        cell_v(H, pre, cp, act, c, h, tc);
     }
 }
 
 // ----------------------------------------------------------------------------
 // gradient backward (backpropagation through time)
+
+/* One step back through the cell: from the gradient at h(t) (dht from above plus dhn
+ * through the recurrence) and at c(t) (dcn) to the gate pre-activations (dpre, G);
+ * dcn becomes the gradient at c(t-1). */
+static void gate_grads(size_t H, const double *dht, const double *act, const double *cp,
+                       const double *tc, const double *dhn, double *dcn, double *dpre)
+{
+    const double *gi = act + GATE_I * H, *gf = act + GATE_F * H;
+    const double *go = act + GATE_O * H, *gg = act + GATE_G * H;
+    for (size_t j = 0; j < H; j++) {
+        double dh = dht[j] + dhn[j];
+        /* h = o * tanh(c) */
+        double dc = dcn[j] + dh * go[j] * (1.0 - tc[j] * tc[j]);
+        double d_o = dh * tc[j];
+        /* c = f * c(t-1) + i * g */
+        double di = dc * gg[j], dg = dc * gi[j], df = dc * cp[j];
+        dcn[j] = dc * gf[j];
+        /* through the activations: sigm' = a (1 - a), tanh' = 1 - a^2 */
+        dpre[GATE_I * H + j] = di * gi[j] * (1.0 - gi[j]);
+        dpre[GATE_F * H + j] = df * gf[j] * (1.0 - gf[j]);
+        dpre[GATE_O * H + j] = d_o * go[j] * (1.0 - go[j]);
+        dpre[GATE_G * H + j] = dg * (1.0 - gg[j] * gg[j]);
+    }
+}
 
 void lstm_backward(const lstm_weights *w, int reverse, size_t T, const double *x, size_t ldx,
                    const lstm_cache *k, const double *dh_in, size_t lddh, double *dx, size_t lddx,
@@ -129,23 +205,7 @@ void lstm_backward(const lstm_weights *w, int reverse, size_t T, const double *x
         const double *xt = x + p * ldx, *dht = dh_in + p * lddh;
         const double *hp = k->h + s * H, *cp = k->c + s * H;
         const double *act = k->act + s * G, *tc = k->tc + s * H;
-        const double *gi = act + GATE_I * H, *gf = act + GATE_F * H;
-        const double *go = act + GATE_O * H, *gg = act + GATE_G * H;
-
-        for (size_t j = 0; j < H; j++) {
-            double dh = dht[j] + dhn[j];
-            /* h = o * tanh(c) */
-            double dc = dcn[j] + dh * go[j] * (1.0 - tc[j] * tc[j]);
-            double d_o = dh * tc[j];
-            /* c = f * c(t-1) + i * g */
-            double di = dc * gg[j], dg = dc * gi[j], df = dc * cp[j];
-            dcn[j] = dc * gf[j];
-            /* through the activations: sigm' = a (1 - a), tanh' = 1 - a^2 */
-            dpre[GATE_I * H + j] = di * gi[j] * (1.0 - gi[j]);
-            dpre[GATE_F * H + j] = df * gf[j] * (1.0 - gf[j]);
-            dpre[GATE_O * H + j] = d_o * go[j] * (1.0 - go[j]);
-            dpre[GATE_G * H + j] = dg * (1.0 - gg[j] * gg[j]);
-        }
+        gate_grads(H, dht, act, cp, tc, dhn, dcn, dpre);
         /* pre = U x + b + W h(t-1): dx = U^T dpre, dh(t-1) = W^T dpre */
         double *dxt = dx + p * lddx;
         memset(dxt, 0, IN * sizeof(double));
@@ -165,6 +225,47 @@ void lstm_backward(const lstm_weights *w, int reverse, size_t T, const double *x
                 g->b[r] += d;
             }
         }
+    }
+}
+
+void lstm_backward_t(const lstm_weights *w, int reverse, size_t T, const double *x, size_t ldx,
+                     const lstm_cache *k, const double *dh_in, size_t lddh, double *dx, size_t lddx,
+                     lstm_grads *g, double *dpre_all, double *scratch)
+{
+    const size_t IN = w->in, H = w->H, G = 4 * H;
+    double *dhn = scratch;        /* (H) gradient reaching h(t-1) through the recurrence */
+    double *dcn = dhn + H;        /* (H) gradient reaching c(t-1) */
+    memset(dhn, 0, 2 * H * sizeof(double));
+
+    /* the recurrence: as lstm_backward, keeping dpre of every step */
+    for (size_t s = T; s-- > 0;) {
+        const double *dht = dh_in + lstm_pos(reverse, T, s) * lddh;
+        const double *cp = k->c + s * H, *act = k->act + s * G, *tc = k->tc + s * H;
+        double *dpre = dpre_all + s * G;
+        gate_grads(H, dht, act, cp, tc, dhn, dcn, dpre);
+        /* dh(t-1) = W^T dpre */
+        memset(dhn, 0, H * sizeof(double));
+        acc_rows(H, dhn, G, w->wh, (ptrdiff_t)H, dpre, 1);
+    }
+    /* dx = U^T dpre for every step, and the parameter gradients over all steps:
+     * dU[r] += sum_t dpre(t)[r] x(t), dW[r] += sum_t dpre(t)[r] h(t-1), db[r] += sum_t dpre(t)[r]
+     * (steps in processing order) */
+    for (size_t s = 0; s < T; s++) {
+        double *dxt = dx + lstm_pos(reverse, T, s) * lddx;
+        memset(dxt, 0, IN * sizeof(double));
+        acc_rows(IN, dxt, G, w->wx, (ptrdiff_t)IN, dpre_all + s * G, 1);
+    }
+    if (!g) return;
+    /* x by processing step: row s is position lstm_pos(reverse, T, s) */
+    const double *x0 = x + lstm_pos(reverse, T, 0) * ldx;
+    const ptrdiff_t xs = reverse ? -(ptrdiff_t)ldx : (ptrdiff_t)ldx;
+    for (size_t r = 0; r < G; r++) {
+        const double *d = dpre_all + r;
+        double gb = g->b[r];
+        for (size_t s = 0; s < T; s++) gb += d[s * G];
+        g->b[r] = gb;
+        acc_rows(IN, g->wx + r * IN, T, x0, xs, d, (ptrdiff_t)G);
+        acc_rows(H, g->wh + r * H, T, k->h, (ptrdiff_t)H, d, (ptrdiff_t)G);
     }
 }
 
