@@ -1,8 +1,10 @@
 /*
- * run.c - read, explain in parallel, write in input order, chunk by chunk (run.h).
+ * run.c - read, explain in parallel, write in input order, chunk by chunk (run.h);
+ * the next chunk is read while the current one is explained.
  */
 #include "run.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,17 +73,63 @@ static void explain_chunk(const input_reader *r, lrp_explainer *ex, input_item *
 // ----------------------------------------------------------------------------
 // the whole input
 
+/* Reading and tokenizing overlap with explaining: a reader thread fills one chunk
+ * while the previous one is explained and written (two slots, taken in turn). */
+typedef struct run_slot {
+    input_item *items; /* [INPUT_CHUNK] */
+    size_t n;          /* items read; 0 = end of input */
+    int full;          /* read, not yet written */
+} run_slot;
+
+typedef struct run_pipe {
+    input_reader *r;
+    run_slot slot[2];
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} run_pipe;
+
+static void *reader_main(void *arg)
+{
+    run_pipe *p = arg;
+    for (size_t k = 0;; k ^= 1) {
+        run_slot *s = &p->slot[k];
+        pthread_mutex_lock(&p->mu);
+        while (s->full) pthread_cond_wait(&p->cv, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+        size_t n = input_read(p->r, s->items, INPUT_CHUNK);
+        pthread_mutex_lock(&p->mu);
+        s->n = n;
+        s->full = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (n == 0) return NULL;
+    }
+}
+
 size_t run_all(input_reader *r, const lrp_options *o, int threads, run_writer writer, void *ctx)
 {
-    input_item *items = calloc(INPUT_CHUNK, sizeof *items);
+    run_pipe p = {.r = r};
     lrp_result *results = calloc(INPUT_CHUNK, sizeof *results);
-    if (!items || !results) cli_die(EXIT_BAD_INPUT, "out of memory");
+    p.slot[0].items = calloc(INPUT_CHUNK, sizeof(input_item));
+    p.slot[1].items = calloc(INPUT_CHUNK, sizeof(input_item));
+    if (!results || !p.slot[0].items || !p.slot[1].items) cli_die(EXIT_BAD_INPUT, "out of memory");
     /* one explainer for the whole stream: the threads' workspaces are allocated once */
     lrp_explainer *ex;
     lrp_error err;
     if (lrp_explainer_new(&ex, r->model, threads, &err) != LRP_OK) cli_die(EXIT_BAD_INPUT, "%s", err.message);
-    size_t bad = 0, n;
-    while ((n = input_read(r, items, INPUT_CHUNK)) > 0) {
+    pthread_t reader;
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    if (pthread_create(&reader, NULL, reader_main, &p) != 0) cli_die(EXIT_BAD_INPUT, "cannot start a thread");
+    size_t bad = 0;
+    for (size_t k = 0;; k ^= 1) {
+        run_slot *s = &p.slot[k];
+        pthread_mutex_lock(&p.mu);
+        while (!s->full) pthread_cond_wait(&p.cv, &p.mu);
+        pthread_mutex_unlock(&p.mu);
+        const size_t n = s->n;
+        if (n == 0) break;
+        input_item *items = s->items;
         explain_chunk(r, ex, items, n, o, results);
         for (size_t i = 0; i < n; i++) {
             if (!items[i].ok) {
@@ -94,9 +142,17 @@ size_t run_all(input_reader *r, const lrp_options *o, int threads, run_writer wr
         }
         /* a reader downstream sees each chunk as soon as it is done */
         if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
+        pthread_mutex_lock(&p.mu);
+        s->full = 0;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.mu);
     }
+    pthread_join(reader, NULL);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv);
     lrp_explainer_free(ex);
-    free(items);
+    free(p.slot[0].items);
+    free(p.slot[1].items);
     free(results);
     return bad;
 }

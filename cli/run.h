@@ -2,8 +2,9 @@
  * run.h - the loop `lrp explain` and `lrp predict` share: read a chunk of input
  * lines, explain the good ones in one lrp_explain_batch call per target list over
  * the threads, then hand every line to the command's writer in input order, report
- * the bad ones on standard error, and flush. Output bytes do not depend on the
- * thread count: the batch API is bitwise reproducible and the order is the input's.
+ * the bad ones on standard error, and flush; a reader thread reads and tokenizes the
+ * next chunk meanwhile. Output bytes do not depend on the thread count: the batch
+ * API is bitwise reproducible and the order is the input's.
  */
 #ifndef LRP_CLI_RUN_H
 #define LRP_CLI_RUN_H

@@ -21,7 +21,7 @@ typedef struct length_index {
     size_t length, index;
 } length_index;
 
-enum { BATCH_CHUNK = 32, MAX_THREADS = 256 };
+enum { BATCH_CHUNK = 16, MAX_THREADS = 256 };
 
 struct lrp_explainer {
     const lrp_model *model;

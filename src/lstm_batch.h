@@ -73,13 +73,13 @@
         const int32_t *ids;                                                                        \
         const unsigned char *deleted;                                                              \
         real *x;      /* (T, E) first layer's input; zero rows for deleted words */                \
-        real *y;      /* (L, T, Y) every layer's outputs by position */                            \
-        real *cache;  /* (L, D) caches of lb_cache_size reals: pre, act (T, Gp), c, h (T+1, Hp), \
-                         tanh(c) (T, Hp), by processing step as in lstm.h */                       \
+        real *y;      /* (L-1, T, Y) outputs by position of every layer but the top one */        \
+        real *cache;  /* (L, D) caches: g gate pre-activation (T, Hp), activations (T, Gp), c, h  \
+                         (T+1, Hp), tanh(c) (T, Hp), by processing step as in lstm.h */            \
         real *top;    /* (Y) classifier input */                                                   \
         real *scores; /* (C) */                                                                    \
         real *sig;    /* (T, Y) signal at a layer's outputs during a backward pass */              \
-        real *dx[2];  /* (T, IN(l)) signal at a layer's inputs, per direction */                   \
+        real *dx[2];  /* (T, IN(l)) signal at a layer's inputs, per direction (L > 1 only) */      \
         real *gx[2];  /* (T, E) after lb_lrp / lb_backward: relevance or gradient at the first    \
                          layer's input through each direction (gx[1] only when D = 2) */           \
         real *tmp;    /* per-sentence scratch of the backward passes */                            \

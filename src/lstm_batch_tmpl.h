@@ -178,9 +178,10 @@ void S(lb_work_free)(S(lb_work) *w)
     memset(w, 0, sizeof *w);
 }
 
+/* reals of one cache: preg (T, Hp), act (T, Gp), c, h (T+1, Hp), tc (T, Hp) */
 static size_t S(cache_size)(const S(lb_pack) *p, size_t T)
 {
-    return 2 * T * p->Gp + 3 * T * p->Hp + 2 * p->Hp;
+    return T * p->Gp + 4 * T * p->Hp + 2 * p->Hp;
 }
 
 static size_t S(tmp_size)(const S(lb_pack) *p) { return p->Gp + 10 * p->Hp + 2 * S(round_up)(p->INmax); }
@@ -191,8 +192,10 @@ static size_t S(sent_size)(const S(lb_pack) *p, size_t T)
     const model_shape *s = &p->s;
     const size_t Y = s->D * s->H;
 #define R_(n) S(round_up)(n)
-    return R_(T * s->E) + R_(s->L * T * Y) + s->L * s->D * R_(S(cache_size)(p, T)) + R_(Y) +
-           R_(s->C) + R_(T * Y) + 2 * R_(T * p->INmax) + 2 * R_(T * s->E) + R_(S(tmp_size)(p));
+    const size_t below = s->L - 1; /* layers whose outputs feed another */
+    return R_(T * s->E) + R_(below * T * Y) + s->L * s->D * R_(S(cache_size)(p, T)) + R_(Y) +
+           R_(s->C) + R_(T * Y) + (below ? 2 * R_(T * p->INmax) : 0) + 2 * R_(T * s->E) +
+           R_(S(tmp_size)(p));
 #undef R_
 }
 
@@ -248,14 +251,14 @@ static lrp_status S(work_reserve)(const S(lb_pack) *p, S(lb_work) *w, size_t n,
         if (T > w->Tmax) w->Tmax = T;
 #define TAKE_(ptr, count) (ptr = q, q += S(round_up)(count))
         TAKE_(st->x, T * s->E);
-        TAKE_(st->y, s->L * T * Y);
+        TAKE_(st->y, (s->L - 1) * T * Y);
         st->cache = q;
         q += s->L * s->D * S(round_up)(S(cache_size)(p, T));
         TAKE_(st->top, Y);
         TAKE_(st->scores, s->C);
         TAKE_(st->sig, T * Y);
-        TAKE_(st->dx[0], T * p->INmax);
-        TAKE_(st->dx[1], T * p->INmax);
+        TAKE_(st->dx[0], s->L > 1 ? T * p->INmax : 0);
+        TAKE_(st->dx[1], s->L > 1 ? T * p->INmax : 0);
         TAKE_(st->gx[0], T * s->E);
         TAKE_(st->gx[1], T * s->E);
         TAKE_(st->tmp, S(tmp_size)(p));
@@ -277,7 +280,8 @@ static lrp_status S(work_reserve)(const S(lb_pack) *p, S(lb_work) *w, size_t n,
 
 /* The cache of layer l, direction d of a sentence. */
 typedef struct S(cache) {
-    REAL *pre, *act; /* (T, Gp) */
+    REAL *preg;      /* (T, Hp) pre-activation of the g gate (for LRP) */
+    REAL *act;       /* (T, Gp) */
     REAL *c, *h;     /* (T+1, Hp), row 0 = initial state */
     REAL *tc;        /* (T, Hp) */
 } S(cache);
@@ -286,8 +290,8 @@ static S(cache) S(cache_at)(const S(lb_pack) *p, const S(lb_sent) *st, size_t l,
 {
     const size_t T = st->T, Gp = p->Gp, Hp = p->Hp;
     S(cache) k;
-    k.pre = st->cache + (l * p->s.D + d) * S(round_up)(S(cache_size)(p, T));
-    k.act = k.pre + T * Gp;
+    k.preg = st->cache + (l * p->s.D + d) * S(round_up)(S(cache_size)(p, T));
+    k.act = k.preg + T * Hp;
     k.c = k.act + T * Gp;
     k.h = k.c + (T + 1) * Hp;
     k.tc = k.h + (T + 1) * Hp;
@@ -331,7 +335,7 @@ static void S(dir_forward)(const S(lb_pack) *p, S(lb_work) *w, size_t l, size_t 
             const REAL *in = S(layer_input)(p, st, l, &ld);
             w->pv[i] = in + lstm_pos((int)d, st->T, s) * ld; /* x(t) */
             w->pv2[i] = k.h + s * Hp;                        /* h(t-1) */
-            w->po[i] = k.pre + s * Gp;
+            w->po[i] = st->tmp; /* this step's pre-activations */
         }
         /* pre = U x(t) + b + W h(t-1), all sentences at once */
         S(vecmat)(q->in, q->wxT, Gp, Gp, na, w->pv, w->po, NULL, 0);
@@ -339,7 +343,7 @@ static void S(dir_forward)(const S(lb_pack) *p, S(lb_work) *w, size_t l, size_t 
         for (size_t i = 0; i < na; i++) {
             const S(lb_sent) *st = &w->sent[w->order[i]];
             S(cache) k = S(cache_at)(p, st, l, d);
-            const REAL *pre = k.pre + s * Gp, *cp = k.c + s * Hp;
+            const REAL *pre = st->tmp, *cp = k.c + s * Hp;
             REAL *act = k.act + s * Gp, *c = k.c + (s + 1) * Hp, *h = k.h + (s + 1) * Hp;
             REAL *tc = k.tc + s * Hp;
             for (size_t j = 0; j < Hp; j += V_W) {
@@ -350,14 +354,16 @@ static void S(dir_forward)(const S(lb_pack) *p, S(lb_work) *w, size_t l, size_t 
                 V_STORE(act + GATE_F * Hp + j, gf);
                 V_STORE(act + GATE_O * Hp + j, go);
                 V_STORE(act + GATE_G * Hp + j, gg);
+                V_STORE(k.preg + s * Hp + j, V_LOAD(pre + GATE_G * Hp + j));
                 V cj = gf * V_LOAD(cp + j) + gi * gg;
                 V tj = V_TANH(cj);
                 V_STORE(c + j, cj);
                 V_STORE(tc + j, tj);
                 V_STORE(h + j, go * tj);
             }
-            memcpy(st->y + l * st->T * Y + lstm_pos((int)d, st->T, s) * Y + d * H, h,
-                   H * sizeof(REAL));
+            if (l + 1 < p->s.L)
+                memcpy(st->y + l * st->T * Y + lstm_pos((int)d, st->T, s) * Y + d * H, h,
+                       H * sizeof(REAL));
         }
     }
 }
@@ -587,9 +593,9 @@ static void S(dir_lrp)(const S(lb_pack) *p, S(lb_work) *w, size_t l, size_t d, R
             REAL *rg = rc + Hp, *acch = rg + Hp, *share = acch + Hp, *accx = share + Hp;
             const REAL *Rht = st->sig + lstm_pos((int)d, st->T, s) * Y + d * H;
             const REAL *cp = k.c + s * Hp, *c = k.c + (s + 1) * Hp;
-            const REAL *pre = k.pre + s * Gp, *act = k.act + s * Gp;
+            const REAL *act = k.act + s * Gp;
             const REAL *gi = act + GATE_I * Hp, *gf = act + GATE_F * Hp, *gg = act + GATE_G * Hp;
-            share[0] = S(lrp_cell)(H, IN, Rht, cp, c, gi, gf, gg, pre + GATE_G * Hp, bg, eps, delta, Rhn,
+            share[0] = S(lrp_cell)(H, IN, Rht, cp, c, gi, gf, gg, k.preg + s * Hp, bg, eps, delta, Rhn,
                                    Rcn, Rc, rc, Rg, rg);
             w->pv[i] = rg;
             w->po[i] = accx;

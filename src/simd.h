@@ -10,9 +10,9 @@
  * a lane's result never depends on what the other lanes hold. The batched kernels
  * rely on this for their bitwise reproducibility.
  *
- * exp, expm1, sigmoid and tanh are vector versions: range reduction by ln 2
+ * exp, expm1, tanh and the LSTM gates (sigmoids and tanh) are vector versions: range reduction by ln 2
  * (Cody-Waite), then a Taylor polynomial of expm1 on |r| <= ln2/2 (degree 14 for
- * double, 9 for float). They agree with the C library to a few ulp; they are
+ * double, 9 for float, evaluated by Estrin's scheme). They agree with the C library to a few ulp; they are
  * not bitwise equal to it, which is why the batched float64 path is tested
  * against the reference (lstm.c) with a tolerance, not for identity.
  */
@@ -90,27 +90,39 @@ static inline vd vd_fma(vd a, vd b, vd c)
 /* lanes of a where mask is set (all ones), else of b */
 static inline vd vd_select(vdi mask, vd a, vd b) { return (vd)(((vdi)a & mask) | ((vdi)b & ~mask)); }
 static inline vd vd_min(vd a, vd b) { return vd_select(a < b, a, b); }
+
+/* 1 / x for 1 <= |x| < 2^1000 (the activations' denominators): with AVX-512 a 14-bit
+ * estimate refined by two Newton steps (error a few ulp; a division costs as much as
+ * ten of those operations), else a division. */
+static inline vd vd_recip(vd x)
+{
+#if defined(__AVX512F__)
+    vd y = (vd)_mm512_rcp14_pd((__m512d)x);
+    y = vd_fma(y, vd_fma(-x, y, vd_set1(1.0)), y);
+    return vd_fma(y, vd_fma(-x, y, vd_set1(1.0)), y);
+#else
+    return 1.0 / x;
+#endif
+}
 static inline vd vd_max(vd a, vd b) { return vd_select(a > b, a, b); }
 static inline vd vd_abs(vd a) { return (vd)((vdi)a & INT64_MAX); }
 
-/* expm1 of r, |r| <= ln2/2: Taylor to degree 14 (next term < 5e-18 relative) */
+/* expm1 of r, |r| <= ln2/2: Taylor to degree 14 (next term < 5e-18 relative),
+ * r * P(r) with P evaluated by Estrin's scheme (the same operations as Horner's, but
+ * a dependency chain of 5 steps instead of 13: these are latency-bound loops). */
 static inline vd vd_expm1_small(vd r)
 {
-    vd p = vd_set1(1.0 / 87178291200.0);  /* 1/14! */
-    p = vd_fma(p, r, vd_set1(1.0 / 6227020800.0));
-    p = vd_fma(p, r, vd_set1(1.0 / 479001600.0));
-    p = vd_fma(p, r, vd_set1(1.0 / 39916800.0));
-    p = vd_fma(p, r, vd_set1(1.0 / 3628800.0));
-    p = vd_fma(p, r, vd_set1(1.0 / 362880.0));
-    p = vd_fma(p, r, vd_set1(1.0 / 40320.0));
-    p = vd_fma(p, r, vd_set1(1.0 / 5040.0));
-    p = vd_fma(p, r, vd_set1(1.0 / 720.0));
-    p = vd_fma(p, r, vd_set1(1.0 / 120.0));
-    p = vd_fma(p, r, vd_set1(1.0 / 24.0));
-    p = vd_fma(p, r, vd_set1(1.0 / 6.0));
-    p = vd_fma(p, r, vd_set1(0.5));
-    p = vd_fma(p, r, vd_set1(1.0));
-    return p * r;
+#define C_(k) vd_set1(1.0 / (k))
+    vd r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    /* P(r) = sum_i r^i / (i+1)!, i = 0..13 */
+    vd q0 = vd_fma(C_(2.0), r, C_(1.0)), q1 = vd_fma(C_(24.0), r, C_(6.0));
+    vd q2 = vd_fma(C_(720.0), r, C_(120.0)), q3 = vd_fma(C_(40320.0), r, C_(5040.0));
+    vd q4 = vd_fma(C_(3628800.0), r, C_(362880.0)), q5 = vd_fma(C_(479001600.0), r, C_(39916800.0));
+    vd q6 = vd_fma(C_(87178291200.0), r, C_(6227020800.0));
+    vd s0 = vd_fma(q1, r2, q0), s1 = vd_fma(q3, r2, q2), s2 = vd_fma(q5, r2, q4);
+    vd t0 = vd_fma(s1, r4, s0), t1 = vd_fma(q6, r4, s2);
+#undef C_
+    return vd_fma(t1, r8, t0) * r;
 }
 
 /* x = k ln2 + r: returns r, sets *scale = 2^k. x must lie in [-708, 708]. */
@@ -133,8 +145,6 @@ static inline vd vd_exp(vd x)
     return s * (vd_expm1_small(r) + 1.0);
 }
 
-/* 1 / (1 + exp(-z)) */
-static inline vd vd_sigm(vd z) { return 1.0 / (1.0 + vd_exp(-z)); }
 
 /* tanh z = e / (e + 2) with e = expm1(2|z|), sign restored; |z| >= 20 gives +-1 */
 static inline vd vd_tanh(vd z)
@@ -142,13 +152,12 @@ static inline vd vd_tanh(vd z)
     vd a = vd_min(vd_abs(z), vd_set1(20.0));
     vd s, r = vd_reduce(a + a, &s);
     vd e = s * vd_expm1_small(r) + (s - 1.0);
-    vd t = e / (e + 2.0);
+    vd t = e * vd_recip(e + 2.0);
     return vd_select(z < 0, -t, t);
 }
 
 /* The four LSTM gates from their pre-activations: i, f, o = sigm, g = tanh, with
- * three divisions instead of four (a division costs as much as ten multiplies):
- * 1/a and 1/b from q = 1/(a b) as b q and a q. The sigmoids' exp(-z) is capped at
+ * two reciprocals instead of four: 1/a and 1/b from q = 1/(a b) as b q and a q. The sigmoids' exp(-z) is capped at
  * exp(300) so that the products stay finite (sigm(z) for z < -300 is then e^-300
  * instead of smaller: an absolute error below 1e-130). */
 static inline void vd_lstm_gates(vd zi, vd zf, vd zo, vd zg, vd *i, vd *f, vd *o, vd *g)
@@ -158,10 +167,10 @@ static inline void vd_lstm_gates(vd zi, vd zf, vd zo, vd zg, vd *i, vd *f, vd *o
     vd dO = 1.0 + vd_exp(vd_min(-zo, cap));
     vd a = vd_min(vd_abs(zg), vd_set1(20.0)), s, r = vd_reduce(a + a, &s);
     vd e = s * vd_expm1_small(r) + (s - 1.0), dg = e + 2.0; /* tanh |zg| = e / dg */
-    vd q = 1.0 / (di * df);
+    vd q = vd_recip(di * df);
     *i = df * q;
     *f = di * q;
-    q = 1.0 / (dO * dg);
+    q = vd_recip(dO * dg);
     *o = dg * q;
     vd t = e * (dO * q);
     *g = vd_select(zg < 0, -t, t);
@@ -196,22 +205,31 @@ static inline vf vf_fma(vf a, vf b, vf c)
 
 static inline vf vf_select(vfi mask, vf a, vf b) { return (vf)(((vfi)a & mask) | ((vfi)b & ~mask)); }
 static inline vf vf_min(vf a, vf b) { return vf_select(a < b, a, b); }
+
+/* as vd_recip: one Newton step on the 14-bit estimate */
+static inline vf vf_recip(vf x)
+{
+#if defined(__AVX512F__)
+    vf y = (vf)_mm512_rcp14_ps((__m512)x);
+    return vf_fma(y, vf_fma(-x, y, vf_set1(1.0f)), y);
+#else
+    return 1.0f / x;
+#endif
+}
 static inline vf vf_max(vf a, vf b) { return vf_select(a > b, a, b); }
 static inline vf vf_abs(vf a) { return (vf)((vfi)a & INT32_MAX); }
 
-/* expm1 of r, |r| <= ln2/2: Taylor to degree 9 */
+/* expm1 of r, |r| <= ln2/2: Taylor to degree 9, Estrin's scheme */
 static inline vf vf_expm1_small(vf r)
 {
-    vf p = vf_set1(1.0f / 362880.0f);
-    p = vf_fma(p, r, vf_set1(1.0f / 40320.0f));
-    p = vf_fma(p, r, vf_set1(1.0f / 5040.0f));
-    p = vf_fma(p, r, vf_set1(1.0f / 720.0f));
-    p = vf_fma(p, r, vf_set1(1.0f / 120.0f));
-    p = vf_fma(p, r, vf_set1(1.0f / 24.0f));
-    p = vf_fma(p, r, vf_set1(1.0f / 6.0f));
-    p = vf_fma(p, r, vf_set1(0.5f));
-    p = vf_fma(p, r, vf_set1(1.0f));
-    return p * r;
+#define C_(k) vf_set1(1.0f / (k))
+    vf r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    vf q0 = vf_fma(C_(2.0f), r, C_(1.0f)), q1 = vf_fma(C_(24.0f), r, C_(6.0f));
+    vf q2 = vf_fma(C_(720.0f), r, C_(120.0f)), q3 = vf_fma(C_(40320.0f), r, C_(5040.0f));
+    vf s0 = vf_fma(q1, r2, q0), s1 = vf_fma(q3, r2, q2);
+    vf t0 = vf_fma(s1, r4, s0);
+#undef C_
+    return vf_fma(vf_set1(1.0f / 362880.0f), r8, t0) * r;
 }
 
 /* x in [-87, 87] */
@@ -234,14 +252,13 @@ static inline vf vf_exp(vf x)
     return s * (vf_expm1_small(r) + 1.0f);
 }
 
-static inline vf vf_sigm(vf z) { return 1.0f / (1.0f + vf_exp(-z)); }
 
 static inline vf vf_tanh(vf z)
 {
     vf a = vf_min(vf_abs(z), vf_set1(10.0f));
     vf s, r = vf_reduce(a + a, &s);
     vf e = s * vf_expm1_small(r) + (s - 1.0f);
-    vf t = e / (e + 2.0f);
+    vf t = e * vf_recip(e + 2.0f);
     return vf_select(z < 0, -t, t);
 }
 
@@ -253,10 +270,10 @@ static inline void vf_lstm_gates(vf zi, vf zf, vf zo, vf zg, vf *i, vf *f, vf *o
     vf dO = 1.0f + vf_exp(vf_min(-zo, cap));
     vf a = vf_min(vf_abs(zg), vf_set1(10.0f)), s, r = vf_reduce(a + a, &s);
     vf e = s * vf_expm1_small(r) + (s - 1.0f), dg = e + 2.0f;
-    vf q = 1.0f / (di * df);
+    vf q = vf_recip(di * df);
     *i = df * q;
     *f = di * q;
-    q = 1.0f / (dO * dg);
+    q = vf_recip(dO * dg);
     *o = dg * q;
     vf t = e * (dO * q);
     *g = vf_select(zg < 0, -t, t);
