@@ -89,27 +89,6 @@ void lstm_forward(const lstm_weights *w, int reverse, size_t T, const double *x,
 
 #define KV 4 /* vectors per register block */
 
-/* cell with the vector sigmoid and tanh of simd.h (a few ulp from the C library's;
- * the last entries of a row that fill no whole vector use the C library). */
-static void cell_v(size_t H, const double *pre, const double *cp, double *act, double *c, double *h,
-                   double *tc)
-{
-    const size_t G = 4 * H, S = GATE_G * H;
-    size_t r = 0;
-    for (; r + VD_W <= S; r += VD_W) vd_store(act + r, vd_sigm(vd_load(pre + r)));
-    for (; r < S; r++) act[r] = sigm(pre[r]);
-    for (; r + VD_W <= G; r += VD_W) vd_store(act + r, vd_tanh(vd_load(pre + r)));
-    for (; r < G; r++) act[r] = tanh(pre[r]);
-
-    const double *gi = act + GATE_I * H, *gf = act + GATE_F * H;
-    const double *go = act + GATE_O * H, *gg = act + GATE_G * H;
-    size_t j = 0;
-    for (; j < H; j++) c[j] = gf[j] * cp[j] + gi[j] * gg[j]; /* c(t) = f * c(t-1) + i * g */
-    for (j = 0; j + VD_W <= H; j += VD_W) vd_store(tc + j, vd_tanh(vd_load(c + j)));
-    for (; j < H; j++) tc[j] = tanh(c[j]);
-    for (j = 0; j < H; j++) h[j] = go[j] * tc[j];           /* h(t) = o * tanh(c(t)) */
-}
-
 static void acc_rows(size_t n, double *out, size_t m, const double *A, ptrdiff_t lda,
                      const double *coef, ptrdiff_t cs)
 {
@@ -159,7 +138,7 @@ void lstm_forward_t(const lstm_weights_t *w, int reverse, size_t T, const double
         memcpy(pre, w->b, G * sizeof(double));
         acc_rows(G, pre, IN, w->wxT, (ptrdiff_t)G, xt, 1);
         acc_rows(G, pre, H, w->whT, (ptrdiff_t)G, hp, 1);
-        cell_v(H, pre, cp, act, c, h, tc);
+        cell(H, pre, cp, act, c, h, tc);
     }
 }
 

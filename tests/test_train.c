@@ -174,6 +174,8 @@ static void tiny_options(train_options *o)
     o->batch = 8;
     o->lr = 0.01;
     o->dropout = 0.1;
+    o->lr_decay = 1.0;
+    o->patience = 0;
     o->threads = 2;
 }
 
