@@ -14,7 +14,7 @@ if [ ! -f "$M" ] || [ ! -f "$SST/test.txt" ]; then
     exit 77
 fi
 lines=300
-[ "${LRP_SANITIZE:-0}" = 1 ] && lines=150 # the sanitizers are several times slower
+[ "${LRP_SANITIZE:-0}" = 1 ] && lines=100 # the sanitizers are several times slower
 head -n $lines "$SST/test.txt" >"$TMP/test.txt"
 
 run 0 "$LRP_BIN" deletion --model "$M" --data "$TMP/test.txt" --format json
