@@ -293,12 +293,10 @@ int cmd_heatmaps(int argc, char **argv)
         switch (c) {
         case O_LINES: lines = optarg; break;
         case 'h': usage(stdout, &x); return EXIT_OK;
-        case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (!expcli_option(&x, c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+        default: expcli_option_or_die(&x, c, argv);
         }
     }
-    if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+    expcli_no_arguments(argc, argv);
     size_t n = 0, *idx = NULL;
     if (lines) idx = heatmaps_parse_lines(lines, &n); /* usage errors before loading anything */
     expcli_load(&x);

@@ -776,12 +776,10 @@ int cmd_reproduce(int argc, char **argv)
         case O_OUT: out = optarg; break;
         case O_LINES: lines = optarg; break;
         case 'h': usage(stdout, &x); return EXIT_OK;
-        case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (!expcli_option(&x, c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+        default: expcli_option_or_die(&x, c, argv);
         }
     }
-    if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+    expcli_no_arguments(argc, argv);
     if (!out) cli_usage("--out DIR is required: the directory of the report");
     if (!x.data_path)
         cli_usage("--data is required: a directory holding test.txt (such as ../shared/data/sst), or a file");

@@ -60,6 +60,13 @@ void expcli_init(expcli *x, const char *const *formats);
  * Exits 2 on a bad value. */
 int expcli_option(expcli *x, int c, const char *value);
 
+/* The end of every experiment command's getopt_long loop (opterr = 0, optstring ":h"):
+ * take a shared option, else exit 2 for a missing value or an unknown option. */
+void expcli_option_or_die(expcli *x, int c, char **argv);
+
+/* Exit 2 when arguments are left after the options. */
+void expcli_no_arguments(int argc, char **argv);
+
 /* The help lines of the shared options. */
 void expcli_help(FILE *f, const expcli *x, int with_seed);
 
