@@ -159,5 +159,7 @@ void heatmaps_free(heatmaps *h);
 /* The table of the figures (true, predicted, number, SA heatmap, LRP heatmap), an HTML
  * <table> for a page whose CSS is render_html_begin's. */
 void heatmaps_write_html_table(FILE *f, const expcli *x, const heatmaps *h);
+/* The same as a LaTeX tabular (needs \usepackage{xcolor}). */
+void heatmaps_write_latex(FILE *f, const expcli *x, const heatmaps *h);
 
 #endif /* LRP_CLI_EXPERIMENT_H */
