@@ -259,7 +259,7 @@ static void findings(report *r)
 
 typedef enum file_kind {
     F_ACCURACY, F_CONFUSION, F_HEATMAPS, F_TOP_WORDS, F_NEGATION, F_DELETION, F_POSITION, F_POSITION_SUMMARY,
-    F_FINDINGS, F_DELETION_SVG, F_POSITION_SVG, F_INDEX
+    F_FINDINGS, F_DELETION_SVG, F_POSITION_SVG, F_HEATMAPS_TEX, F_INDEX
 } file_kind;
 
 typedef struct file_job {
@@ -451,6 +451,7 @@ static void html_heatmaps(FILE *f, const report *r)
     fputs("<p>Relevance for the true class. Hover over a word for its relevance.</p>\n", f);
     heatmaps_write_html_table(f, r->x, &r->hm);
     csv_link(f, "heatmaps.csv", "every word's SA and LRP relevance");
+    fputs("<p class=\"csv\">The table as LaTeX: <a href=\"heatmaps.tex\">heatmaps.tex</a>.</p>\n", f);
 
     fputs("<h3 id=\"negation\">Negation</h3>\n", f);
     fputs("<p>Over the whole data, for target very negative: the mean LRP relevance of each negator (not, n't, no, "
@@ -677,6 +678,7 @@ static lrp_status fill(FILE *f, void *ctx, lrp_error *err)
     case F_FINDINGS: write_findings_csv(f, r); break;
     case F_DELETION_SVG: deletion_write_svg(f, &r->del); break;
     case F_POSITION_SVG: position_write_svg(f, &r->pos, r->x->model); break;
+    case F_HEATMAPS_TEX: heatmaps_write_latex(f, r->x, &r->hm); break;
     case F_INDEX: write_index(f, r); break;
     }
     return LRP_OK;
@@ -776,12 +778,10 @@ int cmd_reproduce(int argc, char **argv)
         case O_OUT: out = optarg; break;
         case O_LINES: lines = optarg; break;
         case 'h': usage(stdout, &x); return EXIT_OK;
-        case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (!expcli_option(&x, c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+        default: expcli_option_or_die(&x, c, argv);
         }
     }
-    if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+    expcli_no_arguments(argc, argv);
     if (!out) cli_usage("--out DIR is required: the directory of the report");
     if (!x.data_path)
         cli_usage("--data is required: a directory holding test.txt (such as ../shared/data/sst), or a file");
@@ -889,7 +889,8 @@ int cmd_reproduce(int argc, char **argv)
                  {"negation.csv", F_NEGATION},   {"deletion.csv", F_DELETION},
                  {"position.csv", F_POSITION},   {"position_summary.csv", F_POSITION_SUMMARY},
                  {"findings.csv", F_FINDINGS},   {"deletion.svg", F_DELETION_SVG},
-                 {"position.svg", F_POSITION_SVG}, {"index.html", F_INDEX}};
+                 {"position.svg", F_POSITION_SVG}, {"heatmaps.tex", F_HEATMAPS_TEX},
+                 {"index.html", F_INDEX}};
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) write_file(r, files[k].name, files[k].kind);
     print_findings(r, strcmp(expcli_format(&x), "json") == 0);
     expcli_flush_stdout();

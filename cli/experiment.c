@@ -42,6 +42,17 @@ int expcli_option(expcli *x, int c, const char *value)
     }
 }
 
+void expcli_option_or_die(expcli *x, int c, char **argv)
+{
+    if (c == ':') cli_usage("option '%s' needs a value", argv[optind - 1]);
+    if (!expcli_option(x, c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+}
+
+void expcli_no_arguments(int argc, char **argv)
+{
+    if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+}
+
 void expcli_help(FILE *f, const expcli *x, int with_seed)
 {
     fprintf(f,
