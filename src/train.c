@@ -33,9 +33,9 @@ void train_options_init(train_options *o)
     o->patience = 2;
     o->batch = 32;
     o->optimizer = TRAIN_ADAM;
-    o->lr = 0.002;
-    o->lr_decay = 0.5;
-    o->dropout = 0.3;
+    o->lr = 0.003;
+    o->lr_decay = 1.0;
+    o->dropout = 0.5;
     o->l2 = 0.0;
     o->embed_init = 0.1;
     o->unk_rate = 0.1;

@@ -53,9 +53,9 @@ typedef struct train_options {
                                    accuracy; 0 = never (2) */
     size_t batch;               /* phrases per minibatch (32) */
     train_optimizer optimizer;  /* (TRAIN_ADAM) */
-    double lr;                  /* learning rate (0.002) */
-    double lr_decay;            /* the rate is multiplied by this after each epoch (0.5) */
-    double dropout;             /* on the embeddings and on the classifier input (0.3) */
+    double lr;                  /* learning rate (0.003) */
+    double lr_decay;            /* the rate is multiplied by this after each epoch (1) */
+    double dropout;             /* on the embeddings and on the classifier input (0.5) */
     double l2;                  /* L2 penalty l2/2 |w|^2 on every weight; embedding rows
                                    only when their word is in the batch (0) */
     double embed_init;          /* embeddings start normal with this deviation (0.1) */
