@@ -39,7 +39,8 @@ static void usage(FILE *f, const expcli *x)
                "                      when the data has the paper's lines, else the first 21\n"
                "                      sentences)\n");
     expcli_help(f, x, 1);
-    fprintf(f, "\nSettings are the paper's: Table 1 for class 4, negation for class 0, deletion\n"
+    fprintf(f, "\n--format: the findings on standard output, as text or one JSON object.\n"
+               "Settings are the paper's: Table 1 for class 4, negation for class 0, deletion\n"
                "of up to 5 words in sentences of at least 10 with 10 random runs, position in\n"
                "10 intervals of sentences of at least 19 words (docs/experiments.md).\n"
                "Exit status: 0 success, 1 bad data, model or output directory, 2 usage error.\n"
@@ -770,6 +771,9 @@ int cmd_reproduce(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     expcli x;
     expcli_init(&x, formats);
+    x.data_help = "  --data DIR|FILE     a directory holding test.txt (such as ../shared/data/sst),\n"
+                  "                      or a file of labelled sentences: treebank trees or\n"
+                  "                      LABEL<TAB>sentence lines (required)\n";
     const char *out = NULL, *lines = NULL;
     int c;
     opterr = 0;

@@ -34,6 +34,7 @@ typedef struct expcli {
     const char *model_path;
     const char *data_path;
     const char *const *formats; /* the command's formats, NULL-terminated; formats[0] is the default */
+    const char *data_help;      /* --help's lines for --data, or NULL for the usual ones */
     int format;                 /* index into formats */
     int threads;
     uint64_t seed;
