@@ -103,17 +103,40 @@ static void acc_rows(size_t n, double *out, size_t m, const double *A, ptrdiff_t
         }
         for (size_t v = 0; v < KV; v++) vd_store(out + j0 + v * VD_W, acc[v]);
     }
-    for (; j0 + VD_W <= n; j0 += VD_W) {
-        vd acc = vd_load(out + j0);
-        for (size_t i = 0; i < m; i++)
-            acc = vd_fma(vd_load(A + (ptrdiff_t)i * lda + j0), vd_set1(coef[(ptrdiff_t)i * cs]), acc);
-        vd_store(out + j0, acc);
+    if (j0 == n) return;
+    /* The rest: up to KV - 1 = 3 whole vectors (fused multiply-adds, as above) and a
+     * tail of fewer than VD_W <= 8 columns (a multiply and an add, as plain C), all in
+     * one pass over the rows, so that their chains of dependent additions overlap
+     * instead of running one after the other. */
+    const size_t nv = (n - j0) / VD_W, jt = j0 + nv * VD_W, nt = n - jt;
+    vd a0 = vd_set1(0.0), a1 = a0, a2 = a0;
+    if (nv > 0) a0 = vd_load(out + j0);
+    if (nv > 1) a1 = vd_load(out + j0 + VD_W);
+    if (nv > 2) a2 = vd_load(out + j0 + 2 * VD_W);
+    double t[8] = {0};
+    for (size_t k = 0; k < nt; k++) t[k] = out[jt + k];
+    for (size_t i = 0; i < m; i++) {
+        const double cc = coef[(ptrdiff_t)i * cs], *a = A + (ptrdiff_t)i * lda;
+        const vd c = vd_set1(cc);
+        if (nv > 0) a0 = vd_fma(vd_load(a + j0), c, a0);
+        if (nv > 1) a1 = vd_fma(vd_load(a + j0 + VD_W), c, a1);
+        if (nv > 2) a2 = vd_fma(vd_load(a + j0 + 2 * VD_W), c, a2);
+        const double *at = a + jt;
+        switch (nt) {
+        case 7: t[6] += at[6] * cc; /* fall through */
+        case 6: t[5] += at[5] * cc; /* fall through */
+        case 5: t[4] += at[4] * cc; /* fall through */
+        case 4: t[3] += at[3] * cc; /* fall through */
+        case 3: t[2] += at[2] * cc; /* fall through */
+        case 2: t[1] += at[1] * cc; /* fall through */
+        case 1: t[0] += at[0] * cc; /* fall through */
+        default: break;
+        }
     }
-    for (; j0 < n; j0++) {
-        double acc = out[j0];
-        for (size_t i = 0; i < m; i++) acc += A[(ptrdiff_t)i * lda + (ptrdiff_t)j0] * coef[(ptrdiff_t)i * cs];
-        out[j0] = acc;
-    }
+    if (nv > 0) vd_store(out + j0, a0);
+    if (nv > 1) vd_store(out + j0 + VD_W, a1);
+    if (nv > 2) vd_store(out + j0 + 2 * VD_W, a2);
+    for (size_t k = 0; k < nt; k++) out[jt + k] = t[k];
 }
 
 void lstm_transpose(const lstm_weights *w, double *wxT, double *whT)

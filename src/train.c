@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -719,6 +720,9 @@ typedef struct trainer {
     shard shards[TRAIN_SHARDS];
     size_t cap_tokens;
     size_t nthreads;
+    atomic_size_t next_shard; /* the next shard of the batch to compute: threads take
+                                 shards as they become free (the result does not depend
+                                 on who computes a shard) */
     pthread_barrier_t bar;
     /* shared state, written by thread 0 between barriers */
     size_t epoch, step;
@@ -758,8 +762,7 @@ static void run_shard(trainer *tr, thread_arg *a, shard *sh, size_t begin, size_
 {
     const train_data *d = tr->d;
     const size_t E = tr->m->shape.E;
-    memset(sh->dense, 0, tr->DP * sizeof(double));
-    sh->n_tok = 0;
+    sh->n_tok = 0; /* sh->dense is zero: calloc'ed, then cleared by reduce_update */
     sh->loss = 0.0;
     sh->correct = 0;
     sh->n = end - begin;
@@ -816,10 +819,15 @@ static void reduce_update(trainer *tr, size_t tid)
     const size_t lo = DP * tid / nt, hi = DP * (tid + 1) / nt;
     const double c1 = 1.0 - pow(0.9, (double)tr->step), c2 = 1.0 - pow(0.999, (double)tr->step);
     double *g = tr->g + tr->base, *p = tr->m->params;
+    /* each shard's slice is cleared as it is read, for the next batch */
     memcpy(g + lo, tr->shards[0].dense + lo, (hi - lo) * sizeof(double));
+    memset(tr->shards[0].dense + lo, 0, (hi - lo) * sizeof(double));
     for (size_t k = 1; k < TRAIN_SHARDS; k++) {
-        const double *src = tr->shards[k].dense;
-        for (size_t i = lo; i < hi; i++) g[i] += src[i];
+        double *src = tr->shards[k].dense;
+        for (size_t i = lo; i < hi; i++) {
+            g[i] += src[i];
+            src[i] = 0.0;
+        }
     }
     update_range(tr, tr->base + lo, hi - lo, g + lo, c1, c2);
     /* the transposed copies of the LSTM matrices this thread changed */
@@ -945,13 +953,14 @@ static void *train_thread(void *arg)
         pthread_barrier_wait(&tr->bar);
         for (size_t begin = 0; begin < N; begin += B) {
             const size_t n = N - begin < B ? N - begin : B;
-            for (size_t k = tid; k < TRAIN_SHARDS; k += tr->nthreads)
+            for (size_t k; (k = atomic_fetch_add(&tr->next_shard, 1)) < TRAIN_SHARDS;)
                 run_shard(tr, a, &tr->shards[k], begin + n * k / TRAIN_SHARDS,
                           begin + n * (k + 1) / TRAIN_SHARDS, 1.0 / (double)n);
             if (tid == 0) tr->step++;
             pthread_barrier_wait(&tr->bar);
             reduce_update(tr, tid);
             if (tid == 0) {
+                atomic_store(&tr->next_shard, 0); /* every thread has left the loop above */
                 for (size_t k = 0; k < TRAIN_SHARDS; k++) {
                     loss += tr->shards[k].loss;
                     correct += tr->shards[k].correct;
@@ -990,6 +999,7 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
 
     trainer tr;
     memset(&tr, 0, sizeof tr);
+    atomic_init(&tr.next_shard, 0);
     tr.d = d;
     tr.o = o;
     tr.cb = cb;
@@ -1020,7 +1030,7 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
         int ok = tr.g && tr.s1 && tr.s2 && tr.order && tr.seen && args;
         for (size_t k = 0; k < TRAIN_SHARDS && ok; k++) {
             shard *sh = &tr.shards[k];
-            sh->dense = malloc(tr.DP * sizeof(double));
+            sh->dense = calloc(tr.DP, sizeof(double));
             sh->demb = malloc(tr.cap_tokens * o->embed * sizeof(double));
             sh->tok = malloc(tr.cap_tokens * sizeof *sh->tok);
             ok = sh->dense && sh->demb && sh->tok;
