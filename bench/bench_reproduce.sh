@@ -5,13 +5,15 @@
 #
 #   bench/bench_reproduce.sh [--repeat N] [--threads N] [--model FILE]
 #
-# Environment: LRP_BIN (default build/lrp next to this script's directory), LRP_SST_DIR
+# Environment: LRP_BIN (default $BUILD/lrp, BUILD default build, as `make bench` sets it), LRP_SST_DIR
 # (default ../shared/data/sst next to the source). Without the data or the model it
 # says so and exits 0. Prints the machine, the settings, each run's wall time, the
 # best and the median; never fails on speed.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
-bin=${LRP_BIN:-$here/build/lrp}
+build=${BUILD:-build}
+case $build in /*) ;; *) build=$here/$build ;; esac
+bin=${LRP_BIN:-$build/lrp}
 sst=${LRP_SST_DIR:-$here/../shared/data/sst}
 repeat=3
 threads=0

@@ -134,9 +134,9 @@ static void write_html(const expcli *x, const heatmaps *h)
     render_html_end(stdout);
 }
 
-static void write_latex(const expcli *x, const heatmaps *h)
+void heatmaps_write_latex(FILE *f, const expcli *x, const heatmaps *h)
 {
-    printf("%% lrp heatmaps: Arras et al. 2017, Figures 1 and 2; needs \\usepackage{xcolor}.\n"
+    fprintf(f, "%% lrp heatmaps: Arras et al. 2017, Figures 1 and 2; needs \\usepackage{xcolor}.\n"
            "%% SA: red, normalised to the sentence's largest relevance; LRP: red for the true class,\n"
            "%% blue against it, normalised to the largest |relevance|.\n"
            "{\\setlength{\\fboxsep}{1pt}\n"
@@ -144,17 +144,17 @@ static void write_latex(const expcli *x, const heatmaps *h)
            "true & predicted & N\\textsuperscript{o} & SA & LRP \\\\\n\\hline\n");
     for (size_t k = 0; k < h->n; k++) {
         size_t i = h->index[k];
-        render_latex_text(stdout, notation(x, x->sentences[i].label));
-        fputs(" & ", stdout);
-        render_latex_text(stdout, notation(x, h->res[k].predicted));
-        printf(" & %zu. & ", k + 1);
+        render_latex_text(f, notation(x, x->sentences[i].label));
+        fputs(" & ", f);
+        render_latex_text(f, notation(x, h->res[k].predicted));
+        fprintf(f, " & %zu. & ", k + 1);
         render_heatmap sa = heatmap_of(x, h, k, 1), lrp = heatmap_of(x, h, k, 0);
-        render_heatmap_latex(stdout, &sa);
-        fputs(" & ", stdout);
-        render_heatmap_latex(stdout, &lrp);
-        printf(" \\\\ %% line %zu\n", x->corpus.sentences[i].line);
+        render_heatmap_latex(f, &sa);
+        fputs(" & ", f);
+        render_heatmap_latex(f, &lrp);
+        fprintf(f, " \\\\ %% line %zu\n", x->corpus.sentences[i].line);
     }
-    printf("\\end{tabular}}\n");
+    fprintf(f, "\\end{tabular}}\n");
 }
 
 static void write_json(const expcli *x, const heatmaps *h)
@@ -293,12 +293,10 @@ int cmd_heatmaps(int argc, char **argv)
         switch (c) {
         case O_LINES: lines = optarg; break;
         case 'h': usage(stdout, &x); return EXIT_OK;
-        case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (!expcli_option(&x, c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+        default: expcli_option_or_die(&x, c, argv);
         }
     }
-    if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+    expcli_no_arguments(argc, argv);
     size_t n = 0, *idx = NULL;
     if (lines) idx = heatmaps_parse_lines(lines, &n); /* usage errors before loading anything */
     expcli_load(&x);
@@ -318,7 +316,7 @@ int cmd_heatmaps(int argc, char **argv)
     expcli_progress_done(&x);
     const char *fmt = expcli_format(&x);
     if (strcmp(fmt, "html") == 0) write_html(&x, &h);
-    else if (strcmp(fmt, "latex") == 0) write_latex(&x, &h);
+    else if (strcmp(fmt, "latex") == 0) heatmaps_write_latex(stdout, &x, &h);
     else if (strcmp(fmt, "json") == 0) write_json(&x, &h);
     else if (strcmp(fmt, "csv") == 0) write_csv(&x, &h);
     else write_text(&x, &h);

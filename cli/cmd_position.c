@@ -172,12 +172,10 @@ int cmd_position(int argc, char **argv)
         case O_BINS: bins = (size_t)cli_parse_long("--bins", optarg, 1, 1000); break;
         case O_FIGURE: figure = optarg; break;
         case 'h': usage(stdout, &x); return EXIT_OK;
-        case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (!expcli_option(&x, c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+        default: expcli_option_or_die(&x, c, argv);
         }
     }
-    if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+    expcli_no_arguments(argc, argv);
     expcli_load(&x);
 
     exp_run run;

@@ -39,7 +39,8 @@ static void usage(FILE *f, const expcli *x)
                "                      when the data has the paper's lines, else the first 21\n"
                "                      sentences)\n");
     expcli_help(f, x, 1);
-    fprintf(f, "\nSettings are the paper's: Table 1 for class 4, negation for class 0, deletion\n"
+    fprintf(f, "\n--format: the findings on standard output, as text or one JSON object.\n"
+               "Settings are the paper's: Table 1 for class 4, negation for class 0, deletion\n"
                "of up to 5 words in sentences of at least 10 with 10 random runs, position in\n"
                "10 intervals of sentences of at least 19 words (docs/experiments.md).\n"
                "Exit status: 0 success, 1 bad data, model or output directory, 2 usage error.\n"
@@ -259,7 +260,7 @@ static void findings(report *r)
 
 typedef enum file_kind {
     F_ACCURACY, F_CONFUSION, F_HEATMAPS, F_TOP_WORDS, F_NEGATION, F_DELETION, F_POSITION, F_POSITION_SUMMARY,
-    F_FINDINGS, F_DELETION_SVG, F_POSITION_SVG, F_INDEX
+    F_FINDINGS, F_DELETION_SVG, F_POSITION_SVG, F_HEATMAPS_TEX, F_INDEX
 } file_kind;
 
 typedef struct file_job {
@@ -451,6 +452,7 @@ static void html_heatmaps(FILE *f, const report *r)
     fputs("<p>Relevance for the true class. Hover over a word for its relevance.</p>\n", f);
     heatmaps_write_html_table(f, r->x, &r->hm);
     csv_link(f, "heatmaps.csv", "every word's SA and LRP relevance");
+    fputs("<p class=\"csv\">The table as LaTeX: <a href=\"heatmaps.tex\">heatmaps.tex</a>.</p>\n", f);
 
     fputs("<h3 id=\"negation\">Negation</h3>\n", f);
     fputs("<p>Over the whole data, for target very negative: the mean LRP relevance of each negator (not, n't, no, "
@@ -677,6 +679,7 @@ static lrp_status fill(FILE *f, void *ctx, lrp_error *err)
     case F_FINDINGS: write_findings_csv(f, r); break;
     case F_DELETION_SVG: deletion_write_svg(f, &r->del); break;
     case F_POSITION_SVG: position_write_svg(f, &r->pos, r->x->model); break;
+    case F_HEATMAPS_TEX: heatmaps_write_latex(f, r->x, &r->hm); break;
     case F_INDEX: write_index(f, r); break;
     }
     return LRP_OK;
@@ -768,6 +771,9 @@ int cmd_reproduce(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     expcli x;
     expcli_init(&x, formats);
+    x.data_help = "  --data DIR|FILE     a directory holding test.txt (such as ../shared/data/sst),\n"
+                  "                      or a file of labelled sentences: treebank trees or\n"
+                  "                      LABEL<TAB>sentence lines (required)\n";
     const char *out = NULL, *lines = NULL;
     int c;
     opterr = 0;
@@ -776,12 +782,10 @@ int cmd_reproduce(int argc, char **argv)
         case O_OUT: out = optarg; break;
         case O_LINES: lines = optarg; break;
         case 'h': usage(stdout, &x); return EXIT_OK;
-        case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (!expcli_option(&x, c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+        default: expcli_option_or_die(&x, c, argv);
         }
     }
-    if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+    expcli_no_arguments(argc, argv);
     if (!out) cli_usage("--out DIR is required: the directory of the report");
     if (!x.data_path)
         cli_usage("--data is required: a directory holding test.txt (such as ../shared/data/sst), or a file");
@@ -889,7 +893,8 @@ int cmd_reproduce(int argc, char **argv)
                  {"negation.csv", F_NEGATION},   {"deletion.csv", F_DELETION},
                  {"position.csv", F_POSITION},   {"position_summary.csv", F_POSITION_SUMMARY},
                  {"findings.csv", F_FINDINGS},   {"deletion.svg", F_DELETION_SVG},
-                 {"position.svg", F_POSITION_SVG}, {"index.html", F_INDEX}};
+                 {"position.svg", F_POSITION_SVG}, {"heatmaps.tex", F_HEATMAPS_TEX},
+                 {"index.html", F_INDEX}};
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) write_file(r, files[k].name, files[k].kind);
     print_findings(r, strcmp(expcli_format(&x), "json") == 0);
     expcli_flush_stdout();

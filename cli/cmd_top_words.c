@@ -210,12 +210,10 @@ int cmd_top_words(int argc, char **argv)
             min_count_given = 1;
             break;
         case 'h': usage(stdout, &x); return EXIT_OK;
-        case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (!expcli_option(&x, c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+        default: expcli_option_or_die(&x, c, argv);
         }
     }
-    if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+    expcli_no_arguments(argc, argv);
     if (min_count_given && tw.aggregate != EXP_AGG_MEAN) cli_usage("--min-count goes with --aggregate mean");
     expcli_load(&x);
     tw.target = lrp_model_label_index(x.model, target);

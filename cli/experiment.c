@@ -42,16 +42,27 @@ int expcli_option(expcli *x, int c, const char *value)
     }
 }
 
+void expcli_option_or_die(expcli *x, int c, char **argv)
+{
+    if (c == ':') cli_usage("option '%s' needs a value", argv[optind - 1]);
+    if (!expcli_option(x, c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+}
+
+void expcli_no_arguments(int argc, char **argv)
+{
+    if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+}
+
 void expcli_help(FILE *f, const expcli *x, int with_seed)
 {
-    fprintf(f,
-            "  --model FILE        model file (default: $LRP_MODEL, else %s)\n"
-            "  --data FILE         labelled sentences: a treebank file such as\n"
-            "                      ../shared/data/sst/test.txt (one tree per line), or\n"
-            "                      LABEL<TAB>sentence lines (LABEL a class index or name,\n"
-            "                      the sentence raw text); - for standard input (required)\n"
-            "  --format FORMAT     ",
-            cli_model_path(NULL));
+    fprintf(f, "  --model FILE        model file (default: $LRP_MODEL, else %s)\n", cli_model_path(NULL));
+    fputs(x->data_help ? x->data_help
+                       : "  --data FILE         labelled sentences: a treebank file such as\n"
+                         "                      ../shared/data/sst/test.txt (one tree per line), or\n"
+                         "                      LABEL<TAB>sentence lines (LABEL a class index or name,\n"
+                         "                      the sentence raw text); - for standard input (required)\n",
+          f);
+    fputs("  --format FORMAT     ", f);
     for (int k = 0; x->formats[k]; k++) fprintf(f, "%s%s", k ? (x->formats[k + 1] ? ", " : " or ") : "", x->formats[k]);
     fprintf(f, " (default: %s)\n", x->formats[0]);
     fprintf(f, "  --threads N         threads, 0 = all cores (default: 0, here %d); the output\n"

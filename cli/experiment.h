@@ -34,6 +34,7 @@ typedef struct expcli {
     const char *model_path;
     const char *data_path;
     const char *const *formats; /* the command's formats, NULL-terminated; formats[0] is the default */
+    const char *data_help;      /* --help's lines for --data, or NULL for the usual ones */
     int format;                 /* index into formats */
     int threads;
     uint64_t seed;
@@ -59,6 +60,13 @@ void expcli_init(expcli *x, const char *const *formats);
 /* Take a shared option (returns 1), or a model-reading option (returns 1), else 0.
  * Exits 2 on a bad value. */
 int expcli_option(expcli *x, int c, const char *value);
+
+/* The end of every experiment command's getopt_long loop (opterr = 0, optstring ":h"):
+ * take a shared option, else exit 2 for a missing value or an unknown option. */
+void expcli_option_or_die(expcli *x, int c, char **argv);
+
+/* Exit 2 when arguments are left after the options. */
+void expcli_no_arguments(int argc, char **argv);
 
 /* The help lines of the shared options. */
 void expcli_help(FILE *f, const expcli *x, int with_seed);
@@ -152,5 +160,7 @@ void heatmaps_free(heatmaps *h);
 /* The table of the figures (true, predicted, number, SA heatmap, LRP heatmap), an HTML
  * <table> for a page whose CSS is render_html_begin's. */
 void heatmaps_write_html_table(FILE *f, const expcli *x, const heatmaps *h);
+/* The same as a LaTeX tabular (needs \usepackage{xcolor}). */
+void heatmaps_write_latex(FILE *f, const expcli *x, const heatmaps *h);
 
 #endif /* LRP_CLI_EXPERIMENT_H */

@@ -161,7 +161,7 @@ void net_classify_backward(const lrp_model *m, const double *top, const double *
 }
 
 void net_backward(const lrp_model *m, net_workspace *ws, const double *dtop, double *gx[2],
-                  lstm_grads g[][2])
+                  lstm_grads g[][2], double *dpre)
 {
     const model_shape *s = &m->shape;
     const size_t T = ws->T, H = s->H, Y = s->D * H;
@@ -171,8 +171,12 @@ void net_backward(const lrp_model *m, net_workspace *ws, const double *dtop, dou
         const double *in = layer_input(m, ws, l, &ld);
         for (size_t d = 0; d < s->D; d++) {
             double *out = l == 0 ? gx[d] : ws->dx[d];
-            lstm_backward(&m->lstm[l][d], (int)d, T, in, ld, &ws->cache[l][d], ws->sig + d * H, Y,
-                          out, ld, g ? &g[l][d] : NULL, ws->scratch);
+            if (dpre)
+                lstm_backward_t(&m->lstm[l][d], (int)d, T, in, ld, &ws->cache[l][d], ws->sig + d * H,
+                                Y, out, ld, g ? &g[l][d] : NULL, dpre, ws->scratch);
+            else
+                lstm_backward(&m->lstm[l][d], (int)d, T, in, ld, &ws->cache[l][d], ws->sig + d * H, Y,
+                              out, ld, g ? &g[l][d] : NULL, ws->scratch);
         }
         if (l > 0) sum_directions(s, T, ws->dx, ws->sig);
     }
@@ -181,7 +185,7 @@ void net_backward(const lrp_model *m, net_workspace *ws, const double *dtop, dou
 void net_gradient(const lrp_model *m, net_workspace *ws, int target, double *gx[2])
 {
     /* f_c = W_c . top + b_c: d f_c / d top = W_c */
-    net_backward(m, ws, m->wout + (size_t)target * m->shape.D * m->shape.H, gx, NULL);
+    net_backward(m, ws, m->wout + (size_t)target * m->shape.D * m->shape.H, gx, NULL, NULL);
 }
 
 double net_lrp(const lrp_model *m, net_workspace *ws, int target, double eps, double delta,

@@ -62,9 +62,10 @@ void net_classify_backward(const lrp_model *m, const double *top, const double *
  * input is dtop (D*H): writes the gradient at the first layer's input through each
  * direction into gx[0], gx[1] ((T, E) each, gx[1] only when D = 2; the total is
  * their sum) and, when g is not NULL, adds every LSTM parameter gradient into
- * g[l][d] (L entries). */
+ * g[l][d] (L entries). With dpre ((T, 4H) doubles of scratch) the passes are
+ * lstm_backward_t (the trainer's), else the reference lstm_backward. */
 void net_backward(const lrp_model *m, net_workspace *ws, const double *dtop, double *gx[2],
-                  lstm_grads g[][2]);
+                  lstm_grads g[][2], double *dpre);
 
 /* After net_forward: gradient of scores[target] with respect to the first layer's
  * input x, through the forward encoder (gx[0], (T, E)) and the backward encoder

@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,15 +30,15 @@ void train_options_init(train_options *o)
     memset(o, 0, sizeof *o);
     o->embed = 60;
     o->hidden = 60;
-    o->epochs = 10;
-    o->patience = 0;
+    o->epochs = 6;
+    o->patience = 2;
     o->batch = 32;
     o->optimizer = TRAIN_ADAM;
-    o->lr = 0.001;
+    o->lr = 0.003;
     o->lr_decay = 1.0;
-    o->dropout = 0.2;
+    o->dropout = 0.5;
     o->l2 = 0.0;
-    o->embed_init = 1.0;
+    o->embed_init = 0.1;
     o->unk_rate = 0.1;
     o->vocab = TRAIN_VOCAB_ALL;
     o->min_count = 1;
@@ -512,6 +513,7 @@ typedef struct phrase_work {
     double *scores;    /* (C) */
     double *dtop;      /* (Y) */
     int32_t *ids;      /* (cap) after unk replacement */
+    double *dpre;      /* (cap, 4H) for lstm_backward_t */
     double *mem_;
 } phrase_work;
 
@@ -521,7 +523,7 @@ static lrp_status phrase_work_init(phrase_work *w, const lrp_model *m, size_t ca
     const size_t E = m->shape.E, Y = m->shape.D * m->shape.H, C = m->shape.C;
     lrp_status st = net_workspace_init(&w->ws, m, cap, err);
     if (st != LRP_OK) return st;
-    w->mem_ = malloc((3 * cap * E + 3 * Y + C) * sizeof(double));
+    w->mem_ = malloc((3 * cap * E + 3 * Y + C + cap * 4 * m->shape.H) * sizeof(double));
     w->ids = malloc(cap * sizeof *w->ids);
     if (!w->mem_ || !w->ids) {
         net_workspace_free(&w->ws);
@@ -536,7 +538,8 @@ static lrp_status phrase_work_init(phrase_work *w, const lrp_model *m, size_t ca
     w->keep_top = p; p += Y;
     w->top = p; p += Y;
     w->dtop = p; p += Y;
-    w->scores = p;
+    w->scores = p; p += C;
+    w->dpre = p;
     return LRP_OK;
 }
 
@@ -621,7 +624,7 @@ static double phrase_grad(const lrp_model *m, const lstm_weights_t (*wt)[2], con
     /* backward: classifier, dropout, LSTM layers, dropout, embedding rows */
     net_classify_backward(m, w->top, w->scores, w->dtop, g->dwout, NULL);
     for (size_t i = 0; i < Y; i++) w->dtop[i] *= w->keep_top[i];
-    net_backward(m, ws, w->dtop, w->gx, g->lstm);
+    net_backward(m, ws, w->dtop, w->gx, g->lstm, w->dpre);
     for (size_t t = 0; t < T; t++) {
         double *row = g->demb + t * E;
         const double *a = w->gx[0] + t * E, *b = w->gx[1] + t * E;
@@ -717,6 +720,9 @@ typedef struct trainer {
     shard shards[TRAIN_SHARDS];
     size_t cap_tokens;
     size_t nthreads;
+    atomic_size_t next_shard; /* the next shard of the batch to compute: threads take
+                                 shards as they become free (the result does not depend
+                                 on who computes a shard) */
     pthread_barrier_t bar;
     /* shared state, written by thread 0 between barriers */
     size_t epoch, step;
@@ -756,8 +762,7 @@ static void run_shard(trainer *tr, thread_arg *a, shard *sh, size_t begin, size_
 {
     const train_data *d = tr->d;
     const size_t E = tr->m->shape.E;
-    memset(sh->dense, 0, tr->DP * sizeof(double));
-    sh->n_tok = 0;
+    sh->n_tok = 0; /* sh->dense is zero: calloc'ed, then cleared by reduce_update */
     sh->loss = 0.0;
     sh->correct = 0;
     sh->n = end - begin;
@@ -776,17 +781,33 @@ static void run_shard(trainer *tr, thread_arg *a, shard *sh, size_t begin, size_
     }
 }
 
-/* One parameter's update from its gradient gi (L2 included). */
-static inline void update_one(const trainer *tr, size_t i, double gi, double c1, double c2)
+/* Update parameters [at, at + n) from their gradients grad[0..n) plus the L2 term:
+ * plain loops over flat arrays, so that they vectorise (sqrt needs no errno here:
+ * its argument is never negative). */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-math-errno")))
+#endif
+static void update_range(const trainer *tr, size_t at, size_t n, const double *grad, double c1, double c2)
 {
-    double *p = tr->m->params;
+    double *restrict p = tr->m->params + at, *restrict s1 = tr->s1 + at, *restrict s2 = tr->s2 + at;
+    const double lr = tr->lr, l2 = tr->o->l2;
     if (tr->o->optimizer == TRAIN_ADAM) {
-        tr->s1[i] = 0.9 * tr->s1[i] + 0.1 * gi;
-        tr->s2[i] = 0.999 * tr->s2[i] + 0.001 * gi * gi;
-        p[i] -= tr->lr * (tr->s1[i] / c1) / (sqrt(tr->s2[i] / c2) + 1e-8);
+        /* m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2, p -= lr mhat / (sqrt(vhat) + eps) */
+        for (size_t i = 0; i < n; i++) {
+            const double gi = grad[i] + l2 * p[i];
+            const double m = 0.9 * s1[i] + 0.1 * gi, v = 0.999 * s2[i] + 0.001 * gi * gi;
+            s1[i] = m;
+            s2[i] = v;
+            p[i] -= lr * (m / c1) / (sqrt(v / c2) + 1e-8);
+        }
     } else {
-        tr->s2[i] += gi * gi;
-        p[i] -= tr->lr * gi / (sqrt(tr->s2[i]) + 1e-8);
+        /* Adagrad: a += g^2, p -= lr g / (sqrt(a) + eps) */
+        for (size_t i = 0; i < n; i++) {
+            const double gi = grad[i] + l2 * p[i];
+            const double a = s2[i] + gi * gi;
+            s2[i] = a;
+            p[i] -= lr * gi / (sqrt(a) + 1e-8);
+        }
     }
 }
 
@@ -796,15 +817,19 @@ static void reduce_update(trainer *tr, size_t tid)
 {
     const size_t DP = tr->DP, nt = tr->nthreads, E = tr->m->shape.E;
     const size_t lo = DP * tid / nt, hi = DP * (tid + 1) / nt;
-    const double l2 = tr->o->l2;
     const double c1 = 1.0 - pow(0.9, (double)tr->step), c2 = 1.0 - pow(0.999, (double)tr->step);
     double *g = tr->g + tr->base, *p = tr->m->params;
-    for (size_t i = lo; i < hi; i++) {
-        double s = 0.0;
-        for (size_t k = 0; k < TRAIN_SHARDS; k++) s += tr->shards[k].dense[i];
-        g[i] = s;
+    /* each shard's slice is cleared as it is read, for the next batch */
+    memcpy(g + lo, tr->shards[0].dense + lo, (hi - lo) * sizeof(double));
+    memset(tr->shards[0].dense + lo, 0, (hi - lo) * sizeof(double));
+    for (size_t k = 1; k < TRAIN_SHARDS; k++) {
+        double *src = tr->shards[k].dense;
+        for (size_t i = lo; i < hi; i++) {
+            g[i] += src[i];
+            src[i] = 0.0;
+        }
     }
-    for (size_t i = lo; i < hi; i++) update_one(tr, tr->base + i, g[i] + l2 * p[tr->base + i], c1, c2);
+    update_range(tr, tr->base + lo, hi - lo, g + lo, c1, c2);
     /* the transposed copies of the LSTM matrices this thread changed */
     const size_t H = tr->m->shape.H, G = 4 * H;
     for (size_t d = 0; d < tr->m->shape.D; d++) {
@@ -839,9 +864,7 @@ static void reduce_update(trainer *tr, size_t tid)
             const size_t id = (size_t)sh->tok[t];
             if (id % nt != tid || tr->seen[id]) continue;
             tr->seen[id] = 1; /* each row once per batch */
-            const double *row = ge + id * E;
-            const size_t at = tr->m->layout.emb + id * E;
-            for (size_t j = 0; j < E; j++) update_one(tr, at + j, row[j] + l2 * p[at + j], c1, c2);
+            update_range(tr, tr->m->layout.emb + id * E, E, ge + id * E, c1, c2);
         }
     }
     for (size_t k = 0; k < TRAIN_SHARDS; k++) {
@@ -930,13 +953,14 @@ static void *train_thread(void *arg)
         pthread_barrier_wait(&tr->bar);
         for (size_t begin = 0; begin < N; begin += B) {
             const size_t n = N - begin < B ? N - begin : B;
-            for (size_t k = tid; k < TRAIN_SHARDS; k += tr->nthreads)
+            for (size_t k; (k = atomic_fetch_add(&tr->next_shard, 1)) < TRAIN_SHARDS;)
                 run_shard(tr, a, &tr->shards[k], begin + n * k / TRAIN_SHARDS,
                           begin + n * (k + 1) / TRAIN_SHARDS, 1.0 / (double)n);
             if (tid == 0) tr->step++;
             pthread_barrier_wait(&tr->bar);
             reduce_update(tr, tid);
             if (tid == 0) {
+                atomic_store(&tr->next_shard, 0); /* every thread has left the loop above */
                 for (size_t k = 0; k < TRAIN_SHARDS; k++) {
                     loss += tr->shards[k].loss;
                     correct += tr->shards[k].correct;
@@ -975,6 +999,7 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
 
     trainer tr;
     memset(&tr, 0, sizeof tr);
+    atomic_init(&tr.next_shard, 0);
     tr.d = d;
     tr.o = o;
     tr.cb = cb;
@@ -1005,7 +1030,7 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
         int ok = tr.g && tr.s1 && tr.s2 && tr.order && tr.seen && args;
         for (size_t k = 0; k < TRAIN_SHARDS && ok; k++) {
             shard *sh = &tr.shards[k];
-            sh->dense = malloc(tr.DP * sizeof(double));
+            sh->dense = calloc(tr.DP, sizeof(double));
             sh->demb = malloc(tr.cap_tokens * o->embed * sizeof(double));
             sh->tok = malloc(tr.cap_tokens * sizeof *sh->tok);
             ok = sh->dense && sh->demb && sh->tok;

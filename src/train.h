@@ -48,17 +48,17 @@ typedef enum train_vocab { TRAIN_VOCAB_ALL = 0, TRAIN_VOCAB_TRAIN = 1 } train_vo
 typedef struct train_options {
     size_t embed;               /* E (60) */
     size_t hidden;              /* H per direction (60) */
-    size_t epochs;              /* at most this many passes over the phrases (10) */
+    size_t epochs;              /* at most this many passes over the phrases (6) */
     size_t patience;            /* stop after this many epochs without a better dev
-                                   accuracy; 0 = never (0) */
+                                   accuracy; 0 = never (2) */
     size_t batch;               /* phrases per minibatch (32) */
     train_optimizer optimizer;  /* (TRAIN_ADAM) */
-    double lr;                  /* learning rate (0.001) */
+    double lr;                  /* learning rate (0.003) */
     double lr_decay;            /* the rate is multiplied by this after each epoch (1) */
-    double dropout;             /* on the embeddings and on the classifier input (0.2) */
+    double dropout;             /* on the embeddings and on the classifier input (0.5) */
     double l2;                  /* L2 penalty l2/2 |w|^2 on every weight; embedding rows
                                    only when their word is in the batch (0) */
-    double embed_init;          /* embeddings start normal with this deviation (1) */
+    double embed_init;          /* embeddings start normal with this deviation (0.1) */
     double unk_rate;            /* see above (0.1) */
     train_vocab vocab;          /* (TRAIN_VOCAB_ALL) */
     size_t min_count;           /* TRAIN_VOCAB_TRAIN: training words seen this often (1) */
@@ -70,7 +70,7 @@ typedef struct train_options {
     lrp_dtype dtype;            /* storage of the saved model (LRP_F32) */
 } train_options;
 
-/* The defaults above. */
+/* The defaults above: the settings that made the shipped model (docs/training.md). */
 void train_options_init(train_options *o);
 
 /* Check the options (sizes > 0, rates in range); LRP_ERR_ARGUMENT naming the first bad one. */

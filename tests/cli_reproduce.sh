@@ -13,10 +13,10 @@ run 0 "$LRP_BIN" reproduce --model "$DMODEL" --data "$TMP/sst" --out "$TMP/rep" 
 cp "$TMP/out" "$TMP/stdout"
 R=$TMP/rep
 for f in index.html accuracy.csv confusion.csv heatmaps.csv top_words.csv negation.csv deletion.csv position.csv \
-    position_summary.csv findings.csv deletion.svg position.svg; do
+    position_summary.csv findings.csv deletion.svg position.svg heatmaps.tex; do
     [ -s "$R/$f" ] || fail "$f is missing or empty"
 done
-same "$(ls "$R" | wc -l)" 12 "twelve files, no temporary file left"
+same "$(ls "$R" | wc -l)" 13 "thirteen files, no temporary file left"
 has "$TMP/stdout" "report: $R/index.html"
 same "$(grep -c '^\[\(yes\|no\|n/a\)\]' "$TMP/stdout")" 14 "14 findings on standard output"
 
@@ -53,6 +53,8 @@ same "$(sed -n 3p "$R/accuracy.csv" | cut -d, -f1-3)" \
     "binary,$(value "$TMP/ev" 0.binary_correct),$(value "$TMP/ev" 0.binary_sentences)" "binary accuracy as lrp evaluate"
 run 0 "$LRP_BIN" heatmaps --model "$DMODEL" --data "$DATA" --lines 1 --format csv
 same "$(sed -n 2p "$R/heatmaps.csv")" "1,$(sed -n 2p "$TMP/out")" "heatmaps.csv: as lrp heatmaps"
+run 0 "$LRP_BIN" heatmaps --model "$DMODEL" --data "$DATA" --lines $(seq -s, 1 21) --format latex
+cmp -s "$TMP/out" "$R/heatmaps.tex" || fail "heatmaps.tex differs from lrp heatmaps --format latex"
 same "$(head -1 "$R/findings.csv")" "section,paper,measure,ours,holds" "findings.csv header"
 same "$(tail -n +2 "$R/findings.csv" | grep -c ',\(yes\|no\|n/a\)$')" 14 "findings.csv rows"
 

@@ -30,7 +30,7 @@ gen() {
 gen 150 1 >"$D/train.txt"
 gen 40 2 >"$D/dev.txt"
 gen 40 3 >"$D/test.txt"
-OPTS="--embed 6 --hidden 5 --batch 8 --lr 0.01 --threads 2"
+OPTS="--embed 6 --hidden 5 --batch 8 --lr 0.01 --lr-decay 1 --patience 0 --threads 2"
 
 run 0 "$LRP_BIN" train --data "$D" --out "$TMP/m.safetensors" --epochs 3 $OPTS
 same "$(grep -c '^epoch ' "$TMP/out")" 3 "one line per epoch"
