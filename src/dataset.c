@@ -174,17 +174,20 @@ static void range_text(const ds_options *o, char *buf, size_t n)
 static lrp_status parse_label(const char *s, size_t len, size_t *i, const ds_options *o, int *label,
                               lrp_error *err)
 {
-    char range[48], ch[16];
-    range_text(o, range, sizeof range);
+    char range[48], ch[16]; /* for messages only: written on the error paths */
     size_t p = *i;
     while (p < len && s[p] >= '0' && s[p] <= '9') p++;
-    if (p == *i)
+    if (p == *i) {
+        range_text(o, range, sizeof range);
         return fail_at(err, p, "expected a label (%s) after '(', found %s", range, found(s, len, p, ch));
+    }
     long long v = 0;
     for (size_t k = *i; k < p && v <= INT32_MAX; k++) v = v * 10 + (s[k] - '0');
-    if (v > INT32_MAX || (o->n_labels && (unsigned long long)v >= o->n_labels))
+    if (v > INT32_MAX || (o->n_labels && (unsigned long long)v >= o->n_labels)) {
+        range_text(o, range, sizeof range);
         return fail_at(err, *i, "label %.*s out of range (expected %s)", (int)(p - *i > 12 ? 12 : p - *i),
                        s + *i, range);
+    }
     if (p < len && s[p] != '(' && s[p] != ')' && !text_is_space((unsigned char)s[p]))
         return fail_at(err, p, "expected a space after the label %lld, found %s", v, found(s, len, p, ch));
     *i = p;
