@@ -1,14 +1,22 @@
 /*
  * fileio.c - whole-file reading and atomic writing (fileio.h).
  */
+#define _DEFAULT_SOURCE /* mmap's MAP_POPULATE (Linux) */
 #include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#ifdef MAP_POPULATE
+#define LRP_MAP_POPULATE MAP_POPULATE
+#else
+#define LRP_MAP_POPULATE 0
+#endif
 
 #include "common.h"
 
@@ -35,7 +43,7 @@ lrp_status lrp_read_file(const char *path, unsigned char **data, size_t *size, l
      * files that change while we read) */
     size_t cap = S_ISREG(sb.st_mode) && sb.st_size > 0 ? (size_t)sb.st_size + 1 : 1 << 16;
     size_t n = 0;
-    unsigned char *buf = lrp_alloc_large(cap + 1); /* a model: megabytes, 2 MB pages */
+    unsigned char *buf = malloc(cap + 1);
     lrp_status st = LRP_OK;
     for (;;) {
         if (!buf) {
@@ -67,6 +75,42 @@ lrp_status lrp_read_file(const char *path, unsigned char **data, size_t *size, l
     *data = buf;
     *size = n;
     return LRP_OK;
+}
+
+lrp_status lrp_file_view_open(lrp_file_view *v, const char *path, lrp_error *err)
+{
+    memset(v, 0, sizeof *v);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return lrp_fail(err, LRP_ERR_IO, "%s: %s", path, strerror(errno));
+    struct stat sb;
+    int regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+                  (unsigned long long)sb.st_size <= SIZE_MAX;
+    if (regular) {
+        /* a model's megabytes straight from the page cache, faulted in at once */
+        void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | LRP_MAP_POPULATE, fd, 0);
+        if (p != MAP_FAILED) {
+            close(fd);
+            v->data = p;
+            v->size = (size_t)sb.st_size;
+            v->mapped_ = 1;
+            return LRP_OK;
+        }
+    }
+    close(fd);
+    /* pipes, empty or special files, or a refused mapping: read them */
+    unsigned char *data;
+    lrp_status st = lrp_read_file(path, &data, &v->size, err);
+    if (st != LRP_OK) return st;
+    v->data = data;
+    return LRP_OK;
+}
+
+void lrp_file_view_close(lrp_file_view *v)
+{
+    if (!v) return;
+    if (v->mapped_) munmap((void *)v->data, v->size);
+    else free((void *)v->data);
+    memset(v, 0, sizeof *v);
 }
 
 // ----------------------------------------------------------------------------

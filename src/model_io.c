@@ -582,13 +582,12 @@ lrp_status lrp_model_load_ex(lrp_model **model, const char *path, const lrp_load
     if (!model) return lrp_fail(err, LRP_ERR_ARGUMENT, "model must not be NULL");
     *model = NULL;
     if (!path) return lrp_fail(err, LRP_ERR_ARGUMENT, "path must not be NULL");
-    unsigned char *data;
-    size_t size;
-    lrp_status st = lrp_read_file(path, &data, &size, err);
+    lrp_file_view file;
+    lrp_status st = lrp_file_view_open(&file, path, err);
     if (st != LRP_OK) return st;
     lrp_error inner;
-    st = lrp_model_load_memory_ex(model, data, size, options, &inner);
-    free(data);
+    st = lrp_model_load_memory_ex(model, file.data, file.size, options, &inner);
+    lrp_file_view_close(&file);
     if (st != LRP_OK) return lrp_fail(err, st, "%s: %s", path, inner.message);
     return LRP_OK;
 }

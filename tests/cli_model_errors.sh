@@ -50,6 +50,15 @@ case $? in
 *) fail "lrp info without a model: unexpected exit status" ;;
 esac
 
+# a model that is not a regular file (a pipe: read, not mapped) gives the same answers;
+# truncated through a pipe, it fails as a truncated file does
+run 0 "$LRP_BIN" explain --model "$MODEL" --format json "a good movie"
+cp "$TMP/out" "$TMP/mapped.json"
+run 0 "$LRP_BIN" explain --model <(cat "$MODEL") --format json "a good movie"
+same "$(cat "$TMP/out")" "$(cat "$TMP/mapped.json")" "model from a pipe"
+run 1 "$LRP_BIN" explain --model <(head -c $((size / 2)) "$MODEL") "a good movie"
+has "$TMP/err" "truncated" "truncated model from a pipe"
+
 # float32 files load and explain
 "$LRP_TESTTOOL" model "$TMP/f32.safetensors" --float32 || fail "cannot write a float32 model"
 run 0 "$LRP_BIN" explain --model "$TMP/f32.safetensors" --format json "a good movie"
