@@ -5,23 +5,48 @@
 #include "common.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
+/* Blocks from LARGE_MIN bytes on are mappings of their own, aligned to HUGE. */
+#define HUGE ((size_t)2 << 20)
+#define LARGE_MIN (2 * HUGE)
+
+static size_t large_bytes(size_t n) { return (n + HUGE - 1) / HUGE * HUGE; }
+
 void *lrp_alloc_large(size_t n)
 {
-    const size_t huge = (size_t)2 << 20;
-    if (n < 2 * huge) return calloc(1, n ? n : 1);
-    size_t rounded = (n + huge - 1) / huge * huge;
-    void *p = NULL;
-    if (posix_memalign(&p, huge, rounded) != 0) return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, rounded, MADV_HUGEPAGE); /* advice: nothing to do when refused */
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+    if (n >= LARGE_MIN && n <= SIZE_MAX - 2 * HUGE) {
+        /* map HUGE more, then cut the head and tail so that the block starts on a
+         * 2 MB boundary: fresh pages are zero, and nothing touches them before
+         * their user does */
+        const size_t bytes = large_bytes(n);
+        unsigned char *raw = mmap(NULL, bytes + HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (raw == MAP_FAILED) return NULL;
+        unsigned char *p = (unsigned char *)(((uintptr_t)raw + HUGE - 1) & ~(uintptr_t)(HUGE - 1));
+        if (p > raw) munmap(raw, (size_t)(p - raw));
+        if (raw + bytes + HUGE > p + bytes) munmap(p + bytes, (size_t)(raw + bytes + HUGE - (p + bytes)));
+        madvise(p, bytes, MADV_HUGEPAGE); /* advice: nothing to do when refused */
+        return p;
+    }
 #endif
-    memset(p, 0, n);
-    return p;
+    return calloc(1, n ? n : 1);
+}
+
+void lrp_free_large(void *p, size_t n)
+{
+    if (!p) return;
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+    if (n >= LARGE_MIN && n <= SIZE_MAX - 2 * HUGE) {
+        munmap(p, large_bytes(n));
+        return;
+    }
+#endif
+    free(p);
 }
 
 lrp_status lrp_fail(lrp_error *err, lrp_status status, const char *fmt, ...)

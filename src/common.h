@@ -22,8 +22,11 @@ lrp_status lrp_fail(lrp_error *err, lrp_status status, const char *fmt, ...) LRP
 
 /* Zeroed memory of n bytes for a large array (model parameters, workspaces): from
  * 2 MB pages where the system offers them (Linux transparent huge pages), which
- * saves a page fault per 4 kB on first touch. Released with free(); NULL on failure. */
+ * saves a page fault per 4 kB on first touch; pages are zeroed by the system when
+ * first touched, never in a separate pass. NULL on failure. Released with
+ * lrp_free_large(p, n), n the same size. */
 void *lrp_alloc_large(size_t n);
+void lrp_free_large(void *p, size_t n);
 
 /* Clear err to LRP_OK with an empty message. */
 void lrp_error_clear(lrp_error *err);

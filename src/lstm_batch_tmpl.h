@@ -178,7 +178,7 @@ void S(lb_work_free)(S(lb_work) *w)
     free(w->po2);
     free(w->dscores);
     free(w->targets);
-    free(w->mem);
+    lrp_free_large(w->mem, w->cap_mem * sizeof(REAL));
     memset(w, 0, sizeof *w);
 }
 
@@ -235,7 +235,7 @@ static lrp_status S(work_reserve)(const S(lb_pack) *p, S(lb_work) *w, size_t n,
     for (size_t b = 0; b < n; b++) total += S(sent_size)(p, sent[b].length);
     if (total > w->cap_mem) {
         size_t cap = total + total / 2;
-        free(w->mem);
+        lrp_free_large(w->mem, w->cap_mem * sizeof(REAL));
         w->cap_mem = 0;
         w->mem = lrp_alloc_large(cap * sizeof(REAL)); /* megabytes: 2 MB pages */
         if (!w->mem)

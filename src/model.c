@@ -158,7 +158,7 @@ void lrp_model_free(lrp_model *m)
     if (!m) return;
     lb_pack_free_d(m->pack_d);
     lb_pack_free_f(m->pack_f);
-    free(m->params);
+    lrp_free_large(m->params, m->layout.total * sizeof(double));
     free_strings(m->words, m->shape.V);
     free_strings(m->labels, m->shape.C);
     free(m->slots);
