@@ -46,7 +46,7 @@ static void usage(FILE *f)
             "Usage: lrp explain [OPTIONS] [SENTENCE...]\n"
             "Explain a classifier's predictions: the relevance of each word for a class.\n"
             "Sentences come from the arguments, else one per line from standard input\n"
-            "(streamed in chunks of %d lines).\n"
+            "(streamed in chunks of %d to %d lines).\n"
             "\n"
             "Options:\n"
             "  --model FILE        model file (default: $LRP_MODEL, else %s)\n"
@@ -72,7 +72,7 @@ static void usage(FILE *f)
             "                      is the same bytes for any N\n"
             "  -h, --help          show this help\n"
             "\n",
-            INPUT_CHUNK, cli_model_path(NULL), lrp_default_threads());
+            INPUT_CHUNK, INPUT_CHUNK_MAX, cli_model_path(NULL), lrp_default_threads());
     cli_load_options_help(f);
     fprintf(f,
             "\n"

@@ -21,8 +21,11 @@
 #include "dataset.h"
 #include "lrp.h"
 
-/* Lines per chunk: enough to keep every thread busy, small enough for constant memory. */
-enum { INPUT_CHUNK = 256 };
+/* Lines per chunk: the first chunk at most INPUT_CHUNK, so that the threads start
+ * soon; the next ones at most INPUT_CHUNK_MAX, enough to sort many sentences of
+ * equal length into each batch and to keep every thread busy between the chunks'
+ * ends, small enough for constant memory. */
+enum { INPUT_CHUNK = 256, INPUT_CHUNK_MAX = 2048 };
 
 typedef enum input_format { INPUT_TEXT = 0, INPUT_TSV, INPUT_PTB } input_format;
 

@@ -36,12 +36,19 @@ static void explain_group(lrp_explainer *ex, const input_item *items, size_t n,
     for (size_t k = 0; k < m; k++) out[index[k]] = tmp[k];
 }
 
+/* A chunk's buffers, INPUT_CHUNK_MAX of each. */
+typedef struct chunk_buffers {
+    lrp_sentence *sentences;
+    size_t *index;
+    lrp_result *tmp, *results;
+} chunk_buffers;
+
 static void explain_chunk(const input_reader *r, lrp_explainer *ex, input_item *items, size_t n,
-                          const lrp_options *o, lrp_result *out)
+                          const lrp_options *o, const chunk_buffers *cb)
 {
-    lrp_sentence sentences[INPUT_CHUNK];
-    size_t index[INPUT_CHUNK];
-    lrp_result tmp[INPUT_CHUNK];
+    lrp_sentence *sentences = cb->sentences;
+    size_t *index = cb->index;
+    lrp_result *tmp = cb->tmp, *out = cb->results;
     memset(out, 0, n * sizeof *out);
 
     int uses_true = 0;
@@ -91,12 +98,15 @@ typedef struct run_pipe {
 static void *reader_main(void *arg)
 {
     run_pipe *p = arg;
+    int first = 1;
     for (size_t k = 0;; k ^= 1) {
         run_slot *s = &p->slot[k];
         pthread_mutex_lock(&p->mu);
         while (s->full) pthread_cond_wait(&p->cv, &p->mu);
         pthread_mutex_unlock(&p->mu);
-        size_t n = input_read(p->r, s->items, INPUT_CHUNK);
+        /* a small first chunk, so that explaining starts early */
+        size_t n = input_read(p->r, s->items, first ? INPUT_CHUNK : INPUT_CHUNK_MAX);
+        first = 0;
         pthread_mutex_lock(&p->mu);
         s->n = n;
         s->full = 1;
@@ -109,10 +119,13 @@ static void *reader_main(void *arg)
 size_t run_all(input_reader *r, const lrp_options *o, int threads, run_writer writer, void *ctx)
 {
     run_pipe p = {.r = r};
-    lrp_result *results = calloc(INPUT_CHUNK, sizeof *results);
-    p.slot[0].items = calloc(INPUT_CHUNK, sizeof(input_item));
-    p.slot[1].items = calloc(INPUT_CHUNK, sizeof(input_item));
-    if (!results || !p.slot[0].items || !p.slot[1].items) cli_die(EXIT_BAD_INPUT, "out of memory");
+    chunk_buffers cb = {calloc(INPUT_CHUNK_MAX, sizeof *cb.sentences), calloc(INPUT_CHUNK_MAX, sizeof *cb.index),
+                        calloc(INPUT_CHUNK_MAX, sizeof *cb.tmp), calloc(INPUT_CHUNK_MAX, sizeof *cb.results)};
+    p.slot[0].items = calloc(INPUT_CHUNK_MAX, sizeof(input_item));
+    p.slot[1].items = calloc(INPUT_CHUNK_MAX, sizeof(input_item));
+    if (!cb.sentences || !cb.index || !cb.tmp || !cb.results || !p.slot[0].items || !p.slot[1].items)
+        cli_die(EXIT_BAD_INPUT, "out of memory");
+    lrp_result *results = cb.results;
     /* one explainer for the whole stream: the threads' workspaces are allocated once */
     lrp_explainer *ex;
     lrp_error err;
@@ -130,7 +143,7 @@ size_t run_all(input_reader *r, const lrp_options *o, int threads, run_writer wr
         const size_t n = s->n;
         if (n == 0) break;
         input_item *items = s->items;
-        explain_chunk(r, ex, items, n, o, results);
+        explain_chunk(r, ex, items, n, o, &cb);
         for (size_t i = 0; i < n; i++) {
             if (!items[i].ok) {
                 cli_error("%s %zu: %s", input_unit(r), items[i].line, items[i].message);
@@ -153,7 +166,10 @@ size_t run_all(input_reader *r, const lrp_options *o, int threads, run_writer wr
     lrp_explainer_free(ex);
     free(p.slot[0].items);
     free(p.slot[1].items);
-    free(results);
+    free(cb.sentences);
+    free(cb.index);
+    free(cb.tmp);
+    free(cb.results);
     return bad;
 }
 
