@@ -83,6 +83,18 @@ typedef struct report {
 
 static const char *holds_name(int h) { return h == HOLDS_YES ? "yes" : h == HOLDS_NO ? "no" : "n/a"; }
 
+/* a finding's texts, in the order of every table of findings (CSV, HTML, JSON), before "holds" */
+enum { FINDING_TEXTS = 4 };
+static const char *const finding_text_names[FINDING_TEXTS] = {"section", "paper", "measure", "ours"};
+
+static void finding_texts(const finding *g, const char *text[FINDING_TEXTS])
+{
+    text[0] = g->section;
+    text[1] = g->paper;
+    text[2] = g->measure;
+    text[3] = g->ours;
+}
+
 static finding *add_finding(report *r, const char *section, const char *paper)
 {
     finding *f = &r->f[r->nf++];
@@ -358,15 +370,13 @@ static void write_findings_csv(FILE *f, const report *r)
 {
     fputs("section,paper,measure,ours,holds\n", f);
     for (size_t k = 0; k < r->nf; k++) {
-        const finding *g = &r->f[k];
-        expcli_csv_field(f, g->section);
-        fputc(',', f);
-        expcli_csv_field(f, g->paper);
-        fputc(',', f);
-        expcli_csv_field(f, g->measure);
-        fputc(',', f);
-        expcli_csv_field(f, g->ours);
-        fprintf(f, ",%s\n", holds_name(g->holds));
+        const char *text[FINDING_TEXTS];
+        finding_texts(&r->f[k], text);
+        for (int j = 0; j < FINDING_TEXTS; j++) {
+            expcli_csv_field(f, text[j]);
+            fputc(',', f);
+        }
+        fprintf(f, "%s\n", holds_name(r->f[k].holds));
     }
 }
 
@@ -393,16 +403,16 @@ static void html_findings(FILE *f, const report *r)
           "</th><th>holds</th></tr>\n",
           f);
     for (size_t k = 0; k < r->nf; k++) {
-        const finding *g = &r->f[k];
-        fputs("<tr><td>", f);
-        h(f, g->section);
-        fputs("</td><td>", f);
-        h(f, g->paper);
-        fputs("</td><td>", f);
-        h(f, g->measure);
-        fputs("</td><td>", f);
-        h(f, g->ours);
-        fprintf(f, "</td><td class=\"%s\">%s</td></tr>\n", holds_name(g->holds), holds_name(g->holds));
+        const char *text[FINDING_TEXTS];
+        const char *holds = holds_name(r->f[k].holds);
+        finding_texts(&r->f[k], text);
+        fputs("<tr>", f);
+        for (int j = 0; j < FINDING_TEXTS; j++) {
+            fputs("<td>", f);
+            h(f, text[j]);
+            fputs("</td>", f);
+        }
+        fprintf(f, "<td class=\"%s\">%s</td></tr>\n", holds, holds);
     }
     fputs("</table>\n", f);
 }
@@ -704,16 +714,15 @@ static void print_findings(const report *r, int json)
     if (json) {
         fputs("{\"findings\":[", stdout);
         for (size_t k = 0; k < r->nf; k++) {
-            const finding *g = &r->f[k];
-            fputs(k ? ",{\"section\":" : "{\"section\":", stdout);
-            render_json_string(stdout, g->section);
-            fputs(",\"paper\":", stdout);
-            render_json_string(stdout, g->paper);
-            fputs(",\"measure\":", stdout);
-            render_json_string(stdout, g->measure);
-            fputs(",\"ours\":", stdout);
-            render_json_string(stdout, g->ours);
-            fprintf(stdout, ",\"holds\":%s}", g->holds == HOLDS_NA ? "null" : g->holds ? "true" : "false");
+            const char *text[FINDING_TEXTS];
+            const int holds = r->f[k].holds;
+            finding_texts(&r->f[k], text);
+            fputs(k ? ",{" : "{", stdout);
+            for (int j = 0; j < FINDING_TEXTS; j++) {
+                fprintf(stdout, "%s\"%s\":", j ? "," : "", finding_text_names[j]);
+                render_json_string(stdout, text[j]);
+            }
+            fprintf(stdout, ",\"holds\":%s}", holds == HOLDS_NA ? "null" : holds ? "true" : "false");
         }
         fputs("],\"report\":", stdout);
         size_t len = strlen(r->out_dir) + 12;
