@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "relevance.h"
-#include "simd.h"
 
 static inline double sigm(double z) { return 1.0 / (1.0 + exp(-z)); }
 
@@ -81,91 +80,6 @@ void lstm_forward(const lstm_weights *w, int reverse, size_t T, const double *x,
 }
 
 // ----------------------------------------------------------------------------
-// the trainer's kernel: out += A^T coef, blocked over columns so that a block of
-// `out` stays in vector registers while the rows stream by. Each out[j] is summed
-// over the rows in ascending order (fused multiply-adds where the target has them,
-// simd.h), so the bits depend on the build's vector code only, never on data layout
-// or threads.
-
-#define KV 4 /* vectors per register block */
-
-static void acc_rows(size_t n, double *out, size_t m, const double *A, ptrdiff_t lda,
-                     const double *coef, ptrdiff_t cs)
-{
-    size_t j0 = 0;
-    for (; j0 + KV * VD_W <= n; j0 += KV * VD_W) {
-        vd acc[KV];
-        for (size_t v = 0; v < KV; v++) acc[v] = vd_load(out + j0 + v * VD_W);
-        for (size_t i = 0; i < m; i++) {
-            const vd c = vd_set1(coef[(ptrdiff_t)i * cs]);
-            const double *a = A + (ptrdiff_t)i * lda + j0;
-            for (size_t v = 0; v < KV; v++) acc[v] = vd_fma(vd_load(a + v * VD_W), c, acc[v]);
-        }
-        for (size_t v = 0; v < KV; v++) vd_store(out + j0 + v * VD_W, acc[v]);
-    }
-    if (j0 == n) return;
-    /* The rest: up to KV - 1 = 3 whole vectors (fused multiply-adds, as above) and a
-     * tail of fewer than VD_W <= 8 columns (a multiply and an add, as plain C), all in
-     * one pass over the rows, so that their chains of dependent additions overlap
-     * instead of running one after the other. */
-    const size_t nv = (n - j0) / VD_W, jt = j0 + nv * VD_W, nt = n - jt;
-    vd a0 = vd_set1(0.0), a1 = a0, a2 = a0;
-    if (nv > 0) a0 = vd_load(out + j0);
-    if (nv > 1) a1 = vd_load(out + j0 + VD_W);
-    if (nv > 2) a2 = vd_load(out + j0 + 2 * VD_W);
-    double t[8] = {0};
-    for (size_t k = 0; k < nt; k++) t[k] = out[jt + k];
-    for (size_t i = 0; i < m; i++) {
-        const double cc = coef[(ptrdiff_t)i * cs], *a = A + (ptrdiff_t)i * lda;
-        const vd c = vd_set1(cc);
-        if (nv > 0) a0 = vd_fma(vd_load(a + j0), c, a0);
-        if (nv > 1) a1 = vd_fma(vd_load(a + j0 + VD_W), c, a1);
-        if (nv > 2) a2 = vd_fma(vd_load(a + j0 + 2 * VD_W), c, a2);
-        const double *at = a + jt;
-        switch (nt) {
-        case 7: t[6] += at[6] * cc; /* fall through */
-        case 6: t[5] += at[5] * cc; /* fall through */
-        case 5: t[4] += at[4] * cc; /* fall through */
-        case 4: t[3] += at[3] * cc; /* fall through */
-        case 3: t[2] += at[2] * cc; /* fall through */
-        case 2: t[1] += at[1] * cc; /* fall through */
-        case 1: t[0] += at[0] * cc; /* fall through */
-        default: break;
-        }
-    }
-    if (nv > 0) vd_store(out + j0, a0);
-    if (nv > 1) vd_store(out + j0 + VD_W, a1);
-    if (nv > 2) vd_store(out + j0 + 2 * VD_W, a2);
-    for (size_t k = 0; k < nt; k++) out[jt + k] = t[k];
-}
-
-void lstm_transpose(const lstm_weights *w, double *wxT, double *whT)
-{
-    const size_t IN = w->in, H = w->H, G = 4 * H;
-    for (size_t r = 0; r < G; r++) {
-        for (size_t k2 = 0; k2 < IN; k2++) wxT[k2 * G + r] = w->wx[r * IN + k2];
-        for (size_t k2 = 0; k2 < H; k2++) whT[k2 * G + r] = w->wh[r * H + k2];
-    }
-}
-
-void lstm_forward_t(const lstm_weights_t *w, int reverse, size_t T, const double *x, size_t ldx,
-                    lstm_cache *k)
-{
-    const size_t IN = w->in, H = w->H, G = 4 * H;
-    for (size_t s = 0; s < T; s++) {
-        const double *xt = x + lstm_pos(reverse, T, s) * ldx; /* (IN) */
-        const double *hp = k->h + s * H, *cp = k->c + s * H;  /* h(t-1), c(t-1) */
-        double *pre = k->pre + s * G, *act = k->act + s * G;
-        double *c = k->c + (s + 1) * H, *h = k->h + (s + 1) * H, *tc = k->tc + s * H;
-        /* pre = b + U x(t) + W h(t-1): rows of U^T and W^T weighted by x(t), h(t-1) */
-        memcpy(pre, w->b, G * sizeof(double));
-        acc_rows(G, pre, IN, w->wxT, (ptrdiff_t)G, xt, 1);
-        acc_rows(G, pre, H, w->whT, (ptrdiff_t)G, hp, 1);
-        cell(H, pre, cp, act, c, h, tc);
-    }
-}
-
-// ----------------------------------------------------------------------------
 // gradient backward (backpropagation through time)
 
 /* One step back through the cell: from the gradient at h(t) (dht from above plus dhn
@@ -227,47 +141,6 @@ void lstm_backward(const lstm_weights *w, int reverse, size_t T, const double *x
                 g->b[r] += d;
             }
         }
-    }
-}
-
-void lstm_backward_t(const lstm_weights *w, int reverse, size_t T, const double *x, size_t ldx,
-                     const lstm_cache *k, const double *dh_in, size_t lddh, double *dx, size_t lddx,
-                     lstm_grads *g, double *dpre_all, double *scratch)
-{
-    const size_t IN = w->in, H = w->H, G = 4 * H;
-    double *dhn = scratch;        /* (H) gradient reaching h(t-1) through the recurrence */
-    double *dcn = dhn + H;        /* (H) gradient reaching c(t-1) */
-    memset(dhn, 0, 2 * H * sizeof(double));
-
-    /* the recurrence: as lstm_backward, keeping dpre of every step */
-    for (size_t s = T; s-- > 0;) {
-        const double *dht = dh_in + lstm_pos(reverse, T, s) * lddh;
-        const double *cp = k->c + s * H, *act = k->act + s * G, *tc = k->tc + s * H;
-        double *dpre = dpre_all + s * G;
-        gate_grads(H, dht, act, cp, tc, dhn, dcn, dpre);
-        /* dh(t-1) = W^T dpre */
-        memset(dhn, 0, H * sizeof(double));
-        acc_rows(H, dhn, G, w->wh, (ptrdiff_t)H, dpre, 1);
-    }
-    /* dx = U^T dpre for every step, and the parameter gradients over all steps:
-     * dU[r] += sum_t dpre(t)[r] x(t), dW[r] += sum_t dpre(t)[r] h(t-1), db[r] += sum_t dpre(t)[r]
-     * (steps in processing order) */
-    for (size_t s = 0; s < T; s++) {
-        double *dxt = dx + lstm_pos(reverse, T, s) * lddx;
-        memset(dxt, 0, IN * sizeof(double));
-        acc_rows(IN, dxt, G, w->wx, (ptrdiff_t)IN, dpre_all + s * G, 1);
-    }
-    if (!g) return;
-    /* x by processing step: row s is position lstm_pos(reverse, T, s) */
-    const double *x0 = x + lstm_pos(reverse, T, 0) * ldx;
-    const ptrdiff_t xs = reverse ? -(ptrdiff_t)ldx : (ptrdiff_t)ldx;
-    for (size_t r = 0; r < G; r++) {
-        const double *d = dpre_all + r;
-        double gb = g->b[r];
-        for (size_t s = 0; s < T; s++) gb += d[s * G];
-        g->b[r] = gb;
-        acc_rows(IN, g->wx + r * IN, T, x0, xs, d, (ptrdiff_t)G);
-        acc_rows(H, g->wh + r * H, T, k->h, (ptrdiff_t)H, d, (ptrdiff_t)G);
     }
 }
 

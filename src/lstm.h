@@ -51,23 +51,6 @@ static inline size_t lstm_pos(int reverse, size_t T, size_t s) { return reverse 
 void lstm_forward(const lstm_weights *w, int reverse, size_t T, const double *x, size_t ldx,
                   lstm_cache *cache);
 
-/* The same weights transposed, for lstm_forward_t: wxT (in, G), whT (H, G), b (G). */
-typedef struct lstm_weights_t {
-    size_t in, H;
-    const double *wxT, *whT, *b;
-} lstm_weights_t;
-
-/* Write the transposes of w's matrices: wxT (in, G) and whT (H, G). */
-void lstm_transpose(const lstm_weights *w, double *wxT, double *whT);
-
-/* The forward pass of lstm_forward with transposed weights: the same equations
- * and cache, the sums accumulated input by input over contiguous gate rows (so
- * they vectorise; U x for all steps before the recurrence), in a fixed order that
- * differs from lstm_forward's: results agree to rounding, not bitwise. For the
- * trainer; explanations use lstm_forward. */
-void lstm_forward_t(const lstm_weights_t *w, int reverse, size_t T, const double *x, size_t ldx,
-                    lstm_cache *cache);
-
 /* Gradient backward pass. dh: (T, H) gradient of the objective arriving at h of each
  * position from above (row stride lddh). Writes (overwrites) dx: (T, in) row stride
  * lddx, the gradient with respect to the inputs. If g is not NULL, adds the
@@ -75,15 +58,6 @@ void lstm_forward_t(const lstm_weights_t *w, int reverse, size_t T, const double
 void lstm_backward(const lstm_weights *w, int reverse, size_t T, const double *x, size_t ldx,
                    const lstm_cache *cache, const double *dh, size_t lddh, double *dx,
                    size_t lddx, lstm_grads *g, double *scratch);
-
-/* lstm_backward restructured for the trainer: the recurrence keeps the gradient at
- * the gate pre-activations of every step in dpre_all ((T, G), overwritten), then
- * dx = U^T dpre and the parameter gradients are formed for all steps at once, gate
- * row by gate row. The same results to rounding (the sums run in another fixed
- * order). g may be NULL. scratch: 2H doubles. */
-void lstm_backward_t(const lstm_weights *w, int reverse, size_t T, const double *x, size_t ldx,
-                     const lstm_cache *cache, const double *dh, size_t lddh, double *dx,
-                     size_t lddx, lstm_grads *g, double *dpre_all, double *scratch);
 
 /* Relevance backward pass (LRP). Rh: (T, H) relevance arriving at h of each position
  * from above (row stride ldrh). Writes (overwrites) Rx: (T, in), row stride ldrx,

@@ -29,9 +29,13 @@
  *     lb_backward_d(m->pack_d, m, &w, dscores, grad);       // gradient: w.sent[b].gx[d]
  *     lb_work_free_d(&w);
  *
- * A trainer: lb_forward, then lb_backward with dscores = d loss / d scores and
- * a flat gradient array in the model's param_layout; after changing
- * m->params, call model_prepare(m) before the next forward pass.
+ * A trainer (train.c): lb_forward_masked with its dropout masks, then lb_backward
+ * with dscores = d loss / d scores, adding the gradient of every parameter but the
+ * embedding into a flat array, and lb_embedding_grad for each word's embedding row;
+ * after changing m->params, lb_pack_update (or lb_pack_update_range for the part
+ * that changed, model_prepare for both precisions) before the next forward pass.
+ * The masks change only the sentences that have them: lb_forward is
+ * lb_forward_masked without masks, the same operations and bits.
  */
 #ifndef LRP_LSTM_BATCH_H
 #define LRP_LSTM_BATCH_H
@@ -77,17 +81,21 @@
         size_t T;                                                                                  \
         const int32_t *ids;                                                                        \
         const unsigned char *deleted;                                                              \
-        real *x;      /* (T, E) first layer's input; zero rows for deleted words */                \
+        const real *keep_x;   /* (T, E) or NULL: lb_forward_masked's input mask */                 \
+        const real *keep_top; /* (Y) or NULL: its classifier input mask */                          \
+        real *x;      /* (T, E) first layer's input (times keep_x); zero rows for deleted words */ \
         real *y;      /* (L-1, T, Y) outputs by position of every layer but the top one */        \
         real *cache;  /* (L, D) caches: g gate pre-activation (T, Hp), activations (T, Gp), c, h  \
                          (T+1, Hp), tanh(c) (T, Hp), by processing step as in lstm.h */            \
-        real *top;    /* (Y) classifier input */                                                   \
+        real *top;    /* (Y) classifier input (times keep_top) */                                  \
         real *scores; /* (C) */                                                                    \
         real *sig;    /* (T, Y) signal at a layer's outputs during a backward pass */              \
         real *dx[2];  /* (T, IN(l)) signal at a layer's inputs, per direction (L > 1 only) */      \
         real *gx[2];  /* (T, E) after lb_lrp / lb_backward: relevance or gradient at the first    \
                          layer's input through each direction (gx[1] only when D = 2) */           \
         real *tmp;    /* per-sentence scratch of the backward passes */                            \
+        real *dpre;   /* (T, Gp) lb_backward with parameter gradients: one direction's gradient   \
+                         at the gate pre-activations, by step */                                   \
         double rest;  /* after lb_lrp: relevance that reached the initial states */                \
     } lb_sent_##S;                                                                                 \
                                                                                                    \
@@ -98,7 +106,7 @@
         size_t *order;        /* [n] sentence indexes, longest first (stable) */                   \
         const real **pv;      /* [n] pointer arrays for the kernels */                             \
         real **po, **po2;                                                                          \
-        const real **pv2;                                                                          \
+        const real **pv2, **pv3;                                                                   \
         real *dscores;        /* (n, C) */                                                         \
         int *targets;         /* [n] */                                                            \
         size_t cap_n, cap_mem;                                                                     \
@@ -109,6 +117,9 @@
     lrp_status lb_pack_create_##S(lb_pack_##S **out, const lrp_model *m, lrp_error *err);          \
     /* Repack after m's parameters changed (same shapes). */                                       \
     void lb_pack_update_##S(lb_pack_##S *p, const lrp_model *m);                                   \
+    /* Repack only the parameters with flat indexes in [lo, hi) (m->layout; the embedding is not  \
+     * packed): threads that each changed a range can repack their own in parallel. */            \
+    void lb_pack_update_range_##S(lb_pack_##S *p, const lrp_model *m, size_t lo, size_t hi);       \
     void lb_pack_free_##S(lb_pack_##S *p);                                                         \
                                                                                                    \
     void lb_work_init_##S(lb_work_##S *w);                                                         \
@@ -119,13 +130,28 @@
      * w->sent[b].scores. */                                                                       \
     lrp_status lb_forward_##S(const lb_pack_##S *p, const lrp_model *m, lb_work_##S *w, size_t n, \
                               const lrp_sentence *sentences, lrp_error *err);                      \
+    /* lb_forward with a trainer's dropout: keep_x[b] ((T, E)) multiplies sentence b's first      \
+     * layer input after the embedding lookup, keep_top[b] ((Y)) its classifier input before the  \
+     * scores (entries 0 or 1/(1-p)). keep_x, keep_top or any entry may be NULL: no mask. The     \
+     * masks must stay in place until lb_backward has run. */                                     \
+    lrp_status lb_forward_masked_##S(const lb_pack_##S *p, const lrp_model *m, lb_work_##S *w,     \
+                                     size_t n, const lrp_sentence *sentences,                      \
+                                     const real *const *keep_x, const real *const *keep_top,       \
+                                     lrp_error *err);                                              \
                                                                                                    \
     /* After lb_forward: gradient of sum_c dscores[b*C + c] * scores_b[c] (dscores: (n, C), NULL \
-     * = w->dscores) with respect to the first layer's inputs, into w->sent[b].gx. When grad is   \
-     * not NULL, also ADDS the parameter gradients, summed over the batch, to grad (a flat array  \
-     * in m->layout, layout.total doubles; rows of deleted words get none). */                     \
+     * = w->dscores) with respect to the first layer's inputs (after the masks), into             \
+     * w->sent[b].gx. When dense is not NULL, also ADDS the gradients of every parameter but the  \
+     * embedding, summed over the batch, to dense: a flat gradient array in m->layout from        \
+     * layout.wx[0][0] on (dense[i - layout.wx[0][0]] for parameter i); the embedding rows'       \
+     * gradients come from lb_embedding_grad. */                                                   \
     void lb_backward_##S(const lb_pack_##S *p, const lrp_model *m, lb_work_##S *w,                 \
-                         const real *dscores, double *grad);                                       \
+                         const real *dscores, double *dense);                                      \
+    /* After lb_backward: writes row (E) = the gradient with respect to the embedding row of     \
+     * word t of sentence b (summed over the directions, times keep_x; zeros for a deleted word). \
+     */                                                                                            \
+    void lb_embedding_grad_##S(const lb_pack_##S *p, const lb_work_##S *w, size_t b, size_t t,     \
+                               double *row);                                                       \
                                                                                                    \
     /* After lb_forward: LRP (epsilon rule eps, bias factor delta) from R = f_target at the       \
      * target output of each sentence (targets: [n] class indexes) down to the first layer's      \

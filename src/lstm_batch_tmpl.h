@@ -93,32 +93,47 @@ static size_t S(pack_size)(const model_shape *s, size_t Hp, size_t Gp)
     return total;
 }
 
-void S(lb_pack_update)(S(lb_pack) *p, const lrp_model *m)
+/* Pack the entries in [lo, hi) of a (rows, n) tensor at flat offset a of src: row r
+ * goes to packed row rp = (r / H) * Hp + r % H (gate blocks of H rows padded to Hp),
+ * into column rp of t ((n, ldt): the transpose) and row rp of u ((rows, ldu)); t or u
+ * may be NULL. */
+static void S(pack_rows)(const double *src, size_t a, size_t rows, size_t n, size_t lo, size_t hi,
+                         size_t H, size_t Hp, REAL *t, size_t ldt, REAL *u, size_t ldu)
+{
+    const size_t end = a + rows * n;
+    if (hi <= a || lo >= end) return;
+    const size_t i0 = (lo > a ? lo : a) - a, i1 = (hi < end ? hi : end) - a;
+    for (size_t r = i0 / n; r * n < i1; r++) {
+        const size_t k0 = r * n < i0 ? i0 - r * n : 0, k1 = (r + 1) * n > i1 ? i1 - r * n : n;
+        const size_t rp = r / H * Hp + r % H;
+        const double *row = src + a + r * n;
+        if (t)
+            for (size_t k = k0; k < k1; k++) t[k * ldt + rp] = (REAL)row[k];
+        if (u)
+            for (size_t k = k0; k < k1; k++) u[rp * ldu + k] = (REAL)row[k];
+    }
+}
+
+void S(lb_pack_update_range)(S(lb_pack) *p, const lrp_model *m, size_t lo, size_t hi)
 {
     const model_shape *s = &m->shape;
-    const size_t H = s->H, Hp = p->Hp, Gp = p->Gp, Y = s->D * H;
-    memset(p->mem_, 0, S(pack_size)(s, Hp, Gp) * sizeof(REAL));
+    const param_layout *L = &m->layout;
+    const size_t H = s->H, Hp = p->Hp, Gp = p->Gp, G = GATE_COUNT * H, Y = s->D * H, C = s->C;
     for (size_t l = 0; l < s->L; l++)
         for (size_t d = 0; d < s->D; d++) {
-            const lstm_weights *src = &m->lstm[l][d];
             S(lb_dir) *q = &p->dir[l][d];
-            const size_t IN = q->in, INp = q->inp;
-            for (size_t g = 0; g < GATE_COUNT; g++)
-                for (size_t j = 0; j < H; j++) {
-                    size_t r = g * H + j, rp = g * Hp + j; /* row in the model, packed */
-                    for (size_t k = 0; k < IN; k++) {
-                        q->wxT[k * Gp + rp] = (REAL)src->wx[r * IN + k];
-                        q->wx[rp * INp + k] = (REAL)src->wx[r * IN + k];
-                    }
-                    for (size_t k = 0; k < H; k++) {
-                        q->whT[k * Gp + rp] = (REAL)src->wh[r * H + k];
-                        q->wh[rp * Hp + k] = (REAL)src->wh[r * H + k];
-                    }
-                    q->b[rp] = (REAL)src->b[r];
-                }
+            S(pack_rows)(m->params, L->wx[l][d], G, q->in, lo, hi, H, Hp, q->wxT, Gp, q->wx, q->inp);
+            S(pack_rows)(m->params, L->wh[l][d], G, H, lo, hi, H, Hp, q->whT, Gp, q->wh, Hp);
+            S(pack_rows)(m->params, L->b[l][d], G, 1, lo, hi, H, Hp, q->b, 0, NULL, 0);
         }
-    for (size_t i = 0; i < s->C * Y; i++) p->wout[i] = (REAL)m->wout[i];
-    for (size_t c = 0; c < s->C; c++) p->bout[c] = m->bout ? (REAL)m->bout[c] : 0;
+    S(pack_rows)(m->params, L->wout, C, Y, lo, hi, C, C, NULL, 0, p->wout, Y);
+    if (s->has_bias) S(pack_rows)(m->params, L->bout, C, 1, lo, hi, C, C, NULL, 0, p->bout, 1);
+}
+
+void S(lb_pack_update)(S(lb_pack) *p, const lrp_model *m)
+{
+    memset(p->mem_, 0, S(pack_size)(&m->shape, p->Hp, p->Gp) * sizeof(REAL));
+    S(lb_pack_update_range)(p, m, 0, m->layout.total);
 }
 
 lrp_status S(lb_pack_create)(S(lb_pack) **out, const lrp_model *m, lrp_error *err)
@@ -174,6 +189,7 @@ void S(lb_work_free)(S(lb_work) *w)
     free(w->order);
     free(w->pv);
     free(w->pv2);
+    free(w->pv3);
     free(w->po);
     free(w->po2);
     free(w->dscores);
@@ -219,6 +235,8 @@ static lrp_status S(work_reserve)(const S(lb_pack) *p, S(lb_work) *w, size_t n,
         if (nw.pv) w->pv = nw.pv;
         nw.pv2 = realloc(w->pv2, cap * sizeof *nw.pv2);
         if (nw.pv2) w->pv2 = nw.pv2;
+        nw.pv3 = realloc(w->pv3, cap * sizeof *nw.pv3);
+        if (nw.pv3) w->pv3 = nw.pv3;
         nw.po = realloc(w->po, cap * sizeof *nw.po);
         if (nw.po) w->po = nw.po;
         nw.po2 = realloc(w->po2, cap * sizeof *nw.po2);
@@ -227,12 +245,13 @@ static lrp_status S(work_reserve)(const S(lb_pack) *p, S(lb_work) *w, size_t n,
         if (nw.dscores) w->dscores = nw.dscores;
         nw.targets = realloc(w->targets, cap * sizeof *nw.targets);
         if (nw.targets) w->targets = nw.targets;
-        if (!nw.targets || !nw.sent || !nw.order || !nw.pv || !nw.pv2 || !nw.po || !nw.po2 || !nw.dscores)
+        if (!nw.targets || !nw.sent || !nw.order || !nw.pv || !nw.pv2 || !nw.pv3 || !nw.po || !nw.po2 ||
+            !nw.dscores)
             return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a batch of %zu sentences", n);
         w->cap_n = cap;
     }
     size_t total = 0;
-    for (size_t b = 0; b < n; b++) total += S(sent_size)(p, sent[b].length);
+    for (size_t b = 0; b < n; b++) total += S(sent_size)(p, sent[b].length) + S(round_up)(sent[b].length * p->Gp);
     if (total > w->cap_mem) {
         size_t cap = total + total / 2;
         lrp_free_large(w->mem, w->cap_mem * sizeof(REAL));
@@ -266,9 +285,11 @@ static lrp_status S(work_reserve)(const S(lb_pack) *p, S(lb_work) *w, size_t n,
         TAKE_(st->gx[0], T * s->E);
         TAKE_(st->gx[1], T * s->E);
         TAKE_(st->tmp, S(tmp_size)(p));
-#undef TAKE_
         st->rest = 0.0;
     }
+    /* after every sentence's arrays, so that a forward pass and LRP touch none of it */
+    for (size_t b = 0; b < n; b++) TAKE_(w->sent[b].dpre, sent[b].length * p->Gp);
+#undef TAKE_
     /* longest first, ties in the caller's order: at step s the sentences still
      * running are a prefix of `order` */
     for (size_t b = 0; b < n; b++) {
@@ -372,8 +393,9 @@ static void S(dir_forward)(const S(lb_pack) *p, S(lb_work) *w, size_t l, size_t 
     }
 }
 
-lrp_status S(lb_forward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w, size_t n,
-                         const lrp_sentence *sentences, lrp_error *err)
+lrp_status S(lb_forward_masked)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w, size_t n,
+                                const lrp_sentence *sentences, const REAL *const *keep_x,
+                                const REAL *const *keep_top, lrp_error *err)
 {
     const model_shape *s = &p->s;
     const size_t E = s->E, H = s->H, D = s->D, Y = D * H;
@@ -382,6 +404,8 @@ lrp_status S(lb_forward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w,
     for (size_t b = 0; b < n; b++) {
         S(lb_sent) *se = &w->sent[b];
         const lrp_sentence *in = &sentences[b];
+        se->keep_x = keep_x ? keep_x[b] : NULL;
+        se->keep_top = keep_top ? keep_top[b] : NULL;
         for (size_t t = 0; t < se->T; t++) {
             REAL *x = se->x + t * E;
             if (in->deleted && in->deleted[t]) {
@@ -389,6 +413,8 @@ lrp_status S(lb_forward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w,
             } else {
                 const double *e = model_embedding(m, in->ids[t]);
                 for (size_t k = 0; k < E; k++) x[k] = (REAL)e[k];
+                if (se->keep_x)
+                    for (size_t k = 0; k < E; k++) x[k] *= se->keep_x[t * E + k];
             }
         }
     }
@@ -399,6 +425,8 @@ lrp_status S(lb_forward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w,
         for (size_t d = 0; d < D; d++)
             memcpy(se->top + d * H, S(cache_at)(p, se, s->L - 1, d).h + se->T * p->Hp,
                    H * sizeof(REAL));
+        if (se->keep_top)
+            for (size_t i = 0; i < Y; i++) se->top[i] *= se->keep_top[i];
         for (size_t c = 0; c < s->C; c++) {
             const REAL *wc = p->wout + c * Y;
             REAL z = 0;
@@ -411,6 +439,12 @@ lrp_status S(lb_forward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w,
         }
     }
     return LRP_OK;
+}
+
+lrp_status S(lb_forward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w, size_t n,
+                         const lrp_sentence *sentences, lrp_error *err)
+{
+    return S(lb_forward_masked)(p, m, w, n, sentences, NULL, NULL, err);
 }
 
 // ----------------------------------------------------------------------------
@@ -433,23 +467,102 @@ static void S(sum_directions)(const model_shape *s, S(lb_sent) *st)
 /* Output of direction d of layer l: the first layer's gx[d], else dx[d]. */
 static REAL *S(dir_out)(S(lb_sent) *st, size_t l, size_t d) { return l == 0 ? st->gx[d] : st->dx[d]; }
 
-/* lstm_backward for every sentence; grad: NULL or the flat parameter gradient. */
+/* VD_W values from p as float64 */
+static inline vd S(load_vd)(const REAL *p)
+{
+    if (sizeof(REAL) == sizeof(double)) return vd_load((const double *)(const void *)p); /* as they are */
+    double t[VD_W];
+    for (int k = 0; k < VD_W; k++) t[k] = (double)p[k];
+    return vd_load(t);
+}
+
+/* out ((G, n), gate row r at r * n) += sum over the sentences b (in order) and their
+ * steps s (in processing order) of dpre_b(s) v_b(s)^T, where dpre_b(s) = w->pv[b] + s * Gp
+ * (gate row r packed at (r / H) * Hp + r % H) and v_b(s) = v[b] + s * vs. A tile of
+ * RB gate rows x CB columns stays in registers while the steps stream by; each sum
+ * runs in that fixed order (fused multiply-adds where the target has them). The last
+ * tile of a row may read up to CB - 1 values past v_b(s)'s n (inside the workspace)
+ * into lanes that are never stored. */
+static void S(outer_sum)(const S(lb_work) *w, size_t H, size_t Hp, size_t Gp, size_t n, double *out,
+                         const REAL *const *v, ptrdiff_t vs)
+{
+    enum { RB = 4, CV = 2, CB = CV * VD_W };
+    const size_t G = GATE_COUNT * H; /* a multiple of RB */
+    for (size_t r0 = 0; r0 < G; r0 += RB) {
+        size_t rp[RB];
+        for (size_t i = 0; i < RB; i++) rp[i] = (r0 + i) / H * Hp + (r0 + i) % H;
+        for (size_t c0 = 0; c0 < n; c0 += CB) {
+            const size_t nc = n - c0 < CB ? n - c0 : CB;
+            vd acc[RB][CV];
+            for (size_t i = 0; i < RB; i++) {
+                double t[CB] = {0};
+                memcpy(t, out + (r0 + i) * n + c0, nc * sizeof(double));
+                for (size_t k = 0; k < CV; k++) acc[i][k] = vd_load(t + k * VD_W);
+            }
+            for (size_t b = 0; b < w->n; b++) {
+                const REAL *dp = w->pv[b], *vb = v[b] + c0;
+                for (size_t s = 0; s < w->sent[b].T; s++, dp += Gp, vb += vs) {
+                    vd x[CV];
+                    for (size_t k = 0; k < CV; k++) x[k] = S(load_vd)(vb + k * VD_W);
+                    for (size_t i = 0; i < RB; i++) {
+                        const vd c = vd_set1((double)dp[rp[i]]);
+                        for (size_t k = 0; k < CV; k++) acc[i][k] = vd_fma(x[k], c, acc[i][k]);
+                    }
+                }
+            }
+            for (size_t i = 0; i < RB; i++) {
+                double t[CB];
+                for (size_t k = 0; k < CV; k++) vd_store(t + k * VD_W, acc[i][k]);
+                memcpy(out + (r0 + i) * n + c0, t, nc * sizeof(double));
+            }
+        }
+    }
+}
+
+/* After the backward pass of direction d of layer l with dpre kept for every step:
+ * dU += sum dpre x^T, dW += sum dpre h(t-1)^T, db += sum dpre over the batch. */
+static void S(param_grads)(const S(lb_pack) *p, S(lb_work) *w, size_t l, size_t d, double *gwx,
+                           double *gwh, double *gb)
+{
+    const size_t H = p->s.H, Hp = p->Hp, Gp = p->Gp, IN = p->dir[l][d].in;
+    size_t ld = 0;
+    for (size_t b = 0; b < w->n; b++) {
+        const S(lb_sent) *st = &w->sent[b];
+        w->pv[b] = st->dpre;
+        w->pv2[b] = S(layer_input)(p, st, l, &ld) + lstm_pos((int)d, st->T, 0) * ld; /* x at step 0 */
+        w->pv3[b] = S(cache_at)(p, st, l, d).h;                                      /* h(0) */
+    }
+    S(outer_sum)(w, H, Hp, Gp, IN, gwx, w->pv2, d ? -(ptrdiff_t)ld : (ptrdiff_t)ld);
+    S(outer_sum)(w, H, Hp, Gp, H, gwh, w->pv3, (ptrdiff_t)Hp);
+    for (size_t r = 0; r < GATE_COUNT * H; r++) {
+        const size_t rp = r / H * Hp + r % H;
+        double acc = gb[r];
+        for (size_t b = 0; b < w->n; b++)
+            for (size_t s = 0; s < w->sent[b].T; s++) acc += (double)w->sent[b].dpre[s * Gp + rp];
+        gb[r] = acc;
+    }
+}
+
+/* lstm_backward for every sentence; dense: NULL or lb_backward's gradient array. */
 static void S(dir_backward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w, size_t l,
-                            size_t d, double *grad)
+                            size_t d, double *dense)
 {
     const S(lb_dir) *q = &p->dir[l][d];
     const size_t IN = q->in, INp = q->inp, H = p->s.H, Hp = p->Hp, Gp = p->Gp, Y = p->s.D * H;
+    const size_t base = m->layout.wx[0][0];
     /* per sentence in tmp: dpre (Gp), dhn (Hp), dcn (Hp), dxt (INp) */
     for (size_t b = 0; b < w->n; b++) memset(w->sent[b].tmp, 0, (Gp + 2 * Hp) * sizeof(REAL));
-    double *gwx = grad ? grad + m->layout.wx[l][d] : NULL;
-    double *gwh = grad ? grad + m->layout.wh[l][d] : NULL;
-    double *gb = grad ? grad + m->layout.b[l][d] : NULL;
+    double *gwx = dense ? dense + (m->layout.wx[l][d] - base) : NULL;
+    double *gwh = dense ? dense + (m->layout.wh[l][d] - base) : NULL;
+    double *gb = dense ? dense + (m->layout.b[l][d] - base) : NULL;
     for (size_t s = w->Tmax; s-- > 0;) {
         const size_t na = S(active)(w, s);
         for (size_t i = 0; i < na; i++) {
             S(lb_sent) *st = &w->sent[w->order[i]];
             S(cache) k = S(cache_at)(p, st, l, d);
-            REAL *dpre = st->tmp, *dhn = dpre + Gp, *dcn = dhn + Hp, *dxt = dcn + Hp;
+            /* dpre: kept for every step when the parameter gradients are wanted */
+            REAL *dpre = dense ? st->dpre + s * Gp : st->tmp;
+            REAL *dhn = st->tmp + Gp, *dcn = dhn + Hp, *dxt = dcn + Hp;
             const REAL *dht = st->sig + lstm_pos((int)d, st->T, s) * Y + d * H;
             const REAL *cp = k.c + s * Hp, *act = k.act + s * Gp, *tc = k.tc + s * Hp;
             const REAL *gi = act + GATE_I * Hp, *gf = act + GATE_F * Hp;
@@ -465,6 +578,9 @@ static void S(dir_backward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) 
                 dpre[GATE_O * Hp + j] = d_o * go[j] * (1 - go[j]);
                 dpre[GATE_G * Hp + j] = dg * (1 - gg[j] * gg[j]);
             }
+            if (dense) /* the padding rows (zero in tmp) */
+                for (size_t g = 0; g < GATE_COUNT; g++)
+                    for (size_t j = H; j < Hp; j++) dpre[g * Hp + j] = 0;
             w->pv[i] = dpre;
             w->po[i] = dxt;
             w->po2[i] = dhn;
@@ -476,28 +592,16 @@ static void S(dir_backward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) 
             S(lb_sent) *st = &w->sent[w->order[i]];
             const size_t pos = lstm_pos((int)d, st->T, s);
             memcpy(S(dir_out)(st, l, d) + pos * IN, st->tmp + Gp + 2 * Hp, IN * sizeof(REAL));
-            if (!grad) continue;
-            /* parameter gradients: dU += dpre x^T, dW += dpre h(t-1)^T, db += dpre */
-            size_t ld;
-            const REAL *xt = S(layer_input)(p, st, l, &ld) + pos * ld;
-            const REAL *hp = S(cache_at)(p, st, l, d).h + s * Hp, *dpre = st->tmp;
-            for (size_t g = 0; g < GATE_COUNT; g++)
-                for (size_t j = 0; j < H; j++) {
-                    const size_t r = g * H + j;
-                    const double dr = (double)dpre[g * Hp + j];
-                    for (size_t k2 = 0; k2 < IN; k2++) gwx[r * IN + k2] += dr * (double)xt[k2];
-                    for (size_t k2 = 0; k2 < H; k2++) gwh[r * H + k2] += dr * (double)hp[k2];
-                    gb[r] += dr;
-                }
         }
     }
+    if (dense) S(param_grads)(p, w, l, d, gwx, gwh, gb);
 }
 
 void S(lb_backward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w, const REAL *dscores,
-                    double *grad)
+                    double *dense)
 {
     const model_shape *s = &p->s;
-    const size_t H = s->H, Y = s->D * H, C = s->C, E = s->E;
+    const size_t H = s->H, Y = s->D * H, C = s->C, base = m->layout.wx[0][0];
     if (!dscores) dscores = w->dscores;
     for (size_t b = 0; b < w->n; b++) {
         S(lb_sent) *st = &w->sent[b];
@@ -509,31 +613,39 @@ void S(lb_backward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w, cons
             for (size_t c = 0; c < C; c++) acc += ds[c] * p->wout[c * Y + i];
             dtop[i] = acc;
         }
+        /* top = h * keep_top: the gradient at h is the one at top times the mask */
+        if (st->keep_top)
+            for (size_t i = 0; i < Y; i++) dtop[i] *= st->keep_top[i];
         S(seed_top)(s, st, dtop);
-        if (grad) {
+        if (dense) {
             for (size_t c = 0; c < C; c++) {
                 for (size_t i = 0; i < Y; i++)
-                    grad[m->layout.wout + c * Y + i] += (double)ds[c] * (double)st->top[i];
-                if (s->has_bias) grad[m->layout.bout + c] += (double)ds[c];
+                    dense[m->layout.wout - base + c * Y + i] += (double)ds[c] * (double)st->top[i];
+                if (s->has_bias) dense[m->layout.bout - base + c] += (double)ds[c];
             }
         }
     }
     for (size_t l = s->L; l-- > 0;) {
-        for (size_t d = 0; d < s->D; d++) S(dir_backward)(p, m, w, l, d, grad);
+        for (size_t d = 0; d < s->D; d++) S(dir_backward)(p, m, w, l, d, dense);
         if (l > 0)
             for (size_t b = 0; b < w->n; b++) S(sum_directions)(s, &w->sent[b]);
     }
-    if (grad)
-        for (size_t b = 0; b < w->n; b++) {
-            const S(lb_sent) *st = &w->sent[b];
-            for (size_t t = 0; t < st->T; t++) {
-                /* a deleted word's embedding was replaced by zeros: nothing flows to it */
-                if (st->deleted && st->deleted[t]) continue;
-                double *ge = grad + m->layout.emb + (size_t)st->ids[t] * E;
-                for (size_t k = 0; k < E; k++)
-                    ge[k] += (double)st->gx[0][t * E + k] + (s->D == 2 ? (double)st->gx[1][t * E + k] : 0.0);
-            }
-        }
+}
+
+void S(lb_embedding_grad)(const S(lb_pack) *p, const S(lb_work) *w, size_t b, size_t t, double *row)
+{
+    const S(lb_sent) *st = &w->sent[b];
+    const size_t E = p->s.E, D = p->s.D;
+    /* a deleted word's embedding was replaced by zeros: nothing flows to it */
+    if (st->deleted && st->deleted[t]) {
+        memset(row, 0, E * sizeof *row);
+        return;
+    }
+    const REAL *a = st->gx[0] + t * E, *c = st->gx[1] + t * E;
+    for (size_t k = 0; k < E; k++) row[k] = D == 2 ? (double)a[k] + (double)c[k] : (double)a[k];
+    /* x = e * keep_x */
+    if (st->keep_x)
+        for (size_t k = 0; k < E; k++) row[k] *= (double)st->keep_x[t * E + k];
 }
 
 // ----------------------------------------------------------------------------

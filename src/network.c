@@ -73,7 +73,7 @@ void net_embed(const lrp_model *m, const int32_t *ids, const unsigned char *dele
     }
 }
 
-void net_encode(const lrp_model *m, const lstm_weights_t (*wt)[2], size_t T, net_workspace *ws)
+void net_encode(const lrp_model *m, size_t T, net_workspace *ws)
 {
     const model_shape *s = &m->shape;
     const size_t H = s->H, D = s->D, Y = D * H;
@@ -83,8 +83,7 @@ void net_encode(const lrp_model *m, const lstm_weights_t (*wt)[2], size_t T, net
         const double *in = layer_input(m, ws, l, &ld);
         for (size_t d = 0; d < D; d++) {
             lstm_cache *k = &ws->cache[l][d];
-            if (wt) lstm_forward_t(&wt[l][d], (int)d, T, in, ld, k);
-            else lstm_forward(&m->lstm[l][d], (int)d, T, in, ld, k);
+            lstm_forward(&m->lstm[l][d], (int)d, T, in, ld, k);
             /* outputs by position: step s of direction d read position lstm_pos(d, T, s) */
             for (size_t st = 0; st < T; st++)
                 memcpy(ws->y[l] + lstm_pos((int)d, T, st) * Y + d * H, k->h + (st + 1) * H,
@@ -116,7 +115,7 @@ void net_forward(const lrp_model *m, const int32_t *ids, const unsigned char *de
                  net_workspace *ws)
 {
     net_embed(m, ids, deleted, T, ws);
-    net_encode(m, NULL, T, ws);
+    net_encode(m, T, ws);
     net_classify(m, ws->top, ws->scores);
 }
 
@@ -161,7 +160,7 @@ void net_classify_backward(const lrp_model *m, const double *top, const double *
 }
 
 void net_backward(const lrp_model *m, net_workspace *ws, const double *dtop, double *gx[2],
-                  lstm_grads g[][2], double *dpre)
+                  lstm_grads g[][2])
 {
     const model_shape *s = &m->shape;
     const size_t T = ws->T, H = s->H, Y = s->D * H;
@@ -171,12 +170,8 @@ void net_backward(const lrp_model *m, net_workspace *ws, const double *dtop, dou
         const double *in = layer_input(m, ws, l, &ld);
         for (size_t d = 0; d < s->D; d++) {
             double *out = l == 0 ? gx[d] : ws->dx[d];
-            if (dpre)
-                lstm_backward_t(&m->lstm[l][d], (int)d, T, in, ld, &ws->cache[l][d], ws->sig + d * H,
-                                Y, out, ld, g ? &g[l][d] : NULL, dpre, ws->scratch);
-            else
-                lstm_backward(&m->lstm[l][d], (int)d, T, in, ld, &ws->cache[l][d], ws->sig + d * H, Y,
-                              out, ld, g ? &g[l][d] : NULL, ws->scratch);
+            lstm_backward(&m->lstm[l][d], (int)d, T, in, ld, &ws->cache[l][d], ws->sig + d * H, Y, out,
+                          ld, g ? &g[l][d] : NULL, ws->scratch);
         }
         if (l > 0) sum_directions(s, T, ws->dx, ws->sig);
     }
@@ -185,7 +180,7 @@ void net_backward(const lrp_model *m, net_workspace *ws, const double *dtop, dou
 void net_gradient(const lrp_model *m, net_workspace *ws, int target, double *gx[2])
 {
     /* f_c = W_c . top + b_c: d f_c / d top = W_c */
-    net_backward(m, ws, m->wout + (size_t)target * m->shape.D * m->shape.H, gx, NULL, NULL);
+    net_backward(m, ws, m->wout + (size_t)target * m->shape.D * m->shape.H, gx, NULL);
 }
 
 double net_lrp(const lrp_model *m, net_workspace *ws, int target, double eps, double delta,

@@ -43,14 +43,12 @@ void net_forward(const lrp_model *m, const int32_t *ids, const unsigned char *de
                  net_workspace *ws);
 
 /* The three parts of net_forward, for callers that change the input or the classifier
- * input on the way (the trainer's dropout). net_embed fills ws->x from the ids;
- * net_encode runs the LSTM layers over ws->x (T <= ws->cap) and fills ws->top, with
- * lstm_forward, or with lstm_forward_t when wt (L rows of D transposed weights) is
- * not NULL;
- * net_classify writes scores (C) = W top + b. */
+ * input on the way (the tests' reference for the trainer's dropout). net_embed fills
+ * ws->x from the ids; net_encode runs the LSTM layers over ws->x (T <= ws->cap) and
+ * fills ws->top; net_classify writes scores (C) = W top + b. */
 void net_embed(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
                net_workspace *ws);
-void net_encode(const lrp_model *m, const lstm_weights_t (*wt)[2], size_t T, net_workspace *ws);
+void net_encode(const lrp_model *m, size_t T, net_workspace *ws);
 void net_classify(const lrp_model *m, const double *top, double *scores);
 
 /* Backward of net_classify: writes (overwrites) dtop (D*H) = W^T dscores and, when
@@ -62,10 +60,9 @@ void net_classify_backward(const lrp_model *m, const double *top, const double *
  * input is dtop (D*H): writes the gradient at the first layer's input through each
  * direction into gx[0], gx[1] ((T, E) each, gx[1] only when D = 2; the total is
  * their sum) and, when g is not NULL, adds every LSTM parameter gradient into
- * g[l][d] (L entries). With dpre ((T, 4H) doubles of scratch) the passes are
- * lstm_backward_t (the trainer's), else the reference lstm_backward. */
+ * g[l][d] (L entries). */
 void net_backward(const lrp_model *m, net_workspace *ws, const double *dtop, double *gx[2],
-                  lstm_grads g[][2], double *dpre);
+                  lstm_grads g[][2]);
 
 /* After net_forward: gradient of scores[target] with respect to the first layer's
  * input x, through the forward encoder (gx[0], (T, E)) and the backward encoder

@@ -1,7 +1,9 @@
 /*
  * train.c - the trainer (train.h): data preparation (vocabulary, distinct phrases),
- * initialisation, the per-phrase forward and gradient, minibatches over threads with
- * a fixed reduction order, Adagrad / Adam, dev evaluation and atomic saving.
+ * initialisation, the forward pass and gradient of a shard of phrases as one batch of
+ * the batched kernels (lstm_batch.h, float64, with the dropout masks as their hooks),
+ * minibatches over threads with a fixed reduction order, Adagrad / Adam, dev
+ * evaluation and atomic saving.
  *
  * Sizes: V vocabulary, E embedding, H hidden, G = 4H, Y = 2H classifier inputs,
  * C classes, T words of a phrase, B phrases per minibatch, P parameters; the "dense"
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "lstm_batch.h"
 #include "model.h"
 
 static const char *const SST_LABELS[5] = {"very negative", "negative", "neutral", "positive",
@@ -488,7 +491,7 @@ lrp_status train_model_init(const train_data *d, const train_options *o, lrp_mod
 }
 
 // ----------------------------------------------------------------------------
-// one phrase: forward, loss, gradient
+// a batch of phrases: forward, loss, gradient (the batched kernels, lstm_batch.h)
 
 /* Dropout and unk replacement of one phrase in one epoch (p = 0: none). */
 typedef struct phrase_noise {
@@ -503,192 +506,177 @@ static double noise_u(const phrase_noise *n, uint64_t draw, size_t i)
     return u01(key2(n->key ^ (draw << 56), i));
 }
 
-/* Per-thread buffers for phrase_grad. */
-typedef struct phrase_work {
-    net_workspace ws;
-    double *gx[2];     /* (cap, E) */
-    double *keep_x;    /* (cap, E) dropout scale of each input entry (0 or 1/(1-p)) */
-    double *keep_top;  /* (Y) */
-    double *top;       /* (Y) classifier input after dropout */
-    double *scores;    /* (C) */
-    double *dtop;      /* (Y) */
-    int32_t *ids;      /* (cap) after unk replacement */
-    double *dpre;      /* (cap, 4H) for lstm_backward_t */
-    double *mem_;
-} phrase_work;
+/* Per-thread buffers of batch_grad: the batch's phrases (filled by the caller), the
+ * inputs after the noise, and the batched kernels' workspace. */
+typedef struct batch_work {
+    lrp_sentence *phr;      /* [cap_n] the phrases as read (caller) */
+    int *label;             /* [cap_n] (caller) */
+    phrase_noise *nz;       /* [cap_n] (caller) */
+    lrp_sentence *sent;     /* [cap_n] after unk replacement */
+    int32_t *ids;           /* (cap_tokens) */
+    double *keep_x;         /* (cap_tokens, E) dropout scale of each input entry (0 or 1/(1-p)) */
+    double *keep_top;       /* (cap_n, Y) */
+    const double **px, **ptop; /* [cap_n] each phrase's masks, NULL without dropout */
+    double *dscores;        /* (cap_n, C) */
+    size_t cap_n, cap_tokens;
+    lb_work_d w;
+} batch_work;
 
-static lrp_status phrase_work_init(phrase_work *w, const lrp_model *m, size_t cap, lrp_error *err)
+static void batch_work_free(batch_work *bw)
 {
-    memset(w, 0, sizeof *w);
-    const size_t E = m->shape.E, Y = m->shape.D * m->shape.H, C = m->shape.C;
-    lrp_status st = net_workspace_init(&w->ws, m, cap, err);
-    if (st != LRP_OK) return st;
-    w->mem_ = malloc((3 * cap * E + 3 * Y + C + cap * 4 * m->shape.H) * sizeof(double));
-    w->ids = malloc(cap * sizeof *w->ids);
-    if (!w->mem_ || !w->ids) {
-        net_workspace_free(&w->ws);
-        free(w->mem_);
-        free(w->ids);
+    free(bw->phr);
+    free(bw->label);
+    free(bw->nz);
+    free(bw->sent);
+    free(bw->ids);
+    free(bw->keep_x);
+    free(bw->keep_top);
+    free(bw->px);
+    free(bw->ptop);
+    free(bw->dscores);
+    lb_work_free_d(&bw->w);
+    memset(bw, 0, sizeof *bw);
+}
+
+/* Buffers for batches of up to cap_n phrases of up to Tmax words; the kernels'
+ * workspace is sized for the largest such batch here, so that no batch of the
+ * training needs more memory. */
+static lrp_status batch_work_init(batch_work *bw, const lrp_model *m, const lb_pack_d *pack, size_t cap_n,
+                                  size_t Tmax, lrp_error *err)
+{
+    memset(bw, 0, sizeof *bw);
+    lb_work_init_d(&bw->w);
+    const size_t E = m->shape.E, Y = m->shape.D * m->shape.H, C = m->shape.C, cap_t = cap_n * Tmax;
+    bw->cap_n = cap_n;
+    bw->cap_tokens = cap_t;
+    bw->phr = malloc(cap_n * sizeof *bw->phr);
+    bw->label = malloc(cap_n * sizeof *bw->label);
+    bw->nz = malloc(cap_n * sizeof *bw->nz);
+    bw->sent = malloc(cap_n * sizeof *bw->sent);
+    bw->ids = calloc(cap_t, sizeof *bw->ids);
+    bw->keep_x = malloc(cap_t * E * sizeof *bw->keep_x);
+    bw->keep_top = malloc(cap_n * Y * sizeof *bw->keep_top);
+    bw->px = malloc(cap_n * sizeof *bw->px);
+    bw->ptop = malloc(cap_n * sizeof *bw->ptop);
+    bw->dscores = malloc(cap_n * C * sizeof *bw->dscores);
+    if (!bw->phr || !bw->label || !bw->nz || !bw->sent || !bw->ids || !bw->keep_x || !bw->keep_top ||
+        !bw->px || !bw->ptop || !bw->dscores) {
+        batch_work_free(bw);
         return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a training workspace");
     }
-    double *p = w->mem_;
-    w->gx[0] = p; p += cap * E;
-    w->gx[1] = p; p += cap * E;
-    w->keep_x = p; p += cap * E;
-    w->keep_top = p; p += Y;
-    w->top = p; p += Y;
-    w->dtop = p; p += Y;
-    w->scores = p; p += C;
-    w->dpre = p;
-    return LRP_OK;
+    /* the largest batch: cap_n phrases of Tmax words (word 0) */
+    for (size_t b = 0; b < cap_n; b++) bw->sent[b] = (lrp_sentence){bw->ids, Tmax, NULL};
+    lrp_status st = lb_forward_d(pack, m, &bw->w, cap_n, bw->sent, err);
+    if (st != LRP_OK) batch_work_free(bw);
+    return st;
 }
 
-static void phrase_work_free(phrase_work *w)
-{
-    net_workspace_free(&w->ws);
-    free(w->mem_);
-    free(w->ids);
-    memset(w, 0, sizeof *w);
-}
-
-/* Where one phrase's gradient goes: the dense parameters (laid out as the model's
- * from layout.wx[0][0] on) and one embedding gradient row per word. */
-typedef struct grad_sink {
-    double *dense;     /* [DP] accumulated */
-    lstm_grads lstm[1][2];
-    double *dwout;
-    double *demb;      /* (T, E) written: row t is the gradient of the phrase's word t */
-    int32_t *ids;      /* (T) written: the ids the rows belong to (after unk replacement) */
-} grad_sink;
-
-static void grad_sink_point(grad_sink *g, const lrp_model *m, double *dense)
-{
-    const param_layout *L = &m->layout;
-    const size_t base = L->wx[0][0];
-    g->dense = dense;
-    for (size_t d = 0; d < m->shape.D; d++) {
-        g->lstm[0][d].wx = dense + (L->wx[0][d] - base);
-        g->lstm[0][d].wh = dense + (L->wh[0][d] - base);
-        g->lstm[0][d].b = dense + (L->b[0][d] - base);
-    }
-    g->dwout = dense + (L->wout - base);
-}
-
-/* Forward and backward of one phrase with its noise; the loss gradient is scaled by
- * `scale` (1/B for a batch mean). Returns the loss -log p_y; *predicted = argmax. */
-static double phrase_grad(const lrp_model *m, const lstm_weights_t (*wt)[2], const int32_t *ids,
-                          size_t T, int y, double scale, const phrase_noise *nz, phrase_work *w,
-                          grad_sink *g, int *predicted)
+/* Forward and backward of bw's first n phrases as one batch, each with its noise:
+ * ADDS the gradient of the dense parameters (the layout from layout.wx[0][0] on) to
+ * dense, writes the gradient of each word's embedding row, phrase after phrase, to
+ * demb ((words, E)) and the row's word id (after unk replacement) to tok; the loss
+ * gradient is scaled by `scale` (1/B for a batch mean). Adds the phrases' losses
+ * -log p_y to *loss and the number whose argmax is y to *correct. */
+static lrp_status batch_grad(const lrp_model *m, const lb_pack_d *pack, batch_work *bw, size_t n,
+                             double scale, double *dense, double *demb, int32_t *tok, double *loss,
+                             size_t *correct, lrp_error *err)
 {
     const model_shape *s = &m->shape;
     const size_t E = s->E, Y = s->D * s->H, C = s->C;
-    net_workspace *ws = &w->ws;
 
-    /* input: unk replacement of rare words, embedding, dropout on every entry */
-    for (size_t t = 0; t < T; t++) {
-        int32_t id = ids[t];
-        if (nz->rare && nz->unk_rate > 0 && nz->rare[id] && noise_u(nz, DRAW_UNK, t) < nz->unk_rate)
-            id = (int32_t)m->unk;
-        w->ids[t] = id;
-    }
-    net_embed(m, w->ids, NULL, T, ws);
-    if (nz->p > 0) {
-        const double keep = 1.0 / (1.0 - nz->p);
-        for (size_t i = 0; i < T * E; i++) {
-            w->keep_x[i] = noise_u(nz, DRAW_EMBED, i) < nz->p ? 0.0 : keep;
-            ws->x[i] *= w->keep_x[i];
+    /* input: unk replacement of rare words; dropout on every embedding entry and on
+     * the classifier input (the kernels apply the masks) */
+    size_t at = 0;
+    for (size_t b = 0; b < n; b++) {
+        const phrase_noise *nz = &bw->nz[b];
+        const size_t T = bw->phr[b].length;
+        int32_t *ids = bw->ids + at;
+        for (size_t t = 0; t < T; t++) {
+            int32_t id = bw->phr[b].ids[t];
+            if (nz->rare && nz->unk_rate > 0 && nz->rare[id] && noise_u(nz, DRAW_UNK, t) < nz->unk_rate)
+                id = (int32_t)m->unk;
+            ids[t] = id;
         }
+        bw->sent[b] = (lrp_sentence){ids, T, NULL};
+        bw->px[b] = bw->ptop[b] = NULL;
+        if (nz->p > 0) {
+            const double keep = 1.0 / (1.0 - nz->p);
+            double *kx = bw->keep_x + at * E, *kt = bw->keep_top + b * Y;
+            for (size_t i = 0; i < T * E; i++) kx[i] = noise_u(nz, DRAW_EMBED, i) < nz->p ? 0.0 : keep;
+            for (size_t i = 0; i < Y; i++) kt[i] = noise_u(nz, DRAW_TOP, i) < nz->p ? 0.0 : keep;
+            bw->px[b] = kx;
+            bw->ptop[b] = kt;
+        }
+        at += T;
     }
-    net_encode(m, wt, T, ws);
-    /* classifier on the dropped-out final states */
-    for (size_t i = 0; i < Y; i++) {
-        w->keep_top[i] = nz->p > 0 ? (noise_u(nz, DRAW_TOP, i) < nz->p ? 0.0 : 1.0 / (1.0 - nz->p)) : 1.0;
-        w->top[i] = ws->top[i] * w->keep_top[i];
-    }
-    net_classify(m, w->top, w->scores);
+    lrp_status st = lb_forward_masked_d(pack, m, &bw->w, n, bw->sent, bw->px, bw->ptop, err);
+    if (st != LRP_OK) return st;
 
     /* softmax cross-entropy: loss = log sum exp(f) - f_y, d loss / d f = p - onehot(y) */
-    double mx = w->scores[0];
-    int arg = 0;
-    for (size_t c = 1; c < C; c++)
-        if (w->scores[c] > mx) {
-            mx = w->scores[c];
-            arg = (int)c;
-        }
-    double z = 0.0;
-    for (size_t c = 0; c < C; c++) z += exp(w->scores[c] - mx);
-    const double loss = log(z) + mx - w->scores[y];
-    for (size_t c = 0; c < C; c++) w->scores[c] = scale * (exp(w->scores[c] - mx) / z - (c == (size_t)y));
-    *predicted = arg;
+    for (size_t b = 0; b < n; b++) {
+        const double *f = bw->w.sent[b].scores;
+        const int y = bw->label[b];
+        double mx = f[0];
+        int arg = 0;
+        for (size_t c = 1; c < C; c++)
+            if (f[c] > mx) {
+                mx = f[c];
+                arg = (int)c;
+            }
+        double z = 0.0;
+        for (size_t c = 0; c < C; c++) z += exp(f[c] - mx);
+        *loss += log(z) + mx - f[y];
+        *correct += arg == y;
+        for (size_t c = 0; c < C; c++)
+            bw->dscores[b * C + c] = scale * (exp(f[c] - mx) / z - (c == (size_t)y));
+    }
 
     /* backward: classifier, dropout, LSTM layers, dropout, embedding rows */
-    net_classify_backward(m, w->top, w->scores, w->dtop, g->dwout, NULL);
-    for (size_t i = 0; i < Y; i++) w->dtop[i] *= w->keep_top[i];
-    net_backward(m, ws, w->dtop, w->gx, g->lstm, w->dpre);
-    for (size_t t = 0; t < T; t++) {
-        double *row = g->demb + t * E;
-        const double *a = w->gx[0] + t * E, *b = w->gx[1] + t * E;
-        for (size_t k = 0; k < E; k++) row[k] = s->D == 2 ? a[k] + b[k] : a[k];
-        if (nz->p > 0)
-            for (size_t k = 0; k < E; k++) row[k] *= w->keep_x[t * E + k];
-        g->ids[t] = w->ids[t];
-    }
-    return loss;
-}
-
-/* Transposed LSTM weights for lstm_forward_t, refreshed after every update. */
-typedef struct weights_t {
-    lstm_weights_t w[1][2];
-    double *mem;
-} weights_t;
-
-static lrp_status weights_t_init(weights_t *t, const lrp_model *m, lrp_error *err)
-{
-    const size_t H = m->shape.H, G = 4 * H, E = m->shape.E;
-    t->mem = malloc(m->shape.D * G * (E + H) * sizeof(double));
-    if (!t->mem) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory");
-    for (size_t d = 0; d < m->shape.D; d++) {
-        double *p = t->mem + d * G * (E + H);
-        t->w[0][d] = (lstm_weights_t){E, H, p, p + G * E, m->lstm[0][d].b};
-    }
+    lb_backward_d(pack, m, &bw->w, bw->dscores, dense);
+    at = 0;
+    for (size_t b = 0; b < n; b++)
+        for (size_t t = 0; t < bw->sent[b].length; t++, at++) {
+            lb_embedding_grad_d(pack, &bw->w, b, t, demb + at * E);
+            tok[at] = bw->ids[at];
+        }
     return LRP_OK;
 }
 
-static void weights_t_update(weights_t *t, const lrp_model *m)
-{
-    for (size_t d = 0; d < m->shape.D; d++)
-        lstm_transpose(&m->lstm[0][d], (double *)t->w[0][d].wxT, (double *)t->w[0][d].whT);
-}
-
-double train_loss_grad(const lrp_model *m, const int32_t *ids, size_t T, int label, double *grad)
+double train_loss_grad(const lrp_model *m, size_t n, const lrp_sentence *phrases, const int *labels,
+                       double *grad)
 {
     const size_t E = m->shape.E;
-    phrase_work w;
-    weights_t wt;
-    grad_sink g;
-    if (phrase_work_init(&w, m, T, NULL) != LRP_OK) return NAN;
-    if (weights_t_init(&wt, m, NULL) != LRP_OK) {
-        phrase_work_free(&w);
+    size_t words = 0, Tmax = 0;
+    for (size_t b = 0; b < n; b++) {
+        words += phrases[b].length;
+        if (phrases[b].length > Tmax) Tmax = phrases[b].length;
+    }
+    lb_pack_d *pack = NULL;
+    batch_work bw;
+    if (lb_pack_create_d(&pack, m, NULL) != LRP_OK) return NAN;
+    if (batch_work_init(&bw, m, pack, n, Tmax, NULL) != LRP_OK) {
+        lb_pack_free_d(pack);
         return NAN;
     }
-    weights_t_update(&wt, m);
-    double *rows = malloc(T * E * sizeof *rows);
-    int32_t *rid = malloc(T * sizeof *rid);
-    double loss = NAN;
-    if (rows && rid) {
-        grad_sink_point(&g, m, grad + m->layout.wx[0][0]);
-        g.demb = rows;
-        g.ids = rid;
-        phrase_noise nz = {0};
-        int pred;
-        loss = phrase_grad(m, (const lstm_weights_t(*)[2])wt.w, ids, T, label, 1.0, &nz, &w, &g, &pred);
-        for (size_t t = 0; t < T; t++)
-            for (size_t k = 0; k < E; k++) grad[m->layout.emb + (size_t)rid[t] * E + k] += rows[t * E + k];
+    double *rows = malloc(words * E * sizeof *rows);
+    int32_t *tok = malloc(words * sizeof *tok);
+    double loss = 0.0;
+    size_t correct = 0;
+    for (size_t b = 0; b < n; b++) {
+        bw.phr[b] = phrases[b];
+        bw.label[b] = labels[b];
+        bw.nz[b] = (phrase_noise){0};
     }
+    if (!rows || !tok ||
+        batch_grad(m, pack, &bw, n, 1.0, grad + m->layout.wx[0][0], rows, tok, &loss, &correct, NULL) != LRP_OK)
+        loss = NAN;
+    else
+        for (size_t i = 0; i < words; i++)
+            for (size_t k = 0; k < E; k++) grad[m->layout.emb + (size_t)tok[i] * E + k] += rows[i * E + k];
     free(rows);
-    free(rid);
-    free(wt.mem);
-    phrase_work_free(&w);
+    free(tok);
+    batch_work_free(&bw);
+    lb_pack_free_d(pack);
     return loss;
 }
 
@@ -702,6 +690,8 @@ typedef struct shard {
     size_t n_tok;
     double loss;
     size_t correct, n;
+    lrp_status st;         /* of its batch_grad; err says why when not LRP_OK */
+    lrp_error err;
 } shard;
 
 typedef struct trainer {
@@ -711,7 +701,7 @@ typedef struct trainer {
     const char *out_path;
     lrp_model *m;          /* parameters being trained (float64) */
     lrp_model *snap;       /* the parameters as stored (dtype), for dev and saving */
-    weights_t wt;
+    lb_pack_d *pack;       /* m's parameters packed for the kernels, after every update */
     size_t P, base, DP;    /* all parameters, first dense one, number of dense ones */
     double *g;             /* [P] gradient of the current batch */
     double *s1, *s2;       /* [P] optimiser state: Adam m and v; Adagrad sum of squares in s2 */
@@ -746,8 +736,7 @@ typedef struct trainer {
 typedef struct thread_arg {
     trainer *tr;
     size_t tid;
-    phrase_work w;
-    grad_sink g;
+    batch_work w;
 } thread_arg;
 
 static double now_seconds(void)
@@ -757,28 +746,24 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Gradient of the shard's phrases order[begin, end). */
+/* Gradient of the shard's phrases order[begin, end), as one batch. */
 static void run_shard(trainer *tr, thread_arg *a, shard *sh, size_t begin, size_t end, double scale)
 {
     const train_data *d = tr->d;
-    const size_t E = tr->m->shape.E;
     sh->n_tok = 0; /* sh->dense is zero: calloc'ed, then cleared by reduce_update */
     sh->loss = 0.0;
     sh->correct = 0;
     sh->n = end - begin;
-    grad_sink_point(&a->g, tr->m, sh->dense);
     const uint64_t ekey = key2(key2(tr->o->seed, STREAM_PHRASE), tr->epoch);
     for (size_t i = begin; i < end; i++) {
         const size_t p = tr->order[i], T = d->offset[p + 1] - d->offset[p];
-        phrase_noise nz = {tr->o->dropout, tr->o->unk_rate, d->rare, key2(ekey, p)};
-        a->g.demb = sh->demb + sh->n_tok * E;
-        a->g.ids = sh->tok + sh->n_tok;
-        int pred;
-        sh->loss += phrase_grad(tr->m, (const lstm_weights_t(*)[2])tr->wt.w, d->ids + d->offset[p], T,
-                                d->label[p], scale, &nz, &a->w, &a->g, &pred);
-        sh->correct += pred == d->label[p];
+        a->w.phr[i - begin] = (lrp_sentence){d->ids + d->offset[p], T, NULL};
+        a->w.label[i - begin] = d->label[p];
+        a->w.nz[i - begin] = (phrase_noise){tr->o->dropout, tr->o->unk_rate, d->rare, key2(ekey, p)};
         sh->n_tok += T;
     }
+    sh->st = sh->n == 0 ? LRP_OK : batch_grad(tr->m, tr->pack, &a->w, sh->n, scale, sh->dense, sh->demb, sh->tok, &sh->loss,
+                        &sh->correct, &sh->err);
 }
 
 /* Update parameters [at, at + n) from their gradients grad[0..n) plus the L2 term:
@@ -818,7 +803,7 @@ static void reduce_update(trainer *tr, size_t tid)
     const size_t DP = tr->DP, nt = tr->nthreads, E = tr->m->shape.E;
     const size_t lo = DP * tid / nt, hi = DP * (tid + 1) / nt;
     const double c1 = 1.0 - pow(0.9, (double)tr->step), c2 = 1.0 - pow(0.999, (double)tr->step);
-    double *g = tr->g + tr->base, *p = tr->m->params;
+    double *g = tr->g + tr->base;
     /* each shard's slice is cleared as it is read, for the next batch */
     memcpy(g + lo, tr->shards[0].dense + lo, (hi - lo) * sizeof(double));
     memset(tr->shards[0].dense + lo, 0, (hi - lo) * sizeof(double));
@@ -830,21 +815,8 @@ static void reduce_update(trainer *tr, size_t tid)
         }
     }
     update_range(tr, tr->base + lo, hi - lo, g + lo, c1, c2);
-    /* the transposed copies of the LSTM matrices this thread changed */
-    const size_t H = tr->m->shape.H, G = 4 * H;
-    for (size_t d = 0; d < tr->m->shape.D; d++) {
-        const param_layout *L = &tr->m->layout;
-        const size_t ax = L->wx[0][d] - tr->base, ah = L->wh[0][d] - tr->base;
-        double *wxT = (double *)tr->wt.w[0][d].wxT, *whT = (double *)tr->wt.w[0][d].whT;
-        for (size_t i = lo > ax ? lo : ax; i < hi && i < ax + G * E; i++) {
-            const size_t r = (i - ax) / E, k = (i - ax) % E;
-            wxT[k * G + r] = p[tr->base + i];
-        }
-        for (size_t i = lo > ah ? lo : ah; i < hi && i < ah + G * H; i++) {
-            const size_t r = (i - ah) / H, k = (i - ah) % H;
-            whT[k * G + r] = p[tr->base + i];
-        }
-    }
+    /* the packed copies of the parameters this thread changed */
+    lb_pack_update_range_d(tr->pack, tr->m, tr->base + lo, tr->base + hi);
 
     /* embedding rows: accumulate in (shard, token) order, then update each touched row once */
     double *ge = tr->g + tr->m->layout.emb;
@@ -964,8 +936,12 @@ static void *train_thread(void *arg)
                 for (size_t k = 0; k < TRAIN_SHARDS; k++) {
                     loss += tr->shards[k].loss;
                     correct += tr->shards[k].correct;
+                    if (tr->shards[k].st != LRP_OK && !tr->stop) {
+                        tr->err = tr->shards[k].err;
+                        tr->stop = 2;
+                    }
                 }
-                if (tr->cb && tr->cb->batch && tr->cb->batch(tr->cb->ctx, epoch, begin + n, N))
+                if (!tr->stop && tr->cb && tr->cb->batch && tr->cb->batch(tr->cb->ctx, epoch, begin + n, N))
                     tr->stop = 1;
             }
             pthread_barrier_wait(&tr->bar);
@@ -1037,12 +1013,12 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
         }
         if (!ok) st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for the trainer's buffers");
     }
-    if (st == LRP_OK) st = weights_t_init(&tr.wt, tr.m, err);
-    if (st == LRP_OK) weights_t_update(&tr.wt, tr.m);
+    if (st == LRP_OK) st = lb_pack_create_d(&tr.pack, tr.m, err);
     for (size_t t = 0; t < tr.nthreads && st == LRP_OK; t++, n_args++) {
         args[t].tr = &tr;
         args[t].tid = t;
-        st = phrase_work_init(&args[t].w, tr.m, d->max_length, err);
+        st = batch_work_init(&args[t].w, tr.m, tr.pack, (o->batch + TRAIN_SHARDS - 1) / TRAIN_SHARDS,
+                             d->max_length, err);
     }
     if (st == LRP_OK) {
         /* Start the threads, then fix the count to those that started (the result does
@@ -1085,14 +1061,14 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
     }
     sum->seconds = now_seconds() - tr.t_start;
 
-    for (size_t t = 0; t < n_args; t++) phrase_work_free(&args[t].w);
+    for (size_t t = 0; t < n_args; t++) batch_work_free(&args[t].w);
     free(args);
     for (size_t k = 0; k < TRAIN_SHARDS; k++) {
         free(tr.shards[k].dense);
         free(tr.shards[k].demb);
         free(tr.shards[k].tok);
     }
-    free(tr.wt.mem);
+    lb_pack_free_d(tr.pack);
     free(tr.g);
     free(tr.s1);
     free(tr.s2);

@@ -54,7 +54,11 @@ grep -v -e '^$' -e 'bad' "$TMP/in" >"$TMP/good"
 run 0 "$LRP_BIN" explain --model "$MODEL" --pretokenized --format null <"$TMP/good"
 
 # streaming: the first chunk (256 lines) comes out while the input is still open
+# (each run writes a file of its own, created empty here: the background shell opens
+# its output only once the fifo has a writer, so a reused file could still hold an
+# earlier run's lines when they are counted)
 mkfifo "$TMP/fifo"
+: >"$TMP/partial"
 "$LRP_BIN" explain --model "$MODEL" --pretokenized --format json <"$TMP/fifo" >"$TMP/partial" 2>&1 &
 pid=$!
 exec 3>"$TMP/fifo"
@@ -74,14 +78,15 @@ same "$(wc -l <"$TMP/partial")" 266 "all lines out at the end"
 
 # a slow producer (a person typing): each line is answered before the next one comes
 rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
-"$LRP_BIN" predict --model "$MODEL" --pretokenized --format json <"$TMP/fifo" >"$TMP/partial" 2>&1 &
+: >"$TMP/slow"
+"$LRP_BIN" predict --model "$MODEL" --pretokenized --format json <"$TMP/fifo" >"$TMP/slow" 2>&1 &
 pid=$!
 exec 3>"$TMP/fifo"
 for n in 1 2 3; do
     echo "a good movie" >&3
     got=0
     for ((k = 0; k < 300; k++)); do
-        got=$(wc -l <"$TMP/partial")
+        got=$(wc -l <"$TMP/slow")
         [ "$got" -ge $n ] && break
         sleep 0.1
     done

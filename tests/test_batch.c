@@ -12,8 +12,10 @@
  *   - float32: word relevances of LRP and LRP_cons within 1e-3 of float64,
  *     relative to the sentence's largest |R|, on the golden models and on the
  *     shipped model over the SST test set (skipped, saying so, without them);
- *   - the trainer's gradient (lb_backward with parameter gradients) against
- *     central finite differences of the score.
+ *   - the trainer's gradient (lb_backward with parameter gradients, lb_embedding_grad)
+ *     against central finite differences of the scores, without and with the
+ *     trainer's dropout masks (lb_forward_masked), which keep a sentence's bits the
+ *     same alone and inside a batch and, all ones, change nothing.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -269,49 +271,98 @@ static double f32_deviation(const char *tag, const lrp_model *m, const lrp_sente
 // ----------------------------------------------------------------------------
 // the trainer's gradient
 
-/* d score_c / d theta for a few parameters of each tensor, against central differences. */
-static void check_param_gradient(const char *tag, lrp_model *m, const lrp_sentence *s)
+/* Forward pass of s, alone or first of a batch with others (n sentences), with the
+ * masks (NULL: none) on s only. */
+static void masked_forward(lrp_model *m, lb_work_d *w, size_t n, const lrp_sentence *s, const double *kx,
+                           const double *kt)
+{
+    const double *px[8] = {kx}, *pt[8] = {kt};
+    lrp_error err;
+    TU_CHECK_STATUS(lb_forward_masked_d(m->pack_d, m, w, n, s, px, pt, &err), LRP_OK, err);
+}
+
+/* d score_c / d theta for a few parameters of each tensor, against central
+ * differences, without and with dropout masks on the input and the classifier input
+ * (the trainer's hooks); the masked sentence gives the same bits alone and inside a
+ * batch. */
+static void check_param_gradient(const char *tag, lrp_model *m, const lrp_sentence *s, const lrp_sentence *others)
 {
     lrp_model_info info;
     lrp_model_get_info(m, &info);
-    const size_t C = info.classes, total = m->layout.total;
-    lrp_error err;
+    const size_t C = info.classes, total = m->layout.total, E = m->shape.E, T = s->length;
+    const size_t Y = m->shape.D * m->shape.H, base = m->layout.wx[0][0];
+    double *kx = malloc(T * E * sizeof *kx), *kt = malloc(Y * sizeof *kt), *row = malloc(E * sizeof *row);
+    unsigned long long seed = 7;
+    for (size_t i = 0; i < T * E; i++) kx[i] = tu_uniform(&seed) < 0.3 ? 0.0 : 1.0 / 0.7;
+    for (size_t i = 0; i < Y; i++) kt[i] = tu_uniform(&seed) < 0.3 ? 0.0 : 1.0 / 0.7;
+    /* objective: sum_c (c + 1) scores[c], through dscores */
+    double dscores[8 * 64];
+    for (size_t c = 0; c < 8 * C; c++) dscores[c] = (double)(c % C + 1);
     lb_work_d w;
     lb_work_init_d(&w);
-    double *grad = calloc(total, sizeof *grad);
-    TU_CHECK_STATUS(lb_forward_d(m->pack_d, m, &w, 1, s, &err), LRP_OK, err);
-    /* objective: sum_c (c + 1) scores[c], through dscores */
-    double dscores[64];
-    for (size_t c = 0; c < C; c++) dscores[c] = (double)(c + 1);
-    lb_backward_d(m->pack_d, m, &w, dscores, grad);
-    size_t bad = 0, tried = 0;
-    double worst = 0.0;
-    unsigned long long seed = 7;
-    for (size_t probe = 0; probe < 40; probe++) {
-        size_t i = (size_t)(tu_uniform(&seed) * (double)total);
-        double keep = m->params[i], h = 1e-6, f[2];
-        for (int sgn = 0; sgn < 2; sgn++) {
-            m->params[i] = keep + (sgn ? -h : h);
-            model_prepare(m, &err);
-            lb_forward_d(m->pack_d, m, &w, 1, s, &err);
-            f[sgn] = 0.0;
-            for (size_t c = 0; c < C; c++) f[sgn] += dscores[c] * w.sent[0].scores[c];
+    for (int masked = 0; masked < 2; masked++) {
+        const double *mx = masked ? kx : NULL, *mt = masked ? kt : NULL;
+        double *grad = calloc(total, sizeof *grad);
+        masked_forward(m, &w, 1, s, mx, mt);
+        lb_backward_d(m->pack_d, m, &w, dscores, grad + base);
+        for (size_t t = 0; t < T; t++) {
+            lb_embedding_grad_d(m->pack_d, &w, 0, t, row);
+            for (size_t k = 0; k < E; k++) grad[m->layout.emb + (size_t)s->ids[t] * E + k] += row[k];
         }
-        m->params[i] = keep;
-        double fd = (f[0] - f[1]) / (2 * h), diff = fabs(fd - grad[i]);
-        double tol = 1e-6 + 1e-5 * fabs(fd);
-        if (diff > worst) worst = diff;
-        if (diff > tol && bad++ == 0) {
-            char name[128];
-            fprintf(stderr, "%s: parameter %zu (%s): gradient %.10g, finite difference %.10g\n", tag, i,
-                    model_param_name(m, i, name, sizeof name), grad[i], fd);
+        /* alone and in a batch: the same scores and input gradient */
+        double *gx = malloc(T * E * sizeof *gx);
+        memcpy(gx, w.sent[0].gx[0], T * E * sizeof *gx);
+        double f0 = w.sent[0].scores[0];
+        lrp_sentence batch[5] = {*s, others[0], others[1], others[2], others[3]};
+        masked_forward(m, &w, 5, batch, mx, mt);
+        lb_backward_d(m->pack_d, m, &w, dscores, NULL);
+        TU_CHECK(w.sent[0].scores[0] == f0 && memcmp(gx, w.sent[0].gx[0], T * E * sizeof *gx) == 0,
+                 "%s: masks %d: a sentence alone and in a batch differ", tag, masked);
+        free(gx);
+        size_t bad = 0, tried = 0;
+        double worst = 0.0;
+        for (size_t probe = 0; probe < 40; probe++) {
+            /* half the probes in the embedding rows of the sentence's words */
+            size_t i = probe % 2 ? m->layout.emb + (size_t)s->ids[(size_t)(tu_uniform(&seed) * (double)T)] * E +
+                                       (size_t)(tu_uniform(&seed) * (double)E)
+                                 : (size_t)(tu_uniform(&seed) * (double)total);
+            double keep = m->params[i], h = 1e-6, f[2];
+            for (int sgn = 0; sgn < 2; sgn++) {
+                m->params[i] = keep + (sgn ? -h : h);
+                model_prepare(m, NULL);
+                masked_forward(m, &w, 1, s, mx, mt);
+                f[sgn] = 0.0;
+                for (size_t c = 0; c < C; c++) f[sgn] += dscores[c] * w.sent[0].scores[c];
+            }
+            m->params[i] = keep;
+            double fd = (f[0] - f[1]) / (2 * h), diff = fabs(fd - grad[i]);
+            double tol = 1e-6 + 1e-5 * fabs(fd);
+            if (diff > worst) worst = diff;
+            if (diff > tol && bad++ == 0) {
+                char name[128];
+                fprintf(stderr, "%s: masks %d: parameter %zu (%s): gradient %.10g, finite difference %.10g\n", tag,
+                        masked, i, model_param_name(m, i, name, sizeof name), grad[i], fd);
+            }
+            tried++;
         }
-        tried++;
+        model_prepare(m, NULL);
+        TU_CHECK(bad == 0, "%s: masks %d: %zu of %zu parameter gradients disagree with finite differences", tag,
+                 masked, bad, tried);
+        printf("%s: masks %d: parameter gradient vs finite differences: largest difference %.3g\n", tag, masked,
+               worst);
+        free(grad);
     }
-    model_prepare(m, &err);
-    TU_CHECK(bad == 0, "%s: %zu of %zu parameter gradients disagree with finite differences", tag, bad, tried);
-    printf("%s: parameter gradient vs finite differences: largest difference %.3g\n", tag, worst);
-    free(grad);
+    /* masks of ones change nothing */
+    double f1[64];
+    lb_forward_d(m->pack_d, m, &w, 1, s, NULL);
+    memcpy(f1, w.sent[0].scores, C * sizeof *f1);
+    for (size_t i = 0; i < T * E; i++) kx[i] = 1.0;
+    for (size_t i = 0; i < Y; i++) kt[i] = 1.0;
+    masked_forward(m, &w, 1, s, kx, kt);
+    TU_CHECK(memcmp(f1, w.sent[0].scores, C * sizeof *f1) == 0, "%s: masks of ones change the scores", tag);
+    free(kx);
+    free(kt);
+    free(row);
     lb_work_free_d(&w);
 }
 
@@ -342,7 +393,7 @@ static void random_models(void)
         check_identity(tag, m, &set, LRP_F64);
         check_identity(tag, m, &set, LRP_F32);
         check_reference(tag, m, &set, 1e-12);
-        check_param_gradient(tag, m, &set.s[7]);
+        check_param_gradient(tag, m, &set.s[7], &set.s[8]);
         sentences_free(&set);
         lrp_model_free(m);
     }

@@ -1,11 +1,14 @@
 /*
  * test_train.c - the trainer (src/train.h):
  *
- *   - the trainer's LSTM passes (lstm_forward_t, lstm_backward_t) agree with the
- *     reference (lstm_forward, lstm_backward) to 1e-12, both directions, T = 1..40;
- *   - the gradient of one phrase's loss matches central finite differences for every
- *     parameter of a tiny model, reported per tensor (embedding, both directions'
- *     weight_x, weight_h and bias, classifier), to 1e-6 absolute + 1e-5 relative;
+ *   - the trainer's loss and gradient of a batch of phrases (the batched kernels,
+ *     lengths 1..40, sizes that fill no whole vector) agree with the sum of the
+ *     reference passes' (network.c, lstm.c) per phrase, to 1e-10 relative, and with
+ *     the sum of one-phrase batches;
+ *   - the gradient of a batch of two phrases matches central finite differences for
+ *     every parameter of a tiny model, reported per tensor (embedding, both
+ *     directions' weight_x, weight_h and bias, classifier), to 1e-6 absolute + 1e-5
+ *     relative; (the dropout masks' part: test_batch);
  *   - phrases: every node of the trees, duplicates kept once with their most frequent
  *     label (ties: the first seen); vocabulary: <unk> first, then every word of the
  *     three files in order of first occurrence (or the training words seen
@@ -24,62 +27,77 @@
 
 #include "lstm.h"
 #include "model.h"
+#include "network.h"
 #include "testutil.h"
 #include "train.h"
 
 // ----------------------------------------------------------------------------
-// the trainer's LSTM passes against the reference
+// the trainer's batched gradient against the reference passes
+
+/* Loss of one phrase and its gradient, added into grad, by the reference passes
+ * (network.c, lstm.c: one sentence at a time, no vector code); model: L = 1, D = 2,
+ * no classifier bias, as the trainer makes. */
+static double reference_loss_grad(const lrp_model *m, const int32_t *ids, size_t T, int y, double *grad)
+{
+    const param_layout *L = &m->layout;
+    const size_t E = m->shape.E, Y = 2 * m->shape.H, C = m->shape.C;
+    net_workspace ws;
+    lrp_error err;
+    if (net_workspace_init(&ws, m, T, &err) != LRP_OK) return NAN;
+    net_forward(m, ids, NULL, T, &ws);
+    double mx = ws.scores[0], z = 0.0, ds[16], *dtop = malloc(Y * sizeof *dtop);
+    double *gx[2] = {malloc(T * E * sizeof(double)), malloc(T * E * sizeof(double))};
+    for (size_t c = 1; c < C; c++) mx = ws.scores[c] > mx ? ws.scores[c] : mx;
+    for (size_t c = 0; c < C; c++) z += exp(ws.scores[c] - mx);
+    for (size_t c = 0; c < C; c++) ds[c] = exp(ws.scores[c] - mx) / z - (c == (size_t)y);
+    net_classify_backward(m, ws.top, ds, dtop, grad + L->wout, NULL);
+    lstm_grads g[1][2] = {{{grad + L->wx[0][0], grad + L->wh[0][0], grad + L->b[0][0]},
+                           {grad + L->wx[0][1], grad + L->wh[0][1], grad + L->b[0][1]}}};
+    net_backward(m, &ws, dtop, gx, g);
+    for (size_t t = 0; t < T; t++)
+        for (size_t k = 0; k < E; k++) grad[L->emb + (size_t)ids[t] * E + k] += gx[0][t * E + k] + gx[1][t * E + k];
+    const double loss = log(z) + mx - ws.scores[y];
+    free(dtop);
+    free(gx[0]);
+    free(gx[1]);
+    net_workspace_free(&ws);
+    return loss;
+}
 
 static void check_against_reference(void)
 {
-    const size_t IN = 11, H = 13, G = 4 * H; /* sizes that fill no whole vector */
-    lrp_model *m = tu_random_model(5, IN, H, 3, 1, 2, 0, 0.7, 5);
+    const size_t V = 50, IN = 11, H = 13; /* sizes that fill no whole vector */
+    lrp_model *m = tu_random_model(V, IN, H, 5, 1, 2, 0, 0.7, 5);
     if (!m) {
         TU_CHECK(0, "cannot make a random model");
         return;
     }
-    const size_t Tmax = 40;
+    const size_t lengths[] = {1, 2, 7, 40, 3, 13}, n = 6, P = m->layout.total;
     unsigned long long rng = 99;
-    double *x = malloc(Tmax * IN * sizeof *x), *dh = malloc(Tmax * H * sizeof *dh);
-    double *mem_a = malloc(lstm_cache_size(Tmax, H) * sizeof(double));
-    double *mem_b = malloc(lstm_cache_size(Tmax, H) * sizeof(double));
-    double *dx_a = malloc(Tmax * IN * sizeof(double)), *dx_b = malloc(Tmax * IN * sizeof(double));
-    double *ga = calloc(G * (IN + H + 1), sizeof(double)), *gb = calloc(G * (IN + H + 1), sizeof(double));
-    double *wxT = malloc(G * IN * sizeof(double)), *whT = malloc(G * H * sizeof(double));
-    double *scratch = malloc(lstm_scratch_size(IN, H) * sizeof(double));
-    double *dpre = malloc(Tmax * G * sizeof(double));
-    for (size_t i = 0; i < Tmax * IN; i++) x[i] = 2.0 * tu_uniform(&rng) - 1.0;
-    for (size_t i = 0; i < Tmax * H; i++) dh[i] = 2.0 * tu_uniform(&rng) - 1.0;
-    const size_t lengths[] = {1, 2, 7, 40};
-    for (int d = 0; d < 2; d++) {
-        const lstm_weights *w = &m->lstm[0][d];
-        lstm_transpose(w, wxT, whT);
-        lstm_weights_t wt = {IN, H, wxT, whT, w->b};
-        for (size_t li = 0; li < 4; li++) {
-            const size_t T = lengths[li];
-            lstm_cache ka, kb;
-            lstm_cache_init(&ka, mem_a, T, H);
-            lstm_cache_init(&kb, mem_b, T, H);
-            lstm_forward(w, d, T, x, IN, &ka);
-            lstm_forward_t(&wt, d, T, x, IN, &kb);
-            char what[64];
-            snprintf(what, sizeof what, "direction %d, T = %zu: h", d, T);
-            TU_CHECK(TU_CLOSE(what, kb.h, ka.h, (T + 1) * H, 1e-12, 1e-12), "%s", what);
-            snprintf(what, sizeof what, "direction %d, T = %zu: c", d, T);
-            TU_CHECK(TU_CLOSE(what, kb.c, ka.c, (T + 1) * H, 1e-12, 1e-12), "%s", what);
-            memset(ga, 0, G * (IN + H + 1) * sizeof(double));
-            memset(gb, 0, G * (IN + H + 1) * sizeof(double));
-            lstm_grads gra = {ga, ga + G * IN, ga + G * (IN + H)}, grb = {gb, gb + G * IN, gb + G * (IN + H)};
-            lstm_backward(w, d, T, x, IN, &ka, dh, H, dx_a, IN, &gra, scratch);
-            lstm_backward_t(w, d, T, x, IN, &ka, dh, H, dx_b, IN, &grb, dpre, scratch);
-            snprintf(what, sizeof what, "direction %d, T = %zu: dx", d, T);
-            TU_CHECK(TU_CLOSE(what, dx_b, dx_a, T * IN, 1e-12, 1e-12), "%s", what);
-            snprintf(what, sizeof what, "direction %d, T = %zu: parameter gradients", d, T);
-            TU_CHECK(TU_CLOSE(what, gb, ga, G * (IN + H + 1), 1e-12, 1e-12), "%s", what);
-        }
+    int32_t ids[66];
+    lrp_sentence phr[6];
+    int labels[6];
+    size_t at = 0;
+    for (size_t b = 0; b < n; b++) {
+        phr[b] = (lrp_sentence){ids + at, lengths[b], NULL};
+        labels[b] = (int)(b % 5);
+        for (size_t t = 0; t < lengths[b]; t++) ids[at++] = (int32_t)(tu_uniform(&rng) * (double)V);
     }
-    free(x); free(dh); free(mem_a); free(mem_b); free(dx_a); free(dx_b); free(ga); free(gb);
-    free(wxT); free(whT); free(scratch); free(dpre);
+    double *got = calloc(P, sizeof *got), *want = calloc(P, sizeof *want), loss_want = 0.0;
+    const double loss = train_loss_grad(m, n, phr, labels, got);
+    for (size_t b = 0; b < n; b++) loss_want += reference_loss_grad(m, phr[b].ids, lengths[b], labels[b], want);
+    TU_CHECK(fabs(loss - loss_want) <= 1e-12 * fabs(loss_want), "batch loss %.17g, reference %.17g", loss,
+             loss_want);
+    TU_CHECK(TU_CLOSE("batch gradient vs reference", got, want, P, 1e-12, 1e-10),
+             "the batched gradient of %zu phrases differs from the reference", n);
+    /* a batch gives the sum of its phrases' gradients */
+    double *one = calloc(P, sizeof *one);
+    for (size_t b = 0; b < n; b++) train_loss_grad(m, 1, &phr[b], &labels[b], one);
+    TU_CHECK(TU_CLOSE("batch vs one phrase at a time", got, one, P, 1e-12, 1e-10),
+             "a batch's gradient is not the sum of its phrases'");
+    free(got);
+    free(want);
+    free(one);
     lrp_model_free(m);
 }
 
@@ -93,20 +111,22 @@ static void check_gradient(void)
         TU_CHECK(0, "cannot make a random model");
         return;
     }
-    const int32_t ids[] = {1, 4, 2, 6, 4};
-    const size_t T = 5, P = m->layout.total;
-    const int y = 3;
+    /* two phrases in one batch, a word in both */
+    const int32_t ids[] = {1, 4, 2, 6, 4, 5, 4};
+    const lrp_sentence phr[2] = {{ids, 5, NULL}, {ids + 5, 2, NULL}};
+    const int y[2] = {3, 0};
+    const size_t P = m->layout.total;
     double *grad = calloc(P, sizeof *grad), *scratch = calloc(P, sizeof *scratch);
     double *fd = calloc(P, sizeof *fd);
-    double loss = train_loss_grad(m, ids, T, y, grad);
+    double loss = train_loss_grad(m, 2, phr, y, grad);
     TU_CHECK(isfinite(loss) && loss > 0, "loss %g", loss);
     const double h = 1e-5;
     for (size_t i = 0; i < P; i++) {
         const double keep = m->params[i];
         m->params[i] = keep + h;
-        double up = train_loss_grad(m, ids, T, y, scratch);
+        double up = train_loss_grad(m, 2, phr, y, scratch);
         m->params[i] = keep - h;
-        double down = train_loss_grad(m, ids, T, y, scratch);
+        double down = train_loss_grad(m, 2, phr, y, scratch);
         m->params[i] = keep;
         fd[i] = (up - down) / (2 * h);
     }
@@ -129,8 +149,8 @@ static void check_gradient(void)
                  "%s: gradient differs from finite differences", tensors[k].name);
     }
     TU_CHECK(covered == P, "tensors cover %zu of %zu parameters", covered, P);
-    /* words not in the phrase get no gradient */
-    for (size_t k = 0; k < 3; k++) TU_CHECK(grad[L->emb + 0 * 3 + k] == 0.0, "word 0 is not in the phrase");
+    /* words in neither phrase get no gradient */
+    for (size_t k = 0; k < 3; k++) TU_CHECK(grad[L->emb + 0 * 3 + k] == 0.0, "word 0 is in neither phrase");
     free(grad);
     free(scratch);
     free(fd);
