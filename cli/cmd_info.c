@@ -35,7 +35,8 @@ static void usage(FILE *f)
 static void write_text(const char *path, long long bytes, const lrp_model *m, const lrp_model_info *in)
 {
     const char *unk = in->unk_id >= 0 ? lrp_model_word(m, (size_t)in->unk_id) : NULL;
-    printf("file           %s (%lld bytes)\n", path, bytes);
+    if (bytes >= 0) printf("file           %s (%lld bytes)\n", path, bytes);
+    else printf("file           %s (not a regular file)\n", path);
     printf("read as        %s\n", lrp_model_source(m));
     printf("vocabulary     %zu words\n", in->vocab_size);
     printf("unknown word   %s\n", unk ? unk : "(none: unknown words are an error)");
@@ -56,9 +57,12 @@ static void write_json(const char *path, long long bytes, const lrp_model *m, co
     render_json_string(stdout, path);
     printf(",\"source\":");
     render_json_string(stdout, lrp_model_source(m));
-    printf(",\"bytes\":%lld,\"vocab_size\":%zu,\"embed_dim\":%zu,\"hidden_dim\":%zu,\"layers\":%zu,"
+    printf(",\"bytes\":");
+    if (bytes >= 0) printf("%lld", bytes);
+    else printf("null");
+    printf(",\"vocab_size\":%zu,\"embed_dim\":%zu,\"hidden_dim\":%zu,\"layers\":%zu,"
            "\"directions\":%zu,\"classes\":%zu,\"labels\":[",
-           bytes, in->vocab_size, in->embed_dim, in->hidden_dim, in->layers, in->directions, in->classes);
+           in->vocab_size, in->embed_dim, in->hidden_dim, in->layers, in->directions, in->classes);
     for (size_t c = 0; c < in->classes; c++) {
         if (c) putchar(',');
         render_json_string(stdout, lrp_model_label(m, c));
@@ -106,7 +110,8 @@ int cmd_info(int argc, char **argv)
     lrp_model_info info;
     lrp_model_get_info(m, &info);
     struct stat st;
-    long long bytes = stat(path, &st) == 0 ? (long long)st.st_size : -1;
+    /* a pipe or a device has no size to show */
+    long long bytes = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
     if (json) write_json(path, bytes, m, &info);
     else write_text(path, bytes, m, &info);
     lrp_model_free(m);

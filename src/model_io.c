@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -300,22 +301,75 @@ lrp_status model_read_finite(const st_tensor *t, size_t first, size_t count, dou
     return LRP_OK;
 }
 
-/* Copy every tensor into the model (gate rows permuted into internal order),
- * checking that each value is finite; names the file's tensor and [row, column]. */
-static lrp_status copy_tensors(const st_file *f, lrp_model *m, const int gate[GATE_COUNT],
+/* Copy rows [r0, r1) of the file tensor of view v into the model (gate rows
+ * permuted into internal order), checking that each value is finite; names the
+ * file's tensor and [row, column]. */
+static lrp_status copy_rows(const st_file *f, const tensor_view *v, lrp_model *m, const int gate[GATE_COUNT],
+                            size_t r0, size_t r1, lrp_error *err)
+{
+    const st_tensor *t = st_find(f, v->name);
+    for (size_t r = r0; r < r1; r++) {
+        double *row = m->params + v->offset + internal_row(v, r, gate) * v->stride;
+        lrp_status st = model_read_finite(t, r * v->cols, v->cols, row, err);
+        if (st != LRP_OK) return st;
+    }
+    return LRP_OK;
+}
+
+/* A large embedding's upper rows are converted by a second thread while the loader
+ * reads the vocabulary and the lower rows: on a model of the paper's size the
+ * embedding is nearly all the parameters, and its conversion (with the first touch
+ * of its pages) most of the loading time. */
+enum { SPLIT_MIN = 1 << 18 }; /* values: smaller embeddings are read by one thread */
+
+typedef struct rows_job {
+    const st_file *f;
+    tensor_view v;
+    lrp_model *m;
+    const int *gate;
+    size_t r0, r1;
+    lrp_status st;
+    lrp_error err;
+    pthread_t tid;
+    int started;
+} rows_job;
+
+static void *rows_thread(void *arg)
+{
+    rows_job *j = arg;
+    j->st = copy_rows(j->f, &j->v, j->m, j->gate, j->r0, j->r1, &j->err);
+    return NULL;
+}
+
+/* Start converting the upper 3/5 of a large embedding's rows (the rest of the
+ * loading takes about as long as the remaining 2/5); j->r0 = the first row left
+ * to the thread, the number of rows when no thread started. */
+static void embedding_start(const st_file *f, lrp_model *m, const int gate[GATE_COUNT], rows_job *j)
+{
+    tensor_view v[MAX_VIEWS];
+    model_views(&m->shape, &m->layout, v);
+    *j = (rows_job){.r0 = v[0].rows};
+    if (v[0].rows * v[0].cols < SPLIT_MIN) return;
+    *j = (rows_job){.f = f, .v = v[0], .m = m, .gate = gate, .r0 = v[0].rows * 2 / 5, .r1 = v[0].rows};
+    j->started = pthread_create(&j->tid, NULL, rows_thread, j) == 0;
+    if (!j->started) j->r0 = v[0].rows; /* no thread: every row here */
+}
+
+/* Copy every tensor into the model, the embedding's rows from j->r0 on by the
+ * thread of embedding_start; problems are named in file order. */
+static lrp_status copy_tensors(const st_file *f, lrp_model *m, const int gate[GATE_COUNT], rows_job *j,
                                lrp_error *err)
 {
     tensor_view v[MAX_VIEWS];
     size_t nv = model_views(&m->shape, &m->layout, v);
-    for (size_t i = 0; i < nv; i++) {
-        const st_tensor *t = st_find(f, v[i].name);
-        for (size_t r = 0; r < v[i].rows; r++) {
-            double *row = m->params + v[i].offset + internal_row(&v[i], r, gate) * v[i].stride;
-            lrp_status st = model_read_finite(t, r * v[i].cols, v[i].cols, row, err);
-            if (st != LRP_OK) return st;
-        }
+    lrp_status st = copy_rows(f, &v[0], m, gate, 0, j->r0, err);
+    if (j->started) {
+        pthread_join(j->tid, NULL);
+        j->started = 0;
+        if (st == LRP_OK && j->st != LRP_OK) st = lrp_fail(err, j->st, "%s", j->err.message);
     }
-    return LRP_OK;
+    for (size_t i = 1; i < nv && st == LRP_OK; i++) st = copy_rows(f, &v[i], m, gate, 0, v[i].rows, err);
+    return st;
 }
 
 // ----------------------------------------------------------------------------
@@ -531,8 +585,11 @@ static lrp_status model_from_file(const st_file *f, const lrp_load_options *o, l
         if (st == LRP_OK) st = check_shapes(f, &s, &p, err);
         if (st == LRP_OK) st = model_create(&m, &s, err);
     }
+    rows_job job = {0};
+    if (st == LRP_OK && !torch) embedding_start(f, m, gate, &job);
     if (st == LRP_OK) st = set_names(m, &nm, err);
-    if (st == LRP_OK && !torch) st = copy_tensors(f, m, gate, err);
+    if (st == LRP_OK && !torch) st = copy_tensors(f, m, gate, &job, err);
+    if (job.started) pthread_join(job.tid, NULL); /* set_names failed: the thread's rows are dropped */
     if (st == LRP_OK) st = model_prepare(m, err);
     names_free(&nm);
     if (st != LRP_OK) {

@@ -56,6 +56,8 @@ run 0 "$LRP_BIN" explain --model "$MODEL" --format json "a good movie"
 cp "$TMP/out" "$TMP/mapped.json"
 run 0 "$LRP_BIN" explain --model <(cat "$MODEL") --format json "a good movie"
 same "$(cat "$TMP/out")" "$(cat "$TMP/mapped.json")" "model from a pipe"
+run 0 "$LRP_BIN" info --format json <(cat "$MODEL")
+has "$TMP/out" '"bytes":null' "lrp info: no size for a pipe"
 run 1 "$LRP_BIN" explain --model <(head -c $((size / 2)) "$MODEL") "a good movie"
 has "$TMP/err" "truncated" "truncated model from a pipe"
 

@@ -518,6 +518,29 @@ static void test_non_finite(void)
     blob_set(doc_find(&d, "embedding"), 14, INFINITY);
     expect_doc("Inf F32 embedding", &d, NULL, "embedding: non-finite value inf at [4, 2]", NULL);
     doc_free(&d);
+
+    /* a large embedding (at least 2^18 values) is read by two threads, the upper
+     * rows by the second: a bad value in either part is named, the first in file
+     * order when both have one */
+    lrp_model *m = tu_random_model(6000, 48, 2, 2, 1, 1, 0, 0.5, 3);
+    size_t n;
+    unsigned char *bytes = m ? model_bytes(m, LRP_F32, &n) : NULL;
+    TU_CHECK(bytes, "cannot write a large model");
+    if (!bytes) return;
+    doc_from_bytes(&d, bytes, n);
+    free(bytes);
+    lrp_model_free(m);
+    expect_ok("large embedding", &d);
+    blob_set(doc_find(&d, "embedding"), 5000 * 48 + 7, NAN);
+    expect_doc("NaN in a large embedding's upper rows", &d, NULL, "embedding: non-finite value nan at [5000, 7]",
+               NULL);
+    blob_set(doc_find(&d, "embedding"), 100 * 48 + 1, INFINITY);
+    expect_doc("Inf in both parts", &d, NULL, "embedding: non-finite value inf at [100, 1]", NULL);
+    blob_set(doc_find(&d, "embedding"), 100 * 48 + 1, 0.25);
+    blob_set(doc_find(&d, "encoder.fwd.weight_h"), 3, NAN);
+    expect_doc("NaN in the upper rows and in a later tensor", &d, NULL,
+               "embedding: non-finite value nan at [5000, 7]", NULL);
+    doc_free(&d);
 }
 
 // ----------------------------------------------------------------------------
