@@ -83,6 +83,18 @@ typedef struct report {
 
 static const char *holds_name(int h) { return h == HOLDS_YES ? "yes" : h == HOLDS_NO ? "no" : "n/a"; }
 
+/* a finding's texts, in the order of every table of findings (CSV, HTML, JSON), before "holds" */
+enum { FINDING_TEXTS = 4 };
+static const char *const finding_text_names[FINDING_TEXTS] = {"section", "paper", "measure", "ours"};
+
+static void finding_texts(const finding *g, const char *text[FINDING_TEXTS])
+{
+    text[0] = g->section;
+    text[1] = g->paper;
+    text[2] = g->measure;
+    text[3] = g->ours;
+}
+
 static finding *add_finding(report *r, const char *section, const char *paper)
 {
     finding *f = &r->f[r->nf++];
@@ -358,15 +370,13 @@ static void write_findings_csv(FILE *f, const report *r)
 {
     fputs("section,paper,measure,ours,holds\n", f);
     for (size_t k = 0; k < r->nf; k++) {
-        const finding *g = &r->f[k];
-        expcli_csv_field(f, g->section);
-        fputc(',', f);
-        expcli_csv_field(f, g->paper);
-        fputc(',', f);
-        expcli_csv_field(f, g->measure);
-        fputc(',', f);
-        expcli_csv_field(f, g->ours);
-        fprintf(f, ",%s\n", holds_name(g->holds));
+        const char *text[FINDING_TEXTS];
+        finding_texts(&r->f[k], text);
+        for (int j = 0; j < FINDING_TEXTS; j++) {
+            expcli_csv_field(f, text[j]);
+            fputc(',', f);
+        }
+        fprintf(f, "%s\n", holds_name(r->f[k].holds));
     }
 }
 
@@ -374,13 +384,6 @@ static void write_findings_csv(FILE *f, const report *r)
 // index.html
 
 static void h(FILE *f, const char *s) { render_html_text(f, s); }
-
-static void quote(FILE *f, const char *text)
-{
-    fputs("<blockquote class=\"paper\"><b>The paper:</b> ", f);
-    h(f, text);
-    fputs("</blockquote>\n", f);
-}
 
 static void csv_link(FILE *f, const char *name, const char *what)
 {
@@ -393,27 +396,24 @@ static void html_findings(FILE *f, const report *r)
           "</th><th>holds</th></tr>\n",
           f);
     for (size_t k = 0; k < r->nf; k++) {
-        const finding *g = &r->f[k];
-        fputs("<tr><td>", f);
-        h(f, g->section);
-        fputs("</td><td>", f);
-        h(f, g->paper);
-        fputs("</td><td>", f);
-        h(f, g->measure);
-        fputs("</td><td>", f);
-        h(f, g->ours);
-        fprintf(f, "</td><td class=\"%s\">%s</td></tr>\n", holds_name(g->holds), holds_name(g->holds));
+        const char *text[FINDING_TEXTS];
+        const char *holds = holds_name(r->f[k].holds);
+        finding_texts(&r->f[k], text);
+        fputs("<tr>", f);
+        for (int j = 0; j < FINDING_TEXTS; j++) {
+            fputs("<td>", f);
+            h(f, text[j]);
+            fputs("</td>", f);
+        }
+        fprintf(f, "<td class=\"%s\">%s</td></tr>\n", holds, holds);
     }
     fputs("</table>\n", f);
 }
 
+/* html_accuracy .. html_position: each part's numbers, written after its heading and quote (parts[]) */
 static void html_accuracy(FILE *f, const report *r)
 {
     const expcli *x = r->x;
-    fputs("<h2 id=\"accuracy\">1. Accuracy</h2>\n", f);
-    quote(f, "On five-class sentiment prediction of full sentences (very negative, negative, neutral, positive, very "
-             "positive) the model achieves 46.3% accuracy, and for binary classification (positive vs. negative, "
-             "ignoring neutral sentences) the test accuracy is 82.9%.");
     fprintf(f, "<p>Fine-grained: <b>%.1f%%</b> (%zu of %zu sentences).", 100.0 * eval_accuracy(&r->ev), r->ev.correct, r->ev.n);
     if (r->ev.has_binary)
         fprintf(f, " Binary: <b>%.1f%%</b> (%zu of %zu non-neutral sentences; %s &mdash; the paper does not say how it "
@@ -440,15 +440,6 @@ static void html_accuracy(FILE *f, const report *r)
 
 static void html_heatmaps(FILE *f, const report *r)
 {
-    fputs("<h2 id=\"heatmaps\">2. Heatmaps (Figures 1 and 2)</h2>\n", f);
-    quote(f, "SA does not clearly distinguish between words speaking for or against the target class. [...] On the "
-             "contrary, LRP can discern more reliably between words addressing a negative sentiment, such as waste (1), "
-             "horrible (3), disaster (6), repetitive (9) (highlighted in red), or difficult (19) (highlighted in blue), "
-             "from words indicating a positive opinion, like funny (2), suspenseful (2), romantic (5), thrilling (5) "
-             "(highlighted in blue). [...] when negators like n't or not are followed by words indicating a negative "
-             "sentiment like waste (1) or horrible (3), they are marked by a negatively signed relevance (blue "
-             "colored), while when the subsequent words express a positive impression like worth (12), surprises "
-             "(14), funny (16) or good (18), they get a positively signed relevance (red colored).");
     fputs("<p>Relevance for the true class. Hover over a word for its relevance.</p>\n", f);
     heatmaps_write_html_table(f, r->x, &r->hm);
     csv_link(f, "heatmaps.csv", "every word's SA and LRP relevance");
@@ -487,12 +478,6 @@ static void html_top_words(FILE *f, const report *r)
         {"wrong", "n't", "forgettable", "shame", "little", "predictable", "overblown", "trying", "lacking", "nonsense"}};
     static const int order[4][2] = {{TW_SA, TW_MOST}, {TW_SA, TW_LEAST}, {TW_LRP, TW_MOST}, {TW_LRP, TW_LEAST}};
     const expcli *x = r->x;
-    fputs("<h2 id=\"table1\">3. Representative words (Table 1)</h2>\n", f);
-    quote(f, "From the SA word lists, we observe that the highest SA relevances mainly point to words with a strong "
-             "semantic meaning, but not necessarily expressing a positive sentiment [...] while the lowest SA relevances "
-             "correspond to stop words. On the contrary, the extremal LRP relevances are more reliable: the highest "
-             "relevances indicate words expressing a positive sentiment, while the lowest relevances are attributed to "
-             "words defining a negative sentiment.");
     fprintf(f, "<p>Target class %d (", r->tw.target);
     h(f, lrp_model_label(x->model, (size_t)r->tw.target));
     fprintf(f, "), %zu word occurrences ranked; the first %zu distinct words. Colour: the word's own treebank leaf "
@@ -537,12 +522,6 @@ static void html_top_words(FILE *f, const report *r)
 
 static void html_deletion(FILE *f, const report *r)
 {
-    fputs("<h2 id=\"deletion\">4. Word deletion (Figure 3)</h2>\n", f);
-    quote(f, "These results show that, in both considered cases, deleting words in decreasing or increasing order of "
-             "their LRP relevance has the most pertinent effect [...]. While the LRP variant with relevance conservation "
-             "LRP_cons performs almost as good as standard LRP, the latter yields slightly superior results [...]. "
-             "Finally, when deleting words in increasing order of their relevance value starting with initially falsely "
-             "classified sentences, we observe that SA performs even worse than random deletion.");
     fprintf(f, "<p>%zu sentences of at least 10 words; relevance for the true class on the original sentence; a word "
                "is deleted by zeroing its embedding; ties by position. Random: mean over %zu runs (seed %llu), the band "
                "&plusmn; one standard deviation.</p>\n<div class=\"row\">\n",
@@ -570,12 +549,6 @@ static void html_deletion(FILE *f, const report *r)
 static void html_position(FILE *f, const report *r)
 {
     const expcli *x = r->x;
-    fputs("<h2 id=\"position\">5. Relevance by position (Figure 4)</h2>\n", f);
-    quote(f, "Interestingly, the relevance distributions are not symmetric w.r.t. to the sentence middle, and the major "
-             "part of the relevance is attributed to the second half of the sentences, except for the target class "
-             "\"neutral\", where the most relevance is attributed to the last computational time steps of the left or "
-             "the right encoder, resulting in an almost symmetric distribution of the total relevance for that class. "
-             "[...] the relevances of the left encoder tend to be more smooth than those of the right encoder.");
     fprintf(f, "<p>%zu sentences of at least 19 words, 10 equal intervals; LRP |R|, SA R; each distribution sums to 1. "
                "Left encoder: forward; right encoder: backward. Hover over a bar for its value.</p>\n",
             r->pos.sentences);
@@ -598,6 +571,50 @@ static void html_position(FILE *f, const report *r)
     csv_link(f, "position.csv", "every distribution");
     csv_link(f, "position_summary.csv", "share in the second half, roughness of each encoder's distribution");
 }
+
+/* the parts of index.html after the findings, in order: each one's heading, the paper's words
+ * that it reproduces, and the function writing our numbers below them */
+static const struct report_part {
+    const char *id, *title, *paper;
+    void (*write)(FILE *f, const report *r);
+} parts[] = {
+    {"accuracy", "1. Accuracy",
+     "On five-class sentiment prediction of full sentences (very negative, negative, neutral, positive, very "
+     "positive) the model achieves 46.3% accuracy, and for binary classification (positive vs. negative, "
+     "ignoring neutral sentences) the test accuracy is 82.9%.",
+     html_accuracy},
+    {"heatmaps", "2. Heatmaps (Figures 1 and 2)",
+     "SA does not clearly distinguish between words speaking for or against the target class. [...] On the "
+     "contrary, LRP can discern more reliably between words addressing a negative sentiment, such as waste (1), "
+     "horrible (3), disaster (6), repetitive (9) (highlighted in red), or difficult (19) (highlighted in blue), "
+     "from words indicating a positive opinion, like funny (2), suspenseful (2), romantic (5), thrilling (5) "
+     "(highlighted in blue). [...] when negators like n't or not are followed by words indicating a negative "
+     "sentiment like waste (1) or horrible (3), they are marked by a negatively signed relevance (blue "
+     "colored), while when the subsequent words express a positive impression like worth (12), surprises "
+     "(14), funny (16) or good (18), they get a positively signed relevance (red colored).",
+     html_heatmaps},
+    {"table1", "3. Representative words (Table 1)",
+     "From the SA word lists, we observe that the highest SA relevances mainly point to words with a strong "
+     "semantic meaning, but not necessarily expressing a positive sentiment [...] while the lowest SA relevances "
+     "correspond to stop words. On the contrary, the extremal LRP relevances are more reliable: the highest "
+     "relevances indicate words expressing a positive sentiment, while the lowest relevances are attributed to "
+     "words defining a negative sentiment.",
+     html_top_words},
+    {"deletion", "4. Word deletion (Figure 3)",
+     "These results show that, in both considered cases, deleting words in decreasing or increasing order of "
+     "their LRP relevance has the most pertinent effect [...]. While the LRP variant with relevance conservation "
+     "LRP_cons performs almost as good as standard LRP, the latter yields slightly superior results [...]. "
+     "Finally, when deleting words in increasing order of their relevance value starting with initially falsely "
+     "classified sentences, we observe that SA performs even worse than random deletion.",
+     html_deletion},
+    {"position", "5. Relevance by position (Figure 4)",
+     "Interestingly, the relevance distributions are not symmetric w.r.t. to the sentence middle, and the major "
+     "part of the relevance is attributed to the second half of the sentences, except for the target class "
+     "\"neutral\", where the most relevance is attributed to the last computational time steps of the left or "
+     "the right encoder, resulting in an almost symmetric distribution of the total relevance for that class. "
+     "[...] the relevances of the left encoder tend to be more smooth than those of the right encoder.",
+     html_position},
+};
 
 static void write_index(FILE *f, const report *r)
 {
@@ -637,11 +654,13 @@ static void write_index(FILE *f, const report *r)
     fputs("<h2 id=\"findings\">The paper's findings, measured on this model</h2>\n", f);
     html_findings(f, r);
     csv_link(f, "findings.csv", "this table");
-    html_accuracy(f, r);
-    html_heatmaps(f, r);
-    html_top_words(f, r);
-    html_deletion(f, r);
-    html_position(f, r);
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+        const struct report_part *p = &parts[k];
+        fprintf(f, "<h2 id=\"%s\">%s</h2>\n<blockquote class=\"paper\"><b>The paper:</b> ", p->id, p->title);
+        h(f, p->paper);
+        fputs("</blockquote>\n", f);
+        p->write(f, r);
+    }
     fputs("<h2 id=\"choices\">Choices where the paper is ambiguous</h2>\n<ul>\n"
           "<li>Binary accuracy: ",
           f);
@@ -704,16 +723,15 @@ static void print_findings(const report *r, int json)
     if (json) {
         fputs("{\"findings\":[", stdout);
         for (size_t k = 0; k < r->nf; k++) {
-            const finding *g = &r->f[k];
-            fputs(k ? ",{\"section\":" : "{\"section\":", stdout);
-            render_json_string(stdout, g->section);
-            fputs(",\"paper\":", stdout);
-            render_json_string(stdout, g->paper);
-            fputs(",\"measure\":", stdout);
-            render_json_string(stdout, g->measure);
-            fputs(",\"ours\":", stdout);
-            render_json_string(stdout, g->ours);
-            fprintf(stdout, ",\"holds\":%s}", g->holds == HOLDS_NA ? "null" : g->holds ? "true" : "false");
+            const char *text[FINDING_TEXTS];
+            const int holds = r->f[k].holds;
+            finding_texts(&r->f[k], text);
+            fputs(k ? ",{" : "{", stdout);
+            for (int j = 0; j < FINDING_TEXTS; j++) {
+                fprintf(stdout, "%s\"%s\":", j ? "," : "", finding_text_names[j]);
+                render_json_string(stdout, text[j]);
+            }
+            fprintf(stdout, ",\"holds\":%s}", holds == HOLDS_NA ? "null" : holds ? "true" : "false");
         }
         fputs("],\"report\":", stdout);
         size_t len = strlen(r->out_dir) + 12;
@@ -776,16 +794,12 @@ int cmd_reproduce(int argc, char **argv)
                   "                      LABEL<TAB>sentence lines (required)\n";
     const char *out = NULL, *lines = NULL;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    while ((c = expcli_getopt(&x, argc, argv, longopts, usage)) != -1) {
         switch (c) {
         case O_OUT: out = optarg; break;
         case O_LINES: lines = optarg; break;
-        case 'h': usage(stdout, &x); return EXIT_OK;
-        default: expcli_option_or_die(&x, c, argv);
         }
     }
-    expcli_no_arguments(argc, argv);
     if (!out) cli_usage("--out DIR is required: the directory of the report");
     if (!x.data_path)
         cli_usage("--data is required: a directory holding test.txt (such as ../shared/data/sst), or a file");

@@ -147,6 +147,13 @@
      * gradients come from lb_embedding_grad. */                                                   \
     void lb_backward_##S(const lb_pack_##S *p, const lrp_model *m, lb_work_##S *w,                 \
                          const real *dscores, double *dense);                                      \
+    /* lb_backward with the parameter gradients summed by group: the sentences                    \
+     * first[g] <= b < first[g + 1] (first[0] = 0, first[n_groups] = n) into dense[g] (dense      \
+     * NULL: none). A group's sums are the same bits whatever other groups share the batch, so    \
+     * a caller can batch several groups whose gradients must stay apart (train.c's shards). */   \
+    void lb_backward_grouped_##S(const lb_pack_##S *p, const lrp_model *m, lb_work_##S *w,         \
+                                 const real *dscores, size_t n_groups, const size_t *first,        \
+                                 double *const *dense);                                            \
     /* After lb_backward: writes row (E) = the gradient with respect to the embedding row of     \
      * word t of sentence b (summed over the directions, times keep_x; zeros for a deleted word). \
      */                                                                                            \

@@ -476,30 +476,39 @@ static inline vd S(load_vd)(const REAL *p)
     return vd_load(t);
 }
 
-/* out ((G, n), gate row r at r * n) += sum over the sentences b (in order) and their
- * steps s (in processing order) of dpre_b(s) v_b(s)^T, where dpre_b(s) = w->pv[b] + s * Gp
+/* out ((G, n), gate row r at r * n) += sum over the sentences b0 <= b < b1 (in order)
+ * and their steps s (in processing order) of dpre_b(s) v_b(s)^T, where dpre_b(s) = w->pv[b] + s * Gp
  * (gate row r packed at (r / H) * Hp + r % H) and v_b(s) = v[b] + s * vs. A tile of
  * RB gate rows x CB columns stays in registers while the steps stream by; each sum
  * runs in that fixed order (fused multiply-adds where the target has them). The last
  * tile of a row may read up to CB - 1 values past v_b(s)'s n (inside the workspace)
  * into lanes that are never stored. */
-static void S(outer_sum)(const S(lb_work) *w, size_t H, size_t Hp, size_t Gp, size_t n, double *out,
-                         const REAL *const *v, ptrdiff_t vs)
+static void S(outer_sum)(const S(lb_work) *w, size_t b0, size_t b1, size_t H, size_t Hp, size_t Gp,
+                         size_t n, double *out, const REAL *const *v, ptrdiff_t vs)
 {
-    enum { RB = 4, CV = 2, CB = CV * VD_W };
+    /* RB * CV accumulators, CV vectors of v and a broadcast: 21 of AVX-512's 32 registers */
+    enum { RB = 4, CV = VD_W >= 8 ? 4 : 2, CB = CV * VD_W };
     const size_t G = GATE_COUNT * H; /* a multiple of RB */
     for (size_t r0 = 0; r0 < G; r0 += RB) {
         size_t rp[RB];
         for (size_t i = 0; i < RB; i++) rp[i] = (r0 + i) / H * Hp + (r0 + i) % H;
         for (size_t c0 = 0; c0 < n; c0 += CB) {
             const size_t nc = n - c0 < CB ? n - c0 : CB;
+            /* whole vectors of out are loaded and stored as they are, the last part one
+             * through a copy */
             vd acc[RB][CV];
-            for (size_t i = 0; i < RB; i++) {
-                double t[CB] = {0};
-                memcpy(t, out + (r0 + i) * n + c0, nc * sizeof(double));
-                for (size_t k = 0; k < CV; k++) acc[i][k] = vd_load(t + k * VD_W);
-            }
-            for (size_t b = 0; b < w->n; b++) {
+            for (size_t i = 0; i < RB; i++)
+                for (size_t k = 0; k < CV; k++) {
+                    const double *o = out + (r0 + i) * n + c0 + k * VD_W;
+                    if ((k + 1) * VD_W <= nc) {
+                        acc[i][k] = vd_load(o);
+                    } else {
+                        double t[VD_W] = {0};
+                        if (k * VD_W < nc) memcpy(t, o, (nc - k * VD_W) * sizeof(double));
+                        acc[i][k] = vd_load(t);
+                    }
+                }
+            for (size_t b = b0; b < b1; b++) {
                 const REAL *dp = w->pv[b], *vb = v[b] + c0;
                 for (size_t s = 0; s < w->sent[b].T; s++, dp += Gp, vb += vs) {
                     vd x[CV];
@@ -510,51 +519,57 @@ static void S(outer_sum)(const S(lb_work) *w, size_t H, size_t Hp, size_t Gp, si
                     }
                 }
             }
-            for (size_t i = 0; i < RB; i++) {
-                double t[CB];
-                for (size_t k = 0; k < CV; k++) vd_store(t + k * VD_W, acc[i][k]);
-                memcpy(out + (r0 + i) * n + c0, t, nc * sizeof(double));
-            }
+            for (size_t i = 0; i < RB; i++)
+                for (size_t k = 0; k < CV; k++) {
+                    double *o = out + (r0 + i) * n + c0 + k * VD_W;
+                    if ((k + 1) * VD_W <= nc) {
+                        vd_store(o, acc[i][k]);
+                    } else if (k * VD_W < nc) {
+                        double t[VD_W];
+                        vd_store(t, acc[i][k]);
+                        memcpy(o, t, (nc - k * VD_W) * sizeof(double));
+                    }
+                }
         }
     }
 }
 
 /* After the backward pass of direction d of layer l with dpre kept for every step:
- * dU += sum dpre x^T, dW += sum dpre h(t-1)^T, db += sum dpre over the batch. */
-static void S(param_grads)(const S(lb_pack) *p, S(lb_work) *w, size_t l, size_t d, double *gwx,
-                           double *gwh, double *gb)
+ * dU += sum dpre x^T, dW += sum dpre h(t-1)^T, db += sum dpre over the sentences
+ * [b0, b1), into the gradient array dense (lb_backward's layout). */
+static void S(param_grads)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w, size_t l, size_t d,
+                           size_t b0, size_t b1, double *dense)
 {
-    const size_t H = p->s.H, Hp = p->Hp, Gp = p->Gp, IN = p->dir[l][d].in;
+    const size_t H = p->s.H, Hp = p->Hp, Gp = p->Gp, IN = p->dir[l][d].in, base = m->layout.wx[0][0];
+    double *gwx = dense + (m->layout.wx[l][d] - base), *gwh = dense + (m->layout.wh[l][d] - base);
+    double *gb = dense + (m->layout.b[l][d] - base);
     size_t ld = 0;
-    for (size_t b = 0; b < w->n; b++) {
+    for (size_t b = b0; b < b1; b++) {
         const S(lb_sent) *st = &w->sent[b];
         w->pv[b] = st->dpre;
         w->pv2[b] = S(layer_input)(p, st, l, &ld) + lstm_pos((int)d, st->T, 0) * ld; /* x at step 0 */
         w->pv3[b] = S(cache_at)(p, st, l, d).h;                                      /* h(0) */
     }
-    S(outer_sum)(w, H, Hp, Gp, IN, gwx, w->pv2, d ? -(ptrdiff_t)ld : (ptrdiff_t)ld);
-    S(outer_sum)(w, H, Hp, Gp, H, gwh, w->pv3, (ptrdiff_t)Hp);
+    S(outer_sum)(w, b0, b1, H, Hp, Gp, IN, gwx, w->pv2, d ? -(ptrdiff_t)ld : (ptrdiff_t)ld);
+    S(outer_sum)(w, b0, b1, H, Hp, Gp, H, gwh, w->pv3, (ptrdiff_t)Hp);
     for (size_t r = 0; r < GATE_COUNT * H; r++) {
         const size_t rp = r / H * Hp + r % H;
         double acc = gb[r];
-        for (size_t b = 0; b < w->n; b++)
+        for (size_t b = b0; b < b1; b++)
             for (size_t s = 0; s < w->sent[b].T; s++) acc += (double)w->sent[b].dpre[s * Gp + rp];
         gb[r] = acc;
     }
 }
 
-/* lstm_backward for every sentence; dense: NULL or lb_backward's gradient array. */
+/* lstm_backward for every sentence; dense: NULL or lb_backward_grouped's gradient
+ * arrays, one per group of sentences (first). */
 static void S(dir_backward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w, size_t l,
-                            size_t d, double *dense)
+                            size_t d, size_t n_groups, const size_t *first, double *const *dense)
 {
     const S(lb_dir) *q = &p->dir[l][d];
     const size_t IN = q->in, INp = q->inp, H = p->s.H, Hp = p->Hp, Gp = p->Gp, Y = p->s.D * H;
-    const size_t base = m->layout.wx[0][0];
     /* per sentence in tmp: dpre (Gp), dhn (Hp), dcn (Hp), dxt (INp) */
     for (size_t b = 0; b < w->n; b++) memset(w->sent[b].tmp, 0, (Gp + 2 * Hp) * sizeof(REAL));
-    double *gwx = dense ? dense + (m->layout.wx[l][d] - base) : NULL;
-    double *gwh = dense ? dense + (m->layout.wh[l][d] - base) : NULL;
-    double *gb = dense ? dense + (m->layout.b[l][d] - base) : NULL;
     for (size_t s = w->Tmax; s-- > 0;) {
         const size_t na = S(active)(w, s);
         for (size_t i = 0; i < na; i++) {
@@ -594,16 +609,18 @@ static void S(dir_backward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) 
             memcpy(S(dir_out)(st, l, d) + pos * IN, st->tmp + Gp + 2 * Hp, IN * sizeof(REAL));
         }
     }
-    if (dense) S(param_grads)(p, w, l, d, gwx, gwh, gb);
+    if (dense)
+        for (size_t g = 0; g < n_groups; g++) S(param_grads)(p, m, w, l, d, first[g], first[g + 1], dense[g]);
 }
 
-void S(lb_backward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w, const REAL *dscores,
-                    double *dense)
+void S(lb_backward_grouped)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w, const REAL *dscores,
+                            size_t n_groups, const size_t *first, double *const *dense)
 {
     const model_shape *s = &p->s;
     const size_t H = s->H, Y = s->D * H, C = s->C, base = m->layout.wx[0][0];
     if (!dscores) dscores = w->dscores;
-    for (size_t b = 0; b < w->n; b++) {
+    for (size_t g = 0, b = 0; b < w->n; b++) {
+        while (b >= first[g + 1]) g++; /* b's group */
         S(lb_sent) *st = &w->sent[b];
         const REAL *ds = dscores + b * C;
         /* f = W top + b: d/d top = W^T dscores (exactly W_c for a one-hot dscores) */
@@ -620,16 +637,24 @@ void S(lb_backward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w, cons
         if (dense) {
             for (size_t c = 0; c < C; c++) {
                 for (size_t i = 0; i < Y; i++)
-                    dense[m->layout.wout - base + c * Y + i] += (double)ds[c] * (double)st->top[i];
-                if (s->has_bias) dense[m->layout.bout - base + c] += (double)ds[c];
+                    dense[g][m->layout.wout - base + c * Y + i] += (double)ds[c] * (double)st->top[i];
+                if (s->has_bias) dense[g][m->layout.bout - base + c] += (double)ds[c];
             }
         }
     }
     for (size_t l = s->L; l-- > 0;) {
-        for (size_t d = 0; d < s->D; d++) S(dir_backward)(p, m, w, l, d, dense);
+        for (size_t d = 0; d < s->D; d++) S(dir_backward)(p, m, w, l, d, n_groups, first, dense);
         if (l > 0)
             for (size_t b = 0; b < w->n; b++) S(sum_directions)(s, &w->sent[b]);
     }
+}
+
+void S(lb_backward)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w, const REAL *dscores,
+                    double *dense)
+{
+    const size_t first[2] = {0, w->n};
+    double *const one[1] = {dense};
+    S(lb_backward_grouped)(p, m, w, dscores, 1, first, dense ? one : NULL);
 }
 
 void S(lb_embedding_grad)(const S(lb_pack) *p, const S(lb_work) *w, size_t b, size_t t, double *row)

@@ -506,6 +506,19 @@ static double noise_u(const phrase_noise *n, uint64_t draw, size_t i)
     return u01(key2(n->key ^ (draw << 56), i));
 }
 
+/* The gradient of a group of phrases (a shard of a minibatch): where batch_grad
+ * writes it. */
+typedef struct shard {
+    double *dense;         /* [DP] gradient of the dense parameters (added to) */
+    double *demb;          /* (cap_tokens, E) one embedding gradient row per word */
+    int32_t *tok;          /* [cap_tokens] the rows' word ids */
+    size_t n_tok;          /* rows written */
+    double loss;           /* sum of the phrases' losses */
+    size_t correct, n;     /* phrases classified right, phrases */
+    lrp_status st;         /* of its batch_grad; err says why when not LRP_OK */
+    lrp_error err;
+} shard;
+
 /* Per-thread buffers of batch_grad: the batch's phrases (filled by the caller), the
  * inputs after the noise, and the batched kernels' workspace. */
 typedef struct batch_work {
@@ -571,18 +584,19 @@ static lrp_status batch_work_init(batch_work *bw, const lrp_model *m, const lb_p
     return st;
 }
 
-/* Forward and backward of bw's first n phrases as one batch, each with its noise:
- * ADDS the gradient of the dense parameters (the layout from layout.wx[0][0] on) to
- * dense, writes the gradient of each word's embedding row, phrase after phrase, to
- * demb ((words, E)) and the row's word id (after unk replacement) to tok; the loss
- * gradient is scaled by `scale` (1/B for a batch mean). Adds the phrases' losses
- * -log p_y to *loss and the number whose argmax is y to *correct. */
-static lrp_status batch_grad(const lrp_model *m, const lb_pack_d *pack, batch_work *bw, size_t n,
-                             double scale, double *dense, double *demb, int32_t *tok, double *loss,
-                             size_t *correct, lrp_error *err)
+/* Forward and backward of bw's phrases as one batch, each with its noise, in groups:
+ * group g is phrases first[g] <= b < first[g + 1] and its gradient goes to out[g]
+ * (its own bits whatever the other groups: lb_backward_grouped): ADDS the gradient of
+ * the dense parameters (the layout from layout.wx[0][0] on) to out[g].dense, writes the
+ * gradient of each word's embedding row, phrase after phrase, to out[g].demb and the
+ * row's word id (after unk replacement) to out[g].tok; the loss gradient is scaled by
+ * `scale` (1/B for a batch mean). Adds the phrases' losses -log p_y to out[g].loss and
+ * the number whose argmax is y to out[g].correct. n_groups <= TRAIN_SHARDS. */
+static lrp_status batch_grad(const lrp_model *m, const lb_pack_d *pack, batch_work *bw, size_t n_groups,
+                             const size_t *first, double scale, shard *out, lrp_error *err)
 {
     const model_shape *s = &m->shape;
-    const size_t E = s->E, Y = s->D * s->H, C = s->C;
+    const size_t E = s->E, Y = s->D * s->H, C = s->C, n = first[n_groups];
 
     /* input: unk replacement of rare words; dropout on every embedding entry and on
      * the classifier input (the kernels apply the masks) */
@@ -613,7 +627,8 @@ static lrp_status batch_grad(const lrp_model *m, const lb_pack_d *pack, batch_wo
     if (st != LRP_OK) return st;
 
     /* softmax cross-entropy: loss = log sum exp(f) - f_y, d loss / d f = p - onehot(y) */
-    for (size_t b = 0; b < n; b++) {
+    for (size_t g = 0, b = 0; b < n; b++) {
+        while (b >= first[g + 1]) g++; /* b's group */
         const double *f = bw->w.sent[b].scores;
         const int y = bw->label[b];
         double mx = f[0];
@@ -625,20 +640,26 @@ static lrp_status batch_grad(const lrp_model *m, const lb_pack_d *pack, batch_wo
             }
         double z = 0.0;
         for (size_t c = 0; c < C; c++) z += exp(f[c] - mx);
-        *loss += log(z) + mx - f[y];
-        *correct += arg == y;
+        out[g].loss += log(z) + mx - f[y];
+        out[g].correct += arg == y;
         for (size_t c = 0; c < C; c++)
             bw->dscores[b * C + c] = scale * (exp(f[c] - mx) / z - (c == (size_t)y));
     }
 
     /* backward: classifier, dropout, LSTM layers, dropout, embedding rows */
-    lb_backward_d(pack, m, &bw->w, bw->dscores, dense);
+    double *dense[TRAIN_SHARDS];
+    for (size_t g = 0; g < n_groups; g++) dense[g] = out[g].dense;
+    lb_backward_grouped_d(pack, m, &bw->w, bw->dscores, n_groups, first, dense);
     at = 0;
-    for (size_t b = 0; b < n; b++)
-        for (size_t t = 0; t < bw->sent[b].length; t++, at++) {
-            lb_embedding_grad_d(pack, &bw->w, b, t, demb + at * E);
-            tok[at] = bw->ids[at];
-        }
+    for (size_t g = 0; g < n_groups; g++) {
+        shard *o = &out[g];
+        o->n_tok = 0;
+        for (size_t b = first[g]; b < first[g + 1]; b++)
+            for (size_t t = 0; t < bw->sent[b].length; t++, at++, o->n_tok++) {
+                lb_embedding_grad_d(pack, &bw->w, b, t, o->demb + o->n_tok * E);
+                o->tok[o->n_tok] = bw->ids[at];
+            }
+    }
     return LRP_OK;
 }
 
@@ -658,23 +679,24 @@ double train_loss_grad(const lrp_model *m, size_t n, const lrp_sentence *phrases
         lb_pack_free_d(pack);
         return NAN;
     }
-    double *rows = malloc(words * E * sizeof *rows);
-    int32_t *tok = malloc(words * sizeof *tok);
-    double loss = 0.0;
-    size_t correct = 0;
+    shard out = {.dense = grad + m->layout.wx[0][0]};
+    out.demb = malloc(words * E * sizeof *out.demb);
+    out.tok = malloc(words * sizeof *out.tok);
     for (size_t b = 0; b < n; b++) {
         bw.phr[b] = phrases[b];
         bw.label[b] = labels[b];
         bw.nz[b] = (phrase_noise){0};
     }
-    if (!rows || !tok ||
-        batch_grad(m, pack, &bw, n, 1.0, grad + m->layout.wx[0][0], rows, tok, &loss, &correct, NULL) != LRP_OK)
-        loss = NAN;
-    else
+    const size_t first[2] = {0, n};
+    double loss = NAN;
+    if (out.demb && out.tok && batch_grad(m, pack, &bw, 1, first, 1.0, &out, NULL) == LRP_OK) {
+        loss = out.loss;
         for (size_t i = 0; i < words; i++)
-            for (size_t k = 0; k < E; k++) grad[m->layout.emb + (size_t)tok[i] * E + k] += rows[i * E + k];
-    free(rows);
-    free(tok);
+            for (size_t k = 0; k < E; k++)
+                grad[m->layout.emb + (size_t)out.tok[i] * E + k] += out.demb[i * E + k];
+    }
+    free(out.demb);
+    free(out.tok);
     batch_work_free(&bw);
     lb_pack_free_d(pack);
     return loss;
@@ -682,17 +704,6 @@ double train_loss_grad(const lrp_model *m, size_t n, const lrp_sentence *phrases
 
 // ----------------------------------------------------------------------------
 // the training loop: every thread runs it (SPMD) and meets the others at barriers
-
-typedef struct shard {
-    double *dense;         /* [DP] gradient of the shard's phrases */
-    double *demb;          /* (cap_tokens, E) */
-    int32_t *tok;          /* [cap_tokens] */
-    size_t n_tok;
-    double loss;
-    size_t correct, n;
-    lrp_status st;         /* of its batch_grad; err says why when not LRP_OK */
-    lrp_error err;
-} shard;
 
 typedef struct trainer {
     const train_data *d;
@@ -710,9 +721,10 @@ typedef struct trainer {
     shard shards[TRAIN_SHARDS];
     size_t cap_tokens;
     size_t nthreads;
+    size_t grab;              /* shards a thread takes at once, as one batch of the kernels */
     atomic_size_t next_shard; /* the next shard of the batch to compute: threads take
                                  shards as they become free (the result does not depend
-                                 on who computes a shard) */
+                                 on who computes a shard, nor with which others) */
     pthread_barrier_t bar;
     /* shared state, written by thread 0 between barriers */
     size_t epoch, step;
@@ -746,24 +758,39 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Gradient of the shard's phrases order[begin, end), as one batch. */
-static void run_shard(trainer *tr, thread_arg *a, shard *sh, size_t begin, size_t end, double scale)
+/* Gradient of shards [k0, k1) of the minibatch order[begin, begin + n) (shard k:
+ * order[begin + n k / TRAIN_SHARDS, begin + n (k + 1) / TRAIN_SHARDS)), as one batch
+ * whose shards sum their gradients apart. */
+static void run_shards(trainer *tr, thread_arg *a, size_t k0, size_t k1, size_t begin, size_t n, double scale)
 {
     const train_data *d = tr->d;
-    sh->n_tok = 0; /* sh->dense is zero: calloc'ed, then cleared by reduce_update */
-    sh->loss = 0.0;
-    sh->correct = 0;
-    sh->n = end - begin;
     const uint64_t ekey = key2(key2(tr->o->seed, STREAM_PHRASE), tr->epoch);
-    for (size_t i = begin; i < end; i++) {
-        const size_t p = tr->order[i], T = d->offset[p + 1] - d->offset[p];
-        a->w.phr[i - begin] = (lrp_sentence){d->ids + d->offset[p], T, NULL};
-        a->w.label[i - begin] = d->label[p];
-        a->w.nz[i - begin] = (phrase_noise){tr->o->dropout, tr->o->unk_rate, d->rare, key2(ekey, p)};
-        sh->n_tok += T;
+    size_t first[TRAIN_SHARDS + 1], b = 0;
+    for (size_t k = k0; k < k1; k++) {
+        shard *sh = &tr->shards[k]; /* sh->dense is zero: calloc'ed, then cleared by reduce_update */
+        const size_t lo = begin + n * k / TRAIN_SHARDS, hi = begin + n * (k + 1) / TRAIN_SHARDS;
+        sh->n_tok = 0;
+        sh->loss = 0.0;
+        sh->correct = 0;
+        sh->n = hi - lo;
+        sh->st = LRP_OK;
+        first[k - k0] = b;
+        for (size_t i = lo; i < hi; i++, b++) {
+            const size_t p = tr->order[i], T = d->offset[p + 1] - d->offset[p];
+            a->w.phr[b] = (lrp_sentence){d->ids + d->offset[p], T, NULL};
+            a->w.label[b] = d->label[p];
+            a->w.nz[b] = (phrase_noise){tr->o->dropout, tr->o->unk_rate, d->rare, key2(ekey, p)};
+        }
     }
-    sh->st = sh->n == 0 ? LRP_OK : batch_grad(tr->m, tr->pack, &a->w, sh->n, scale, sh->dense, sh->demb, sh->tok, &sh->loss,
-                        &sh->correct, &sh->err);
+    first[k1 - k0] = b;
+    if (b == 0) return;
+    lrp_error err;
+    lrp_status st = batch_grad(tr->m, tr->pack, &a->w, k1 - k0, first, scale, &tr->shards[k0], &err);
+    if (st != LRP_OK)
+        for (size_t k = k0; k < k1; k++) {
+            tr->shards[k].st = st;
+            tr->shards[k].err = err;
+        }
 }
 
 /* Update parameters [at, at + n) from their gradients grad[0..n) plus the L2 term:
@@ -925,9 +952,9 @@ static void *train_thread(void *arg)
         pthread_barrier_wait(&tr->bar);
         for (size_t begin = 0; begin < N; begin += B) {
             const size_t n = N - begin < B ? N - begin : B;
-            for (size_t k; (k = atomic_fetch_add(&tr->next_shard, 1)) < TRAIN_SHARDS;)
-                run_shard(tr, a, &tr->shards[k], begin + n * k / TRAIN_SHARDS,
-                          begin + n * (k + 1) / TRAIN_SHARDS, 1.0 / (double)n);
+            for (size_t k; (k = atomic_fetch_add(&tr->next_shard, tr->grab)) < TRAIN_SHARDS;)
+                run_shards(tr, a, k, k + tr->grab < TRAIN_SHARDS ? k + tr->grab : TRAIN_SHARDS, begin, n,
+                           1.0 / (double)n);
             if (tid == 0) tr->step++;
             pthread_barrier_wait(&tr->bar);
             reduce_update(tr, tid);
@@ -1014,10 +1041,14 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
         if (!ok) st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for the trainer's buffers");
     }
     if (st == LRP_OK) st = lb_pack_create_d(&tr.pack, tr.m, err);
+    /* a thread takes its share of the shards as one batch of the kernels (the larger
+     * the batch, the better they do; taking 2 at a time on 2 threads to share the work
+     * out more evenly was no faster) */
+    tr.grab = TRAIN_SHARDS / tr.nthreads;
     for (size_t t = 0; t < tr.nthreads && st == LRP_OK; t++, n_args++) {
         args[t].tr = &tr;
         args[t].tid = t;
-        st = batch_work_init(&args[t].w, tr.m, tr.pack, (o->batch + TRAIN_SHARDS - 1) / TRAIN_SHARDS,
+        st = batch_work_init(&args[t].w, tr.m, tr.pack, tr.grab * ((o->batch + TRAIN_SHARDS - 1) / TRAIN_SHARDS),
                              d->max_length, err);
     }
     if (st == LRP_OK) {

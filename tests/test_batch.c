@@ -15,7 +15,8 @@
  *   - the trainer's gradient (lb_backward with parameter gradients, lb_embedding_grad)
  *     against central finite differences of the scores, without and with the
  *     trainer's dropout masks (lb_forward_masked), which keep a sentence's bits the
- *     same alone and inside a batch and, all ones, change nothing.
+ *     same alone and inside a batch and, all ones, change nothing; lb_backward_grouped
+ *     gives each group the same gradient bits as its sentences alone.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -366,6 +367,34 @@ static void check_param_gradient(const char *tag, lrp_model *m, const lrp_senten
     lb_work_free_d(&w);
 }
 
+/* lb_backward_grouped: each group's parameter gradient is the same bits as that
+ * group's sentences alone in lb_backward (sentences s[0..5), groups {0, 1}, {2, 3, 4}). */
+static void check_grouped(const char *tag, lrp_model *m, const lrp_sentence *s)
+{
+    const size_t C = m->shape.C, DP = m->layout.total - m->layout.wx[0][0];
+    double dscores[5 * 64];
+    for (size_t i = 0; i < 5 * C; i++) dscores[i] = (double)(i % 7) - 3.0;
+    double *g[2] = {calloc(DP, sizeof(double)), calloc(DP, sizeof(double))};
+    double *alone[2] = {calloc(DP, sizeof(double)), calloc(DP, sizeof(double))};
+    const size_t first[3] = {0, 2, 5};
+    lb_work_d w;
+    lb_work_init_d(&w);
+    lrp_error err;
+    TU_CHECK_STATUS(lb_forward_d(m->pack_d, m, &w, 5, s, &err), LRP_OK, err);
+    lb_backward_grouped_d(m->pack_d, m, &w, dscores, 2, first, g);
+    for (size_t k = 0; k < 2; k++) {
+        TU_CHECK_STATUS(lb_forward_d(m->pack_d, m, &w, first[k + 1] - first[k], s + first[k], &err), LRP_OK, err);
+        lb_backward_d(m->pack_d, m, &w, dscores + first[k] * C, alone[k]);
+        TU_CHECK(memcmp(g[k], alone[k], DP * sizeof(double)) == 0,
+                 "%s: group %zu's parameter gradient differs from its sentences' alone", tag, k);
+    }
+    for (size_t k = 0; k < 2; k++) {
+        free(g[k]);
+        free(alone[k]);
+    }
+    lb_work_free_d(&w);
+}
+
 // ----------------------------------------------------------------------------
 
 static void random_models(void)
@@ -394,6 +423,7 @@ static void random_models(void)
         check_identity(tag, m, &set, LRP_F32);
         check_reference(tag, m, &set, 1e-12);
         check_param_gradient(tag, m, &set.s[7], &set.s[8]);
+        check_grouped(tag, m, &set.s[10]);
         sentences_free(&set);
         lrp_model_free(m);
     }
