@@ -82,8 +82,9 @@ static void doc_valid(doc *d, lrp_dtype dtype)
     lrp_model *m = tu_random_model(5, 3, 4, 2, 1, 2, 1, 0.5, 11);
     lrp_error err;
     if (!m || model_set_unk(m, "w0", &err) != LRP_OK) exit(1);
-    size_t n;
+    size_t n = 0;
     unsigned char *bytes = model_bytes(m, dtype, &n);
+    if (!bytes) exit(1);
     doc_from_bytes(d, bytes, n);
     free(bytes);
     lrp_model_free(m);
