@@ -70,6 +70,19 @@ double *tu_json_doubles(const cJSON *array, size_t *n);
 /* Array of arrays of numbers, flattened row-major. */
 double *tu_json_matrix(const cJSON *array, size_t *rows, size_t *cols);
 
+/* One case of a golden fixture: its sentence ("ids", the positions in "delete") and the
+ * model's "scores". tu_golden_case_free releases what tu_golden_case_read allocates. */
+typedef struct tu_golden_case {
+    size_t T, n_deleted, n_scores;
+    int32_t *ids;           /* [T] */
+    unsigned char *deleted; /* [T] 1 at the deleted positions */
+    double *scores;         /* [n_scores] */
+} tu_golden_case;
+void tu_golden_case_read(const cJSON *kase, tu_golden_case *g);
+void tu_golden_case_free(tu_golden_case *g);
+/* The case as an lrp_sentence: no deletion mask when nothing is deleted. */
+lrp_sentence tu_golden_sentence(const tu_golden_case *g);
+
 /* A float64 model built from a golden fixture's "model" object (vocabulary w0..w{V-1},
  * labels "very negative" .. for C = 5, else c0..). NULL on failure (message printed). */
 lrp_model *tu_model_from_golden(const cJSON *model);
