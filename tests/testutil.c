@@ -117,6 +117,16 @@ cJSON *tu_load_json(const char *path)
     return j;
 }
 
+char *tu_join(char *const *words, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++) len += strlen(words[i]) + 1;
+    char *s = malloc(len), *p = s;
+    *p = '\0';
+    for (size_t i = 0; i < n; i++) p += sprintf(p, "%s%s", i ? " " : "", words[i]);
+    return s;
+}
+
 double *tu_json_doubles(const cJSON *a, size_t *n)
 {
     if (!cJSON_IsArray(a)) return NULL;

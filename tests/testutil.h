@@ -61,6 +61,9 @@ const char *tu_data_dir(void);
 /* SST directory: LRP_SST_DIR, else ../shared/data/sst next to the source tree; NULL if absent. */
 const char *tu_sst_dir(void);
 
+/* The n words joined by single spaces, in a malloc'd string. */
+char *tu_join(char *const *words, size_t n);
+
 /* Read a whole file (NUL-terminated); NULL on failure. *len may be NULL. */
 char *tu_read_file(const char *path, size_t *len);
 /* Parse a JSON file; NULL on failure (message printed). */
