@@ -117,6 +117,20 @@ cJSON *tu_load_json(const char *path)
     return j;
 }
 
+FILE *tu_capture_open(tu_capture *c)
+{
+    c->buf = NULL;
+    c->len = 0;
+    c->f = open_memstream(&c->buf, &c->len);
+    return c->f;
+}
+
+char *tu_capture_close(tu_capture *c)
+{
+    fclose(c->f);
+    return c->buf;
+}
+
 char *tu_join(char *const *words, size_t n)
 {
     size_t len = 1;

@@ -61,6 +61,16 @@ const char *tu_data_dir(void);
 /* SST directory: LRP_SST_DIR, else ../shared/data/sst next to the source tree; NULL if absent. */
 const char *tu_sst_dir(void);
 
+/* Output of a writer as a string: tu_capture_open gives a memory stream to write to,
+ * tu_capture_close closes it and returns what was written (NUL-terminated, malloc'd). */
+typedef struct tu_capture {
+    FILE *f;
+    char *buf;
+    size_t len;
+} tu_capture;
+FILE *tu_capture_open(tu_capture *c);
+char *tu_capture_close(tu_capture *c);
+
 /* The n words joined by single spaces, in a malloc'd string. */
 char *tu_join(char *const *words, size_t n);
 
