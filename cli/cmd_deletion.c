@@ -181,18 +181,14 @@ int cmd_deletion(int argc, char **argv)
     exp_deletion_options_init(&o);
     const char *figure = NULL;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    while ((c = expcli_getopt(&x, argc, argv, longopts, usage)) != -1) {
         switch (c) {
         case O_MIN: o.min_length = (size_t)cli_parse_long("--min-length", optarg, 1, LRP_MAX_LENGTH); break;
         case O_MAXDEL: o.max_deletions = (size_t)cli_parse_long("--max-deletions", optarg, 0, 1000); break;
         case O_RUNS: o.random_runs = (size_t)cli_parse_long("--random-runs", optarg, 1, 10000); break;
         case O_FIGURE: figure = optarg; break;
-        case 'h': usage(stdout, &x); return EXIT_OK;
-        default: expcli_option_or_die(&x, c, argv);
         }
     }
-    expcli_no_arguments(argc, argv);
     o.seed = x.seed;
     expcli_load(&x);
 

@@ -288,15 +288,11 @@ int cmd_heatmaps(int argc, char **argv)
     expcli_init(&x, formats);
     const char *lines = NULL;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    while ((c = expcli_getopt(&x, argc, argv, longopts, usage)) != -1) {
         switch (c) {
         case O_LINES: lines = optarg; break;
-        case 'h': usage(stdout, &x); return EXIT_OK;
-        default: expcli_option_or_die(&x, c, argv);
         }
     }
-    expcli_no_arguments(argc, argv);
     size_t n = 0, *idx = NULL;
     if (lines) idx = heatmaps_parse_lines(lines, &n); /* usage errors before loading anything */
     expcli_load(&x);

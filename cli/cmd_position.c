@@ -165,17 +165,13 @@ int cmd_position(int argc, char **argv)
     size_t min_length = 19, bins = 10;
     const char *figure = NULL;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    while ((c = expcli_getopt(&x, argc, argv, longopts, usage)) != -1) {
         switch (c) {
         case O_MIN: min_length = (size_t)cli_parse_long("--min-length", optarg, 1, LRP_MAX_LENGTH); break;
         case O_BINS: bins = (size_t)cli_parse_long("--bins", optarg, 1, 1000); break;
         case O_FIGURE: figure = optarg; break;
-        case 'h': usage(stdout, &x); return EXIT_OK;
-        default: expcli_option_or_die(&x, c, argv);
         }
     }
-    expcli_no_arguments(argc, argv);
     expcli_load(&x);
 
     exp_run run;

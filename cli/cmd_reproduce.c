@@ -794,16 +794,12 @@ int cmd_reproduce(int argc, char **argv)
                   "                      LABEL<TAB>sentence lines (required)\n";
     const char *out = NULL, *lines = NULL;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    while ((c = expcli_getopt(&x, argc, argv, longopts, usage)) != -1) {
         switch (c) {
         case O_OUT: out = optarg; break;
         case O_LINES: lines = optarg; break;
-        case 'h': usage(stdout, &x); return EXIT_OK;
-        default: expcli_option_or_die(&x, c, argv);
         }
     }
-    expcli_no_arguments(argc, argv);
     if (!out) cli_usage("--out DIR is required: the directory of the report");
     if (!x.data_path)
         cli_usage("--data is required: a directory holding test.txt (such as ../shared/data/sst), or a file");

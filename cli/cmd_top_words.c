@@ -195,8 +195,7 @@ int cmd_top_words(int argc, char **argv)
     tw.aggregate = EXP_AGG_OCCURRENCE;
     const char *target = "4";
     int c, min_count_given = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    while ((c = expcli_getopt(&x, argc, argv, longopts, usage)) != -1) {
         switch (c) {
         case O_TARGET: target = optarg; break;
         case O_K: tw.k = (size_t)cli_parse_long("--k", optarg, 1, 100000); break;
@@ -209,11 +208,8 @@ int cmd_top_words(int argc, char **argv)
             tw.min_count = (size_t)cli_parse_long("--min-count", optarg, 1, 1000000000L);
             min_count_given = 1;
             break;
-        case 'h': usage(stdout, &x); return EXIT_OK;
-        default: expcli_option_or_die(&x, c, argv);
         }
     }
-    expcli_no_arguments(argc, argv);
     if (min_count_given && tw.aggregate != EXP_AGG_MEAN) cli_usage("--min-count goes with --aggregate mean");
     expcli_load(&x);
     tw.target = lrp_model_label_index(x.model, target);

@@ -42,15 +42,24 @@ int expcli_option(expcli *x, int c, const char *value)
     }
 }
 
-void expcli_option_or_die(expcli *x, int c, char **argv)
+int expcli_getopt(expcli *x, int argc, char **argv, const struct option *longopts,
+                  void (*usage)(FILE *f, const expcli *x))
 {
-    if (c == ':') cli_usage("option '%s' needs a value", argv[optind - 1]);
-    if (!expcli_option(x, c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
-}
-
-void expcli_no_arguments(int argc, char **argv)
-{
-    if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+    opterr = 0;
+    for (;;) {
+        int c = getopt_long(argc, argv, ":h", longopts, NULL);
+        if (c == -1) {
+            if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
+            return -1;
+        }
+        if (c == 'h') {
+            usage(stdout, x);
+            exit(EXIT_OK);
+        }
+        if (c == ':') cli_usage("option '%s' needs a value", argv[optind - 1]);
+        if (c == '?') cli_usage("unknown option '%s'", argv[optind - 1]);
+        if (!expcli_option(x, c, optarg)) return c;
+    }
 }
 
 void expcli_help(FILE *f, const expcli *x, int with_seed)

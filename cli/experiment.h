@@ -11,6 +11,7 @@
 #ifndef LRP_CLI_EXPERIMENT_H
 #define LRP_CLI_EXPERIMENT_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,12 +62,15 @@ void expcli_init(expcli *x, const char *const *formats);
  * Exits 2 on a bad value. */
 int expcli_option(expcli *x, int c, const char *value);
 
-/* The end of every experiment command's getopt_long loop (opterr = 0, optstring ":h"):
- * take a shared option, else exit 2 for a missing value or an unknown option. */
-void expcli_option_or_die(expcli *x, int c, char **argv);
-
-/* Exit 2 when arguments are left after the options. */
-void expcli_no_arguments(int argc, char **argv);
+/* Every experiment command's option loop (getopt_long over longopts, which holds
+ * EXPCLI_LONGOPTS):
+ *     while ((c = expcli_getopt(&x, argc, argv, longopts, usage)) != -1) switch (c) { ... }
+ * Returns the code of the next option that is the command's own (optarg holds its value),
+ * or -1 after the last option. Takes the shared options itself; --help prints usage on
+ * standard output and exits 0; a missing value, an unknown option, or an argument left
+ * after the options exits 2. */
+int expcli_getopt(expcli *x, int argc, char **argv, const struct option *longopts,
+                  void (*usage)(FILE *f, const expcli *x));
 
 /* The help lines of the shared options. */
 void expcli_help(FILE *f, const expcli *x, int with_seed);

@@ -3,17 +3,9 @@
 # bytes for any thread count and for the same seed, CSV and text, the SVG figure.
 . "$(dirname "$0")/testlib.sh"
 . "$(dirname "$0")/explib.sh"
-# a test model whose decisions change with a few deletions (the default one's hardly do)
-DMODEL=$TMP/model6.safetensors
-"$LRP_TESTTOOL" model "$DMODEL" --seed 6 || fail "cannot write the model"
 
-run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --format json
-cp "$TMP/out" "$TMP/json"
-same "$(wc -l <"$TMP/json")" 1 "one JSON object"
-flat "$TMP/json" >"$TMP/flat"
-F=$TMP/flat
-N=$(awk -F'\t' 'NF { n = split($2, a, " "); if (n >= 8) c++ } END { print c }' "$DATA_TSV")
-same "$(value "$F" 0.sentences)" "$N" "sentences of at least 8 words"
+exp_json 1 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --format json
+exp_sentences 8
 same "$(value "$F" 0.max_deletions)" 5 "max_deletions"
 n1=$(value "$F" 0.correct.n)
 n2=$(value "$F" 0.false.n)
@@ -25,14 +17,14 @@ for p in correct false; do
     same "$(grep -c "^0\.$p\.random_std\.[0-9]*=" "$F")" 6 "$p.random_std has 6 values"
 done
 # the keys, exactly
-same "$(sed 's/=.*//; s/\.[0-9]*$//' "$F" | sort -u | tr '\n' ' ')" \
+same "$(exp_keys "$F")" \
     "0.correct.accuracy.gi 0.correct.accuracy.lrp 0.correct.accuracy.lrp-cons 0.correct.accuracy.random 0.correct.accuracy.sa 0.correct.n 0.correct.random_std 0.false.accuracy.gi 0.false.accuracy.lrp 0.false.accuracy.lrp-cons 0.false.accuracy.random 0.false.accuracy.sa 0.false.n 0.false.random_std 0.max_deletions 0.sentences " \
     "JSON keys"
 same "$(value "$F" 0.correct.accuracy.lrp.0)" 1 "k = 0, correct panel"
 same "$(value "$F" 0.false.accuracy.sa.0)" 0 "k = 0, false panel"
 same "$(value "$F" 0.correct.random_std.0)" 0 "no spread before any deletion"
 # the correct panel's count agrees with lrp predict on the same sentences
-awk -F'\t' 'NF { n = split($2, a, " "); if (n >= 8) print }' "$DATA_TSV" >"$TMP/long.tsv"
+exp_long 8 >"$TMP/long.tsv"
 run 0 "$LRP_BIN" predict --model "$DMODEL" --input tsv --pretokenized --format json <"$TMP/long.tsv"
 flat "$TMP/out" >"$TMP/pred"
 ok_count=$(awk -F= '/\.predicted=/ { split($1, a, "."); p[a[1]] = $2 } /\.true=/ { split($1, a, "."); t[a[1]] = $2 }
@@ -40,10 +32,10 @@ ok_count=$(awk -F= '/\.predicted=/ { split($1, a, "."); p[a[1]] = $2 } /\.true=/
 same "$n1" "$ok_count" "initially correct sentences, as lrp predict says"
 
 # threads and seeds
-run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --format json --threads 1
-cmp -s "$TMP/out" "$TMP/json" || fail "1 thread and all threads differ"
-run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --format json --threads 3 --seed 1
-cmp -s "$TMP/out" "$TMP/json" || fail "3 threads (seed 1, the default) differ"
+exp_same_json "1 thread and all threads differ" \
+    "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --format json --threads 1
+exp_same_json "3 threads (seed 1, the default) differ" \
+    "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --format json --threads 3 --seed 1
 run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --format json --seed 99
 flat "$TMP/out" >"$TMP/flat99"
 same "$(grep -v random "$TMP/flat99")" "$(grep -v random "$F")" "another seed changes only the random deletions"
@@ -56,9 +48,8 @@ same "$(grep -c '^0\.correct\.accuracy\.lrp\.' "$TMP/flat2")" 3 "k = 0..2"
 same "$(value "$TMP/flat2" 0.sentences)" 40 "every sentence has at least 3 words (TSV input)"
 
 # CSV and text
-run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --format csv
-same "$(head -1 "$TMP/out")" "panel,n,k,lrp,lrp-cons,sa,gi,random,random_std" "CSV header"
-same "$(wc -l <"$TMP/out")" 13 "CSV: header and 2 x 6 rows"
+exp_csv "panel,n,k,lrp,lrp-cons,sa,gi,random,random_std" 13 "header and 2 x 6 rows" \
+    "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --format csv
 same "$(sed -n 2p "$TMP/out" | cut -d, -f1-4)" "correct,$n1,0,1" "first CSV row"
 same "$(grep -c '^false,' "$TMP/out")" 6 "false panel rows"
 run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8
@@ -67,13 +58,10 @@ has "$TMP/out" "initially correctly classified: $n1 sentences, words deleted in 
 has "$TMP/out" "initially falsely classified: $n2 sentences, words deleted in increasing order"
 
 # the figure
-run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8 --figure "$TMP/fig.svg"
-same "$(head -c 4 "$TMP/fig.svg")" "<svg" "figure is SVG"
-same "$(grep -c '<svg' "$TMP/fig.svg")" 3 "figure: two panels in one SVG"
+exp_figure 3 "two panels in one SVG" "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --min-length 8
 has "$TMP/fig.svg" ">LRP_cons</text>" "legend"
 has "$TMP/fig.svg" "initially correct ($n1 sentences)" "left panel title"
 has "$TMP/fig.svg" "initially false ($n2 sentences)" "right panel title"
-same "$(ls "$TMP" | grep -c 'fig.svg.tmp')" 0 "no temporary file left"
 
 # help
 run 0 "$LRP_BIN" deletion --help

@@ -3,6 +3,15 @@
 . "$(dirname "$0")/testlib.sh"
 . "$(dirname "$0")/explib.sh"
 
+# the bad data files
+: >"$TMP/empty.txt"
+printf '(3 (2 it) (3 good))\n(4 (2 it) (3 good)\n' >"$TMP/unbalanced.txt"
+printf '3\tit is good\n7\tit is bad\n' >"$TMP/badlabel.tsv"
+printf 'it is good\n' >"$TMP/nolabel.txt"
+printf '3\tit is zzzz good\n' >"$TMP/unknown.tsv"
+{ printf '3\t'; for i in $(seq 10001); do printf 'good '; done; printf '\n'; } >"$TMP/long.tsv"
+printf '3\tit is \xff good\n' >"$TMP/utf8.tsv"
+
 COMMANDS="deletion position top-words heatmaps reproduce"
 for cmd in $COMMANDS; do
     # reproduce also needs --out
@@ -24,35 +33,27 @@ for cmd in $COMMANDS; do
     run 2 "$LRP_BIN" "$cmd" "${out[@]}" --model "$MODEL" --data "$DATA" extra
     has "$TMP/err" "unexpected argument 'extra'" "$cmd with an argument"
 
-    # bad data: exit 1 naming the file (and line)
-    run 1 "$LRP_BIN" "$cmd" "${out[@]}" --model "$MODEL" --data "$TMP/missing.txt"
-    has "$TMP/err" "missing.txt" "$cmd on a missing file"
-    run 1 "$LRP_BIN" "$cmd" "${out[@]}" --model "$MODEL" --data "$TMP"
-    has "$TMP/err" "lrp $cmd: " "$cmd on a directory"
-    : >"$TMP/empty.txt"
-    run 1 "$LRP_BIN" "$cmd" "${out[@]}" --model "$MODEL" --data "$TMP/empty.txt"
-    has "$TMP/err" "empty.txt: no sentences" "$cmd on an empty file"
-    printf '(3 (2 it) (3 good))\n(4 (2 it) (3 good)\n' >"$TMP/unbalanced.txt"
-    run 1 "$LRP_BIN" "$cmd" "${out[@]}" --model "$MODEL" --data "$TMP/unbalanced.txt"
-    has "$TMP/err" "unbalanced.txt:2:" "$cmd on an unbalanced tree"
-    printf '3\tit is good\n7\tit is bad\n' >"$TMP/badlabel.tsv"
-    run 1 "$LRP_BIN" "$cmd" "${out[@]}" --model "$MODEL" --data "$TMP/badlabel.tsv"
-    has "$TMP/err" "badlabel.tsv:2:" "$cmd on a label out of range"
-    printf 'it is good\n' >"$TMP/nolabel.txt"
-    run 1 "$LRP_BIN" "$cmd" "${out[@]}" --model "$MODEL" --data "$TMP/nolabel.txt"
-    has "$TMP/err" "nolabel.txt:1:" "$cmd on unlabelled text"
-    printf '3\tit is zzzz good\n' >"$TMP/unknown.tsv"
-    run 1 "$LRP_BIN" "$cmd" "${out[@]}" --model "$MODEL_NOUNK" --data "$TMP/unknown.tsv"
-    has "$TMP/err" "unknown.tsv:1:" "$cmd: unknown word without an unknown word"
-    has "$TMP/err" "zzzz" "$cmd: unknown word named"
-    run 1 "$LRP_BIN" "$cmd" "${out[@]}" --model "$TMP/nomodel.safetensors" --data "$DATA"
-    has "$TMP/err" "nomodel.safetensors" "$cmd with a missing model"
-    { printf '3\t'; for i in $(seq 10001); do printf 'good '; done; printf '\n'; } >"$TMP/long.tsv"
-    run 1 "$LRP_BIN" "$cmd" "${out[@]}" --model "$MODEL" --data "$TMP/long.tsv"
-    has "$TMP/err" "long.tsv:1: 10001 words, more than the 10000" "$cmd: a sentence too long"
-    printf '3\tit is \xff good\n' >"$TMP/utf8.tsv"
-    run 1 "$LRP_BIN" "$cmd" "${out[@]}" --model "$MODEL" --data "$TMP/utf8.tsv"
-    has "$TMP/err" "utf8.tsv:1:" "$cmd: invalid UTF-8"
+    # bad data: exit 1 naming the file (and line), one case a line: model, data, what the
+    # message names, and what the case is
+    cases=0
+    while IFS='|' read -r model data text what; do
+        run 1 "$LRP_BIN" "$cmd" "${out[@]}" --model "$model" --data "$data" </dev/null
+        has "$TMP/err" "$text" "$cmd $what"
+        cases=$((cases + 1))
+    done <<EOF
+$MODEL|$TMP/missing.txt|missing.txt|on a missing file
+$MODEL|$TMP|lrp $cmd: |on a directory
+$MODEL|$TMP/empty.txt|empty.txt: no sentences|on an empty file
+$MODEL|$TMP/unbalanced.txt|unbalanced.txt:2:|on an unbalanced tree
+$MODEL|$TMP/badlabel.tsv|badlabel.tsv:2:|on a label out of range
+$MODEL|$TMP/nolabel.txt|nolabel.txt:1:|on unlabelled text
+$MODEL_NOUNK|$TMP/unknown.tsv|unknown.tsv:1:|unknown word without an unknown word
+$MODEL_NOUNK|$TMP/unknown.tsv|zzzz|unknown word named
+$TMP/nomodel.safetensors|$DATA|nomodel.safetensors|with a missing model
+$MODEL|$TMP/long.tsv|long.tsv:1: 10001 words, more than the 10000|a sentence too long
+$MODEL|$TMP/utf8.tsv|utf8.tsv:1:|invalid UTF-8
+EOF
+    same "$cases" 11 "$cmd: bad data cases run"
 done
 
 # options of one command

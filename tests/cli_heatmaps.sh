@@ -4,11 +4,7 @@
 . "$(dirname "$0")/testlib.sh"
 . "$(dirname "$0")/explib.sh"
 
-run 0 "$LRP_BIN" heatmaps --model "$MODEL" --data "$DATA" --lines 7,2,7 --format json
-cp "$TMP/out" "$TMP/json"
-same "$(wc -l <"$TMP/json")" 3 "one JSON object per line asked"
-flat "$TMP/json" >"$TMP/flat"
-F=$TMP/flat
+exp_json 3 "$LRP_BIN" heatmaps --model "$MODEL" --data "$DATA" --lines 7,2,7 --format json
 same "$(value "$F" 0.line),$(value "$F" 1.line),$(value "$F" 2.line)" "7,2,7" "lines in the order asked"
 same "$(sed 's/=.*//' "$F" | sed 's/^[0-9]*\.//; s/\.[0-9]*$//' | sort -u | tr '\n' ' ')" \
     "label line lrp predicted sa tokens true true_label unknown " "JSON keys"
@@ -38,10 +34,9 @@ flat "$TMP/out" >"$TMP/b"
 same "$(value "$TMP/b" 0.tokens.0)" "$(value "$F" 1.tokens.0)" "line 3 after a blank line is the data's second sentence"
 
 # CSV, text
-run 0 "$LRP_BIN" heatmaps --model "$MODEL" --data "$DATA" --lines 7,2 --format csv
-same "$(head -1 "$TMP/out")" "line,position,token,true,predicted,sa,lrp" "CSV header"
 T2=$(grep -c '^1\.tokens\.' "$F")
-same "$(wc -l <"$TMP/out")" $((1 + T + T2)) "CSV: one row per word"
+exp_csv "line,position,token,true,predicted,sa,lrp" $((1 + T + T2)) "one row per word" \
+    "$LRP_BIN" heatmaps --model "$MODEL" --data "$DATA" --lines 7,2 --format csv
 same "$(sed -n 2p "$TMP/out" | cut -d, -f1,2)" "7,0" "first CSV row"
 NO_COLOR=1 run 0 "$LRP_BIN" heatmaps --model "$MODEL" --data "$DATA" --lines 7 --format text
 has "$TMP/out" "1. line 7: true $(value "$F" 0.true_label), predicted $(value "$F" 0.label)"

@@ -4,15 +4,10 @@
 . "$(dirname "$0")/testlib.sh"
 . "$(dirname "$0")/explib.sh"
 
-run 0 "$LRP_BIN" position --model "$MODEL" --data "$DATA" --min-length 10 --format json
-cp "$TMP/out" "$TMP/json"
-same "$(wc -l <"$TMP/json")" 1 "one JSON object"
-flat "$TMP/json" >"$TMP/flat"
-F=$TMP/flat
-N=$(awk -F'\t' 'NF { n = split($2, a, " "); if (n >= 10) c++ } END { print c }' "$DATA_TSV")
-same "$(value "$F" 0.sentences)" "$N" "sentences of at least 10 words"
+exp_json 1 "$LRP_BIN" position --model "$MODEL" --data "$DATA" --min-length 10 --format json
+exp_sentences 10
 same "$(value "$F" 0.bins)" 10 "bins"
-keys=""
+keys="0.bins 0.sentences"
 for m in lrp sa; do
     for c in 0 1 2 3 4; do
         for p in total fwd bwd; do
@@ -23,33 +18,29 @@ for m in lrp sa; do
         done
     done
 done
-same "$(sed 's/=.*//; s/\.[0-9]*$//' "$F" | grep -v -e '^0\.sentences$' -e '^0\.bins$' | sort -u | tr '\n' ' ')" \
-    "$(echo $keys | tr ' ' '\n' | sort | tr '\n' ' ')" "JSON keys"
+same "$(exp_keys "$F")" "$(echo $keys | tr ' ' '\n' | sort | tr '\n' ' ')" "JSON keys"
 neg=$(awk -F= '$2 < 0' "$F" | wc -l)
 same "$neg" 0 "no negative share"
 
-run 0 "$LRP_BIN" position --model "$MODEL" --data "$DATA" --min-length 10 --format json --threads 1
-cmp -s "$TMP/out" "$TMP/json" || fail "1 thread and all threads differ"
-run 0 "$LRP_BIN" position --model "$MODEL" --data "$DATA_TSV" --min-length 10 --format json --threads 3
-cmp -s "$TMP/out" "$TMP/json" || fail "3 threads on the TSV data differ"
+exp_same_json "1 thread and all threads differ" \
+    "$LRP_BIN" position --model "$MODEL" --data "$DATA" --min-length 10 --format json --threads 1
+exp_same_json "3 threads on the TSV data differ" \
+    "$LRP_BIN" position --model "$MODEL" --data "$DATA_TSV" --min-length 10 --format json --threads 3
 
 run 0 "$LRP_BIN" position --model "$MODEL" --data "$DATA" --min-length 3 --bins 4 --format json
 flat "$TMP/out" >"$TMP/flat4"
 same "$(grep -c '^0\.sa\.2\.fwd\.' "$TMP/flat4")" 4 "--bins 4"
 same "$(value "$TMP/flat4" 0.sentences)" 40 "--min-length 3: every sentence"
 
-run 0 "$LRP_BIN" position --model "$MODEL" --data "$DATA" --min-length 10 --format csv
-same "$(head -1 "$TMP/out")" "method,target,target_label,part,bin_0,bin_1,bin_2,bin_3,bin_4,bin_5,bin_6,bin_7,bin_8,bin_9" "CSV header"
-same "$(wc -l <"$TMP/out")" 31 "CSV: header and 2 x 5 x 3 rows"
+exp_csv "method,target,target_label,part,bin_0,bin_1,bin_2,bin_3,bin_4,bin_5,bin_6,bin_7,bin_8,bin_9" 31 \
+    "header and 2 x 5 x 3 rows" "$LRP_BIN" position --model "$MODEL" --data "$DATA" --min-length 10 --format csv
 has "$TMP/out" "sa,4,very positive,bwd," "CSV row"
 run 0 "$LRP_BIN" position --model "$MODEL" --data "$DATA" --min-length 10
 has "$TMP/out" "$N sentences of at least"
 has "$TMP/out" "LRP, target 0 (very negative):"
 has "$TMP/out" "SA, target 4 (very positive):"
 
-run 0 "$LRP_BIN" position --model "$MODEL" --data "$DATA" --min-length 10 --figure "$TMP/fig.svg"
-same "$(head -c 4 "$TMP/fig.svg")" "<svg" "figure is SVG"
-same "$(grep -c '<svg' "$TMP/fig.svg")" 3 "figure: LRP and SA grids"
+exp_figure 3 "LRP and SA grids" "$LRP_BIN" position --model "$MODEL" --data "$DATA" --min-length 10
 same "$(grep -c '<title>[0-9]*: ' "$TMP/fig.svg")" 300 "2 x 3 x 5 panels of 10 bars"
 has "$TMP/fig.svg" ">very positive</text>" "column names"
 

@@ -4,8 +4,6 @@
 # --out / --data / --lines.
 . "$(dirname "$0")/testlib.sh"
 . "$(dirname "$0")/explib.sh"
-DMODEL=$TMP/model6.safetensors
-"$LRP_TESTTOOL" model "$DMODEL" --seed 6 || fail "cannot write the model"
 
 mkdir "$TMP/sst"
 cp "$DATA" "$TMP/sst/test.txt"

@@ -5,11 +5,7 @@
 . "$(dirname "$0")/testlib.sh"
 . "$(dirname "$0")/explib.sh"
 
-run 0 "$LRP_BIN" top-words --model "$MODEL" --data "$DATA" --format json
-cp "$TMP/out" "$TMP/json"
-same "$(wc -l <"$TMP/json")" 1 "one JSON object"
-flat "$TMP/json" >"$TMP/flat"
-F=$TMP/flat
+exp_json 1 "$LRP_BIN" top-words --model "$MODEL" --data "$DATA" --format json
 same "$(value "$F" 0.target)" 4 "default target"
 same "$(value "$F" 0.k)" 10 "default k"
 same "$(sed 's/=.*//' "$F" | sed 's/\.[0-9]*\././' | sort -u | tr '\n' ' ')" \
@@ -48,8 +44,8 @@ case $w in good | funny) want=3 ;; bad | boring | waste) want=1 ;; *) want=2 ;; 
 same "$(value "$F" 0.lrp.most.0.leaf_label)" "$want" "leaf label of '$w'"
 
 # targets, threads
-run 0 "$LRP_BIN" top-words --model "$MODEL" --data "$DATA" --format json --target "very positive" --threads 1
-cmp -s "$TMP/out" "$TMP/json" || fail "--target 'very positive' on 1 thread differs from --target 4"
+exp_same_json "--target 'very positive' on 1 thread differs from --target 4" \
+    "$LRP_BIN" top-words --model "$MODEL" --data "$DATA" --format json --target "very positive" --threads 1
 run 0 "$LRP_BIN" top-words --model "$MODEL" --data "$DATA_TSV" --format json --target 0 --k 3
 flat "$TMP/out" >"$TMP/t0"
 same "$(value "$TMP/t0" 0.target)" 0 "--target 0"
@@ -71,9 +67,8 @@ for c in $(grep '\.count=' "$TMP/mean" | cut -d= -f2); do
 done
 
 # CSV and text
-run 0 "$LRP_BIN" top-words --model "$MODEL" --data "$DATA" --format csv
-same "$(head -1 "$TMP/out")" "method,list,rank,word,relevance,count,line,position,leaf_label" "CSV header"
-same "$(wc -l <"$TMP/out")" 41 "CSV: header and 4 x 10 rows"
+exp_csv "method,list,rank,word,relevance,count,line,position,leaf_label" 41 "header and 4 x 10 rows" \
+    "$LRP_BIN" top-words --model "$MODEL" --data "$DATA" --format csv
 same "$(sed -n 2p "$TMP/out" | cut -d, -f1-4)" "lrp,most,1,$(value "$F" 0.lrp.most.0.word)" "first CSV row"
 has "$TMP/out" '",",' "a comma as a word is quoted"
 run 0 "$LRP_BIN" top-words --model "$MODEL" --data "$DATA"

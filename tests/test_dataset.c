@@ -23,15 +23,7 @@ static ds_options options(ds_format format, int lowercase)
     return o;
 }
 
-static char *words_of(const ds_sentence *s)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < s->length; i++) n += strlen(s->words[i]) + 1;
-    char *j = malloc(n), *p = j;
-    *p = '\0';
-    for (size_t i = 0; i < s->length; i++) p += sprintf(p, "%s%s", i ? " " : "", s->words[i]);
-    return j;
-}
+static char *words_of(const ds_sentence *s) { return tu_join(s->words, s->length); }
 
 // ----------------------------------------------------------------------------
 // trees

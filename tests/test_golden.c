@@ -59,14 +59,9 @@ static void run_fixture(const char *name)
     const cJSON *kase, *cases = m ? cJSON_GetObjectItem(root, "cases") : NULL;
     cJSON_ArrayForEach(kase, cases)
     {
-        size_t T, nd, ns;
-        double *idv = tu_json_doubles(cJSON_GetObjectItem(kase, "ids"), &T);
-        double *delv = tu_json_doubles(cJSON_GetObjectItem(kase, "delete"), &nd);
-        double *scores = tu_json_doubles(cJSON_GetObjectItem(kase, "scores"), &ns);
-        int32_t *ids = malloc(T * sizeof *ids);
-        unsigned char *deleted = calloc(T, 1);
-        for (size_t t = 0; t < T; t++) ids[t] = (int32_t)idv[t];
-        for (size_t i = 0; i < nd; i++) deleted[(size_t)delv[i]] = 1;
+        tu_golden_case g;
+        tu_golden_case_read(kase, &g);
+        const size_t T = g.T;
 
         const cJSON *targets = cJSON_GetObjectItem(kase, "targets");
         size_t nt = (size_t)cJSON_GetArraySize(targets);
@@ -85,17 +80,17 @@ static void run_fixture(const char *name)
         o.n_targets = nt;
         o.eps = eps;
         o.per_dimension = 1;
-        lrp_sentence s = {ids, T, nd ? deleted : NULL};
+        lrp_sentence s = tu_golden_sentence(&g);
         lrp_result res;
         lrp_error err;
         lrp_status st = lrp_explain(m, &s, &o, &res, &err);
         TU_CHECK_STATUS(st, LRP_OK, err);
         char tag[128];
-        snprintf(tag, sizeof tag, "%s case %d (T=%zu, %zu deleted)", name, ncases, T, nd);
+        snprintf(tag, sizeof tag, "%s case %d (T=%zu, %zu deleted)", name, ncases, T, g.n_deleted);
         if (st == LRP_OK) {
             char what[160];
             snprintf(what, sizeof what, "%s scores", tag);
-            TU_CLOSE(what, res.scores, scores, ns, ATOL, 0);
+            TU_CLOSE(what, res.scores, g.scores, g.n_scores, ATOL, 0);
             TU_CHECK(res.n_explanations == nt * LRP_METHOD_COUNT, "%s: %zu explanations", tag,
                      res.n_explanations);
             for (size_t i = 0; i < nt; i++) {
@@ -128,11 +123,7 @@ static void run_fixture(const char *name)
             }
             lrp_result_free(&res);
         }
-        free(idv);
-        free(delv);
-        free(scores);
-        free(ids);
-        free(deleted);
+        tu_golden_case_free(&g);
         free(classes);
         ncases++;
     }

@@ -327,14 +327,9 @@ static void compare_golden(const char *tag, const lrp_model *m, const cJSON *roo
     int ncase = 0;
     cJSON_ArrayForEach(kase, cJSON_GetObjectItem(root, "cases"))
     {
-        size_t T, nd, ns;
-        double *idv = tu_json_doubles(cJSON_GetObjectItem(kase, "ids"), &T);
-        double *delv = tu_json_doubles(cJSON_GetObjectItem(kase, "delete"), &nd);
-        double *scores = tu_json_doubles(cJSON_GetObjectItem(kase, "scores"), &ns);
-        int32_t *ids = malloc(T * sizeof *ids);
-        unsigned char *deleted = calloc(T, 1);
-        for (size_t t = 0; t < T; t++) ids[t] = (int32_t)idv[t];
-        for (size_t i = 0; i < nd; i++) deleted[(size_t)delv[i]] = 1;
+        tu_golden_case g;
+        tu_golden_case_read(kase, &g);
+        const size_t T = g.T;
         const cJSON *target;
         cJSON_ArrayForEach(target, cJSON_GetObjectItem(kase, "targets"))
         {
@@ -345,7 +340,7 @@ static void compare_golden(const char *tag, const lrp_model *m, const cJSON *roo
             o.targets = &c;
             o.n_targets = 1;
             o.eps = cJSON_GetObjectItem(target, "eps")->valuedouble;
-            lrp_sentence s = {ids, T, nd ? deleted : NULL};
+            lrp_sentence s = tu_golden_sentence(&g);
             lrp_result r;
             lrp_error err;
             lrp_status st = lrp_explain(m, &s, &o, &r, &err);
@@ -353,7 +348,7 @@ static void compare_golden(const char *tag, const lrp_model *m, const cJSON *roo
             if (st != LRP_OK) continue;
             char what[160];
             snprintf(what, sizeof what, "%s case %d class %d scores", tag, ncase, c);
-            TU_CLOSE(what, r.scores, scores, ns, 1e-12, 0);
+            TU_CLOSE(what, r.scores, g.scores, g.n_scores, 1e-12, 0);
             const char *keys[2] = {"lrp", "lrp_cons"};
             for (int k = 0; k < 2; k++) {
                 const cJSON *want = cJSON_GetObjectItem(target, keys[k]);
@@ -377,11 +372,7 @@ static void compare_golden(const char *tag, const lrp_model *m, const cJSON *roo
             free(gi);
             lrp_result_free(&r);
         }
-        free(idv);
-        free(delv);
-        free(scores);
-        free(ids);
-        free(deleted);
+        tu_golden_case_free(&g);
         ncase++;
     }
     TU_CHECK(ncase > 0, "%s: no cases", tag);

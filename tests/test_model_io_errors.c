@@ -82,8 +82,9 @@ static void doc_valid(doc *d, lrp_dtype dtype)
     lrp_model *m = tu_random_model(5, 3, 4, 2, 1, 2, 1, 0.5, 11);
     lrp_error err;
     if (!m || model_set_unk(m, "w0", &err) != LRP_OK) exit(1);
-    size_t n;
+    size_t n = 0;
     unsigned char *bytes = model_bytes(m, dtype, &n);
+    if (!bytes) exit(1);
     doc_from_bytes(d, bytes, n);
     free(bytes);
     lrp_model_free(m);
@@ -284,70 +285,56 @@ static void test_truncated(void)
 
 static void test_header_json(void)
 {
+    /* the header's text, the data bytes after it, and the message's key words */
+    static const struct {
+        const char *tag, *json, *data;
+        size_t dn;
+        const char *k1, *k2;
+    } cases[] = {
+        {"header not JSON", "{\"a\": ", NULL, 0, "not valid JSON", NULL},
+        {"JSON not an object", "[1, 2]", NULL, 0, "not an object", NULL},
+        {"two JSON values", "{} {}", NULL, 0, "unexpected text after", NULL},
+        {"invalid UTF-8", "{\"x\": \"\xff\"}", NULL, 0, "not valid UTF-8", "byte 7"},
+        {"metadata value not a string", "{\"__metadata__\": {\"format\": 1}}", NULL, 0, "__metadata__.format",
+         "not a string"},
+        {"metadata not an object", "{\"__metadata__\": []}", NULL, 0, "__metadata__", "not an object"},
+        {"no metadata", "{}", NULL, 0, "no __metadata__", "not an lrp-rnn model"},
+        {"duplicate tensor",
+         "{\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [0, 8]}, "
+         "\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [8, 16]}}",
+         "0123456789abcdef", 16, "\"t\"", "appears twice"},
+        {"entry not an object", "{\"t\": 5}", NULL, 0, "\"t\"", "not an object"},
+        {"negative shape", "{\"t\": {\"dtype\": \"F64\", \"shape\": [-1], \"data_offsets\": [0, 0]}}", NULL, 0,
+         "shape entry 0", "non-negative integer"},
+        {"fractional shape", "{\"t\": {\"dtype\": \"F64\", \"shape\": [1.5], \"data_offsets\": [0, 0]}}", NULL, 0,
+         "shape entry 0", "non-negative integer"},
+        {"shape overflow",
+         "{\"t\": {\"dtype\": \"F64\", \"shape\": [4294967296, 4294967296, 4294967296], \"data_offsets\": [0, 0]}}",
+         NULL, 0, "shape overflows", NULL},
+        {"rank 9", "{\"t\": {\"dtype\": \"F64\", \"shape\": [1,1,1,1,1,1,1,1,1], \"data_offsets\": [0, 8]}}",
+         "01234567", 8, "more than 8 dimensions", NULL},
+        {"one offset", "{\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [0]}}", NULL, 0, "data_offsets",
+         "two non-negative integers"},
+        {"no dtype", "{\"t\": {\"shape\": [1], \"data_offsets\": [0, 8]}}", "01234567", 8, "no \"dtype\"", NULL},
+        {"no shape", "{\"t\": {\"dtype\": \"F64\", \"data_offsets\": [0, 8]}}", "01234567", 8, "no \"shape\"", NULL},
+        {"reversed offsets", "{\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [8, 0]}}", "01234567", 8,
+         "data_offsets [8, 0]", "outside"},
+        {"hole",
+         "{\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [0, 8]}, "
+         "\"u\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [16, 24]}}",
+         "0123456789abcdef01234567", 24, "bytes [8, 16)", "belong to no tensor"},
+    };
     size_t n;
-    unsigned char *b = raw_file("{\"a\": ", NULL, 0, &n);
-    expect_fail("header not JSON", b, n, LRP_ERR_FORMAT, "not valid JSON", NULL);
-    free(b);
-    b = raw_file("[1, 2]", NULL, 0, &n);
-    expect_fail("JSON not an object", b, n, LRP_ERR_FORMAT, "not an object", NULL);
-    free(b);
-    b = raw_file("{} {}", NULL, 0, &n);
-    expect_fail("two JSON values", b, n, LRP_ERR_FORMAT, "unexpected text after", NULL);
-    free(b);
-    b = raw_file("{\"x\": \"\xff\"}", NULL, 0, &n);
-    expect_fail("invalid UTF-8", b, n, LRP_ERR_FORMAT, "not valid UTF-8", "byte 7");
-    free(b);
+    unsigned char *b;
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        b = raw_file(cases[k].json, cases[k].data, cases[k].dn, &n);
+        expect_fail(cases[k].tag, b, n, LRP_ERR_FORMAT, cases[k].k1, cases[k].k2);
+        free(b);
+    }
+    /* a NUL byte cannot be in a C string: written over the header's second byte */
     b = raw_file("{}", NULL, 0, &n);
     b[9] = '\0';
     expect_fail("NUL in header", b, n, LRP_ERR_FORMAT, "NUL", NULL);
-    free(b);
-    b = raw_file("{\"__metadata__\": {\"format\": 1}}", NULL, 0, &n);
-    expect_fail("metadata value not a string", b, n, LRP_ERR_FORMAT, "__metadata__.format", "not a string");
-    free(b);
-    b = raw_file("{\"__metadata__\": []}", NULL, 0, &n);
-    expect_fail("metadata not an object", b, n, LRP_ERR_FORMAT, "__metadata__", "not an object");
-    free(b);
-    b = raw_file("{}", NULL, 0, &n);
-    expect_fail("no metadata", b, n, LRP_ERR_FORMAT, "no __metadata__", "not an lrp-rnn model");
-    free(b);
-    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [0, 8]}, "
-                 "\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [8, 16]}}",
-                 "0123456789abcdef", 16, &n);
-    expect_fail("duplicate tensor", b, n, LRP_ERR_FORMAT, "\"t\"", "appears twice");
-    free(b);
-    b = raw_file("{\"t\": 5}", NULL, 0, &n);
-    expect_fail("entry not an object", b, n, LRP_ERR_FORMAT, "\"t\"", "not an object");
-    free(b);
-    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [-1], \"data_offsets\": [0, 0]}}", NULL, 0, &n);
-    expect_fail("negative shape", b, n, LRP_ERR_FORMAT, "shape entry 0", "non-negative integer");
-    free(b);
-    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [1.5], \"data_offsets\": [0, 0]}}", NULL, 0, &n);
-    expect_fail("fractional shape", b, n, LRP_ERR_FORMAT, "shape entry 0", "non-negative integer");
-    free(b);
-    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [4294967296, 4294967296, 4294967296], "
-                 "\"data_offsets\": [0, 0]}}", NULL, 0, &n);
-    expect_fail("shape overflow", b, n, LRP_ERR_FORMAT, "shape overflows", NULL);
-    free(b);
-    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [1,1,1,1,1,1,1,1,1], \"data_offsets\": [0, 8]}}",
-                 "01234567", 8, &n);
-    expect_fail("rank 9", b, n, LRP_ERR_FORMAT, "more than 8 dimensions", NULL);
-    free(b);
-    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [0]}}", NULL, 0, &n);
-    expect_fail("one offset", b, n, LRP_ERR_FORMAT, "data_offsets", "two non-negative integers");
-    free(b);
-    b = raw_file("{\"t\": {\"shape\": [1], \"data_offsets\": [0, 8]}}", "01234567", 8, &n);
-    expect_fail("no dtype", b, n, LRP_ERR_FORMAT, "no \"dtype\"", NULL);
-    free(b);
-    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"data_offsets\": [0, 8]}}", "01234567", 8, &n);
-    expect_fail("no shape", b, n, LRP_ERR_FORMAT, "no \"shape\"", NULL);
-    free(b);
-    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [8, 0]}}", "01234567", 8, &n);
-    expect_fail("reversed offsets", b, n, LRP_ERR_FORMAT, "data_offsets [8, 0]", "outside");
-    free(b);
-    b = raw_file("{\"t\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [0, 8]}, "
-                 "\"u\": {\"dtype\": \"F64\", \"shape\": [1], \"data_offsets\": [16, 24]}}",
-                 "0123456789abcdef01234567", 24, &n);
-    expect_fail("hole", b, n, LRP_ERR_FORMAT, "bytes [8, 16)", "belong to no tensor");
     free(b);
 }
 
@@ -396,21 +383,40 @@ static void test_offsets(void)
 // ----------------------------------------------------------------------------
 // tensors
 
+/* One tensor of a valid file (written as `file`) given another dtype or shape; loading
+ * must fail saying k1 (and k2). */
+typedef struct retype_case {
+    const char *tag;
+    lrp_dtype file;
+    const char *tensor, *dtype;
+    size_t width, rank, r0, r1;
+    const char *k1, *k2;
+} retype_case;
+
+static void expect_retyped(const retype_case *cases, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        const retype_case *c = &cases[k];
+        doc d;
+        doc_valid(&d, c->file);
+        doc_retype(&d, c->tensor, c->dtype, c->width, c->rank, c->r0, c->r1);
+        expect_doc(c->tag, &d, NULL, c->k1, c->k2);
+        doc_free(&d);
+    }
+}
+
 static void test_dtypes(void)
 {
-    doc d;
-    doc_valid(&d, LRP_F64);
-    doc_retype(&d, "encoder.fwd.weight_h", "I64", 8, 2, 16, 4);
-    expect_doc("I64 tensor", &d, NULL, "encoder.fwd.weight_h: dtype I64", "expected F32 or F64");
-    doc_free(&d);
-    doc_valid(&d, LRP_F32);
-    doc_retype(&d, "embedding", "F16", 2, 2, 5, 3);
-    expect_doc("F16 tensor", &d, NULL, "embedding: dtype F16", "expected F32 or F64");
-    doc_retype(&d, "embedding", "BF16", 2, 2, 5, 3);
-    expect_doc("BF16 tensor", &d, NULL, "embedding: dtype BF16", "expected F32 or F64");
-    doc_free(&d);
+    static const retype_case cases[] = {
+        {"I64 tensor", LRP_F64, "encoder.fwd.weight_h", "I64", 8, 2, 16, 4, "encoder.fwd.weight_h: dtype I64",
+         "expected F32 or F64"},
+        {"F16 tensor", LRP_F32, "embedding", "F16", 2, 2, 5, 3, "embedding: dtype F16", "expected F32 or F64"},
+        {"BF16 tensor", LRP_F32, "embedding", "BF16", 2, 2, 5, 3, "embedding: dtype BF16", "expected F32 or F64"},
+    };
+    expect_retyped(cases, sizeof cases / sizeof *cases);
 
     /* mixed F32 and F64 tensors are fine */
+    doc d;
     doc_valid(&d, LRP_F64);
     blob *b = doc_find(&d, "classifier.weight_bwd");
     doc_retype(&d, "classifier.weight_bwd", "F32", 4, 2, 2, 4);
@@ -442,38 +448,23 @@ static void test_shapes(void)
     free(b);
     doc_free(&d);
 
-    doc_valid(&d, LRP_F64);
-    doc_retype(&d, "encoder.fwd.weight_x", "F64", 8, 2, 16, 2);
-    expect_doc("weight_x vs embedding", &d, NULL, "encoder.fwd.weight_x: shape [16, 2], expected [16, 3]", NULL);
-    doc_free(&d);
-    doc_valid(&d, LRP_F64);
-    doc_retype(&d, "encoder.bwd.weight_x", "F64", 8, 2, 12, 3);
-    expect_doc("bwd weight_x rows", &d, NULL, "encoder.bwd.weight_x: shape [12, 3], expected [16, 3]", NULL);
-    doc_free(&d);
-    doc_valid(&d, LRP_F64);
-    doc_retype(&d, "encoder.fwd.weight_x", "F64", 8, 2, 15, 3);
-    expect_doc("4H not a multiple of 4", &d, NULL, "encoder.fwd.weight_x: shape [15, 3]", "four gate blocks");
-    doc_free(&d);
-    doc_valid(&d, LRP_F64);
-    doc_retype(&d, "encoder.fwd.bias", "F64", 8, 2, 16, 1);
-    expect_doc("bias of rank 2", &d, NULL, "encoder.fwd.bias: shape [16, 1], expected [16]", NULL);
-    doc_free(&d);
-    doc_valid(&d, LRP_F64);
-    doc_retype(&d, "classifier.bias", "F64", 8, 1, 3, 0);
-    expect_doc("classifier bias size", &d, NULL, "classifier.bias: shape [3], expected [2]", NULL);
-    doc_free(&d);
-    doc_valid(&d, LRP_F64);
-    doc_retype(&d, "classifier.weight_bwd", "F64", 8, 2, 3, 4);
-    expect_doc("classes disagree", &d, NULL, "classifier.weight_bwd: shape [3, 4], expected [2, 4]", NULL);
-    doc_free(&d);
-    doc_valid(&d, LRP_F64);
-    doc_retype(&d, "embedding", "F64", 8, 1, 15, 0);
-    expect_doc("embedding rank 1", &d, NULL, "embedding: shape [15], expected [V, E]", NULL);
-    doc_free(&d);
-    doc_valid(&d, LRP_F64);
-    doc_retype(&d, "embedding", "F64", 8, 2, 0, 3);
-    expect_doc("empty embedding", &d, NULL, "embedding: shape [0, 3]", "positive");
-    doc_free(&d);
+    static const retype_case cases[] = {
+        {"weight_x vs embedding", LRP_F64, "encoder.fwd.weight_x", "F64", 8, 2, 16, 2,
+         "encoder.fwd.weight_x: shape [16, 2], expected [16, 3]", NULL},
+        {"bwd weight_x rows", LRP_F64, "encoder.bwd.weight_x", "F64", 8, 2, 12, 3,
+         "encoder.bwd.weight_x: shape [12, 3], expected [16, 3]", NULL},
+        {"4H not a multiple of 4", LRP_F64, "encoder.fwd.weight_x", "F64", 8, 2, 15, 3,
+         "encoder.fwd.weight_x: shape [15, 3]", "four gate blocks"},
+        {"bias of rank 2", LRP_F64, "encoder.fwd.bias", "F64", 8, 2, 16, 1,
+         "encoder.fwd.bias: shape [16, 1], expected [16]", NULL},
+        {"classifier bias size", LRP_F64, "classifier.bias", "F64", 8, 1, 3, 0,
+         "classifier.bias: shape [3], expected [2]", NULL},
+        {"classes disagree", LRP_F64, "classifier.weight_bwd", "F64", 8, 2, 3, 4,
+         "classifier.weight_bwd: shape [3, 4], expected [2, 4]", NULL},
+        {"embedding rank 1", LRP_F64, "embedding", "F64", 8, 1, 15, 0, "embedding: shape [15], expected [V, E]", NULL},
+        {"empty embedding", LRP_F64, "embedding", "F64", 8, 2, 0, 3, "embedding: shape [0, 3]", "positive"},
+    };
+    expect_retyped(cases, sizeof cases / sizeof *cases);
 }
 
 static void test_missing_unexpected(void)
@@ -505,19 +496,27 @@ static void test_missing_unexpected(void)
 
 static void test_non_finite(void)
 {
+    /* one value of a valid file (written as `file`) made non-finite */
+    static const struct {
+        const char *tag;
+        lrp_dtype file;
+        const char *tensor;
+        size_t i;
+        double v;
+        const char *k1;
+    } cases[] = {
+        {"NaN weight", LRP_F64, "encoder.fwd.weight_h", 1 * 4 + 2, NAN,
+         "encoder.fwd.weight_h: non-finite value nan at [1, 2]"},
+        {"-Inf bias", LRP_F64, "classifier.bias", 1, -INFINITY, "classifier.bias: non-finite value -inf at [1]"},
+        {"Inf F32 embedding", LRP_F32, "embedding", 14, INFINITY, "embedding: non-finite value inf at [4, 2]"},
+    };
     doc d;
-    doc_valid(&d, LRP_F64);
-    blob_set(doc_find(&d, "encoder.fwd.weight_h"), 1 * 4 + 2, NAN);
-    expect_doc("NaN weight", &d, NULL, "encoder.fwd.weight_h: non-finite value nan at [1, 2]", NULL);
-    doc_free(&d);
-    doc_valid(&d, LRP_F64);
-    blob_set(doc_find(&d, "classifier.bias"), 1, -INFINITY);
-    expect_doc("-Inf bias", &d, NULL, "classifier.bias: non-finite value -inf at [1]", NULL);
-    doc_free(&d);
-    doc_valid(&d, LRP_F32);
-    blob_set(doc_find(&d, "embedding"), 14, INFINITY);
-    expect_doc("Inf F32 embedding", &d, NULL, "embedding: non-finite value inf at [4, 2]", NULL);
-    doc_free(&d);
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        doc_valid(&d, cases[k].file);
+        blob_set(doc_find(&d, cases[k].tensor), cases[k].i, cases[k].v);
+        expect_doc(cases[k].tag, &d, NULL, cases[k].k1, NULL);
+        doc_free(&d);
+    }
 
     /* a large embedding (at least 2^18 values) is read by two threads, the upper
      * rows by the second: a bad value in either part is named, the first in file

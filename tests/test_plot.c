@@ -19,22 +19,16 @@ static size_t count(const char *s, const char *what)
 
 static char *lines_svg(const plot_lines *c)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    plot_lines_svg(f, c);
-    fclose(f);
-    return buf;
+    tu_capture cap;
+    plot_lines_svg(tu_capture_open(&cap), c);
+    return tu_capture_close(&cap);
 }
 
 static char *grid_svg(const plot_bar_grid *g)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    plot_bar_grid_svg(f, g);
-    fclose(f);
-    return buf;
+    tu_capture cap;
+    plot_bar_grid_svg(tu_capture_open(&cap), g);
+    return tu_capture_close(&cap);
 }
 
 static void test_ticks(void)

@@ -9,26 +9,6 @@
 #include "render.h"
 #include "testutil.h"
 
-/* Output of a writer as a string: everything written to a memory stream. */
-typedef struct capture {
-    FILE *f;
-    char *buf;
-    size_t len;
-} capture;
-
-static void cap_open(capture *c)
-{
-    c->buf = NULL;
-    c->len = 0;
-    c->f = open_memstream(&c->buf, &c->len);
-}
-
-static char *cap_close(capture *c)
-{
-    fclose(c->f);
-    return c->buf;
-}
-
 static int same_rgb(render_rgb a, int r, int g, int b) { return a.r == r && a.g == g && a.b == b; }
 
 #define CHECK_RGB(got, R, G, B, what)                                                              \
@@ -70,10 +50,10 @@ static void test_heatmaps(void)
     render_heatmap h = {3, words, rel, unk, RENDER_SIGNED, 0.0};
     TU_CHECK(render_heatmap_norm(&h) == 2.0, "heatmap normaliser");
 
-    capture c;
-    cap_open(&c);
+    tu_capture c;
+    tu_capture_open(&c);
     render_heatmap_ansi(c.f, &h);
-    char *s = cap_close(&c);
+    char *s = tu_capture_close(&c);
     TU_CHECK(strstr(s, "\033[48;2;255;0;0m\033[38;2;0;0;0m good \033[0m") != NULL, "ansi red word: %s", s);
     TU_CHECK(strstr(s, "\033[48;2;128;128;255m") && strstr(s, "\033[4m<b>\033[24m"),
              "ansi: half blue, unknown underlined");
@@ -81,9 +61,9 @@ static void test_heatmaps(void)
     TU_CHECK(s[strlen(s) - 1] == 'm' && strchr(s, '\n') == NULL, "ansi: no newline, ends reset");
     free(s);
 
-    cap_open(&c);
+    tu_capture_open(&c);
     render_heatmap_html(c.f, &h, "lrp for \"positive\"");
-    s = cap_close(&c);
+    s = tu_capture_close(&c);
     TU_CHECK(strstr(s, "<span class=\"w\" style=\"background:#ff0000;color:#000000\" "
                        "title=\"lrp for &quot;positive&quot;: 2\">good</span>") != NULL,
              "html word with tooltip: %s", s);
@@ -91,9 +71,9 @@ static void test_heatmaps(void)
              "html unknown word escaped and marked: %s", s);
     free(s);
 
-    cap_open(&c);
+    tu_capture_open(&c);
     render_heatmap_latex(c.f, &h);
-    s = cap_close(&c);
+    s = tu_capture_close(&c);
     TU_CHECK(strcmp(s, "\\colorbox[RGB]{255,0,0}{\\strut good} "
                        "\\colorbox[RGB]{128,128,255}{\\strut \\underline{\\textless{}b\\textgreater{}}} "
                        "\\colorbox[RGB]{255,255,255}{\\strut x\\_y}") == 0,
@@ -103,19 +83,19 @@ static void test_heatmaps(void)
     /* SA: red only, normalised by the maximum */
     double sa[2] = {0.25, 1.0};
     render_heatmap hs = {2, words, sa, NULL, RENDER_POSITIVE, 0.0};
-    cap_open(&c);
+    tu_capture_open(&c);
     render_heatmap_latex(c.f, &hs);
-    s = cap_close(&c);
+    s = tu_capture_close(&c);
     TU_CHECK(strcmp(s, "\\colorbox[RGB]{255,191,191}{\\strut good} "
                        "\\colorbox[RGB]{255,0,0}{\\strut \\textless{}b\\textgreater{}}") == 0,
              "latex SA heatmap: %s", s);
     free(s);
 
-    cap_open(&c);
+    tu_capture_open(&c);
     render_html_begin(c.f, "a <title>");
     fputs("BODY", c.f);
     render_html_end(c.f);
-    s = cap_close(&c);
+    s = tu_capture_close(&c);
     TU_CHECK(strncmp(s, "<!DOCTYPE html>", 15) == 0 && strstr(s, "<style>") && strstr(s, "a &lt;title&gt;") &&
                  strstr(s, "BODY") && strstr(s, "</html>\n") && !strstr(s, "<link") && !strstr(s, "<script"),
              "html page: self-contained, escaped title");
@@ -124,10 +104,10 @@ static void test_heatmaps(void)
 
 static char *json_of(const char *str)
 {
-    capture c;
-    cap_open(&c);
+    tu_capture c;
+    tu_capture_open(&c);
     render_json_string(c.f, str);
-    return cap_close(&c);
+    return tu_capture_close(&c);
 }
 
 static void test_escaping(void)
@@ -155,22 +135,22 @@ static void test_escaping(void)
         free(s);
     }
 
-    capture c;
-    cap_open(&c);
+    tu_capture c;
+    tu_capture_open(&c);
     render_terminal_text(c.f, "a\033]0;x\007b\x7f\xc2\x9b" "2J caf\xc3\xa9");
-    char *t = cap_close(&c);
+    char *t = tu_capture_close(&c);
     TU_CHECK(strcmp(t, "a?]0;x?b??2J caf\xc3\xa9") == 0, "terminal text defuses control characters: %s", t);
     free(t);
 
-    cap_open(&c);
+    tu_capture_open(&c);
     render_html_text(c.f, "<a href=\"x\">&'</a>");
-    char *s = cap_close(&c);
+    char *s = tu_capture_close(&c);
     TU_CHECK(strcmp(s, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;") == 0, "html escape: %s", s);
     free(s);
 
-    cap_open(&c);
+    tu_capture_open(&c);
     render_latex_text(c.f, "#$%&_{}\\~^<>|\" -- `` '' \\/ a-b");
-    s = cap_close(&c);
+    s = tu_capture_close(&c);
     TU_CHECK(strcmp(s, "\\#\\$\\%\\&\\_\\{\\}\\textbackslash{}\\textasciitilde{}\\textasciicircum{}"
                        "\\textless{}\\textgreater{}\\textbar{}\\textquotedbl{} -{}- `` '' \\textbackslash{}/ a-b") == 0,
              "latex escape: %s", s);
@@ -195,13 +175,13 @@ static void test_doubles(void)
     bad += memcmp(&tiny, &y, sizeof y) != 0;
     TU_CHECK(bad == 0, "%d doubles did not round-trip", bad);
 
-    capture c;
-    cap_open(&c);
+    tu_capture c;
+    tu_capture_open(&c);
     double v[3] = {1.5, NAN, -2.0};
     render_json_doubles(c.f, v, 3);
     fputc(' ', c.f);
     render_json_doubles(c.f, NULL, 3);
-    char *s = cap_close(&c);
+    char *s = tu_capture_close(&c);
     TU_CHECK(strcmp(s, "[1.5,null,-2] null") == 0, "json doubles: %s", s);
     free(s);
 }

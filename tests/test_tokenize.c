@@ -13,15 +13,7 @@
 #include "testutil.h"
 
 /* The tokens joined by single spaces (tokens never hold an ASCII space). */
-static char *joined(const lrp_tokens *t)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < t->count; i++) n += strlen(t->tokens[i]) + 1;
-    char *s = malloc(n), *p = s;
-    *p = '\0';
-    for (size_t i = 0; i < t->count; i++) p += sprintf(p, "%s%s", i ? " " : "", t->tokens[i]);
-    return s;
-}
+static char *joined(const lrp_tokens *t) { return tu_join(t->tokens, t->count); }
 
 typedef struct tcase {
     const char *text;

@@ -117,6 +117,30 @@ cJSON *tu_load_json(const char *path)
     return j;
 }
 
+FILE *tu_capture_open(tu_capture *c)
+{
+    c->buf = NULL;
+    c->len = 0;
+    c->f = open_memstream(&c->buf, &c->len);
+    return c->f;
+}
+
+char *tu_capture_close(tu_capture *c)
+{
+    fclose(c->f);
+    return c->buf;
+}
+
+char *tu_join(char *const *words, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++) len += strlen(words[i]) + 1;
+    char *s = malloc(len), *p = s;
+    *p = '\0';
+    for (size_t i = 0; i < n; i++) p += sprintf(p, "%s%s", i ? " " : "", words[i]);
+    return s;
+}
+
 double *tu_json_doubles(const cJSON *a, size_t *n)
 {
     if (!cJSON_IsArray(a)) return NULL;
@@ -151,6 +175,32 @@ double *tu_json_matrix(const cJSON *a, size_t *rows, size_t *cols)
     *rows = r;
     *cols = c;
     return v;
+}
+
+void tu_golden_case_read(const cJSON *kase, tu_golden_case *g)
+{
+    double *idv = tu_json_doubles(cJSON_GetObjectItem(kase, "ids"), &g->T);
+    double *delv = tu_json_doubles(cJSON_GetObjectItem(kase, "delete"), &g->n_deleted);
+    g->scores = tu_json_doubles(cJSON_GetObjectItem(kase, "scores"), &g->n_scores);
+    g->ids = malloc(g->T * sizeof *g->ids);
+    g->deleted = calloc(g->T, 1);
+    for (size_t t = 0; t < g->T; t++) g->ids[t] = (int32_t)idv[t];
+    for (size_t i = 0; i < g->n_deleted; i++) g->deleted[(size_t)delv[i]] = 1;
+    free(idv);
+    free(delv);
+}
+
+void tu_golden_case_free(tu_golden_case *g)
+{
+    free(g->ids);
+    free(g->deleted);
+    free(g->scores);
+}
+
+lrp_sentence tu_golden_sentence(const tu_golden_case *g)
+{
+    lrp_sentence s = {g->ids, g->T, g->n_deleted ? g->deleted : NULL};
+    return s;
 }
 
 static const char *const sst_labels[5] = {"very negative", "negative", "neutral", "positive",

@@ -61,6 +61,19 @@ const char *tu_data_dir(void);
 /* SST directory: LRP_SST_DIR, else ../shared/data/sst next to the source tree; NULL if absent. */
 const char *tu_sst_dir(void);
 
+/* Output of a writer as a string: tu_capture_open gives a memory stream to write to,
+ * tu_capture_close closes it and returns what was written (NUL-terminated, malloc'd). */
+typedef struct tu_capture {
+    FILE *f;
+    char *buf;
+    size_t len;
+} tu_capture;
+FILE *tu_capture_open(tu_capture *c);
+char *tu_capture_close(tu_capture *c);
+
+/* The n words joined by single spaces, in a malloc'd string. */
+char *tu_join(char *const *words, size_t n);
+
 /* Read a whole file (NUL-terminated); NULL on failure. *len may be NULL. */
 char *tu_read_file(const char *path, size_t *len);
 /* Parse a JSON file; NULL on failure (message printed). */
@@ -69,6 +82,19 @@ cJSON *tu_load_json(const char *path);
 double *tu_json_doubles(const cJSON *array, size_t *n);
 /* Array of arrays of numbers, flattened row-major. */
 double *tu_json_matrix(const cJSON *array, size_t *rows, size_t *cols);
+
+/* One case of a golden fixture: its sentence ("ids", the positions in "delete") and the
+ * model's "scores". tu_golden_case_free releases what tu_golden_case_read allocates. */
+typedef struct tu_golden_case {
+    size_t T, n_deleted, n_scores;
+    int32_t *ids;           /* [T] */
+    unsigned char *deleted; /* [T] 1 at the deleted positions */
+    double *scores;         /* [n_scores] */
+} tu_golden_case;
+void tu_golden_case_read(const cJSON *kase, tu_golden_case *g);
+void tu_golden_case_free(tu_golden_case *g);
+/* The case as an lrp_sentence: no deletion mask when nothing is deleted. */
+lrp_sentence tu_golden_sentence(const tu_golden_case *g);
 
 /* A float64 model built from a golden fixture's "model" object (vocabulary w0..w{V-1},
  * labels "very negative" .. for C = 5, else c0..). NULL on failure (message printed). */
