@@ -12,11 +12,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "common.h"
 #include "evaluate.h"
 #include "experiment.h"
 #include "render.h"
@@ -105,6 +107,18 @@ static finding *add_finding(report *r, const char *section, const char *paper)
     return f;
 }
 
+/* Append to f->ours at *at (what has been written so far, as snprintf counts it); 0 when
+ * the text no longer fits (it is cut there) and the caller stops appending. */
+static int ours_add(finding *f, size_t *at, const char *fmt, ...) LRP_PRINTF(3, 4);
+static int ours_add(finding *f, size_t *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    *at += (size_t)vsnprintf(f->ours + *at, sizeof f->ours - *at, fmt, ap);
+    va_end(ap);
+    return *at < sizeof f->ours;
+}
+
 /* positive / negative leaf labels for a five-class model: above / below neutral (2) */
 static size_t share(const report *r, const exp_ranked *list, size_t n, int positive)
 {
@@ -174,9 +188,9 @@ static void findings(report *r)
             for (int v = EXP_DEL_SA; v <= EXP_DEL_RANDOM; v++) {
                 int ahead = panel ? a[EXP_DEL_LRP] > a[v] : a[EXP_DEL_LRP] < a[v];
                 ok &= ahead;
-                at += (size_t)snprintf(f->ours + at, sizeof f->ours - at, "%s %s %s", v == EXP_DEL_SA ? ". LRP ahead of" : ",",
-                                       v == EXP_DEL_SA ? "SA" : v == EXP_DEL_GI ? "GI" : "random", ahead ? "yes" : "no");
-                if (at >= sizeof f->ours) break;
+                if (!ours_add(f, &at, "%s %s %s", v == EXP_DEL_SA ? ". LRP ahead of" : ",",
+                              v == EXP_DEL_SA ? "SA" : v == EXP_DEL_GI ? "GI" : "random", ahead ? "yes" : "no"))
+                    break;
             }
             f->holds = ok ? HOLDS_YES : HOLDS_NO;
         }
@@ -242,8 +256,7 @@ static void findings(report *r)
         size_t at = 0;
         for (size_t c = 0; c < r->C; c++) {
             double s = r->second_half[m][c];
-            at += (size_t)snprintf(f->ours + at, sizeof f->ours - at, "%s%zu: %.3f", c ? "; " : "", c, s);
-            if (at >= sizeof f->ours) break;
+            if (!ours_add(f, &at, "%s%zu: %.3f", c ? "; " : "", c, s)) break;
             if (five && c != 2) ok &= s > 0.5;
             if (five && c != 2) ok &= fabs(r->second_half[m][2] - 0.5) < fabs(s - 0.5);
         }
@@ -256,13 +269,11 @@ static void findings(report *r)
                                                 "backward encoder, per target class (lower: smoother)", mnames[m]);
         size_t at = 0, smoother = 0;
         for (size_t c = 0; c < r->C; c++) {
-            at += (size_t)snprintf(f->ours + at, sizeof f->ours - at, "%s%zu: %.3f vs %.3f", c ? "; " : "", c,
-                                   r->rough[m][c][0], r->rough[m][c][1]);
-            if (at >= sizeof f->ours) break;
+            if (!ours_add(f, &at, "%s%zu: %.3f vs %.3f", c ? "; " : "", c, r->rough[m][c][0], r->rough[m][c][1]))
+                break;
             smoother += r->rough[m][c][0] < r->rough[m][c][1];
         }
-        if (at < sizeof f->ours)
-            snprintf(f->ours + at, sizeof f->ours - at, " (forward smoother for %zu of %zu)", smoother, r->C);
+        if (at < sizeof f->ours) ours_add(f, &at, " (forward smoother for %zu of %zu)", smoother, r->C);
         if (r->pos.sentences && r->pos.has_bwd) f->holds = 2 * smoother > r->C ? HOLDS_YES : HOLDS_NO;
     }
 }
