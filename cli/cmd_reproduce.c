@@ -396,6 +396,14 @@ static void write_findings_csv(FILE *f, const report *r)
 
 static void h(FILE *f, const char *s) { render_html_text(f, s); }
 
+/* a table cell <tag>s</tag>, s escaped */
+static void cell(FILE *f, const char *tag, const char *s)
+{
+    fprintf(f, "<%s>", tag);
+    h(f, s);
+    fprintf(f, "</%s>", tag);
+}
+
 static void csv_link(FILE *f, const char *name, const char *what)
 {
     fprintf(f, "<p class=\"csv\">The numbers: <a href=\"%s\">%s</a> (%s).</p>\n", name, name, what);
@@ -411,11 +419,7 @@ static void html_findings(FILE *f, const report *r)
         const char *holds = holds_name(r->f[k].holds);
         finding_texts(&r->f[k], text);
         fputs("<tr>", f);
-        for (int j = 0; j < FINDING_TEXTS; j++) {
-            fputs("<td>", f);
-            h(f, text[j]);
-            fputs("</td>", f);
-        }
+        for (int j = 0; j < FINDING_TEXTS; j++) cell(f, "td", text[j]);
         fprintf(f, "<td class=\"%s\">%s</td></tr>\n", holds, holds);
     }
     fputs("</table>\n", f);
@@ -431,16 +435,11 @@ static void html_accuracy(FILE *f, const report *r)
                    "collapsed the classes).",
                 100.0 * eval_binary_accuracy(&r->ev), r->ev.binary_correct, r->ev.binary_n, EVAL_BINARY_RULE);
     fputs("</p>\n<table class=\"num\">\n<tr><th>true \\ predicted</th>", f);
-    for (size_t c = 0; c < r->ev.C; c++) {
-        fputs("<th>", f);
-        h(f, lrp_model_label(x->model, c));
-        fputs("</th>", f);
-    }
+    for (size_t c = 0; c < r->ev.C; c++) cell(f, "th", lrp_model_label(x->model, c));
     fputs("</tr>\n", f);
     for (size_t t = 0; t < r->ev.C; t++) {
-        fputs("<tr><th>", f);
-        h(f, lrp_model_label(x->model, t));
-        fputs("</th>", f);
+        fputs("<tr>", f);
+        cell(f, "th", lrp_model_label(x->model, t));
         for (size_t c = 0; c < r->ev.C; c++) fprintf(f, "<td>%zu</td>", r->ev.confusion[t * r->ev.C + c]);
         fputs("</tr>\n", f);
     }
@@ -507,9 +506,7 @@ static void html_top_words(FILE *f, const report *r)
             fprintf(f, "<tr><td>%zu</td>", k + 1);
             for (int c = 0; c < 4; c++) {
                 if (table) {
-                    fputs("<td>", f);
-                    h(f, paper[c][k]);
-                    fputs("</td>", f);
+                    cell(f, "td", paper[c][k]);
                     continue;
                 }
                 int m = order[c][0], l = order[c][1];
