@@ -794,11 +794,8 @@ static void run_shards(trainer *tr, thread_arg *a, size_t k0, size_t k1, size_t 
 }
 
 /* Update parameters [at, at + n) from their gradients grad[0..n) plus the L2 term:
- * plain loops over flat arrays, so that they vectorise (sqrt needs no errno here:
- * its argument is never negative). */
-#if defined(__GNUC__) && !defined(__clang__)
-__attribute__((optimize("no-math-errno")))
-#endif
+ * plain loops over flat arrays, so that they vectorise (sqrt needs no errno here: its
+ * argument is never negative, and the file is compiled with -fno-math-errno). */
 static void update_range(const trainer *tr, size_t at, size_t n, const double *grad, double c1, double c2)
 {
     double *restrict p = tr->m->params + at, *restrict s1 = tr->s1 + at, *restrict s2 = tr->s2 + at;
