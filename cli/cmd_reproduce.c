@@ -12,11 +12,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "common.h"
 #include "evaluate.h"
 #include "experiment.h"
 #include "render.h"
@@ -105,6 +107,18 @@ static finding *add_finding(report *r, const char *section, const char *paper)
     return f;
 }
 
+/* Append to f->ours at *at (what has been written so far, as snprintf counts it); 0 when
+ * the text no longer fits (it is cut there) and the caller stops appending. */
+static int ours_add(finding *f, size_t *at, const char *fmt, ...) LRP_PRINTF(3, 4);
+static int ours_add(finding *f, size_t *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    *at += (size_t)vsnprintf(f->ours + *at, sizeof f->ours - *at, fmt, ap);
+    va_end(ap);
+    return *at < sizeof f->ours;
+}
+
 /* positive / negative leaf labels for a five-class model: above / below neutral (2) */
 static size_t share(const report *r, const exp_ranked *list, size_t n, int positive)
 {
@@ -174,9 +188,9 @@ static void findings(report *r)
             for (int v = EXP_DEL_SA; v <= EXP_DEL_RANDOM; v++) {
                 int ahead = panel ? a[EXP_DEL_LRP] > a[v] : a[EXP_DEL_LRP] < a[v];
                 ok &= ahead;
-                at += (size_t)snprintf(f->ours + at, sizeof f->ours - at, "%s %s %s", v == EXP_DEL_SA ? ". LRP ahead of" : ",",
-                                       v == EXP_DEL_SA ? "SA" : v == EXP_DEL_GI ? "GI" : "random", ahead ? "yes" : "no");
-                if (at >= sizeof f->ours) break;
+                if (!ours_add(f, &at, "%s %s %s", v == EXP_DEL_SA ? ". LRP ahead of" : ",",
+                              v == EXP_DEL_SA ? "SA" : v == EXP_DEL_GI ? "GI" : "random", ahead ? "yes" : "no"))
+                    break;
             }
             f->holds = ok ? HOLDS_YES : HOLDS_NO;
         }
@@ -242,8 +256,7 @@ static void findings(report *r)
         size_t at = 0;
         for (size_t c = 0; c < r->C; c++) {
             double s = r->second_half[m][c];
-            at += (size_t)snprintf(f->ours + at, sizeof f->ours - at, "%s%zu: %.3f", c ? "; " : "", c, s);
-            if (at >= sizeof f->ours) break;
+            if (!ours_add(f, &at, "%s%zu: %.3f", c ? "; " : "", c, s)) break;
             if (five && c != 2) ok &= s > 0.5;
             if (five && c != 2) ok &= fabs(r->second_half[m][2] - 0.5) < fabs(s - 0.5);
         }
@@ -256,13 +269,11 @@ static void findings(report *r)
                                                 "backward encoder, per target class (lower: smoother)", mnames[m]);
         size_t at = 0, smoother = 0;
         for (size_t c = 0; c < r->C; c++) {
-            at += (size_t)snprintf(f->ours + at, sizeof f->ours - at, "%s%zu: %.3f vs %.3f", c ? "; " : "", c,
-                                   r->rough[m][c][0], r->rough[m][c][1]);
-            if (at >= sizeof f->ours) break;
+            if (!ours_add(f, &at, "%s%zu: %.3f vs %.3f", c ? "; " : "", c, r->rough[m][c][0], r->rough[m][c][1]))
+                break;
             smoother += r->rough[m][c][0] < r->rough[m][c][1];
         }
-        if (at < sizeof f->ours)
-            snprintf(f->ours + at, sizeof f->ours - at, " (forward smoother for %zu of %zu)", smoother, r->C);
+        if (at < sizeof f->ours) ours_add(f, &at, " (forward smoother for %zu of %zu)", smoother, r->C);
         if (r->pos.sentences && r->pos.has_bwd) f->holds = 2 * smoother > r->C ? HOLDS_YES : HOLDS_NO;
     }
 }
@@ -385,6 +396,14 @@ static void write_findings_csv(FILE *f, const report *r)
 
 static void h(FILE *f, const char *s) { render_html_text(f, s); }
 
+/* a table cell <tag>s</tag>, s escaped */
+static void cell(FILE *f, const char *tag, const char *s)
+{
+    fprintf(f, "<%s>", tag);
+    h(f, s);
+    fprintf(f, "</%s>", tag);
+}
+
 static void csv_link(FILE *f, const char *name, const char *what)
 {
     fprintf(f, "<p class=\"csv\">The numbers: <a href=\"%s\">%s</a> (%s).</p>\n", name, name, what);
@@ -400,11 +419,7 @@ static void html_findings(FILE *f, const report *r)
         const char *holds = holds_name(r->f[k].holds);
         finding_texts(&r->f[k], text);
         fputs("<tr>", f);
-        for (int j = 0; j < FINDING_TEXTS; j++) {
-            fputs("<td>", f);
-            h(f, text[j]);
-            fputs("</td>", f);
-        }
+        for (int j = 0; j < FINDING_TEXTS; j++) cell(f, "td", text[j]);
         fprintf(f, "<td class=\"%s\">%s</td></tr>\n", holds, holds);
     }
     fputs("</table>\n", f);
@@ -420,16 +435,11 @@ static void html_accuracy(FILE *f, const report *r)
                    "collapsed the classes).",
                 100.0 * eval_binary_accuracy(&r->ev), r->ev.binary_correct, r->ev.binary_n, EVAL_BINARY_RULE);
     fputs("</p>\n<table class=\"num\">\n<tr><th>true \\ predicted</th>", f);
-    for (size_t c = 0; c < r->ev.C; c++) {
-        fputs("<th>", f);
-        h(f, lrp_model_label(x->model, c));
-        fputs("</th>", f);
-    }
+    for (size_t c = 0; c < r->ev.C; c++) cell(f, "th", lrp_model_label(x->model, c));
     fputs("</tr>\n", f);
     for (size_t t = 0; t < r->ev.C; t++) {
-        fputs("<tr><th>", f);
-        h(f, lrp_model_label(x->model, t));
-        fputs("</th>", f);
+        fputs("<tr>", f);
+        cell(f, "th", lrp_model_label(x->model, t));
         for (size_t c = 0; c < r->ev.C; c++) fprintf(f, "<td>%zu</td>", r->ev.confusion[t * r->ev.C + c]);
         fputs("</tr>\n", f);
     }
@@ -496,9 +506,7 @@ static void html_top_words(FILE *f, const report *r)
             fprintf(f, "<tr><td>%zu</td>", k + 1);
             for (int c = 0; c < 4; c++) {
                 if (table) {
-                    fputs("<td>", f);
-                    h(f, paper[c][k]);
-                    fputs("</td>", f);
+                    cell(f, "td", paper[c][k]);
                     continue;
                 }
                 int m = order[c][0], l = order[c][1];

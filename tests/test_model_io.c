@@ -21,24 +21,6 @@
 // ----------------------------------------------------------------------------
 // helpers
 
-/* The bytes model_write produces (malloc'ed), NULL on failure (message printed). */
-static unsigned char *model_bytes(const lrp_model *m, lrp_dtype dtype, const char *order, size_t *n)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    lrp_error err;
-    lrp_status st = f ? model_write(m, f, dtype, order, &err) : LRP_ERR_IO;
-    if (f) fclose(f);
-    if (st != LRP_OK) {
-        fprintf(stderr, "model_write: %s\n", f ? err.message : "open_memstream failed");
-        free(buf);
-        return NULL;
-    }
-    *n = len;
-    return (unsigned char *)buf;
-}
-
 static lrp_model *load_bytes(const unsigned char *b, size_t n)
 {
     lrp_model *m = NULL;
@@ -145,8 +127,8 @@ static void test_round_trips(void)
             /* load -> save gives the same bytes again */
             if (b) {
                 size_t n1 = 0, n2 = 0;
-                unsigned char *b1 = model_bytes(m, (lrp_dtype)dt, LRP_FILE_GATE_ORDER, &n1);
-                unsigned char *b2 = model_bytes(b, (lrp_dtype)dt, LRP_FILE_GATE_ORDER, &n2);
+                unsigned char *b1 = tu_model_bytes(m, (lrp_dtype)dt, LRP_FILE_GATE_ORDER, &n1);
+                unsigned char *b2 = tu_model_bytes(b, (lrp_dtype)dt, LRP_FILE_GATE_ORDER, &n2);
                 TU_CHECK(b1 && b2 && n1 == n2 && memcmp(b1, b2, n1) == 0,
                          "%s: saving the loaded model gives other bytes", tag);
                 free(b1);
@@ -162,7 +144,7 @@ static void test_info_after_load(void)
 {
     lrp_model *m = odd_words_model(10, 2, 1, 1, 7);
     size_t n;
-    unsigned char *bytes = m ? model_bytes(m, LRP_F64, "igfo", &n) : NULL;
+    unsigned char *bytes = m ? tu_model_bytes(m, LRP_F64, "igfo", &n) : NULL;
     lrp_model *b = bytes ? load_bytes(bytes, n) : NULL;
     if (b) {
         lrp_model_info info;
@@ -212,7 +194,7 @@ static void test_deterministic_bytes(void)
     /* the container as documented: 8-byte length, header padded to 8 (data aligned),
      * size = 8 + header + parameters x value size */
     size_t n32;
-    unsigned char *b32 = model_bytes(m, LRP_F32, "ifgo", &n32);
+    unsigned char *b32 = tu_model_bytes(m, LRP_F32, "ifgo", &n32);
     check_container("F64 file", (unsigned char *)b1, n1, m->layout.total * 8);
     check_container("F32 file", b32, n32, m->layout.total * 4);
     TU_CHECK(b1 && strstr(b1 + 8, "\"format\":\"lrp-rnn\"") && strstr(b1 + 8, "\"gate_order\":\"ifgo\"") &&
@@ -272,7 +254,7 @@ static void test_gate_orders(void)
 {
     lrp_model *m = tu_random_model(20, 4, 3, 5, 1, 2, 0, 0.8, 5);
     size_t n1 = 0, n2 = 0;
-    unsigned char *igfo = model_bytes(m, LRP_F64, "igfo", &n1), *ifgo = model_bytes(m, LRP_F64, "ifgo", &n2);
+    unsigned char *igfo = tu_model_bytes(m, LRP_F64, "igfo", &n1), *ifgo = tu_model_bytes(m, LRP_F64, "ifgo", &n2);
     TU_CHECK(igfo && ifgo, "writing both gate orders");
     if (!igfo || !ifgo) return;
     TU_CHECK(n1 == n2 && memcmp(igfo, ifgo, n1) != 0, "the two gate orders give different bytes");
@@ -305,7 +287,7 @@ static void test_gate_orders(void)
     const char *orders[] = {"gifo", "oigf", "fogi", "ofgi"};
     for (size_t k = 0; k < 4; k++) {
         size_t n;
-        unsigned char *bytes = model_bytes(m, LRP_F64, orders[k], &n);
+        unsigned char *bytes = tu_model_bytes(m, LRP_F64, orders[k], &n);
         lrp_model *l = bytes ? load_bytes(bytes, n) : NULL;
         if (l) check_same_model(orders[k], m, l, LRP_F64);
         lrp_model_free(l);

@@ -35,23 +35,6 @@ typedef struct doc {
     size_t n;
 } doc;
 
-static unsigned char *model_bytes(const lrp_model *m, lrp_dtype dtype, size_t *n)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    lrp_error err;
-    lrp_status st = model_write(m, f, dtype, "ifgo", &err);
-    fclose(f);
-    if (st != LRP_OK) {
-        fprintf(stderr, "model_write: %s\n", err.message);
-        free(buf);
-        return NULL;
-    }
-    *n = len;
-    return (unsigned char *)buf;
-}
-
 static void doc_from_bytes(doc *d, const unsigned char *bytes, size_t n)
 {
     memset(d, 0, sizeof *d);
@@ -83,7 +66,7 @@ static void doc_valid(doc *d, lrp_dtype dtype)
     lrp_error err;
     if (!m || model_set_unk(m, "w0", &err) != LRP_OK) exit(1);
     size_t n = 0;
-    unsigned char *bytes = model_bytes(m, dtype, &n);
+    unsigned char *bytes = tu_model_bytes(m, dtype, "ifgo", &n);
     if (!bytes) exit(1);
     doc_from_bytes(d, bytes, n);
     free(bytes);
@@ -247,7 +230,7 @@ static void test_truncated(void)
 {
     lrp_model *m = tu_random_model(3, 2, 1, 2, 1, 2, 0, 0.5, 1);
     size_t n;
-    unsigned char *b = model_bytes(m, LRP_F32, &n);
+    unsigned char *b = tu_model_bytes(m, LRP_F32, "ifgo", &n);
     size_t failed_cleanly = 0;
     for (size_t len = 0; len < n; len++) {
         /* a fresh copy of exactly len bytes, so ASan sees any read past the end */
@@ -430,7 +413,7 @@ static void test_shapes(void)
     /* the message of the issue, word for word */
     lrp_model *m = tu_random_model(3, 2, 60, 2, 1, 2, 0, 0.1, 2);
     size_t n;
-    unsigned char *bytes = model_bytes(m, LRP_F32, &n);
+    unsigned char *bytes = tu_model_bytes(m, LRP_F32, "ifgo", &n);
     doc d;
     doc_from_bytes(&d, bytes, n);
     free(bytes);
@@ -523,7 +506,7 @@ static void test_non_finite(void)
      * order when both have one */
     lrp_model *m = tu_random_model(6000, 48, 2, 2, 1, 1, 0, 0.5, 3);
     size_t n;
-    unsigned char *bytes = m ? model_bytes(m, LRP_F32, &n) : NULL;
+    unsigned char *bytes = m ? tu_model_bytes(m, LRP_F32, "ifgo", &n) : NULL;
     TU_CHECK(bytes, "cannot write a large model");
     if (!bytes) return;
     doc_from_bytes(&d, bytes, n);

@@ -197,6 +197,18 @@ static void expect_fail(const char *tag, const sdict *d, const char *k1, const c
     expect_fail_with(tag, d, NULL, LRP_ERR_FORMAT, k1, k2);
 }
 
+/* The base state_dict with dimension `dim` of one tensor set to `value` must fail
+ * saying k1 (and k2). */
+static void expect_shape_fail(const char *tag, const char *tensor, size_t dim, size_t value, const char *k1,
+                              const char *k2)
+{
+    sdict d;
+    base(&d);
+    find(&d, tensor)->shape[dim] = value;
+    expect_fail(tag, &d, k1, k2);
+    sdict_free(&d);
+}
+
 /* Must load; returns the model (caller frees) or NULL after recording the failure. */
 static lrp_model *expect_ok(const char *tag, const sdict *d, const lrp_load_options *o)
 {
@@ -371,23 +383,15 @@ static void test_architectures(void)
     expect_fail("upper layer reads H", &d, "lstm.weight_ih_l1: shape [8, 2], expected [8, 4]",
                 "layer 1 reads [h_fwd; h_bwd] of layer 0: 4 inputs");
     sdict_free(&d);
-    base(&d);
-    find(&d, "lstm.bias_ih_l0")->shape[0] = G + 1;
-    expect_fail("bias length", &d, "lstm.bias_ih_l0: shape [9], expected [8]", NULL);
-    sdict_free(&d);
-    base(&d);
-    find(&d, "lstm.weight_ih_l0_reverse")->shape[1] = E + 1;
-    expect_fail("reverse input size", &d, "lstm.weight_ih_l0_reverse: shape [8, 4], expected [8, 3]",
-                "E = 3 inputs, as lstm.weight_ih_l0");
-    sdict_free(&d);
+    expect_shape_fail("bias length", "lstm.bias_ih_l0", 0, G + 1, "lstm.bias_ih_l0: shape [9], expected [8]", NULL);
+    expect_shape_fail("reverse input size", "lstm.weight_ih_l0_reverse", 1, E + 1,
+                      "lstm.weight_ih_l0_reverse: shape [8, 4], expected [8, 3]", "E = 3 inputs, as lstm.weight_ih_l0");
     base(&d);
     find(&d, "lstm.weight_hh_l0")->rank = 1;
     expect_fail("weight_hh rank 1", &d, "lstm.weight_hh_l0: shape [8]", "expected [4H, H]");
     sdict_free(&d);
-    base(&d);
-    find(&d, "lstm.weight_ih_l0")->shape[1] = 0;
-    expect_fail("no inputs", &d, "lstm.weight_ih_l0: shape [8, 0], expected [4H, E] with positive sizes", NULL);
-    sdict_free(&d);
+    expect_shape_fail("no inputs", "lstm.weight_ih_l0", 1, 0,
+                      "lstm.weight_ih_l0: shape [8, 0], expected [4H, E] with positive sizes", NULL);
     base(&d);
     for (size_t i = 0; i < d.n; i++)
         if (strncmp(d.t[i].name, "lstm.", 5) == 0) d.t[i].shape[0] = 5 * H;
@@ -425,16 +429,12 @@ static void test_architectures(void)
 static void test_head(void)
 {
     sdict d;
-    base(&d);
-    find(&d, "emb.weight")->shape[1] = E + 1;
-    expect_fail("embedding width", &d, "no embedding found: expected a tensor <module>.weight of shape [V, E] = [5, 3]",
-                "found emb.weight [5, 4], fc.bias [2], fc.weight [2, 4]");
-    sdict_free(&d);
+    expect_shape_fail("embedding width", "emb.weight", 1, E + 1,
+                      "no embedding found: expected a tensor <module>.weight of shape [V, E] = [5, 3]",
+                      "found emb.weight [5, 4], fc.bias [2], fc.weight [2, 4]");
 
-    base(&d);
-    find(&d, "emb.weight")->shape[0] = V + 1;
-    expect_fail("embedding rows", &d, "the embedding emb.weight is [6, 3], but the vocabulary has 5 words", NULL);
-    sdict_free(&d);
+    expect_shape_fail("embedding rows", "emb.weight", 0, V + 1,
+                      "the embedding emb.weight is [6, 3], but the vocabulary has 5 words", NULL);
 
     base(&d);
     find(&d, "fc.weight")->shape[0] = C + 1;
@@ -451,10 +451,7 @@ static void test_head(void)
                 "found emb.weight [5, 3], fc.bias [2], fc.weight [2, 5]");
     sdict_free(&d);
 
-    base(&d);
-    find(&d, "fc.bias")->shape[0] = C + 1;
-    expect_fail("classifier bias length", &d, "no classifier found", "fc.bias [3]");
-    sdict_free(&d);
+    expect_shape_fail("classifier bias length", "fc.bias", 0, C + 1, "no classifier found", "fc.bias [3]");
 
     /* a second linear layer, a vector, a buffer: not part of the model we compute */
     base(&d);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "model_io.h"
 
 int tu_failures = 0;
 int tu_checks = 0;
@@ -201,6 +202,23 @@ lrp_sentence tu_golden_sentence(const tu_golden_case *g)
 {
     lrp_sentence s = {g->ids, g->T, g->n_deleted ? g->deleted : NULL};
     return s;
+}
+
+unsigned char *tu_model_bytes(const lrp_model *m, lrp_dtype dtype, const char *order, size_t *n)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    lrp_error err;
+    lrp_status st = f ? model_write(m, f, dtype, order, &err) : LRP_ERR_IO;
+    if (f) fclose(f);
+    if (st != LRP_OK) {
+        fprintf(stderr, "model_write: %s\n", f ? err.message : "open_memstream failed");
+        free(buf);
+        return NULL;
+    }
+    *n = len;
+    return (unsigned char *)buf;
 }
 
 static const char *const sst_labels[5] = {"very negative", "negative", "neutral", "positive",

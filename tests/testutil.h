@@ -96,6 +96,10 @@ void tu_golden_case_free(tu_golden_case *g);
 /* The case as an lrp_sentence: no deletion mask when nothing is deleted. */
 lrp_sentence tu_golden_sentence(const tu_golden_case *g);
 
+/* The bytes model_write produces for m in dtype with the file gate order `order`
+ * (malloc'd, *n bytes); NULL on failure (message printed). */
+unsigned char *tu_model_bytes(const lrp_model *m, lrp_dtype dtype, const char *order, size_t *n);
+
 /* A float64 model built from a golden fixture's "model" object (vocabulary w0..w{V-1},
  * labels "very negative" .. for C = 5, else c0..). NULL on failure (message printed). */
 lrp_model *tu_model_from_golden(const cJSON *model);
