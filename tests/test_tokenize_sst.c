@@ -138,16 +138,9 @@ static void measure(const char *dir, const char *file, tally *t, int verbose)
         const ds_sentence *s = &c.sentences[i];
         size_t bytes = 1;
         for (size_t w = 0; w < s->length; w++) bytes += strlen(s->words[w]) + 1;
-        char *text = malloc(3 * bytes), *joined = malloc(bytes);
+        char *text = malloc(3 * bytes), *joined = tu_join(s->words, s->length);
+        size_t k = strlen(joined);
         detokenize(s, text, 0);
-        size_t k = 0;
-        for (size_t w = 0; w < s->length; w++) {
-            size_t m = strlen(s->words[w]);
-            if (w) joined[k++] = ' ';
-            memcpy(joined + k, s->words[w], m);
-            k += m;
-        }
-        joined[k] = '\0';
 
         lrp_tokens tok;
         st = lrp_tokenize(text, strlen(text), 0, &tok, &err);
@@ -176,20 +169,15 @@ static void measure(const char *dir, const char *file, tally *t, int verbose)
         lrp_tokens_free(&tok);
 
         /* text that is lowercase already (abbreviations must still be found) */
-        k = 0;
-        for (size_t w = 0; w < s->length; w++) {
-            size_t m = strlen(lower.sentences[i].words[w]);
-            if (w) joined[k++] = ' ';
-            memcpy(joined + k, lower.sentences[i].words[w], m);
-            k += m;
-        }
-        st = lrp_tokenize(joined, k, 1, &tok, &err);
+        char *lowered = tu_join(lower.sentences[i].words, s->length);
+        st = lrp_tokenize(lowered, strlen(lowered), 1, &tok, &err);
         TU_CHECK_STATUS(st, LRP_OK, err);
         if (st == LRP_OK && same(&tok, &lower.sentences[i])) t->lower_input++;
-        else if (st == LRP_OK) show("identity, lowercase input", joined, &tok, &lower.sentences[i]);
+        else if (st == LRP_OK) show("identity, lowercase input", lowered, &tok, &lower.sentences[i]);
         lrp_tokens_free(&tok);
         free(text);
         free(joined);
+        free(lowered);
     }
     t->n += c.n;
     ds_free(&c);
