@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_common.h"
 #include "dataset.h"
 #include "lrp.h"
 #include "lstm_batch.h"
@@ -40,13 +41,6 @@
 #define LRP_SOURCE_DIR "."
 #endif
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static void die(const char *what, const lrp_error *err)
 {
     fprintf(stderr, "bench_explain: %s%s%s\n", what, err ? ": " : "", err ? err->message : "");
@@ -55,29 +49,6 @@ static void die(const char *what, const lrp_error *err)
 
 // ----------------------------------------------------------------------------
 // the machine
-
-static void machine_facts(void)
-{
-    char line[512], cpu[256] = "unknown";
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "model name", 10) == 0) {
-            char *p = strchr(line, ':');
-            if (p) snprintf(cpu, sizeof cpu, "%s", p + 2);
-            cpu[strcspn(cpu, "\n")] = 0;
-            break;
-        }
-    if (f) fclose(f);
-    double load[3] = {0};
-    f = fopen("/proc/loadavg", "r");
-    if (f) {
-        if (fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = -1;
-        fclose(f);
-    }
-    printf("machine: %s, %d cores online\n", cpu, lrp_default_threads());
-    printf("vector code: %s; compiler %s\n", simd_name(), __VERSION__);
-    printf("load average before the run: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
-}
 
 /* Peak: each thread runs 12 independent chains of vector FMAs. */
 typedef struct peak_job {
@@ -119,11 +90,11 @@ static double measure_peak(int f32, int threads)
     for (int rep = 0; rep < 3; rep++) {
         peak_job jobs[2] = {{f32, iters, 0}, {f32, iters, 0}};
         pthread_t tid;
-        double t0 = now();
+        double t0 = bench_now();
         if (threads > 1 && pthread_create(&tid, NULL, peak_worker, &jobs[1]) != 0) threads = 1;
         peak_worker(&jobs[0]);
         if (threads > 1) pthread_join(tid, NULL);
-        double t = now() - t0;
+        double t = bench_now() - t0;
         double gflops = threads * (double)iters * 12 * lanes * 2 / t / 1e9;
         if (gflops > best) best = gflops;
         if (jobs[0].sink == 12345.0) printf(" "); /* keep the loop */
@@ -171,7 +142,6 @@ static lrp_model *random_model(const ds_corpus *c)
     free(w);
     return m;
 }
-
 
 // ----------------------------------------------------------------------------
 // the kernels
@@ -243,7 +213,7 @@ int main(int argc, char **argv)
         words += d->length;
     }
 
-    machine_facts();
+    bench_machine_facts();
     const model_shape *sh = &m->shape;
     printf("model: %s (V %zu, E %zu, H %zu, C %zu, L %zu, D %zu)\n", model_name, sh->V, sh->E, sh->H,
            sh->C, sh->L, sh->D);
@@ -292,9 +262,9 @@ int main(int argc, char **argv)
                         size_t k2 = n - g < 64 ? n - g : 64;
                         double b = INFINITY;
                         for (int r = 0; r < repeat; r++) {
-                            double t0 = now();
+                            double t0 = bench_now();
                             if (lrp_explain_batch(m, s + g, k2, &o, t, out, &err) != LRP_OK) die("explain", &err);
-                            double dt = now() - t0;
+                            double dt = bench_now() - t0;
                             for (size_t i = 0; i < k2; i++) lrp_result_free(&out[i]);
                             if (dt < b) b = dt;
                         }
@@ -302,9 +272,9 @@ int main(int argc, char **argv)
                     }
                 }
                 for (int r = 0; !quick && r < repeat; r++) {
-                    double t0 = now();
+                    double t0 = bench_now();
                     if (lrp_explain_batch(m, s, n, &o, t, out, &err) != LRP_OK) die("explain", &err);
-                    double dt = now() - t0;
+                    double dt = bench_now() - t0;
                     for (size_t i = 0; i < n; i++) lrp_result_free(&out[i]);
                     if (dt < best) best = dt;
                 }

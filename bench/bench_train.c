@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_common.h"
 #include "lstm_batch.h"
 #include "model.h"
 #include "train.h"
@@ -35,35 +36,6 @@
 #ifndef LRP_SOURCE_DIR
 #define LRP_SOURCE_DIR "."
 #endif
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void machine_facts(void)
-{
-    char line[512], cpu[256] = "unknown";
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "model name", 10) == 0) {
-            char *p = strchr(line, ':');
-            if (p) snprintf(cpu, sizeof cpu, "%s", p + 2);
-            cpu[strcspn(cpu, "\n")] = 0;
-            break;
-        }
-    if (f) fclose(f);
-    double load[3] = {0};
-    f = fopen("/proc/loadavg", "r");
-    if (f) {
-        if (fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = -1;
-        fclose(f);
-    }
-    printf("machine: %s, %d cores online; compiler %s\n", cpu, lrp_default_threads(), __VERSION__);
-    printf("load average before the run: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
-}
 
 typedef struct bench_ctx {
     size_t limit;  /* stop after this many phrases (0 = the whole epoch) */
@@ -80,10 +52,10 @@ static int on_batch(void *ctx, size_t epoch, size_t done, size_t total)
     bench_ctx *b = ctx;
     if (!b->first) {
         b->first = done;
-        b->t_first = now();
+        b->t_first = bench_now();
     }
     b->done = done;
-    b->t_done = now();
+    b->t_done = bench_now();
     return b->limit && done >= b->limit;
 }
 
@@ -108,20 +80,20 @@ int main(int argc, char **argv)
         printf("bench_train: no treebank at %s (set LRP_SST_DIR): skipped\n", dir);
         return 0;
     }
-    machine_facts();
+    bench_machine_facts();
 
     train_options o;
     train_options_init(&o);
     o.epochs = 1;
     train_data d;
     lrp_error err;
-    double t = now();
+    double t = bench_now();
     if (train_data_load(dir, &o, &d, &err) != LRP_OK) {
         fprintf(stderr, "bench_train: %s\n", err.message);
         return 1;
     }
     printf("data: %zu distinct phrases, %zu words per epoch, vocabulary %zu (read in %.2f s)\n",
-           d.n_phrases, d.n_tokens, d.V, now() - t);
+           d.n_phrases, d.n_tokens, d.V, bench_now() - t);
     printf("model: E = %zu, H = %zu, bidirectional, %zu classes; %s, batch %zu, dropout %g, float64\n",
            o.embed, o.hidden, d.C, o.optimizer == TRAIN_ADAM ? "Adam" : "Adagrad", o.batch, o.dropout);
     if (limit) printf("measured over the first %zu phrases of an epoch, extrapolated to %zu\n", limit, d.n_phrases);
@@ -166,7 +138,7 @@ int main(int argc, char **argv)
     lb_work_init_d(&w);
     double best = 0.0;
     for (size_t r = 0; r < repeat; r++) {
-        double t0 = now();
+        double t0 = bench_now();
         for (size_t begin = 0; begin < n_ph; begin += B) {
             size_t n = n_ph - begin < B ? n_ph - begin : B;
             for (size_t i = 0; i < n; i++)
@@ -180,7 +152,7 @@ int main(int argc, char **argv)
             for (size_t i = 0; i < n; i++)
                 for (size_t t = 0; t < batch[i].length; t++) lb_embedding_grad_d(m->pack_d, &w, i, t, row);
         }
-        double rate = (double)n_ph / (now() - t0);
+        double rate = (double)n_ph / (bench_now() - t0);
         if (rate > best) best = rate;
     }
     printf("batched kernels (lstm_batch.h) alone, forward + backward + parameter gradients, 1 thread:\n");
