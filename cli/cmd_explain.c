@@ -408,22 +408,21 @@ static void write_item(void *ctx, const input_reader *r, const input_item *it, c
 
 int cmd_explain(int argc, char **argv)
 {
-    enum { O_MODEL = 256, O_METHOD, O_TARGET, O_FORMAT, O_EPS, O_PRETOK, O_INPUT, O_THREADS, O_PRECISION };
+    enum { O_MODEL = 256, O_METHOD, O_TARGET, O_FORMAT, O_EPS, O_PRECISION };
     static const struct option longopts[] = {
         {"model", required_argument, NULL, O_MODEL},   {"method", required_argument, NULL, O_METHOD},
         {"target", required_argument, NULL, O_TARGET}, {"format", required_argument, NULL, O_FORMAT},
-        {"eps", required_argument, NULL, O_EPS},       {"pretokenized", no_argument, NULL, O_PRETOK},
-        {"input", required_argument, NULL, O_INPUT},   {"threads", required_argument, NULL, O_THREADS},
-        {"precision", required_argument, NULL, O_PRECISION},
-        {"help", no_argument, NULL, 'h'},              CLI_LOAD_LONGOPTS,
-        {NULL, 0, NULL, 0}};
+        {"eps", required_argument, NULL, O_EPS},       {"precision", required_argument, NULL, O_PRECISION},
+        {"help", no_argument, NULL, 'h'},              INPUT_LONGOPTS,
+        CLI_LOAD_LONGOPTS,                             {NULL, 0, NULL, 0}};
     const char *model_path = NULL, *target_list = "pred";
     explain_ctx x = {0};
     x.methods = LRP_METHOD_BIT(LRP_METHOD_LRP);
     x.format = FMT_TEXT;
     lrp_options o;
     lrp_options_init(&o);
-    int pretokenized = 0, input = INPUT_TEXT, threads = 0, c;
+    input_options in = {0, INPUT_TEXT, 0};
+    int c;
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -442,12 +441,6 @@ int cmd_explain(int argc, char **argv)
             o.eps = cli_parse_double("--eps", optarg);
             if (!(o.eps > 0.0)) cli_usage("--eps: must be > 0, got %s", optarg);
             break;
-        case O_PRETOK: pretokenized = 1; break;
-        case O_INPUT:
-            input = input_parse_format(optarg);
-            if (input < 0) cli_usage("--input: unknown input format '%s' (text, tsv, ptb)", optarg);
-            break;
-        case O_THREADS: threads = (int)cli_parse_long("--threads", optarg, 0, 1024); break;
         case O_PRECISION:
             if (strcmp(optarg, "f64") == 0) o.precision = LRP_F64;
             else if (strcmp(optarg, "f32") == 0) o.precision = LRP_F32;
@@ -456,14 +449,15 @@ int cmd_explain(int argc, char **argv)
         case 'h': usage(stdout); return EXIT_OK;
         case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
         default:
-            if (!cli_load_option(c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+            if (!input_option(c, optarg, &in) && !cli_load_option(c, optarg))
+                cli_usage("unknown option '%s'", argv[optind - 1]);
         }
     }
 
     lrp_model *model = cli_load_model(model_path);
     x.model = model;
     lrp_model_get_info(x.model, &x.info);
-    parse_targets(&x, target_list, input != INPUT_TEXT);
+    parse_targets(&x, target_list, in.format != INPUT_TEXT);
     x.color = x.format == FMT_TEXT && cli_use_color(stdout);
 
     int *targets = malloc(x.n_specs * sizeof *targets);
@@ -480,8 +474,8 @@ int cmd_explain(int argc, char **argv)
                "class, blue: against it (SA: red only).\n\n");
 
     input_reader r;
-    input_open(&r, x.model, (input_format)input, pretokenized, argv + optind, (size_t)(argc - optind), STDIN_FILENO);
-    size_t bad = run_all(&r, &o, threads, write_item, &x);
+    input_open(&r, x.model, in.format, in.pretokenized, argv + optind, (size_t)(argc - optind), STDIN_FILENO);
+    size_t bad = run_all(&r, &o, in.threads, write_item, &x);
     const char *unit = input_unit(&r);
     input_close(&r);
 

@@ -111,16 +111,15 @@ static void tsv_header(const predict_ctx *x)
 
 int cmd_predict(int argc, char **argv)
 {
-    enum { O_MODEL = 256, O_FORMAT, O_PRETOK, O_INPUT, O_THREADS };
+    enum { O_MODEL = 256, O_FORMAT };
     static const struct option longopts[] = {
-        {"model", required_argument, NULL, O_MODEL},   {"format", required_argument, NULL, O_FORMAT},
-        {"pretokenized", no_argument, NULL, O_PRETOK}, {"input", required_argument, NULL, O_INPUT},
-        {"threads", required_argument, NULL, O_THREADS}, {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONGOPTS,
-        {NULL, 0, NULL, 0}};
+        {"model", required_argument, NULL, O_MODEL}, {"format", required_argument, NULL, O_FORMAT},
+        {"help", no_argument, NULL, 'h'},            INPUT_LONGOPTS,
+        CLI_LOAD_LONGOPTS,                           {NULL, 0, NULL, 0}};
     const char *model_path = NULL;
     predict_ctx x = {0};
-    int pretokenized = 0, input = INPUT_TEXT, threads = 0, c;
+    input_options in = {0, INPUT_TEXT, 0};
+    int c;
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -132,16 +131,11 @@ int cmd_predict(int argc, char **argv)
             else if (strcmp(optarg, "tsv") == 0) x.format = FMT_TSV;
             else cli_usage("--format: unknown format '%s' (text, json, tsv)", optarg);
             break;
-        case O_PRETOK: pretokenized = 1; break;
-        case O_INPUT:
-            input = input_parse_format(optarg);
-            if (input < 0) cli_usage("--input: unknown input format '%s' (text, tsv, ptb)", optarg);
-            break;
-        case O_THREADS: threads = (int)cli_parse_long("--threads", optarg, 0, 1024); break;
         case 'h': usage(stdout); return EXIT_OK;
         case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
         default:
-            if (!cli_load_option(c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+            if (!input_option(c, optarg, &in) && !cli_load_option(c, optarg))
+                cli_usage("unknown option '%s'", argv[optind - 1]);
         }
     }
 
@@ -156,8 +150,8 @@ int cmd_predict(int argc, char **argv)
     lrp_options_init(&o);
     o.methods = 0; /* scores only */
     input_reader r;
-    input_open(&r, model, (input_format)input, pretokenized, argv + optind, (size_t)(argc - optind), STDIN_FILENO);
-    size_t bad = run_all(&r, &o, threads, write_item, &x);
+    input_open(&r, model, in.format, in.pretokenized, argv + optind, (size_t)(argc - optind), STDIN_FILENO);
+    size_t bad = run_all(&r, &o, in.threads, write_item, &x);
     const char *unit = input_unit(&r);
     input_close(&r);
 

@@ -20,6 +20,21 @@ int input_parse_format(const char *name)
     return -1;
 }
 
+int input_option(int c, const char *value, input_options *o)
+{
+    switch (c) {
+    case INPUT_O_PRETOKENIZED: o->pretokenized = 1; return 1;
+    case INPUT_O_FORMAT: {
+        int f = input_parse_format(value);
+        if (f < 0) cli_usage("--input: unknown input format '%s' (text, tsv, ptb)", value);
+        o->format = (input_format)f;
+        return 1;
+    }
+    case INPUT_O_THREADS: o->threads = (int)cli_parse_long("--threads", value, 0, 1024); return 1;
+    default: return 0;
+    }
+}
+
 void input_open(input_reader *r, const lrp_model *model, input_format format, int pretokenized,
                 char **args, size_t n_args, int fd)
 {

@@ -32,6 +32,25 @@ typedef enum input_format { INPUT_TEXT = 0, INPUT_TSV, INPUT_PTB } input_format;
 /* "text", "tsv", "ptb" -> format; -1 for anything else. */
 int input_parse_format(const char *name);
 
+/* The options of the commands that read sentences (explain, predict): add
+ * INPUT_LONGOPTS to the getopt_long table and hand the option codes the command
+ * does not know itself to input_option. */
+typedef struct input_options {
+    int pretokenized;    /* --pretokenized */
+    input_format format; /* --input FORMAT */
+    int threads;         /* --threads N, 0 = all cores */
+} input_options;
+
+enum { INPUT_O_PRETOKENIZED = 0x1100, INPUT_O_FORMAT, INPUT_O_THREADS };
+#define INPUT_LONGOPTS                                                                             \
+    {"pretokenized", no_argument, NULL, INPUT_O_PRETOKENIZED},                                     \
+        {"input", required_argument, NULL, INPUT_O_FORMAT},                                        \
+        {"threads", required_argument, NULL, INPUT_O_THREADS}
+
+/* Take option code c with its value when it is one of INPUT_LONGOPTS (returns 1;
+ * exits 2 on a bad value), else return 0. */
+int input_option(int c, const char *value, input_options *o);
+
 typedef struct input_item {
     size_t line;            /* 1-based line number, or argument number for arguments */
     int ok;                 /* parsed: the fields below are set */
