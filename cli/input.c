@@ -73,7 +73,16 @@ void input_item_clear(input_item *it)
     if (it->from_dataset_) ds_sentence_free(&it->tree_);
     free(it->ids);
     free(it->unknown);
+    free(it->message);
     memset(it, 0, sizeof *it);
+}
+
+void input_item_fail(input_item *it, const char *message)
+{
+    it->ok = 0;
+    free(it->message);
+    it->message = strdup(message);
+    if (!it->message) cli_die(EXIT_BAD_INPUT, "out of memory");
 }
 
 // ----------------------------------------------------------------------------
@@ -81,8 +90,7 @@ void input_item_clear(input_item *it)
 
 static int bad(input_item *it, const char *message)
 {
-    it->ok = 0;
-    snprintf(it->message, sizeof it->message, "%s", message);
+    input_item_fail(it, message);
     return 0;
 }
 

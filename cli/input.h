@@ -54,7 +54,7 @@ int input_option(int c, const char *value, input_options *o);
 typedef struct input_item {
     size_t line;            /* 1-based line number, or argument number for arguments */
     int ok;                 /* parsed: the fields below are set */
-    char message[512];      /* when !ok: what is wrong with the line */
+    char *message;          /* when !ok: what is wrong with the line (owned; input_item_fail) */
     size_t T;               /* number of words, 1..LRP_MAX_LENGTH */
     char **words;           /* [T] tokens (owned through tokens or tree) */
     int32_t *ids;           /* [T] word ids */
@@ -92,6 +92,9 @@ void input_open(input_reader *r, const lrp_model *model, input_format format, in
 size_t input_read(input_reader *r, input_item *items, size_t cap);
 
 void input_item_clear(input_item *item);
+
+/* Mark the item bad with this message (copied; exits 1 when out of memory). */
+void input_item_fail(input_item *item, const char *message);
 void input_close(input_reader *r);
 
 /* What an item's number counts: "line" (standard input) or "argument". */

@@ -64,11 +64,8 @@ static void explain_chunk(const input_reader *r, lrp_explainer *ex, input_item *
     int *targets = malloc(o->n_targets * sizeof *targets);
     if (!targets) cli_die(EXIT_BAD_INPUT, "out of memory");
     for (size_t i = 0; i < n; i++)
-        if (items[i].ok && (items[i].label < 0 || (size_t)items[i].label >= info.classes)) {
-            items[i].ok = 0;
-            snprintf(items[i].message, sizeof items[i].message,
-                     "--target true needs the line's true class, and it has none");
-        }
+        if (items[i].ok && (items[i].label < 0 || (size_t)items[i].label >= info.classes))
+            input_item_fail(&items[i], "--target true needs the line's true class, and it has none");
     for (size_t c = 0; c < info.classes; c++) {
         for (size_t k = 0; k < o->n_targets; k++)
             targets[k] = o->targets[k] == RUN_TARGET_TRUE ? (int)c : o->targets[k];
