@@ -1,10 +1,10 @@
 /*
  * batch.c - explain many sentences over a pool of threads. The sentences are
  * ordered by length (longest first, ties in input order) and cut into chunks of
- * BATCH_CHUNK, or BATCH_LONG_CHUNK when the chunk's first sentence is longer than
- * BATCH_LONG words (so that a thread's workspace, which every activation of its
- * chunk's sentences fills, stays small: half for the longest sentences, which still
- * fill the kernels' register tile); a thread takes the next chunk and explains it as one batch of the
+ * BATCH_CHUNK (8: one register tile of the kernels; a thread's workspace, which
+ * every activation of its chunk fills, then stays near the size of a core's L2
+ * cache, and a chunk of 16 was no faster); a thread takes the next chunk and
+ * explains it as one batch of the
  * fast path (explain_fast: the sentences of a chunk advance together, step by
  * step). Each thread owns its workspace and writes only the results of its
  * chunks, so no locks are needed, and a sentence's result does not depend on its
@@ -24,14 +24,13 @@ typedef struct length_index {
     size_t length, index;
 } length_index;
 
-enum { BATCH_CHUNK = 16, BATCH_LONG = 32, BATCH_LONG_CHUNK = 8, MAX_THREADS = 256 };
+enum { BATCH_CHUNK = 8, MAX_THREADS = 256 };
 
 struct lrp_explainer {
     const lrp_model *model;
     size_t threads;
     explain_work *work;     /* [threads] */
     length_index *order;    /* [cap] */
-    size_t *starts;         /* [cap + 1] first position in order of each chunk, then n */
     size_t cap;
 };
 
@@ -41,9 +40,8 @@ typedef struct batch_job {
     const lrp_options *options;
     lrp_result *out;
     const length_index *order; /* [n] sentences, longest first */
-    const size_t *starts;   /* [n_chunks + 1] */
-    size_t n_chunks;
-    atomic_size_t next;     /* next chunk to take */
+    size_t n;
+    atomic_size_t next;     /* next position in order to take */
     atomic_int failed;      /* a thread could not allocate its workspace */
 } batch_job;
 
@@ -59,16 +57,16 @@ static void *batch_worker(void *arg)
     lrp_sentence chunk[BATCH_CHUNK];
     lrp_result *res[BATCH_CHUNK];
     for (;;) {
-        size_t k = atomic_fetch_add(&job->next, 1);
-        if (k >= job->n_chunks) break;
-        const size_t begin = job->starts[k], m = job->starts[k + 1] - begin;
+        size_t begin = atomic_fetch_add(&job->next, BATCH_CHUNK);
+        if (begin >= job->n) break;
+        size_t m = job->n - begin < BATCH_CHUNK ? job->n - begin : BATCH_CHUNK;
         for (size_t i = 0; i < m; i++) {
             chunk[i] = job->sentences[job->order[begin + i].index];
             res[i] = &job->out[job->order[begin + i].index];
         }
         if (explain_fast(job->model, w, m, chunk, job->options, res, NULL) != LRP_OK) {
             atomic_store(&job->failed, 1);
-            atomic_store(&job->next, job->n_chunks);
+            atomic_store(&job->next, job->n);
             break;
         }
     }
@@ -120,7 +118,6 @@ void lrp_explainer_free(lrp_explainer *ex)
     for (size_t t = 0; t < ex->threads; t++) explain_work_free(&ex->work[t]);
     free(ex->work);
     free(ex->order);
-    free(ex->starts);
     free(ex);
 }
 
@@ -143,10 +140,8 @@ lrp_status lrp_explainer_run(lrp_explainer *ex, const lrp_sentence *sentences, s
         st = explain_result_alloc(m, o, sentences[i].length, &out[i], err);
     if (st == LRP_OK && n > ex->cap) {
         length_index *more = realloc(ex->order, n * sizeof *more);
-        if (more) ex->order = more;
-        size_t *starts = more ? realloc(ex->starts, (n + 1) * sizeof *starts) : NULL;
-        if (starts) ex->starts = starts;
-        if (more && starts) {
+        if (more) {
+            ex->order = more;
             ex->cap = n;
         } else {
             st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory ordering %zu sentences", n);
@@ -155,20 +150,13 @@ lrp_status lrp_explainer_run(lrp_explainer *ex, const lrp_sentence *sentences, s
     if (st == LRP_OK && n > 0) {
         for (size_t i = 0; i < n; i++) ex->order[i] = (length_index){sentences[i].length, i};
         qsort(ex->order, n, sizeof *ex->order, by_length);
-        size_t n_chunks = 0;
-        for (size_t at = 0; at < n; n_chunks++) {
-            ex->starts[n_chunks] = at;
-            at += ex->order[at].length > BATCH_LONG ? BATCH_LONG_CHUNK : BATCH_CHUNK;
-            if (at > n) at = n;
-        }
-        ex->starts[n_chunks] = n;
 
         batch_job job = {.model = m, .sentences = sentences, .options = o, .out = out,
-                         .order = ex->order, .starts = ex->starts, .n_chunks = n_chunks};
+                         .order = ex->order, .n = n};
         atomic_init(&job.next, 0);
         atomic_init(&job.failed, 0);
         size_t nt = ex->threads;
-        if (nt > n_chunks) nt = n_chunks;
+        if (nt > (n + BATCH_CHUNK - 1) / BATCH_CHUNK) nt = (n + BATCH_CHUNK - 1) / BATCH_CHUNK;
         pthread_t tid[MAX_THREADS];
         batch_thread arg[MAX_THREADS];
         size_t started = 0;
