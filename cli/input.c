@@ -213,8 +213,10 @@ size_t input_read(input_reader *r, input_item *items, size_t cap)
             len = strlen(text);
             number = r->next_arg;
         } else {
-            /* hand a slow producer's lines over now rather than wait for a full chunk */
+            /* hand a slow producer's lines over now rather than wait for a full chunk,
+             * and enough lines to keep the threads busy when they wait for them */
             if (n > 0 && !input_waiting(r)) break;
+            if (n >= INPUT_CHUNK_HURRY && r->hurry && atomic_load(r->hurry)) break;
             if (!next_line(r, &text, &len)) break;
             /* a carriage return before the newline (files from Windows) */
             if (len && text[len - 1] == '\r') len--;

@@ -15,6 +15,7 @@
 #ifndef LRP_CLI_INPUT_H
 #define LRP_CLI_INPUT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,8 +25,9 @@
 /* Lines per chunk: the first chunk at most INPUT_CHUNK, so that the threads start
  * soon; the next ones at most INPUT_CHUNK_MAX, enough to sort many sentences of
  * equal length into each batch and to keep every thread busy between the chunks'
- * ends, small enough for constant memory. */
-enum { INPUT_CHUNK = 256, INPUT_CHUNK_MAX = 2048 };
+ * ends, small enough for constant memory. A chunk ends after INPUT_CHUNK_HURRY lines
+ * when the consumer is already waiting for it (input_reader.hurry). */
+enum { INPUT_CHUNK = 256, INPUT_CHUNK_MAX = 2048, INPUT_CHUNK_HURRY = 64 };
 
 typedef enum input_format { INPUT_TEXT = 0, INPUT_TSV, INPUT_PTB } input_format;
 
@@ -74,6 +76,7 @@ typedef struct input_reader {
     size_t n_args, next_arg;
     int fd;                 /* the input when there are no arguments */
     int eof;
+    const atomic_int *hurry; /* NULL, or set while the chunk being read is waited for */
     size_t line;            /* lines read from fd so far */
     char *buf;              /* [cap] bytes read and not yet used: buf[begin, end) */
     size_t cap, begin, end;
@@ -87,7 +90,8 @@ void input_open(input_reader *r, const lrp_model *model, input_format format, in
                 char **args, size_t n_args, int fd);
 
 /* Read and parse up to `cap` lines into items[0..n) (fewer when no more input is waiting
- * yet); returns n, 0 at the end of the input. Items must be empty (zeroed, or released
+ * yet, or from INPUT_CHUNK_HURRY lines on when *r->hurry is set); returns n, 0 at the
+ * end of the input. Items must be empty (zeroed, or released
  * with input_item_clear). Exits 1 on a read error. */
 size_t input_read(input_reader *r, input_item *items, size_t cap);
 

@@ -5,6 +5,7 @@
 #include "run.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +89,7 @@ typedef struct run_slot {
 typedef struct run_pipe {
     input_reader *r;
     run_slot slot[2];
+    atomic_int hurry;  /* the explaining side waits for the slot being read */
     pthread_mutex_t mu;
     pthread_cond_t cv;
 } run_pipe;
@@ -130,15 +132,21 @@ size_t run_all(input_reader *r, const lrp_options *o, int threads, run_writer wr
     pthread_t reader;
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.cv, NULL);
+    atomic_init(&p.hurry, 0);
+    r->hurry = &p.hurry;
     if (pthread_create(&reader, NULL, reader_main, &p) != 0) cli_die(EXIT_BAD_INPUT, "cannot start a thread");
-    size_t bad = 0;
+    size_t bad = 0, chunks = 0;
     for (size_t k = 0;; k ^= 1) {
         run_slot *s = &p.slot[k];
         pthread_mutex_lock(&p.mu);
+        /* after the first chunk (short already), the threads would idle: take a part */
+        if (!s->full && chunks > 0) atomic_store(&p.hurry, 1);
         while (!s->full) pthread_cond_wait(&p.cv, &p.mu);
+        atomic_store(&p.hurry, 0);
         pthread_mutex_unlock(&p.mu);
         const size_t n = s->n;
         if (n == 0) break;
+        chunks++;
         input_item *items = s->items;
         explain_chunk(r, ex, items, n, o, &cb);
         for (size_t i = 0; i < n; i++) {
@@ -158,6 +166,7 @@ size_t run_all(input_reader *r, const lrp_options *o, int threads, run_writer wr
         pthread_mutex_unlock(&p.mu);
     }
     pthread_join(reader, NULL);
+    r->hurry = NULL;
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.cv);
     lrp_explainer_free(ex);
