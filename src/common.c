@@ -17,7 +17,7 @@
 
 static size_t large_bytes(size_t n) { return (n + HUGE - 1) / HUGE * HUGE; }
 
-void *lrp_alloc_large(size_t n)
+void *lrp_alloc_large(size_t n, int huge_pages)
 {
 #if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
     if (n >= LARGE_MIN && n <= SIZE_MAX - 2 * HUGE) {
@@ -30,7 +30,7 @@ void *lrp_alloc_large(size_t n)
         unsigned char *p = (unsigned char *)(((uintptr_t)raw + HUGE - 1) & ~(uintptr_t)(HUGE - 1));
         if (p > raw) munmap(raw, (size_t)(p - raw));
         if (raw + bytes + HUGE > p + bytes) munmap(p + bytes, (size_t)(raw + bytes + HUGE - (p + bytes)));
-        madvise(p, bytes, MADV_HUGEPAGE); /* advice: nothing to do when refused */
+        madvise(p, bytes, huge_pages ? MADV_HUGEPAGE : MADV_NOHUGEPAGE); /* advice: nothing to do when refused */
         return p;
     }
 #endif

@@ -123,7 +123,7 @@ lrp_status model_create(lrp_model **out, const model_shape *shape, lrp_error *er
     m->shape = *shape;
     m->layout = layout;
     m->unk = -1;
-    m->params = lrp_alloc_large(layout.total * sizeof(double)); /* layout checked the product */
+    m->params = lrp_alloc_large(layout.total * sizeof(double), 1); /* layout checked the product */
     if (!m->params) {
         free(m);
         return lrp_fail(err, LRP_ERR_NOMEM, "out of memory allocating %zu parameters",
