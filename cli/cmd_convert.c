@@ -42,7 +42,7 @@ static void usage(FILE *f)
 /* Would F32 storage keep every parameter exactly? */
 static int exact_in_f32(const lrp_model *m)
 {
-    for (size_t i = 0; i < m->layout.total; i++)
+    for (size_t i = 0; i < model_stored(m); i++) /* a float32 embedding is */
         if ((double)(float)m->params[i] != m->params[i]) return 0;
     return 1;
 }

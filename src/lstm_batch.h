@@ -143,7 +143,7 @@
      * = w->dscores) with respect to the first layer's inputs (after the masks), into             \
      * w->sent[b].gx. When dense is not NULL, also ADDS the gradients of every parameter but the  \
      * embedding, summed over the batch, to dense: a flat gradient array in m->layout from        \
-     * layout.wx[0][0] on (dense[i - layout.wx[0][0]] for parameter i); the embedding rows'       \
+     * layout.wx[0][0] to layout.emb (dense[i - layout.wx[0][0]] for parameter i); the embedding's \
      * gradients come from lb_embedding_grad. */                                                   \
     void lb_backward_##S(const lb_pack_##S *p, const lrp_model *m, lb_work_##S *w,                 \
                          const real *dscores, double *dense);                                      \

@@ -412,8 +412,7 @@ lrp_status S(lb_forward_masked)(const S(lb_pack) *p, const lrp_model *m, S(lb_wo
             if (in->deleted && in->deleted[t]) {
                 memset(x, 0, E * sizeof(REAL));
             } else {
-                const double *e = model_embedding(m, in->ids[t]);
-                for (size_t k = 0; k < E; k++) x[k] = (REAL)e[k];
+                S(model_embedding)(m, in->ids[t], x);
                 if (se->keep_x)
                     for (size_t k = 0; k < E; k++) x[k] *= se->keep_x[t * E + k];
             }

@@ -40,7 +40,6 @@ lrp_status param_layout_init(param_layout *layout, const model_shape *s, lrp_err
     } while (0)
     size_t G = 0;
     ok = lrp_mul_size(4, s->H, &G);
-    TAKE(layout->emb, s->V, s->E);
     for (size_t l = 0; l < s->L; l++) {
         for (size_t d = 0; d < s->D; d++) {
             TAKE(layout->wx[l][d], G, model_layer_input(s, l));
@@ -50,6 +49,7 @@ lrp_status param_layout_init(param_layout *layout, const model_shape *s, lrp_err
     }
     TAKE(layout->wout, s->C, s->D * s->H);
     if (s->has_bias) TAKE(layout->bout, s->C, 1);
+    TAKE(layout->emb, s->V, s->E);
 #undef TAKE
     size_t bytes;
     if (!ok || !lrp_mul_size(at, sizeof(double), &bytes))
@@ -97,7 +97,7 @@ static void point_views(lrp_model *m)
 {
     const model_shape *s = &m->shape;
     const param_layout *p = &m->layout;
-    m->emb = m->params + p->emb;
+    m->emb = m->emb_kind == MODEL_EMB_F64 ? m->params + p->emb : NULL;
     for (size_t l = 0; l < s->L; l++) {
         for (size_t d = 0; d < s->D; d++) {
             lstm_weights *w = &m->lstm[l][d];
@@ -114,6 +114,12 @@ static void point_views(lrp_model *m)
 
 lrp_status model_create(lrp_model **out, const model_shape *shape, lrp_error *err)
 {
+    return model_create_ex(out, shape, MODEL_EMB_F64, err);
+}
+
+lrp_status model_create_ex(lrp_model **out, const model_shape *shape, model_emb_kind kind,
+                           lrp_error *err)
+{
     *out = NULL;
     param_layout layout;
     lrp_status st = param_layout_init(&layout, shape, err);
@@ -123,8 +129,14 @@ lrp_status model_create(lrp_model **out, const model_shape *shape, lrp_error *er
     m->shape = *shape;
     m->layout = layout;
     m->unk = -1;
-    m->params = lrp_alloc_large(layout.total * sizeof(double), 1); /* layout checked the product */
-    if (!m->params) {
+    m->emb_kind = kind;
+    /* the layout checked the products */
+    const size_t n32 = kind == MODEL_EMB_F32 ? layout.total - layout.emb : 0;
+    m->params = lrp_alloc_large(model_stored(m) * sizeof(double), 1);
+    m->emb32 = m->emb32_owned = n32 ? lrp_alloc_large(n32 * sizeof(float), 1) : NULL;
+    if (!m->params || (n32 && !m->emb32)) {
+        lrp_free_large(m->params, model_stored(m) * sizeof(double));
+        lrp_free_large(m->emb32_owned, n32 * sizeof(float));
         free(m);
         return lrp_fail(err, LRP_ERR_NOMEM, "out of memory allocating %zu parameters",
                         layout.total);
@@ -158,7 +170,9 @@ void lrp_model_free(lrp_model *m)
     if (!m) return;
     lb_pack_free_d(m->pack_d);
     lb_pack_free_f(m->pack_f);
-    lrp_free_large(m->params, m->layout.total * sizeof(double));
+    lrp_free_large(m->params, model_stored(m) * sizeof(double));
+    lrp_free_large(m->emb32_owned, (m->layout.total - m->layout.emb) * sizeof(float));
+    lrp_file_view_close(&m->file);
     free_strings(m->words, m->shape.V);
     free_strings(m->labels, m->shape.C);
     free(m->slots);
@@ -295,7 +309,7 @@ const char *model_param_name(const lrp_model *m, size_t i, char *buf, size_t len
     static const char *dir[2] = {"fwd", "bwd"};
     const char *what = "?";
     int layer = -1, d = 0;
-    if (i < p->emb + s->V * s->E) {
+    if (i >= p->emb) {
         what = "embedding";
     } else if (i >= p->wout) {
         what = (s->has_bias && i >= p->bout) ? "classifier.bias" : "classifier.weight";
@@ -316,10 +330,11 @@ const char *model_param_name(const lrp_model *m, size_t i, char *buf, size_t len
 lrp_status model_check_finite(const lrp_model *m, lrp_error *err)
 {
     for (size_t i = 0; i < m->layout.total; i++) {
-        if (!isfinite(m->params[i])) {
+        const double v = model_param(m, i);
+        if (!isfinite(v)) {
             char name[64];
             return lrp_fail(err, LRP_ERR_FORMAT, "%s: non-finite value (%g) at element %zu",
-                            model_param_name(m, i, name, sizeof name), m->params[i], i);
+                            model_param_name(m, i, name, sizeof name), v, i);
         }
     }
     return LRP_OK;

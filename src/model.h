@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fileio.h"
 #include "lrp.h"
 
 #define LRP_MAX_LAYERS 16
@@ -28,14 +29,17 @@ typedef struct model_shape {
 } model_shape;
 
 /* Offsets (in doubles) of every tensor inside the flat parameter array. Gradients
- * and optimiser state use the same layout, so an optimiser is one flat loop. */
+ * and optimiser state use the same layout, so an optimiser is one flat loop. The
+ * dense parameters (LSTM and classifier) come first, [0, emb); the embedding last,
+ * [emb, total), so that a model keeping its embedding in float32 (emb32 below)
+ * stores the first part only. */
 typedef struct param_layout {
-    size_t emb;                         /* (V, E) */
     size_t wx[LRP_MAX_LAYERS][2];       /* (4H, IN(l)) */
     size_t wh[LRP_MAX_LAYERS][2];       /* (4H, H) */
     size_t b[LRP_MAX_LAYERS][2];        /* (4H) input and recurrent bias summed */
     size_t wout;                        /* (C, D*H): columns fwd block, then bwd block */
     size_t bout;                        /* (C), only if has_bias */
+    size_t emb;                         /* (V, E); also the number of dense parameters */
     size_t total;
 } param_layout;
 
@@ -54,9 +58,17 @@ struct lb_pack_f;
 struct lrp_model {
     model_shape shape;
     param_layout layout;
-    double *params;                     /* [layout.total], owned */
+    double *params;                     /* [model_stored(m)], owned */
+    /* The embedding: float64 in params (emb), or, for a model read from a file that
+     * holds it in float32, those float32 values as they are (emb32; params then end
+     * before layout.emb). Widening a float32 is exact, so both give the same
+     * results; the float32 copy is half the memory to fill when loading. */
+    const double *emb;                  /* (V, E) view into params, or NULL */
+    const float *emb32;                 /* (V, E) in emb32_owned or in file, or NULL */
+    float *emb32_owned;
+    lrp_file_view file;                 /* the model file, kept open when emb32 lies in it */
+    int emb_kind;                       /* model_emb_kind */
     /* views into params */
-    const double *emb;                  /* (V, E) */
     lstm_weights lstm[LRP_MAX_LAYERS][2];
     const double *wout;                 /* (C, D*H) */
     const double *bout;                 /* (C) or NULL */
@@ -85,6 +97,29 @@ lrp_status param_layout_init(param_layout *layout, const model_shape *shape, lrp
 
 /* A model with zeroed parameters, no vocabulary and no labels yet. */
 lrp_status model_create(lrp_model **out, const model_shape *shape, lrp_error *err);
+
+/* Where the embedding is kept. */
+typedef enum model_emb_kind {
+    MODEL_EMB_F64 = 0,    /* in params (emb) */
+    MODEL_EMB_F32 = 1,    /* in emb32_owned, zeroed (emb32 points there) */
+    MODEL_EMB_F32_FILE = 2 /* float32 values the caller points emb32 at, in m->file */
+} model_emb_kind;
+
+/* The same, with the embedding kept as `kind` says. */
+lrp_status model_create_ex(lrp_model **out, const model_shape *shape, model_emb_kind kind,
+                           lrp_error *err);
+
+/* Number of doubles in m->params: every parameter, or all but the embedding. */
+static inline size_t model_stored(const lrp_model *m)
+{
+    return m->emb_kind == MODEL_EMB_F64 ? m->layout.total : m->layout.emb;
+}
+
+/* Parameter i (layout index, i < layout.total) as float64, wherever it is kept. */
+static inline double model_param(const lrp_model *m, size_t i)
+{
+    return i >= model_stored(m) ? (double)m->emb32[i - m->layout.emb] : m->params[i];
+}
 
 /* Copy the V words in (checks: V matches the shape, no empty word, no duplicate,
  * no newline inside a word) and build the lookup table. */
@@ -117,10 +152,24 @@ lrp_status model_parse_gate_order(const char *order, int gate[GATE_COUNT], lrp_e
 void model_copy_gate_rows(double *dst, const double *src, size_t H, size_t n,
                           const int gate[GATE_COUNT]);
 
-/* Embedding row of word id (E entries). */
-static inline const double *model_embedding(const lrp_model *m, int32_t id)
+/* Embedding row of word id (E values) into out, as float64: exact either way. */
+static inline void model_embedding_d(const lrp_model *m, int32_t id, double *out)
 {
-    return m->emb + (size_t)id * m->shape.E;
+    const size_t E = m->shape.E, at = (size_t)id * E;
+    if (m->emb32)
+        for (size_t k = 0; k < E; k++) out[k] = (double)m->emb32[at + k];
+    else
+        for (size_t k = 0; k < E; k++) out[k] = m->emb[at + k];
+}
+
+/* The same as float32: rounded from a float64 embedding, as they are from emb32. */
+static inline void model_embedding_f(const lrp_model *m, int32_t id, float *out)
+{
+    const size_t E = m->shape.E, at = (size_t)id * E;
+    if (m->emb32)
+        for (size_t k = 0; k < E; k++) out[k] = m->emb32[at + k];
+    else
+        for (size_t k = 0; k < E; k++) out[k] = (float)m->emb[at + k];
 }
 
 #endif /* LRP_MODEL_H */

@@ -28,6 +28,7 @@
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -285,20 +286,41 @@ static lrp_status check_shapes(const st_file *f, model_shape *s, param_layout *p
     return LRP_OK;
 }
 
+static lrp_status non_finite_at(const st_tensor *t, size_t at, double value, lrp_error *err);
+
 lrp_status model_read_finite(const st_tensor *t, size_t first, size_t count, double *dst,
                              lrp_error *err)
 {
     st_read_f64(t, first, count, dst);
-    for (size_t i = 0; i < count; i++) {
-        if (isfinite(dst[i])) continue;
-        size_t at = first + i;
-        char where[48];
-        if (t->rank == 2) snprintf(where, sizeof where, "[%zu, %zu]", at / t->shape[1], at % t->shape[1]);
-        else snprintf(where, sizeof where, "[%zu]", at);
-        return lrp_fail(err, LRP_ERR_FORMAT, "%.100s: non-finite value %g at %s", t->name, dst[i],
-                        where);
-    }
+    for (size_t i = 0; i < count; i++)
+        if (!isfinite(dst[i])) return non_finite_at(t, first + i, dst[i], err);
     return LRP_OK;
+}
+
+static lrp_status non_finite_at(const st_tensor *t, size_t at, double value, lrp_error *err)
+{
+    char where[48];
+    if (t->rank == 2) snprintf(where, sizeof where, "[%zu, %zu]", at / t->shape[1], at % t->shape[1]);
+    else snprintf(where, sizeof where, "[%zu]", at);
+    return lrp_fail(err, LRP_ERR_FORMAT, "%.100s: non-finite value %g at %s", t->name, value, where);
+}
+
+/* Are the count floats at x (elements first.. of tensor t) finite? One pass over
+ * the bits (exponent all ones: Inf or NaN); the first bad one is looked for only
+ * when there is one. */
+static lrp_status check_finite_f32(const st_tensor *t, const float *x, size_t first, size_t count,
+                                   lrp_error *err)
+{
+    uint32_t worst = 0;
+    for (size_t i = 0; i < count; i++) {
+        uint32_t bits;
+        memcpy(&bits, &x[i], sizeof bits);
+        bits &= 0x7f800000u;
+        worst = bits > worst ? bits : worst;
+    }
+    if (worst != 0x7f800000u) return LRP_OK;
+    for (size_t i = 0;; i++)
+        if (!isfinite(x[i])) return non_finite_at(t, first + i, (double)x[i], err);
 }
 
 /* Copy rows [r0, r1) of the file tensor of view v into the model (gate rows
@@ -308,6 +330,13 @@ static lrp_status copy_rows(const st_file *f, const tensor_view *v, lrp_model *m
                             size_t r0, size_t r1, lrp_error *err)
 {
     const st_tensor *t = st_find(f, v->name);
+    if (v->offset >= model_stored(m)) {
+        /* rows of a float32 embedding (never permuted): copied as they are, or
+         * checked where they lie in the file */
+        const size_t first = r0 * v->cols, count = (r1 - r0) * v->cols;
+        if (m->emb32_owned) st_read_f32(t, first, count, m->emb32_owned + first);
+        return check_finite_f32(t, m->emb32 + first, first, count, err);
+    }
     for (size_t r = r0; r < r1; r++) {
         double *row = m->params + v->offset + internal_row(v, r, gate) * v->stride;
         lrp_status st = model_read_finite(t, r * v->cols, v->cols, row, err);
@@ -556,8 +585,22 @@ static lrp_status set_names(lrp_model *m, const model_names *nm, lrp_error *err)
 // ----------------------------------------------------------------------------
 // loading: entry points
 
-static lrp_status model_from_file(const st_file *f, const lrp_load_options *o, lrp_model **out,
-                                  lrp_error *err)
+/* Can the model use this F32 tensor's floats where they lie? */
+static int usable_in_place(const st_tensor *t)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return t->dtype == ST_F32 && (uintptr_t)t->data % _Alignof(float) == 0;
+#else
+    (void)t;
+    return 0;
+#endif
+}
+
+/* The model of file f. file: the view f was parsed from, when the model may keep it
+ * (a float32 embedding is then used where it lies, and the view moves into the
+ * model), else NULL. */
+static lrp_status model_from_file(const st_file *f, const lrp_load_options *o, lrp_file_view *file,
+                                  lrp_model **out, lrp_error *err)
 {
     int torch, gate[GATE_COUNT];
     model_shape s = {0};
@@ -583,7 +626,14 @@ static lrp_status model_from_file(const st_file *f, const lrp_load_options *o, l
         s.has_bias = st_find(f, "classifier.bias") != NULL;
         if (st == LRP_OK) st = check_names(f, &s, err);
         if (st == LRP_OK) st = check_shapes(f, &s, &p, err);
-        if (st == LRP_OK) st = model_create(&m, &s, err);
+        /* an F32 embedding stays float32 (exact), in the file when it can: no memory
+         * to fill, where float64 would be twice the file's size */
+        const st_tensor *emb = st == LRP_OK ? st_find(f, "embedding") : NULL;
+        model_emb_kind kind = !emb || emb->dtype != ST_F32 ? MODEL_EMB_F64
+                              : file && usable_in_place(emb) ? MODEL_EMB_F32_FILE
+                                                             : MODEL_EMB_F32;
+        if (st == LRP_OK) st = model_create_ex(&m, &s, kind, err);
+        if (st == LRP_OK && kind == MODEL_EMB_F32_FILE) m->emb32 = (const float *)(const void *)emb->data;
     }
     rows_job job = {0};
     if (st == LRP_OK && !torch) embedding_start(f, m, gate, &job);
@@ -596,6 +646,10 @@ static lrp_status model_from_file(const st_file *f, const lrp_load_options *o, l
         lrp_model_free(m);
         return st;
     }
+    if (m->emb_kind == MODEL_EMB_F32_FILE) {
+        m->file = *file;
+        memset(file, 0, sizeof *file);
+    }
     *out = m;
     return LRP_OK;
 }
@@ -606,8 +660,9 @@ void lrp_load_options_init(lrp_load_options *o)
     o->lowercase = -1;
 }
 
-lrp_status lrp_model_load_memory_ex(lrp_model **model, const void *data, size_t size,
-                                    const lrp_load_options *options, lrp_error *err)
+/* lrp_model_load_memory_ex; file: as model_from_file's */
+static lrp_status load_bytes(lrp_model **model, const void *data, size_t size,
+                             const lrp_load_options *options, lrp_file_view *file, lrp_error *err)
 {
     lrp_error_clear(err);
     if (!model) return lrp_fail(err, LRP_ERR_ARGUMENT, "model must not be NULL");
@@ -622,9 +677,15 @@ lrp_status lrp_model_load_memory_ex(lrp_model **model, const void *data, size_t 
     st_file f;
     lrp_status st = st_parse(&f, data, size, err);
     if (st != LRP_OK) return st;
-    st = model_from_file(&f, options, model, err);
+    st = model_from_file(&f, options, file, model, err);
     st_free(&f);
     return st;
+}
+
+lrp_status lrp_model_load_memory_ex(lrp_model **model, const void *data, size_t size,
+                                    const lrp_load_options *options, lrp_error *err)
+{
+    return load_bytes(model, data, size, options, NULL, err); /* the caller's bytes: copied */
 }
 
 lrp_status lrp_model_load_memory(lrp_model **model, const void *data, size_t size, lrp_error *err)
@@ -643,8 +704,8 @@ lrp_status lrp_model_load_ex(lrp_model **model, const char *path, const lrp_load
     lrp_status st = lrp_file_view_open(&file, path, err);
     if (st != LRP_OK) return st;
     lrp_error inner;
-    st = lrp_model_load_memory_ex(model, file.data, file.size, options, &inner);
-    lrp_file_view_close(&file);
+    st = load_bytes(model, file.data, file.size, options, &file, &inner);
+    lrp_file_view_close(&file); /* unless the model took it */
     if (st != LRP_OK) return lrp_fail(err, st, "%s: %s", path, inner.message);
     return LRP_OK;
 }
@@ -744,7 +805,7 @@ static lrp_status check_savable(const lrp_model *m, lrp_dtype dtype, lrp_error *
     lrp_error inner;
     if (model_check_finite(m, &inner) != LRP_OK)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "cannot save the model: %s", inner.message);
-    for (size_t i = 0; dtype == LRP_F32 && i < m->layout.total; i++) {
+    for (size_t i = 0; dtype == LRP_F32 && i < model_stored(m); i++) { /* emb32 fits */
         if (!(fabs(m->params[i]) <= FLT_MAX)) { /* compare first: casting would overflow */
             char name[64];
             return lrp_fail(err, LRP_ERR_ARGUMENT,
@@ -773,13 +834,26 @@ lrp_status model_write(const lrp_model *m, FILE *f, lrp_dtype dtype, const char 
     char *json = h ? cJSON_PrintUnformatted(h) : NULL;
     cJSON_Delete(h);
     if (!json) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory writing the model header");
+    /* a row of a float32 embedding, widened (exactly) */
+    double *wide = m->emb32 ? malloc(m->shape.E * sizeof *wide) : NULL;
+    if (m->emb32 && !wide) {
+        free(json);
+        return lrp_fail(err, LRP_ERR_NOMEM, "out of memory writing the model");
+    }
     int ok = st_write_header(f, json);
     free(json);
     /* file row r of a gated tensor is internal row gate[r / H] * H + r % H */
     for (size_t i = 0; ok && i < nv; i++)
-        for (size_t r = 0; ok && r < v[i].rows; r++)
-            ok = st_write_values(f, m->params + v[i].offset + internal_row(&v[i], r, gate) * v[i].stride,
-                                 v[i].cols, sd);
+        for (size_t r = 0; ok && r < v[i].rows; r++) {
+            const size_t at = v[i].offset + internal_row(&v[i], r, gate) * v[i].stride;
+            if (at < model_stored(m)) {
+                ok = st_write_values(f, m->params + at, v[i].cols, sd);
+            } else {
+                for (size_t k = 0; k < v[i].cols; k++) wide[k] = model_param(m, at + k);
+                ok = st_write_values(f, wide, v[i].cols, sd);
+            }
+        }
+    free(wide);
     if (!ok) return lrp_fail(err, LRP_ERR_IO, "write error: %s", strerror(errno ? errno : EIO));
     return LRP_OK;
 }

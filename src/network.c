@@ -69,7 +69,7 @@ void net_embed(const lrp_model *m, const int32_t *ids, const unsigned char *dele
     /* embedding lookup; a deleted word's embedding is set to zero (sec. 4.3) */
     for (size_t t = 0; t < T; t++) {
         if (deleted && deleted[t]) memset(ws->x + t * E, 0, E * sizeof(double));
-        else memcpy(ws->x + t * E, model_embedding(m, ids[t]), E * sizeof(double));
+        else model_embedding_d(m, ids[t], ws->x + t * E);
     }
 }
 

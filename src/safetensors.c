@@ -97,6 +97,19 @@ void st_read_f64(const st_tensor *t, size_t first, size_t count, double *dst)
     }
 }
 
+void st_read_f32(const st_tensor *t, size_t first, size_t count, float *dst)
+{
+    const unsigned char *p = t->data + first * 4;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(dst, p, count * sizeof(float)); /* the file's byte order */
+#else
+    for (size_t i = 0; i < count; i++, p += 4) {
+        uint32_t bits = load_le32(p);
+        memcpy(&dst[i], &bits, sizeof bits);
+    }
+#endif
+}
+
 // ----------------------------------------------------------------------------
 // header checks
 

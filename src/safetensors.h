@@ -76,6 +76,9 @@ const char *st_shape_string(const size_t *shape, size_t rank, char *buf, size_t 
  * has checked the dtype and the range). */
 void st_read_f64(const st_tensor *t, size_t first, size_t count, double *dst);
 
+/* The same for an F32 tensor, as floats (exact). */
+void st_read_f32(const st_tensor *t, size_t first, size_t count, float *dst);
+
 /* ---- writing */
 
 /* Write the 8-byte length and the header, padded with spaces so that the data

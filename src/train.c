@@ -587,7 +587,7 @@ static lrp_status batch_work_init(batch_work *bw, const lrp_model *m, const lb_p
 /* Forward and backward of bw's phrases as one batch, each with its noise, in groups:
  * group g is phrases first[g] <= b < first[g + 1] and its gradient goes to out[g]
  * (its own bits whatever the other groups: lb_backward_grouped): ADDS the gradient of
- * the dense parameters (the layout from layout.wx[0][0] on) to out[g].dense, writes the
+ * the dense parameters (the layout from layout.wx[0][0] to layout.emb) to out[g].dense, writes the
  * gradient of each word's embedding row, phrase after phrase, to out[g].demb and the
  * row's word id (after unk replacement) to out[g].tok; the loss gradient is scaled by
  * `scale` (1/B for a batch mean). Adds the phrases' losses -log p_y to out[g].loss and
@@ -1017,7 +1017,7 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
         const param_layout *L = &tr.m->layout;
         tr.P = L->total;
         tr.base = L->wx[0][0];
-        tr.DP = tr.P - tr.base;
+        tr.DP = L->emb - tr.base; /* the dense parameters come before the embedding */
         /* the most words a shard can hold: its share of a batch, each a longest phrase */
         size_t per_shard = (o->batch + TRAIN_SHARDS - 1) / TRAIN_SHARDS;
         tr.cap_tokens = per_shard * d->max_length;

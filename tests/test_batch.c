@@ -371,7 +371,7 @@ static void check_param_gradient(const char *tag, lrp_model *m, const lrp_senten
  * group's sentences alone in lb_backward (sentences s[0..5), groups {0, 1}, {2, 3, 4}). */
 static void check_grouped(const char *tag, lrp_model *m, const lrp_sentence *s)
 {
-    const size_t C = m->shape.C, DP = m->layout.total - m->layout.wx[0][0];
+    const size_t C = m->shape.C, DP = m->layout.emb - m->layout.wx[0][0];
     double dscores[5 * 64];
     for (size_t i = 0; i < 5 * C; i++) dscores[i] = (double)(i % 7) - 3.0;
     double *g[2] = {calloc(DP, sizeof(double)), calloc(DP, sizeof(double))};

@@ -46,12 +46,14 @@ static void check_same_model(const char *tag, const lrp_model *a, const lrp_mode
     if (!same) return;
     size_t bad = 0, first = 0;
     for (size_t i = 0; i < a->layout.total; i++) {
-        double want = dtype == LRP_F64 ? a->params[i] : (double)(float)a->params[i];
-        if (memcmp(&want, &b->params[i], sizeof want) != 0 && bad++ == 0) first = i;
+        double want = dtype == LRP_F64 ? model_param(a, i) : (double)(float)model_param(a, i);
+        double got = model_param(b, i);
+        if (memcmp(&want, &got, sizeof want) != 0 && bad++ == 0) first = i;
     }
     char name[64];
     TU_CHECK(bad == 0, "%s: %zu parameters differ, first %s [%zu]: %.17g vs %.17g", tag, bad,
-             model_param_name(a, first, name, sizeof name), first, a->params[first], b->params[first]);
+             model_param_name(a, first, name, sizeof name), first, model_param(a, first),
+             model_param(b, first));
     for (size_t i = 0; i < a->shape.V; i++)
         if (strcmp(a->words[i], b->words[i]) != 0) {
             TU_CHECK(0, "%s: word %zu \"%s\" vs \"%s\"", tag, i, a->words[i], b->words[i]);
@@ -96,6 +98,56 @@ static lrp_model *odd_words_model(size_t V, size_t L, size_t D, int bias, unsign
 // ----------------------------------------------------------------------------
 // round trips
 
+/* Every word's scores and relevances, both precisions, all methods, the last class. */
+static void explain_all(const lrp_model *m, lrp_dtype precision, lrp_result *out)
+{
+    const size_t V = m->shape.V;
+    int32_t *ids = malloc(V * sizeof *ids);
+    for (size_t i = 0; i < V; i++) ids[i] = (int32_t)(V - 1 - i);
+    lrp_sentence s = {ids, V, NULL};
+    lrp_options o;
+    lrp_options_init(&o);
+    o.methods = LRP_METHOD_BIT(LRP_METHOD_LRP) | LRP_METHOD_BIT(LRP_METHOD_LRP_CONS) | LRP_METHOD_BIT(LRP_METHOD_SA) |
+                LRP_METHOD_BIT(LRP_METHOD_GI);
+    const int target = (int)m->shape.C - 1;
+    o.targets = &target;
+    o.n_targets = 1;
+    o.precision = precision;
+    lrp_error err;
+    TU_CHECK_STATUS(lrp_explain(m, &s, &o, out, &err), LRP_OK, err);
+    free(ids);
+}
+
+/* A model whose embedding is kept in float32 (b, read from an F32 file) explains
+ * with the same bits as the same values held in float64 (b written as F64 and read
+ * back). */
+static void check_same_as_f64(const char *tag, const lrp_model *b)
+{
+    size_t n = 0;
+    unsigned char *bytes = tu_model_bytes(b, LRP_F64, LRP_FILE_GATE_ORDER, &n);
+    lrp_model *c = NULL;
+    lrp_error err;
+    TU_CHECK(bytes != NULL, "%s: cannot write as F64", tag);
+    if (bytes) TU_CHECK_STATUS(lrp_model_load_memory(&c, bytes, n, &err), LRP_OK, err);
+    free(bytes);
+    if (!c) return;
+    TU_CHECK(c->emb && !c->emb32, "%s: an F64 file's embedding is not in params", tag);
+    for (int p = LRP_F32; p <= LRP_F64; p++) {
+        lrp_result x, y;
+        explain_all(b, (lrp_dtype)p, &x);
+        explain_all(c, (lrp_dtype)p, &y);
+        int same = x.n_explanations == y.n_explanations && memcmp(x.scores, y.scores, x.classes * sizeof(double)) == 0;
+        for (size_t e = 0; same && e < x.n_explanations; e++)
+            same = memcmp(x.explanations[e].relevance, y.explanations[e].relevance, x.length * sizeof(double)) == 0 &&
+                   memcmp(&x.explanations[e].rest, &y.explanations[e].rest, sizeof(double)) == 0;
+        TU_CHECK(same, "%s: %s explanations differ between a float32 and a float64 embedding of the same values",
+                 tag, p == LRP_F64 ? "f64" : "f32");
+        lrp_result_free(&x);
+        lrp_result_free(&y);
+    }
+    lrp_model_free(c);
+}
+
 static void test_round_trips(void)
 {
     struct { size_t V, L, D; int bias; } cfg[] = {
@@ -121,9 +173,12 @@ static void test_round_trips(void)
             /* F32 values are float-rounded, so they really were stored as F32 */
             if (b && dt == LRP_F32) {
                 int rounded = 0;
-                for (size_t i = 0; i < m->layout.total; i++) rounded |= b->params[i] != m->params[i];
+                for (size_t i = 0; i < m->layout.total; i++) rounded |= model_param(b, i) != m->params[i];
                 TU_CHECK(rounded, "%s: no value changed by F32 storage", tag);
+                TU_CHECK(b->emb32 && !b->emb, "%s: the F32 embedding was not kept in float32", tag);
+                check_same_as_f64(tag, b);
             }
+            if (b && dt == LRP_F64) TU_CHECK(b->emb && !b->emb32, "%s: the F64 embedding is not in params", tag);
             /* load -> save gives the same bytes again */
             if (b) {
                 size_t n1 = 0, n2 = 0;
@@ -426,7 +481,8 @@ static void test_numpy_fixture(void)
             bad += m->wout[c * 2 * H + H + j] != 800.0 + 10.0 * c + j;
         }
     for (size_t c = 0; c < C; c++) bad += m->bout[c] != 900.0 + 10.0 * c;
-    for (size_t i = 0; i < V * E; i++) bad += m->emb[i] != 10.0 * (double)(i / E) + (double)(i % E);
+    for (size_t i = 0; i < V * E; i++)
+        bad += model_param(m, m->layout.emb + i) != 10.0 * (double)(i / E) + (double)(i % E);
     TU_CHECK(bad == 0, "numpy fixture: %zu values not where the gate order puts them", bad);
     lrp_model_free(m);
 
