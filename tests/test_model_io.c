@@ -148,6 +148,52 @@ static void check_same_as_f64(const char *tag, const lrp_model *b)
     lrp_model_free(c);
 }
 
+/* The F32 file at path, read from memory (the embedding copied: the caller's
+ * bytes may go), and with one more byte of header (its floats misaligned in the
+ * file: copied too): the same values as m rounded, the same explanations. */
+static void check_f32_copies(const char *tag, const char *path, const lrp_model *m)
+{
+    size_t n = 0;
+    char *bytes = tu_read_file(path, &n);
+    TU_CHECK(bytes && n > 8, "%s: cannot read %s", tag, path);
+    if (!bytes || n <= 8) return;
+    char what[160];
+    lrp_model *b = NULL;
+    lrp_error err;
+    TU_CHECK_STATUS(lrp_model_load_memory(&b, bytes, n, &err), LRP_OK, err);
+    if (b) {
+        snprintf(what, sizeof what, "%s, from memory", tag);
+        TU_CHECK(b->emb_kind == MODEL_EMB_F32 && b->emb32 == b->emb32_owned, "%s: not a float32 copy", what);
+        check_same_model(what, m, b, LRP_F32);
+        check_same_as_f64(what, b);
+        lrp_model_free(b);
+    }
+
+    /* header length + 1, a space after the JSON: the data starts one byte later */
+    uint64_t h = 0;
+    for (int k = 7; k >= 0; k--) h = h << 8 | (unsigned char)bytes[k];
+    char *odd = malloc(n + 1);
+    for (int k = 0; k < 8; k++) odd[k] = (char)((h + 1) >> (8 * k) & 0xff);
+    memcpy(odd + 8, bytes + 8, (size_t)h);
+    odd[8 + h] = ' ';
+    memcpy(odd + 9 + h, bytes + 8 + h, n - 8 - (size_t)h);
+    char odd_path[620];
+    snprintf(odd_path, sizeof odd_path, "%s.odd", path);
+    FILE *f = fopen(odd_path, "wb");
+    TU_CHECK(f && fwrite(odd, 1, n + 1, f) == n + 1 && fclose(f) == 0, "%s: cannot write %s", tag, odd_path);
+    b = NULL;
+    TU_CHECK_STATUS(lrp_model_load(&b, odd_path, &err), LRP_OK, err);
+    if (b) {
+        snprintf(what, sizeof what, "%s, misaligned", tag);
+        TU_CHECK(b->emb_kind == MODEL_EMB_F32 && b->emb32 == b->emb32_owned, "%s: not a float32 copy", what);
+        check_same_model(what, m, b, LRP_F32);
+        check_same_as_f64(what, b);
+        lrp_model_free(b);
+    }
+    free(odd);
+    free(bytes);
+}
+
 static void test_round_trips(void)
 {
     struct { size_t V, L, D; int bias; } cfg[] = {
@@ -175,8 +221,10 @@ static void test_round_trips(void)
                 int rounded = 0;
                 for (size_t i = 0; i < m->layout.total; i++) rounded |= model_param(b, i) != m->params[i];
                 TU_CHECK(rounded, "%s: no value changed by F32 storage", tag);
-                TU_CHECK(b->emb32 && !b->emb, "%s: the F32 embedding was not kept in float32", tag);
+                TU_CHECK(b->emb_kind == MODEL_EMB_F32_FILE && b->emb32 && !b->emb,
+                         "%s: the F32 embedding is not used where it lies in the file", tag);
                 check_same_as_f64(tag, b);
+                check_f32_copies(tag, path, m);
             }
             if (b && dt == LRP_F64) TU_CHECK(b->emb && !b->emb32, "%s: the F64 embedding is not in params", tag);
             /* load -> save gives the same bytes again */
