@@ -146,12 +146,6 @@ lrp_status model_create_ex(lrp_model **out, const model_shape *shape, model_emb_
     return LRP_OK;
 }
 
-static void free_strings(char **s, size_t n)
-{
-    if (!s) return;
-    for (size_t i = 0; i < n; i++) free(s[i]);
-    free(s);
-}
 
 lrp_status model_prepare(lrp_model *m, lrp_error *err)
 {
@@ -173,8 +167,8 @@ void lrp_model_free(lrp_model *m)
     lrp_free_large(m->params, model_stored(m) * sizeof(double));
     lrp_free_large(m->emb32_owned, (m->layout.total - m->layout.emb) * sizeof(float));
     lrp_file_view_close(&m->file);
-    free_strings(m->words, m->shape.V);
-    free_strings(m->labels, m->shape.C);
+    free(m->words); /* one block each: copy_strings */
+    free(m->labels);
     free(m->slots);
     free(m);
 }
@@ -202,18 +196,20 @@ static long lookup(const lrp_model *m, const char *word)
     }
 }
 
+/* n strings in one block: the pointers, then the text. NULL when out of memory. */
 static char **copy_strings(const char *const *src, size_t n)
 {
-    char **dst = calloc(n ? n : 1, sizeof *dst);
+    size_t bytes = 0;
+    int ok = lrp_mul_size(n ? n : 1, sizeof(char *), &bytes);
+    for (size_t i = 0; ok && i < n; i++) ok = lrp_add_size(bytes, strlen(src[i]) + 1, &bytes);
+    char **dst = ok ? malloc(bytes) : NULL;
     if (!dst) return NULL;
+    char *at = (char *)(dst + (n ? n : 1));
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(src[i]);
-        dst[i] = malloc(len + 1);
-        if (!dst[i]) {
-            free_strings(dst, i);
-            return NULL;
-        }
-        memcpy(dst[i], src[i], len + 1);
+        memcpy(at, src[i], len + 1);
+        dst[i] = at;
+        at += len + 1;
     }
     return dst;
 }
@@ -229,7 +225,7 @@ lrp_status model_set_vocab(lrp_model *m, const char *const *words, size_t n, lrp
     char **copy = copy_strings(words, n);
     if (!slots || !copy) {
         free(slots);
-        free_strings(copy, copy ? n : 0);
+        free(copy);
         return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a vocabulary of %zu words", n);
     }
     lrp_status st = LRP_OK;
@@ -258,10 +254,10 @@ lrp_status model_set_vocab(lrp_model *m, const char *const *words, size_t n, lrp
     }
     if (st != LRP_OK) {
         free(slots);
-        free_strings(copy, n);
+        free(copy);
         return st;
     }
-    free_strings(m->words, m->words ? m->shape.V : 0);
+    free(m->words);
     free(m->slots);
     m->words = copy;
     m->slots = slots;
@@ -284,7 +280,7 @@ lrp_status model_set_labels(lrp_model *m, const char *const *labels, size_t n, l
     }
     char **copy = copy_strings(labels, n);
     if (!copy) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for %zu labels", n);
-    free_strings(m->labels, m->labels ? m->shape.C : 0);
+    free(m->labels);
     m->labels = copy;
     return LRP_OK;
 }
