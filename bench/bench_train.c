@@ -143,14 +143,14 @@ int main(int argc, char **argv)
             size_t n = n_ph - begin < B ? n_ph - begin : B;
             for (size_t i = 0; i < n; i++)
                 batch[i] = (lrp_sentence){d.ids + d.offset[begin + i], d.offset[begin + i + 1] - d.offset[begin + i], NULL};
-            if (lb_forward_d(m->pack_d, m, &w, n, batch, &err) != LRP_OK) {
+            if (lb_forward_d(model_pack_d(m, NULL), m, &w, n, batch, &err) != LRP_OK) {
                 fprintf(stderr, "bench_train: %s\n", err.message);
                 return 1;
             }
             for (size_t i = 0; i < n * C; i++) dscores[i] = (i % C == 0 ? -1.0 : 0.25) / (double)n;
-            lb_backward_d(m->pack_d, m, &w, dscores, grad + m->layout.wx[0][0]);
+            lb_backward_d(model_pack_d(m, NULL), m, &w, dscores, grad + m->layout.wx[0][0]);
             for (size_t i = 0; i < n; i++)
-                for (size_t t = 0; t < batch[i].length; t++) lb_embedding_grad_d(m->pack_d, &w, i, t, row);
+                for (size_t t = 0; t < batch[i].length; t++) lb_embedding_grad_d(model_pack_d(m, NULL), &w, i, t, row);
         }
         double rate = (double)n_ph / (bench_now() - t0);
         if (rate > best) best = rate;

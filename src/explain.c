@@ -42,7 +42,7 @@ void lrp_options_init(lrp_options *o)
 
 lrp_status explain_check_model(const lrp_model *m, lrp_error *err)
 {
-    if (!m->pack_d || !m->pack_f)
+    if (!m->prepared)
         return lrp_fail(err, LRP_ERR_ARGUMENT,
                         "the model has no packed weights: call model_prepare after setting its parameters");
     return LRP_OK;
@@ -317,7 +317,8 @@ lrp_status lrp_predict(const lrp_model *m, const lrp_sentence *sent, double *sco
     if (st != LRP_OK) return st;
     lb_work_d w;
     lb_work_init_d(&w);
-    st = lb_forward_d(m->pack_d, m, &w, 1, sent, err);
+    const lb_pack_d *pack = model_pack_d(m, err);
+    st = pack ? lb_forward_d(pack, m, &w, 1, sent, err) : LRP_ERR_NOMEM;
     for (size_t c = 0; st == LRP_OK && c < m->shape.C; c++) scores[c] = w.sent[0].scores[c];
     lb_work_free_d(&w);
     return st;

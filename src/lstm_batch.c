@@ -64,6 +64,10 @@ void explain_work_free(explain_work *w)
 lrp_status explain_fast(const lrp_model *m, explain_work *w, size_t n, const lrp_sentence *sentences,
                         const lrp_options *o, lrp_result *const *out, lrp_error *err)
 {
-    if (o->precision == LRP_F32) return lb_explain_f(m->pack_f, m, &w->f, n, sentences, o, out, err);
-    return lb_explain_d(m->pack_d, m, &w->d, n, sentences, o, out, err);
+    if (o->precision == LRP_F32) {
+        const lb_pack_f *p = model_pack_f(m, err);
+        return p ? lb_explain_f(p, m, &w->f, n, sentences, o, out, err) : LRP_ERR_NOMEM;
+    }
+    const lb_pack_d *p = model_pack_d(m, err);
+    return p ? lb_explain_d(p, m, &w->d, n, sentences, o, out, err) : LRP_ERR_NOMEM;
 }

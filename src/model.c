@@ -5,6 +5,7 @@
 #include "model.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,10 @@ lrp_status model_create_ex(lrp_model **out, const model_shape *shape, model_emb_
     m->layout = layout;
     m->unk = -1;
     m->emb_kind = kind;
+    if (pthread_mutex_init(&m->pack_mu, NULL) != 0) {
+        free(m);
+        return lrp_fail(err, LRP_ERR_NOMEM, "cannot create the model's lock");
+    }
     /* the layout checked the products */
     const size_t n32 = kind == MODEL_EMB_F32 ? layout.total - layout.emb : 0;
     m->params = lrp_alloc_large(model_stored(m) * sizeof(double), 1);
@@ -137,6 +142,7 @@ lrp_status model_create_ex(lrp_model **out, const model_shape *shape, model_emb_
     if (!m->params || (n32 && !m->emb32)) {
         lrp_free_large(m->params, model_stored(m) * sizeof(double));
         lrp_free_large(m->emb32_owned, n32 * sizeof(float));
+        pthread_mutex_destroy(&m->pack_mu);
         free(m);
         return lrp_fail(err, LRP_ERR_NOMEM, "out of memory allocating %zu parameters",
                         layout.total);
@@ -149,21 +155,38 @@ lrp_status model_create_ex(lrp_model **out, const model_shape *shape, model_emb_
 
 lrp_status model_prepare(lrp_model *m, lrp_error *err)
 {
-    if (m->pack_d && m->pack_f) {
-        lb_pack_update_d(m->pack_d, m);
-        lb_pack_update_f(m->pack_f, m);
-        return LRP_OK;
-    }
-    lrp_status st = m->pack_d ? LRP_OK : lb_pack_create_d(&m->pack_d, m, err);
-    if (st == LRP_OK && !m->pack_f) st = lb_pack_create_f(&m->pack_f, m, err);
-    return st;
+    (void)err;
+    m->prepared = 1;
+    if (m->pack_d) lb_pack_update_d(m->pack_d, m);
+    if (m->pack_f) lb_pack_update_f(m->pack_f, m);
+    return LRP_OK;
 }
+
+/* The pack at *slot, made under the model's lock when there is none yet. The model
+ * is shared read-only; its packs are a cache, filled once. */
+#define MODEL_PACK(S)                                                                          \
+    const struct lb_pack_##S *model_pack_##S(const lrp_model *cm, lrp_error *err)              \
+    {                                                                                          \
+        lrp_model *m = (lrp_model *)cm; /* allocated mutable: model_create_ex */               \
+        struct lb_pack_##S *p = atomic_load_explicit(&m->pack_##S, memory_order_acquire);      \
+        if (p) return p;                                                                       \
+        pthread_mutex_lock(&m->pack_mu);                                                       \
+        p = atomic_load_explicit(&m->pack_##S, memory_order_relaxed);                          \
+        if (!p && lb_pack_create_##S(&p, m, err) == LRP_OK)                                    \
+            atomic_store_explicit(&m->pack_##S, p, memory_order_release);                      \
+        pthread_mutex_unlock(&m->pack_mu);                                                     \
+        return p;                                                                              \
+    }
+MODEL_PACK(d)
+MODEL_PACK(f)
+#undef MODEL_PACK
 
 void lrp_model_free(lrp_model *m)
 {
     if (!m) return;
     lb_pack_free_d(m->pack_d);
     lb_pack_free_f(m->pack_f);
+    pthread_mutex_destroy(&m->pack_mu);
     lrp_free_large(m->params, model_stored(m) * sizeof(double));
     lrp_free_large(m->emb32_owned, (m->layout.total - m->layout.emb) * sizeof(float));
     lrp_file_view_close(&m->file);

@@ -11,6 +11,7 @@
 #ifndef LRP_MODEL_H
 #define LRP_MODEL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -80,9 +81,13 @@ struct lrp_model {
     long unk;                           /* id of the unknown-word token, -1 if none */
     int lowercase;
     char source[320];                   /* lrp_model_source: "" = this project's format */
-    /* the parameters packed for the fast path (lstm_batch.h), by model_prepare */
-    struct lb_pack_d *pack_d;
-    struct lb_pack_f *pack_f;
+    /* The parameters packed for the fast path (lstm_batch.h), each precision's made
+     * at its first use (model_pack_d, model_pack_f) once model_prepare said that the
+     * parameters are set: a run in one precision never fills the other's. */
+    int prepared;
+    struct lb_pack_d *_Atomic pack_d;
+    struct lb_pack_f *_Atomic pack_f;
+    pthread_mutex_t pack_mu;            /* taken to make a pack */
 };
 
 /* Number of input features of layer l. */
@@ -131,11 +136,16 @@ lrp_status model_set_labels(lrp_model *m, const char *const *labels, size_t n, l
 /* Set the unknown-word token by name (NULL or "" for none); it must be in the vocabulary. */
 lrp_status model_set_unk(lrp_model *m, const char *word, lrp_error *err);
 
-/* Pack the parameters for the fast path (lstm_batch.h), in both precisions. Call it
- * once the parameters are set, and again after every change to them (a trainer's
- * step): explanations fail with LRP_ERR_ARGUMENT on a model never prepared, and use
- * stale weights after a change without it. LRP_ERR_NOMEM on failure. */
+/* The parameters are set: call it once they are, and again after every change to
+ * them (a trainer's step), which repacks the packs made so far. Explanations fail
+ * with LRP_ERR_ARGUMENT on a model never prepared, and use stale weights after a
+ * change without it. LRP_ERR_NOMEM on failure. */
 lrp_status model_prepare(lrp_model *m, lrp_error *err);
+
+/* The packed parameters of a prepared model, made at the first call (safe from any
+ * number of threads at once). NULL when out of memory (err says so). */
+const struct lb_pack_d *model_pack_d(const lrp_model *m, lrp_error *err);
+const struct lb_pack_f *model_pack_f(const lrp_model *m, lrp_error *err);
 
 /* Every parameter finite? Names the first tensor holding NaN or Inf. */
 lrp_status model_check_finite(const lrp_model *m, lrp_error *err);

@@ -18,6 +18,7 @@
  *     same alone and inside a batch and, all ones, change nothing; lb_backward_grouped
  *     gives each group the same gradient bits as its sentences alone.
  */
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,7 +280,7 @@ static void masked_forward(lrp_model *m, lb_work_d *w, size_t n, const lrp_sente
 {
     const double *px[8] = {kx}, *pt[8] = {kt};
     lrp_error err;
-    TU_CHECK_STATUS(lb_forward_masked_d(m->pack_d, m, w, n, s, px, pt, &err), LRP_OK, err);
+    TU_CHECK_STATUS(lb_forward_masked_d(model_pack_d(m, NULL), m, w, n, s, px, pt, &err), LRP_OK, err);
 }
 
 /* d score_c / d theta for a few parameters of each tensor, against central
@@ -305,9 +306,9 @@ static void check_param_gradient(const char *tag, lrp_model *m, const lrp_senten
         const double *mx = masked ? kx : NULL, *mt = masked ? kt : NULL;
         double *grad = calloc(total, sizeof *grad);
         masked_forward(m, &w, 1, s, mx, mt);
-        lb_backward_d(m->pack_d, m, &w, dscores, grad + base);
+        lb_backward_d(model_pack_d(m, NULL), m, &w, dscores, grad + base);
         for (size_t t = 0; t < T; t++) {
-            lb_embedding_grad_d(m->pack_d, &w, 0, t, row);
+            lb_embedding_grad_d(model_pack_d(m, NULL), &w, 0, t, row);
             for (size_t k = 0; k < E; k++) grad[m->layout.emb + (size_t)s->ids[t] * E + k] += row[k];
         }
         /* alone and in a batch: the same scores and input gradient */
@@ -316,7 +317,7 @@ static void check_param_gradient(const char *tag, lrp_model *m, const lrp_senten
         double f0 = w.sent[0].scores[0];
         lrp_sentence batch[5] = {*s, others[0], others[1], others[2], others[3]};
         masked_forward(m, &w, 5, batch, mx, mt);
-        lb_backward_d(m->pack_d, m, &w, dscores, NULL);
+        lb_backward_d(model_pack_d(m, NULL), m, &w, dscores, NULL);
         TU_CHECK(w.sent[0].scores[0] == f0 && memcmp(gx, w.sent[0].gx[0], T * E * sizeof *gx) == 0,
                  "%s: masks %d: a sentence alone and in a batch differ", tag, masked);
         free(gx);
@@ -355,7 +356,7 @@ static void check_param_gradient(const char *tag, lrp_model *m, const lrp_senten
     }
     /* masks of ones change nothing */
     double f1[64];
-    lb_forward_d(m->pack_d, m, &w, 1, s, NULL);
+    lb_forward_d(model_pack_d(m, NULL), m, &w, 1, s, NULL);
     memcpy(f1, w.sent[0].scores, C * sizeof *f1);
     for (size_t i = 0; i < T * E; i++) kx[i] = 1.0;
     for (size_t i = 0; i < Y; i++) kt[i] = 1.0;
@@ -380,11 +381,11 @@ static void check_grouped(const char *tag, lrp_model *m, const lrp_sentence *s)
     lb_work_d w;
     lb_work_init_d(&w);
     lrp_error err;
-    TU_CHECK_STATUS(lb_forward_d(m->pack_d, m, &w, 5, s, &err), LRP_OK, err);
-    lb_backward_grouped_d(m->pack_d, m, &w, dscores, 2, first, g);
+    TU_CHECK_STATUS(lb_forward_d(model_pack_d(m, NULL), m, &w, 5, s, &err), LRP_OK, err);
+    lb_backward_grouped_d(model_pack_d(m, NULL), m, &w, dscores, 2, first, g);
     for (size_t k = 0; k < 2; k++) {
-        TU_CHECK_STATUS(lb_forward_d(m->pack_d, m, &w, first[k + 1] - first[k], s + first[k], &err), LRP_OK, err);
-        lb_backward_d(m->pack_d, m, &w, dscores + first[k] * C, alone[k]);
+        TU_CHECK_STATUS(lb_forward_d(model_pack_d(m, NULL), m, &w, first[k + 1] - first[k], s + first[k], &err), LRP_OK, err);
+        lb_backward_d(model_pack_d(m, NULL), m, &w, dscores + first[k] * C, alone[k]);
         TU_CHECK(memcmp(g[k], alone[k], DP * sizeof(double)) == 0,
                  "%s: group %zu's parameter gradient differs from its sentences' alone", tag, k);
     }
@@ -396,6 +397,66 @@ static void check_grouped(const char *tag, lrp_model *m, const lrp_sentence *s)
 }
 
 // ----------------------------------------------------------------------------
+
+// ----------------------------------------------------------------------------
+// packs made at first use: threads racing to make them get one pack, the same bits
+
+typedef struct race_arg {
+    const lrp_model *m;
+    const sentence_set *set;
+    lrp_dtype precision;
+    lrp_result *out; /* [set->n] */
+    lrp_status st;
+} race_arg;
+
+static void *race_main(void *p)
+{
+    race_arg *a = p;
+    int targets[64];
+    lrp_options o;
+    full_options(&o, a->m, targets, a->precision);
+    lrp_error err;
+    a->st = LRP_OK;
+    for (size_t i = 0; i < a->set->n && a->st == LRP_OK; i++)
+        a->st = lrp_explain(a->m, &a->set->s[i], &o, &a->out[i], &err);
+    return NULL;
+}
+
+static void check_first_use_race(void)
+{
+    enum { THREADS = 6 };
+    lrp_model *m = tu_random_model(40, 9, 8, 4, 1, 2, 1, 0.5, 77);
+    lrp_model *ref = tu_random_model(40, 9, 8, 4, 1, 2, 1, 0.5, 77);
+    TU_CHECK(m && ref, "random models");
+    if (!m || !ref) return;
+    TU_CHECK(!m->pack_d && !m->pack_f, "a prepared model has packs before its first explanation");
+    sentence_set set = random_sentences(12, 20, 40, 55);
+    race_arg a[THREADS];
+    pthread_t tid[THREADS];
+    for (size_t t = 0; t < THREADS; t++) {
+        a[t] = (race_arg){m, &set, t % 2 ? LRP_F32 : LRP_F64, calloc(set.n, sizeof(lrp_result)), LRP_ERR_ARGUMENT};
+        TU_CHECK(pthread_create(&tid[t], NULL, race_main, &a[t]) == 0, "pthread_create");
+    }
+    for (size_t t = 0; t < THREADS; t++) pthread_join(tid[t], NULL);
+    TU_CHECK(m->pack_d && m->pack_f, "no packs after explanations in both precisions");
+    for (size_t p = 0; p < 2; p++) {
+        race_arg r = {ref, &set, p ? LRP_F32 : LRP_F64, calloc(set.n, sizeof(lrp_result)), LRP_ERR_ARGUMENT};
+        race_main(&r);
+        TU_CHECK(r.st == LRP_OK, "reference explanations");
+        for (size_t t = p; t < THREADS; t += 2) {
+            size_t bad = 0;
+            TU_CHECK(a[t].st == LRP_OK, "thread %zu failed", t);
+            for (size_t i = 0; i < set.n; i++) bad += !same_result(&r.out[i], &a[t].out[i], 9);
+            TU_CHECK(bad == 0, "thread %zu (%s): %zu results differ from a model used by one thread", t,
+                     p ? "f32" : "f64", bad);
+        }
+        results_free(r.out, set.n);
+    }
+    for (size_t t = 0; t < THREADS; t++) results_free(a[t].out, set.n);
+    sentences_free(&set);
+    lrp_model_free(m);
+    lrp_model_free(ref);
+}
 
 static void random_models(void)
 {
@@ -572,6 +633,7 @@ static void bad_calls(void)
 int main(void)
 {
     bad_calls();
+    check_first_use_race();
     printf("vector code: %s\n", simd_name());
     random_models();
     golden_models();
