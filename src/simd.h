@@ -89,7 +89,14 @@ static inline vd vd_fma(vd a, vd b, vd c)
 
 /* lanes of a where mask is set (all ones), else of b */
 static inline vd vd_select(vdi mask, vd a, vd b) { return (vd)(((vdi)a & mask) | ((vdi)b & ~mask)); }
+/* a < b ? a : b and a > b ? a : b lane by lane (one instruction with AVX-512) */
+#if defined(__AVX512F__)
+static inline vd vd_min(vd a, vd b) { return (vd)_mm512_min_pd((__m512d)a, (__m512d)b); }
+static inline vd vd_max(vd a, vd b) { return (vd)_mm512_max_pd((__m512d)a, (__m512d)b); }
+#else
 static inline vd vd_min(vd a, vd b) { return vd_select(a < b, a, b); }
+static inline vd vd_max(vd a, vd b) { return vd_select(a > b, a, b); }
+#endif
 
 /* 1 / x for 1 <= |x| < 2^1000 (the activations' denominators): with AVX-512 a 14-bit
  * estimate refined by two Newton steps (error a few ulp; a division costs as much as
@@ -104,7 +111,6 @@ static inline vd vd_recip(vd x)
     return 1.0 / x;
 #endif
 }
-static inline vd vd_max(vd a, vd b) { return vd_select(a > b, a, b); }
 static inline vd vd_abs(vd a) { return (vd)((vdi)a & INT64_MAX); }
 
 /* expm1 of r, |r| <= ln2/2: Taylor to degree 14 (next term < 5e-18 relative),
@@ -125,24 +131,31 @@ static inline vd vd_expm1_small(vd r)
     return vd_fma(t1, r8, t0) * r;
 }
 
-/* x = k ln2 + r: returns r, sets *scale = 2^k. x must lie in [-708, 708]. */
-static inline vd vd_reduce(vd x, vd *scale)
+/* x = k ln2 + r: returns r, sets *k (an integer). x must lie in [-708, 708]. */
+static inline vd vd_reduce(vd x, vd *k)
 {
     const double shifter = 0x1.8p52; /* adding it rounds to an integer in the low bits */
     vd t = vd_fma(x, vd_set1(0x1.71547652b82fep0), vd_set1(shifter)); /* x / ln2 + shifter */
-    vd k = t - shifter;
-    vd r = x - k * 0x1.62e42fee00000p-1; /* ln2 high part (fdlibm): k * hi is exact */
-    r = r - k * 0x1.a39ef35793c76p-33;   /* ln2 low part */
-    vdi bits = (vdi)t - (vdi)vd_set1(shifter);
-    *scale = (vd)((bits + 1023) << 52);
-    return r;
+    *k = t - shifter;
+    vd r = x - *k * 0x1.62e42fee00000p-1; /* ln2 high part (fdlibm): k * hi is exact */
+    return r - *k * 0x1.a39ef35793c76p-33; /* ln2 low part */
+}
+
+/* x 2^k for an integer k in [-1022, 1023] (exact: no rounding in that range) */
+static inline vd vd_ldexp(vd x, vd k)
+{
+#if defined(__AVX512F__)
+    return (vd)_mm512_scalef_pd((__m512d)x, (__m512d)k);
+#else
+    return x * (vd)(((vdi)(k + 0x1.8p52) - (vdi)vd_set1(0x1.8p52) + 1023) << 52);
+#endif
 }
 
 static inline vd vd_exp(vd x)
 {
     x = vd_max(vd_min(x, vd_set1(708.0)), vd_set1(-708.0));
-    vd s, r = vd_reduce(x, &s);
-    return s * (vd_expm1_small(r) + 1.0);
+    vd k, r = vd_reduce(x, &k);
+    return vd_ldexp(vd_expm1_small(r) + 1.0, k);
 }
 
 
@@ -150,7 +163,7 @@ static inline vd vd_exp(vd x)
 static inline vd vd_tanh(vd z)
 {
     vd a = vd_min(vd_abs(z), vd_set1(20.0));
-    vd s, r = vd_reduce(a + a, &s);
+    vd k, r = vd_reduce(a + a, &k), s = vd_ldexp(vd_set1(1.0), k);
     vd e = s * vd_expm1_small(r) + (s - 1.0);
     vd t = e * vd_recip(e + 2.0);
     return vd_select(z < 0, -t, t);
@@ -165,7 +178,7 @@ static inline void vd_lstm_gates(vd zi, vd zf, vd zo, vd zg, vd *i, vd *f, vd *o
     const vd cap = vd_set1(300.0);
     vd di = 1.0 + vd_exp(vd_min(-zi, cap)), df = 1.0 + vd_exp(vd_min(-zf, cap));
     vd dO = 1.0 + vd_exp(vd_min(-zo, cap));
-    vd a = vd_min(vd_abs(zg), vd_set1(20.0)), s, r = vd_reduce(a + a, &s);
+    vd a = vd_min(vd_abs(zg), vd_set1(20.0)), k, r = vd_reduce(a + a, &k), s = vd_ldexp(vd_set1(1.0), k);
     vd e = s * vd_expm1_small(r) + (s - 1.0), dg = e + 2.0; /* tanh |zg| = e / dg */
     vd q = vd_recip(di * df);
     *i = df * q;
@@ -204,7 +217,13 @@ static inline vf vf_fma(vf a, vf b, vf c)
 }
 
 static inline vf vf_select(vfi mask, vf a, vf b) { return (vf)(((vfi)a & mask) | ((vfi)b & ~mask)); }
+#if defined(__AVX512F__)
+static inline vf vf_min(vf a, vf b) { return (vf)_mm512_min_ps((__m512)a, (__m512)b); }
+static inline vf vf_max(vf a, vf b) { return (vf)_mm512_max_ps((__m512)a, (__m512)b); }
+#else
 static inline vf vf_min(vf a, vf b) { return vf_select(a < b, a, b); }
+static inline vf vf_max(vf a, vf b) { return vf_select(a > b, a, b); }
+#endif
 
 /* as vd_recip: one Newton step on the 14-bit estimate */
 static inline vf vf_recip(vf x)
@@ -216,7 +235,6 @@ static inline vf vf_recip(vf x)
     return 1.0f / x;
 #endif
 }
-static inline vf vf_max(vf a, vf b) { return vf_select(a > b, a, b); }
 static inline vf vf_abs(vf a) { return (vf)((vfi)a & INT32_MAX); }
 
 /* expm1 of r, |r| <= ln2/2: Taylor to degree 9, Estrin's scheme */
@@ -232,31 +250,38 @@ static inline vf vf_expm1_small(vf r)
     return vf_fma(vf_set1(1.0f / 362880.0f), r8, t0) * r;
 }
 
-/* x in [-87, 87] */
-static inline vf vf_reduce(vf x, vf *scale)
+/* as vd_reduce, for x in [-87, 87] */
+static inline vf vf_reduce(vf x, vf *k)
 {
     const float shifter = 0x1.8p23f;
     vf t = vf_fma(x, vf_set1(0x1.715476p0f), vf_set1(shifter));
-    vf k = t - shifter;
-    vf r = x - k * 0x1.62e4p-1f;    /* ln2 high part, few bits: k * hi exact */
-    r = r - k * 0x1.7f7d1cp-20f;    /* ln2 low part */
-    vfi bits = (vfi)t - (vfi)vf_set1(shifter);
-    *scale = (vf)((bits + 127) << 23);
-    return r;
+    *k = t - shifter;
+    vf r = x - *k * 0x1.62e4p-1f;    /* ln2 high part, few bits: k * hi exact */
+    return r - *k * 0x1.7f7d1cp-20f; /* ln2 low part */
+}
+
+/* x 2^k for an integer k in [-126, 127] */
+static inline vf vf_ldexp(vf x, vf k)
+{
+#if defined(__AVX512F__)
+    return (vf)_mm512_scalef_ps((__m512)x, (__m512)k);
+#else
+    return x * (vf)(((vfi)(k + 0x1.8p23f) - (vfi)vf_set1(0x1.8p23f) + 127) << 23);
+#endif
 }
 
 static inline vf vf_exp(vf x)
 {
     x = vf_max(vf_min(x, vf_set1(87.0f)), vf_set1(-87.0f));
-    vf s, r = vf_reduce(x, &s);
-    return s * (vf_expm1_small(r) + 1.0f);
+    vf k, r = vf_reduce(x, &k);
+    return vf_ldexp(vf_expm1_small(r) + 1.0f, k);
 }
 
 
 static inline vf vf_tanh(vf z)
 {
     vf a = vf_min(vf_abs(z), vf_set1(10.0f));
-    vf s, r = vf_reduce(a + a, &s);
+    vf k, r = vf_reduce(a + a, &k), s = vf_ldexp(vf_set1(1.0f), k);
     vf e = s * vf_expm1_small(r) + (s - 1.0f);
     vf t = e * vf_recip(e + 2.0f);
     return vf_select(z < 0, -t, t);
@@ -268,7 +293,7 @@ static inline void vf_lstm_gates(vf zi, vf zf, vf zo, vf zg, vf *i, vf *f, vf *o
     const vf cap = vf_set1(40.0f);
     vf di = 1.0f + vf_exp(vf_min(-zi, cap)), df = 1.0f + vf_exp(vf_min(-zf, cap));
     vf dO = 1.0f + vf_exp(vf_min(-zo, cap));
-    vf a = vf_min(vf_abs(zg), vf_set1(10.0f)), s, r = vf_reduce(a + a, &s);
+    vf a = vf_min(vf_abs(zg), vf_set1(10.0f)), k, r = vf_reduce(a + a, &k), s = vf_ldexp(vf_set1(1.0f), k);
     vf e = s * vf_expm1_small(r) + (s - 1.0f), dg = e + 2.0f;
     vf q = vf_recip(di * df);
     *i = df * q;
