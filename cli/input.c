@@ -62,6 +62,7 @@ void input_close(input_reader *r)
 {
     free(r->buf);
     free(r->labels);
+    ds_parser_free(&r->parser);
     memset(r, 0, sizeof *r);
 }
 
@@ -95,7 +96,7 @@ static int bad(input_item *it, const char *message)
 }
 
 /* Parse `text` (len bytes, no newline) into it: words, then ids and unknown marks. */
-static int parse_item(const input_reader *r, const char *text, size_t len, input_item *it)
+static int parse_item(input_reader *r, const char *text, size_t len, input_item *it)
 {
     lrp_error err;
     lrp_model_info info;
@@ -114,7 +115,8 @@ static int parse_item(const input_reader *r, const char *text, size_t len, input
         it->T = it->tokens_.count;
         it->words = it->tokens_.tokens;
     } else {
-        if (ds_parse_line(text, len, &r->ds, &it->tree_, &err) != LRP_OK) return bad(it, err.message);
+        if (ds_parser_parse(&r->parser, text, len, &r->ds, &it->tree_, &err) != LRP_OK)
+            return bad(it, err.message);
         it->from_dataset_ = 1;
         it->T = it->tree_.length;
         it->words = it->tree_.words;

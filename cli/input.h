@@ -81,6 +81,7 @@ typedef struct input_reader {
     char *buf;              /* [cap] bytes read and not yet used: buf[begin, end) */
     size_t cap, begin, end;
     ds_options ds;
+    ds_parser parser;       /* its buffers, kept from line to line */
     const char **labels;    /* [C] the model's class names, for tsv labels given by name */
 } input_reader;
 

@@ -379,6 +379,27 @@ lrp_status ds_parse_line(const char *line, size_t len, const ds_options *o, ds_s
     return st;
 }
 
+lrp_status ds_parser_parse(ds_parser *p, const char *line, size_t len, const ds_options *o,
+                           ds_sentence *out, lrp_error *err)
+{
+    if (!out) return lrp_fail(err, LRP_ERR_ARGUMENT, "ds_parser_parse: out is NULL");
+    if (!p->builder_ && !(p->builder_ = calloc(1, sizeof(builder)))) {
+        memset(out, 0, sizeof *out);
+        return nomem(err);
+    }
+    lrp_status st = parse_line(line, len, o, p->builder_, NULL, out, err);
+    if (st == LRP_OK) lrp_error_clear(err);
+    return st;
+}
+
+void ds_parser_free(ds_parser *p)
+{
+    if (!p || !p->builder_) return;
+    builder_free(p->builder_);
+    free(p->builder_);
+    p->builder_ = NULL;
+}
+
 void ds_sentence_free(ds_sentence *s)
 {
     if (!s) return;

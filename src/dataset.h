@@ -61,6 +61,17 @@ lrp_status ds_parse_line(const char *line, size_t len, const ds_options *o, ds_s
                          lrp_error *err);
 void ds_sentence_free(ds_sentence *s);
 
+/* A line parser that keeps its buffers from line to line: ds_parse_line for a
+ * stream of lines without the allocations of each call. Zero it to start
+ * (ds_parser p = {0}); release with ds_parser_free. */
+typedef struct ds_parser {
+    void *builder_;
+} ds_parser;
+
+lrp_status ds_parser_parse(ds_parser *p, const char *line, size_t len, const ds_options *o,
+                           ds_sentence *out, lrp_error *err);
+void ds_parser_free(ds_parser *p);
+
 /* Read every non-blank line of a file ("-" = standard input): LF or CRLF line
  * ends, a final newline or not, a UTF-8 byte-order mark at the start. Errors carry
  * "path:line: " in front ("test.txt:12: column 40: expected ')' ..."); LRP_ERR_IO

@@ -72,19 +72,24 @@ static void test_tree(void)
         {"(17 (9 x) (12 y))", 0, 0, "x y", 17, 3},                      /* n_labels 0: no bound */
         {"(1 (1 Caf\xC3\xA9) (1 \xC3\x89T\xC3\x89))", 1, 5, "caf\xC3\xA9 \xC3\xA9t\xC3\xA9", 1, 3},
     };
+    ds_parser parser = {0}; /* the same lines through one parser */
     for (size_t k = 0; k < sizeof ok / sizeof *ok; k++) {
         o.lowercase = ok[k].lowercase;
         o.n_labels = ok[k].n_labels;
-        st = ds_parse_line(ok[k].line, strlen(ok[k].line), &o, &s, &err);
-        TU_CHECK_STATUS(st, LRP_OK, err);
-        if (st != LRP_OK) continue;
-        w = words_of(&s);
-        TU_CHECK(strcmp(w, ok[k].words) == 0 && s.label == ok[k].label && s.n_spans == ok[k].n_spans,
-                 "[%s]: words \"%s\" label %d spans %zu, expected \"%s\" %d %zu", ok[k].line, w, s.label,
-                 s.n_spans, ok[k].words, ok[k].label, ok[k].n_spans);
-        free(w);
-        ds_sentence_free(&s);
+        for (int via = 0; via < 2; via++) {
+            st = via ? ds_parser_parse(&parser, ok[k].line, strlen(ok[k].line), &o, &s, &err)
+                     : ds_parse_line(ok[k].line, strlen(ok[k].line), &o, &s, &err);
+            TU_CHECK_STATUS(st, LRP_OK, err);
+            if (st != LRP_OK) continue;
+            w = words_of(&s);
+            TU_CHECK(strcmp(w, ok[k].words) == 0 && s.label == ok[k].label && s.n_spans == ok[k].n_spans,
+                     "[%s]%s: words \"%s\" label %d spans %zu, expected \"%s\" %d %zu", ok[k].line,
+                     via ? " (ds_parser)" : "", w, s.label, s.n_spans, ok[k].words, ok[k].label, ok[k].n_spans);
+            free(w);
+            ds_sentence_free(&s);
+        }
     }
+    ds_parser_free(&parser);
 }
 
 // ----------------------------------------------------------------------------
@@ -100,17 +105,32 @@ typedef struct bad_line {
 static void check_bad(const bad_line *b, size_t n)
 {
     ds_options o = options(DS_AUTO, 0);
+    ds_parser parser = {0}; /* one for every line, a good line after each bad one */
     for (size_t k = 0; k < n; k++) {
         o.format = b[k].format;
         ds_sentence s;
-        lrp_error err;
+        lrp_error err, err2;
         size_t len = b[k].len ? b[k].len : strlen(b[k].line);
         lrp_status st = ds_parse_line(b[k].line, len, &o, &s, &err);
         TU_CHECK_STATUS(st, LRP_ERR_INPUT, err);
         TU_CHECK(strstr(err.message, b[k].want) != NULL, "[%.60s]: message \"%s\" should contain \"%s\"",
                  b[k].line, err.message, b[k].want);
         TU_CHECK(s.words == NULL && s.length == 0, "[%.60s]: no sentence on failure", b[k].line);
+        st = ds_parser_parse(&parser, b[k].line, len, &o, &s, &err2);
+        TU_CHECK(st == LRP_ERR_INPUT && strcmp(err.message, err2.message) == 0 && s.words == NULL,
+                 "[%.60s]: ds_parser_parse: \"%s\", ds_parse_line: \"%s\"", b[k].line, err2.message, err.message);
+        const char *good = "(1 (2 a) (3 (4 b) (0 c)))";
+        o.format = DS_AUTO;
+        st = ds_parser_parse(&parser, good, strlen(good), &o, &s, &err2);
+        TU_CHECK_STATUS(st, LRP_OK, err2);
+        char *w = st == LRP_OK ? words_of(&s) : NULL;
+        TU_CHECK(w && strcmp(w, "a b c") == 0 && s.n_spans == 5 && s.spans[3].begin == 1 && s.spans[3].end == 2,
+                 "[%.60s]: the good line after it reads \"%s\"", b[k].line, w ? w : "");
+        free(w);
+        ds_sentence_free(&s);
     }
+    ds_parser_free(&parser);
+    ds_parser_free(&parser); /* safe twice */
 }
 
 static void test_malformed(void)
