@@ -1,7 +1,7 @@
 /*
  * model.h - the in-memory model: shapes, one flat float64 parameter array with a
- * view per tensor, vocabulary and labels. Internal; the public handle is the
- * opaque lrp_model of lrp.h.
+ * view per tensor (the embedding there or kept in float32), vocabulary and labels.
+ * Internal; the public handle is the opaque lrp_model of lrp.h.
  *
  * Sizes: V vocabulary, E embedding, H hidden, C classes, L layers, D directions
  * (1 or 2). Layer l reads IN(l) = E for l = 0, D*H above. Gate rows are stacked in
