@@ -794,6 +794,32 @@ void S(lb_lrp)(const S(lb_pack) *p, S(lb_work) *w, const int *targets, double ep
 // ----------------------------------------------------------------------------
 // explain: explain_one (explain.c) for a batch
 
+/* out[t] = sum of row t of a (T, E) array, in float64, each in the order q = 0..E-1;
+ * four rows at a time, so that four independent chains of additions run side by side. */
+static void S(row_sums)(const REAL *a, size_t T, size_t E, double *out)
+{
+    size_t t = 0;
+    for (; t + 4 <= T; t += 4) {
+        const REAL *r = a + t * E;
+        double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+        for (size_t q = 0; q < E; q++) {
+            s0 += (double)r[q];
+            s1 += (double)r[E + q];
+            s2 += (double)r[2 * E + q];
+            s3 += (double)r[3 * E + q];
+        }
+        out[t] = s0;
+        out[t + 1] = s1;
+        out[t + 2] = s2;
+        out[t + 3] = s3;
+    }
+    for (; t < T; t++) {
+        double acc = 0.0;
+        for (size_t q = 0; q < E; q++) acc += (double)a[t * E + q];
+        out[t] = acc;
+    }
+}
+
 lrp_status S(lb_explain)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w, size_t n,
                          const lrp_sentence *sentences, const lrp_options *o,
                          lrp_result *const *out, lrp_error *err)
@@ -838,12 +864,7 @@ lrp_status S(lb_explain)(const S(lb_pack) *p, const lrp_model *m, S(lb_work) *w,
                 if (lrp) {
                     /* word relevance: each encoder's row sums, then their sum */
                     double *rel[2] = {x->relevance_fwd, x->relevance_bwd};
-                    for (size_t d = 0; d < D; d++)
-                        for (size_t t = 0; t < T; t++) {
-                            double acc = 0.0;
-                            for (size_t q = 0; q < E; q++) acc += (double)se->gx[d][t * E + q];
-                            rel[d][t] = acc;
-                        }
+                    for (size_t d = 0; d < D; d++) S(row_sums)(se->gx[d], T, E, rel[d]);
                     for (size_t t = 0; t < T; t++)
                         x->relevance[t] = x->relevance_fwd[t] + (D == 2 ? x->relevance_bwd[t] : 0.0);
                     x->rest = se->rest;
