@@ -18,6 +18,9 @@
 #define V_W VD_W
 #define V_LOAD vd_load
 #define V_STORE vd_store
+#define V_LOAD_N vd_load_n
+#define V_STORE_N vd_store_n
+#define V_SELECT vd_select
 #define V_SET1 vd_set1
 #define V_FMA vd_fma
 #define V_GATES vd_lstm_gates
@@ -29,6 +32,9 @@
 #undef V_W
 #undef V_LOAD
 #undef V_STORE
+#undef V_LOAD_N
+#undef V_STORE_N
+#undef V_SELECT
 #undef V_SET1
 #undef V_FMA
 #undef V_GATES
@@ -40,6 +46,9 @@
 #define V_W VF_W
 #define V_LOAD vf_load
 #define V_STORE vf_store
+#define V_LOAD_N vf_load_n
+#define V_STORE_N vf_store_n
+#define V_SELECT vf_select
 #define V_SET1 vf_set1
 #define V_FMA vf_fma
 #define V_GATES vf_lstm_gates

@@ -676,12 +676,27 @@ void S(lb_embedding_grad)(const S(lb_pack) *p, const S(lb_work) *w, size_t b, si
 // ----------------------------------------------------------------------------
 // LRP
 
+/* Vector loops over n values: whole vectors, then a part vector for the last
+ * m = n mod V_W values (lanes past them read as 0, never stored). Every lane does
+ * the operations the scalar loop did for its index, so the results are those bits. */
+static inline V S(ld)(const REAL *p, size_t m) { return m == V_W ? V_LOAD(p) : V_LOAD_N(p, m); }
+static inline void S(st)(REAL *p, V v, size_t m)
+{
+    if (m == V_W) V_STORE(p, v);
+    else V_STORE_N(p, v, m);
+}
+#define FOR_VEC(j, m, n) for (size_t j = 0, m = (n) < V_W ? (n) : V_W; j < (n); j += V_W, m = (n) - j < V_W ? (n) - j : V_W)
+
+/* z + (z >= 0 ? eps : -eps), lane by lane */
+static inline V S(stabilised)(V z, V eps) { return z + V_SELECT(z >= V_SET1(0), eps, -eps); }
+
 /* lrp_eps_ratios (relevance.c) in this precision, same order; with delta = 0 the
  * shared term is zero and not summed. */
 static REAL S(eps_ratios)(size_t n, const REAL *restrict z, const REAL *restrict R,
                           const REAL *restrict b, REAL eps, REAL delta, REAL N, REAL *restrict r)
 {
-    for (size_t j = 0; j < n; j++) r[j] = R[j] / (z[j] + (z[j] >= 0 ? eps : -eps));
+    const V e = V_SET1(eps);
+    FOR_VEC(j, m, n) S(st)(r + j, S(ld)(R + j, m) / S(stabilised)(S(ld)(z + j, m), e), m);
     if (delta == 0) return 0;
     REAL shared = 0;
     for (size_t j = 0; j < n; j++) shared += ((b ? b[j] : 0) + (z[j] >= 0 ? eps : -eps)) * r[j];
@@ -691,12 +706,13 @@ static REAL S(eps_ratios)(size_t n, const REAL *restrict z, const REAL *restrict
 /* out = a * b + c, elementwise (the input relevance of an epsilon-rule layer) */
 static void S(mul_add)(size_t n, const REAL *restrict a, const REAL *restrict b, REAL c, REAL *restrict out)
 {
-    for (size_t k = 0; k < n; k++) out[k] = a[k] * b[k] + c;
+    const V cv = V_SET1(c);
+    FOR_VEC(k, m, n) S(st)(out + k, S(ld)(a + k, m) * S(ld)(b + k, m) + cv, m);
 }
 
 /* One step of lstm_lrp for one sentence, up to the ratios rg of the g gate's
  * pre-activation; returns the stabiliser/bias share of that layer. Rcn is updated
- * in place. (restrict: the loops vectorise.) */
+ * in place. */
 static REAL S(lrp_cell)(size_t H, size_t IN, const REAL *restrict Rht, const REAL *restrict cp,
                         const REAL *restrict c, const REAL *restrict gi, const REAL *restrict gf,
                         const REAL *restrict gg, const REAL *restrict preg, const REAL *restrict bg,
@@ -704,12 +720,14 @@ static REAL S(lrp_cell)(size_t H, size_t IN, const REAL *restrict Rht, const REA
                         REAL *restrict Rc, REAL *restrict rc, REAL *restrict Rg, REAL *restrict rg)
 {
     /* h(t) = o * tanh(c(t)): c(t) takes all of R_h(t) */
-    for (size_t j = 0; j < H; j++) Rc[j] = Rcn[j] + Rht[j] + Rhn[j];
+    FOR_VEC(j, m, H) S(st)(Rc + j, S(ld)(Rcn + j, m) + S(ld)(Rht + j, m) + S(ld)(Rhn + j, m), m);
     /* c(t) = f * c(t-1) + i * g: identity-weight layer over 2H entries */
     REAL sh = S(eps_ratios)(H, c, Rc, NULL, eps, delta, (REAL)(2 * H), rc);
-    for (size_t j = 0; j < H; j++) {
-        Rcn[j] = gf[j] * cp[j] * rc[j] + sh;
-        Rg[j] = gi[j] * gg[j] * rc[j] + sh;
+    const V shv = V_SET1(sh);
+    FOR_VEC(j, m, H) {
+        const V r = S(ld)(rc + j, m);
+        S(st)(Rcn + j, S(ld)(gf + j, m) * S(ld)(cp + j, m) * r + shv, m);
+        S(st)(Rg + j, S(ld)(gi + j, m) * S(ld)(gg + j, m) * r + shv, m);
     }
     /* g = tanh(U_g x + W_g h(t-1) + b_g): epsilon rule, N = IN + H */
     return S(eps_ratios)(H, preg, Rg, bg, eps, delta, (REAL)(IN + H), rg);

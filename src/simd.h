@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__AVX512F__) || defined(__FMA__)
 #include <immintrin.h>
@@ -63,6 +64,26 @@ static inline const char *simd_name(void)
 
 static inline vd vd_load(const double *p) { return *(const vd_u *)p; }
 static inline void vd_store(double *p, vd v) { *(vd_u *)p = v; }
+/* the first n (< VD_W) values at p, the other lanes 0; and the first n lanes back to p
+ * (nothing read or written past p + n) */
+static inline vd vd_load_n(const double *p, size_t n)
+{
+#if defined(__AVX512F__)
+    return (vd)_mm512_maskz_loadu_pd((__mmask8)((1u << n) - 1), p);
+#else
+    vd v = {0};
+    memcpy(&v, p, n * sizeof *p);
+    return v;
+#endif
+}
+static inline void vd_store_n(double *p, vd v, size_t n)
+{
+#if defined(__AVX512F__)
+    _mm512_mask_storeu_pd(p, (__mmask8)((1u << n) - 1), (__m512d)v);
+#else
+    memcpy(p, &v, n * sizeof *p);
+#endif
+}
 /* every lane x (a plain broadcast: not 0 + x, which would cost an add and turn -0 into +0) */
 static inline vd vd_set1(double x)
 {
@@ -194,6 +215,24 @@ static inline void vd_lstm_gates(vd zi, vd zf, vd zo, vd zg, vd *i, vd *f, vd *o
 
 static inline vf vf_load(const float *p) { return *(const vf_u *)p; }
 static inline void vf_store(float *p, vf v) { *(vf_u *)p = v; }
+static inline vf vf_load_n(const float *p, size_t n)
+{
+#if defined(__AVX512F__)
+    return (vf)_mm512_maskz_loadu_ps((__mmask16)((1u << n) - 1), p);
+#else
+    vf v = {0};
+    memcpy(&v, p, n * sizeof *p);
+    return v;
+#endif
+}
+static inline void vf_store_n(float *p, vf v, size_t n)
+{
+#if defined(__AVX512F__)
+    _mm512_mask_storeu_ps(p, (__mmask16)((1u << n) - 1), (__m512)v);
+#else
+    memcpy(p, &v, n * sizeof *p);
+#endif
+}
 static inline vf vf_set1(float x)
 {
 #if SIMD_BYTES == 64
