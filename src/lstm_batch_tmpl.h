@@ -13,6 +13,12 @@
  */
 
 #define COLS (LB_R * V_W)
+#ifndef GATE_U
+/* vectors of units whose gates are computed side by side; Hp is a multiple of
+ * COLS = LB_R vectors, so LB_R must be a multiple of it */
+#define GATE_U 2
+#endif
+_Static_assert(LB_R % GATE_U == 0, "GATE_U must divide LB_R");
 
 static size_t S(round_up)(size_t n) { return (n + COLS - 1) / COLS * COLS; }
 
@@ -372,20 +378,27 @@ static void S(dir_forward)(const S(lb_pack) *p, S(lb_work) *w, size_t l, size_t 
             const REAL *pre = st->tmp, *cp = k.c + s * Hp;
             REAL *act = k.act + s * Gp, *c = k.c + (s + 1) * Hp, *h = k.h + (s + 1) * Hp;
             REAL *tc = k.tc + s * Hp;
-            for (size_t j = 0; j < Hp; j += V_W) {
-                V gi, gf, go, gg;
-                V_GATES(V_LOAD(pre + GATE_I * Hp + j), V_LOAD(pre + GATE_F * Hp + j),
-                        V_LOAD(pre + GATE_O * Hp + j), V_LOAD(pre + GATE_G * Hp + j), &gi, &gf, &go, &gg);
-                V_STORE(act + GATE_I * Hp + j, gi);
-                V_STORE(act + GATE_F * Hp + j, gf);
-                V_STORE(act + GATE_O * Hp + j, go);
-                V_STORE(act + GATE_G * Hp + j, gg);
-                V_STORE(k.preg + s * Hp + j, V_LOAD(pre + GATE_G * Hp + j));
-                V cj = gf * V_LOAD(cp + j) + gi * gg;
-                V tj = V_TANH(cj);
-                V_STORE(c + j, cj);
-                V_STORE(tc + j, tj);
-                V_STORE(h + j, go * tj);
+            /* GATE_U vectors of units at a time, each stage for all of them before the
+             * next: their long chains of dependent operations (exp, reciprocal, then
+             * tanh of the new cell) run side by side instead of one after another. */
+            for (size_t j0 = 0; j0 < Hp; j0 += GATE_U * V_W) {
+                V gi[GATE_U], gf[GATE_U], go[GATE_U], gg[GATE_U], cj[GATE_U], tj[GATE_U];
+                for (size_t u = 0, j = j0; u < GATE_U; u++, j += V_W)
+                    V_GATES(V_LOAD(pre + GATE_I * Hp + j), V_LOAD(pre + GATE_F * Hp + j),
+                            V_LOAD(pre + GATE_O * Hp + j), V_LOAD(pre + GATE_G * Hp + j), &gi[u], &gf[u],
+                            &go[u], &gg[u]);
+                for (size_t u = 0, j = j0; u < GATE_U; u++, j += V_W) cj[u] = gf[u] * V_LOAD(cp + j) + gi[u] * gg[u];
+                for (size_t u = 0; u < GATE_U; u++) tj[u] = V_TANH(cj[u]);
+                for (size_t u = 0, j = j0; u < GATE_U; u++, j += V_W) {
+                    V_STORE(act + GATE_I * Hp + j, gi[u]);
+                    V_STORE(act + GATE_F * Hp + j, gf[u]);
+                    V_STORE(act + GATE_O * Hp + j, go[u]);
+                    V_STORE(act + GATE_G * Hp + j, gg[u]);
+                    V_STORE(k.preg + s * Hp + j, V_LOAD(pre + GATE_G * Hp + j));
+                    V_STORE(c + j, cj[u]);
+                    V_STORE(tc + j, tj[u]);
+                    V_STORE(h + j, go[u] * tj[u]);
+                }
             }
             if (l + 1 < p->s.L)
                 memcpy(st->y + l * st->T * Y + lstm_pos((int)d, st->T, s) * Y + d * H, h,
