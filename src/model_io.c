@@ -323,6 +323,15 @@ static lrp_status check_finite_f32(const st_tensor *t, const float *x, size_t fi
         if (!isfinite(x[i])) return non_finite_at(t, first + i, (double)x[i], err);
 }
 
+lrp_status model_read_embedding(const st_tensor *t, lrp_model *m, size_t first, size_t count,
+                                lrp_error *err)
+{
+    if (m->emb_kind == MODEL_EMB_F64)
+        return model_read_finite(t, first, count, m->params + m->layout.emb + first, err);
+    if (m->emb32_owned) st_read_f32(t, first, count, m->emb32_owned + first);
+    return check_finite_f32(t, m->emb32 + first, first, count, err);
+}
+
 /* Copy rows [r0, r1) of the file tensor of view v into the model (gate rows
  * permuted into internal order), checking that each value is finite; names the
  * file's tensor and [row, column]. */
@@ -330,13 +339,8 @@ static lrp_status copy_rows(const st_file *f, const tensor_view *v, lrp_model *m
                             size_t r0, size_t r1, lrp_error *err)
 {
     const st_tensor *t = st_find(f, v->name);
-    if (v->offset >= model_stored(m)) {
-        /* rows of a float32 embedding (never permuted): copied as they are, or
-         * checked where they lie in the file */
-        const size_t first = r0 * v->cols, count = (r1 - r0) * v->cols;
-        if (m->emb32_owned) st_read_f32(t, first, count, m->emb32_owned + first);
-        return check_finite_f32(t, m->emb32 + first, first, count, err);
-    }
+    if (v->offset == m->layout.emb) /* the embedding's rows are never permuted */
+        return model_read_embedding(t, m, r0 * v->cols, (r1 - r0) * v->cols, err);
     for (size_t r = r0; r < r1; r++) {
         double *row = m->params + v->offset + internal_row(v, r, gate) * v->stride;
         lrp_status st = model_read_finite(t, r * v->cols, v->cols, row, err);
@@ -596,6 +600,23 @@ static int usable_in_place(const st_tensor *t)
 #endif
 }
 
+model_emb_kind model_embedding_kind(const st_tensor *t, int in_file)
+{
+    /* an F32 embedding stays float32 (exact), in the file when it can: no memory to
+     * fill, where float64 would be twice the file's size */
+    if (t->dtype != ST_F32) return MODEL_EMB_F64;
+    return in_file && usable_in_place(t) ? MODEL_EMB_F32_FILE : MODEL_EMB_F32;
+}
+
+lrp_status model_create_for(lrp_model **out, const model_shape *s, const st_tensor *emb, int in_file,
+                            lrp_error *err)
+{
+    const model_emb_kind kind = model_embedding_kind(emb, in_file);
+    lrp_status st = model_create_ex(out, s, kind, err);
+    if (st == LRP_OK && kind == MODEL_EMB_F32_FILE) (*out)->emb32 = (const float *)(const void *)emb->data;
+    return st;
+}
+
 /* The model of file f. file: the view f was parsed from, when the model may keep it
  * (a float32 embedding is then used where it lies, and the view moves into the
  * model), else NULL. */
@@ -620,20 +641,13 @@ static lrp_status model_from_file(const st_file *f, const lrp_load_options *o, l
 
     lrp_model *m = NULL;
     if (st == LRP_OK && torch) {
-        st = torch_model_create(f, o, count_lines(nm.text[0]), count_lines(nm.text[1]), gate, &m,
-                                err);
+        st = torch_model_create(f, o, count_lines(nm.text[0]), count_lines(nm.text[1]), gate,
+                                file != NULL, &m, err);
     } else if (st == LRP_OK) {
         s.has_bias = st_find(f, "classifier.bias") != NULL;
         if (st == LRP_OK) st = check_names(f, &s, err);
         if (st == LRP_OK) st = check_shapes(f, &s, &p, err);
-        /* an F32 embedding stays float32 (exact), in the file when it can: no memory
-         * to fill, where float64 would be twice the file's size */
-        const st_tensor *emb = st == LRP_OK ? st_find(f, "embedding") : NULL;
-        model_emb_kind kind = !emb || emb->dtype != ST_F32 ? MODEL_EMB_F64
-                              : file && usable_in_place(emb) ? MODEL_EMB_F32_FILE
-                                                             : MODEL_EMB_F32;
-        if (st == LRP_OK) st = model_create_ex(&m, &s, kind, err);
-        if (st == LRP_OK && kind == MODEL_EMB_F32_FILE) m->emb32 = (const float *)(const void *)emb->data;
+        if (st == LRP_OK) st = model_create_for(&m, &s, st_find(f, "embedding"), file != NULL, err);
     }
     rows_job job = {0};
     if (st == LRP_OK && !torch) embedding_start(f, m, gate, &job);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "lrp.h"
+#include "model.h"
 #include "safetensors.h"
 
 /* The gate order lrp_model_save writes: PyTorch's, which users know. */
@@ -34,5 +35,21 @@ lrp_status model_save_gate_order(const lrp_model *m, const char *path, lrp_dtype
  * that is NaN or infinite. */
 lrp_status model_read_finite(const st_tensor *t, size_t first, size_t count, double *dst,
                              lrp_error *err);
+
+/* How a model keeps the embedding tensor t: float32 for an F32 tensor (where it lies
+ * in the file when in_file, the file being kept, and its floats usable in place),
+ * else float64. */
+model_emb_kind model_embedding_kind(const st_tensor *t, int in_file);
+
+/* Create the model for shape s with the embedding kept as model_embedding_kind says
+ * (pointing emb32 into the file when it stays there). */
+lrp_status model_create_for(lrp_model **out, const model_shape *s, const st_tensor *emb, int in_file,
+                            lrp_error *err);
+
+/* Elements [first, first + count) of the embedding tensor t into the model, as it
+ * keeps them (float64 read, float32 copied, or float32 in the file checked only),
+ * each checked finite as model_read_finite does. */
+lrp_status model_read_embedding(const st_tensor *t, lrp_model *m, size_t first, size_t count,
+                                lrp_error *err);
 
 #endif /* LRP_MODEL_IO_H */

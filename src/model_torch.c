@@ -589,7 +589,7 @@ static lrp_status copy_params(const torch_plan *pl, lrp_model *m, const int gate
     if (!buf) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory reading the LSTM weights");
     double *b_ih = buf + G * IN, *b_hh = b_ih + G;
 
-    lrp_status st = model_read_finite(pl->emb_w, 0, s->V * s->E, m->params + p->emb, err);
+    lrp_status st = model_read_embedding(pl->emb_w, m, 0, s->V * s->E, err);
     for (size_t k = 0; k < s->L && st == LRP_OK; k++) {
         const size_t in = model_layer_input(s, k);
         for (size_t d = 0; d < s->D && st == LRP_OK; d++) {
@@ -638,7 +638,7 @@ static void describe(const torch_plan *pl, lrp_model *m, int lstm_bias)
 // entry point
 
 lrp_status torch_model_create(const st_file *f, const lrp_load_options *o, size_t V, size_t C,
-                              const int gate[GATE_COUNT], lrp_model **out, lrp_error *err)
+                              const int gate[GATE_COUNT], int in_file, lrp_model **out, lrp_error *err)
 {
     *out = NULL;
     torch_plan pl;
@@ -672,7 +672,7 @@ lrp_status torch_model_create(const st_file *f, const lrp_load_options *o, size_
         pl.s.C = C;
         pl.s.has_bias = pl.cls_b != NULL;
         lrp_error inner;
-        st = model_create(&m, &pl.s, &inner);
+        st = model_create_for(&m, &pl.s, pl.emb_w, in_file, &inner);
         if (st == LRP_ERR_ARGUMENT) st = LRP_ERR_FORMAT; /* a bad size in a file */
         if (st != LRP_OK) lrp_fail(err, st, "%s", inner.message);
     }

@@ -22,10 +22,11 @@ int torch_has_lstm(const st_file *f);
  * elsewhere), and create the model with every parameter read in: gate rows
  * permuted from gate (the file's order, PyTorch's "ifgo" unless its metadata says
  * otherwise) into the internal order, bias_ih + bias_hh summed, every value
- * checked finite. The model has no vocabulary or labels yet; its source string says
+ * checked finite; an F32 embedding stays float32 (model_embedding_kind, in_file as
+ * there). The model has no vocabulary or labels yet; its source string says
  * which tensors were read. Fails with LRP_ERR_FORMAT naming what was found and what
  * was expected. */
 lrp_status torch_model_create(const st_file *f, const lrp_load_options *o, size_t V, size_t C,
-                              const int gate[GATE_COUNT], lrp_model **out, lrp_error *err);
+                              const int gate[GATE_COUNT], int in_file, lrp_model **out, lrp_error *err);
 
 #endif /* LRP_MODEL_TORCH_H */

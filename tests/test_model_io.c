@@ -194,6 +194,39 @@ static void check_f32_copies(const char *tag, const char *path, const lrp_model 
     free(bytes);
 }
 
+/* A model whose embedding lies in its mapped file keeps working, with the same
+ * results, when another model is saved over that path (lrp_model_save renames a new
+ * file over the old one, which stays mapped). */
+static void test_replaced_while_loaded(void)
+{
+    lrp_model *a = odd_words_model(12, 1, 2, 1, 7), *b = odd_words_model(12, 1, 2, 1, 8);
+    TU_CHECK(a && b, "models");
+    if (!a || !b) return;
+    char path[600];
+    snprintf(path, sizeof path, "%s/replaced.safetensors", tu_tmpdir());
+    lrp_error err;
+    TU_CHECK_STATUS(lrp_model_save(a, path, LRP_F32, &err), LRP_OK, err);
+    lrp_model *m = NULL;
+    TU_CHECK_STATUS(lrp_model_load(&m, path, &err), LRP_OK, err);
+    if (m) {
+        TU_CHECK(m->emb_kind == MODEL_EMB_F32_FILE, "the embedding is not used in the file");
+        lrp_result before, after;
+        explain_all(m, LRP_F64, &before);
+        TU_CHECK_STATUS(lrp_model_save(b, path, LRP_F32, &err), LRP_OK, err);
+        explain_all(m, LRP_F64, &after);
+        int same = memcmp(before.scores, after.scores, before.classes * sizeof(double)) == 0;
+        for (size_t e = 0; same && e < before.n_explanations; e++)
+            same = memcmp(before.explanations[e].relevance, after.explanations[e].relevance,
+                          before.length * sizeof(double)) == 0;
+        TU_CHECK(same, "a model changed when another was saved over its file");
+        lrp_result_free(&before);
+        lrp_result_free(&after);
+    }
+    lrp_model_free(m);
+    lrp_model_free(a);
+    lrp_model_free(b);
+}
+
 static void test_round_trips(void)
 {
     struct { size_t V, L, D; int bias; } cfg[] = {
@@ -597,6 +630,7 @@ static void test_save_failures(void)
 int main(void)
 {
     test_round_trips();
+    test_replaced_while_loaded();
     test_info_after_load();
     test_deterministic_bytes();
     test_gate_orders();

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "testutil.h"
 
 #define V 5
@@ -32,6 +33,7 @@ typedef struct tensor {
     double fill;        /* value of element 0; the others count up from it */
     double special;     /* when nonzero: element `at` gets this value */
     size_t at;
+    int rounded;        /* F64 values rounded to float first (the same values as F32) */
 } tensor;
 
 typedef struct sdict {
@@ -140,20 +142,29 @@ static unsigned char *sdict_bytes(const sdict *d, size_t *n)
     }
     char *json = cJSON_PrintUnformatted(h);
     cJSON_Delete(h);
-    size_t hl = strlen(json);
+    size_t len = strlen(json), hl = (len + 7) / 8 * 8; /* padded with spaces, as writers do */
     *n = 8 + hl + at;
     unsigned char *out = calloc(*n, 1), *p = out + 8 + hl;
     for (int k = 0; k < 8; k++) out[k] = (unsigned char)((uint64_t)hl >> (8 * k));
-    memcpy(out + 8, json, hl);
+    memcpy(out + 8, json, len);
+    memset(out + 8 + len, ' ', hl - len);
     free(json);
     for (size_t i = 0; i < d->n; i++) {
         const tensor *t = &d->t[i];
         if (strcmp(t->dtype, "F64") == 0) {
             for (size_t j = 0; j < sizes[i] / 8; j++) {
                 double v = t->special != 0.0 && j == t->at ? t->special : t->fill + 0.001 * (double)j;
+                if (t->rounded) v = (double)(float)v;
                 uint64_t bits;
                 memcpy(&bits, &v, 8);
                 for (int k = 0; k < 8; k++) p[8 * j + (size_t)k] = (unsigned char)(bits >> (8 * k));
+            }
+        } else if (strcmp(t->dtype, "F32") == 0) {
+            for (size_t j = 0; j < sizes[i] / 4; j++) {
+                float v = (float)(t->special != 0.0 && j == t->at ? t->special : t->fill + 0.001 * (double)j);
+                uint32_t bits;
+                memcpy(&bits, &v, 4);
+                for (int k = 0; k < 4; k++) p[4 * j + (size_t)k] = (unsigned char)(bits >> (8 * k));
             }
         }
         p += sizes[i];
@@ -536,6 +547,62 @@ static void test_values(void)
     sdict_free(&d);
 }
 
+/* A float32 embedding stays float32: copied from memory, used in place from a file,
+ * with the same explanations as the same values in float64; a NaN in it is named. */
+static void test_float32_embedding(void)
+{
+    sdict d;
+    base(&d);
+    tensor *emb = find(&d, "emb.weight");
+    emb->rounded = 1;
+    lrp_model *wide = expect_ok("F64 embedding of float values", &d, NULL);
+    snprintf(emb->dtype, sizeof emb->dtype, "F32");
+    lrp_model *copied = expect_ok("F32 embedding", &d, NULL);
+    size_t n;
+    unsigned char *bytes = sdict_bytes(&d, &n);
+    char path[600];
+    snprintf(path, sizeof path, "%s/torch-f32-embedding.safetensors", tu_tmpdir());
+    FILE *f = fopen(path, "wb");
+    TU_CHECK(f && fwrite(bytes, 1, n, f) == n && fclose(f) == 0, "cannot write %s", path);
+    free(bytes);
+    lrp_model *mapped = NULL;
+    lrp_error err;
+    TU_CHECK_STATUS(lrp_model_load(&mapped, path, &err), LRP_OK, err);
+    if (wide && copied && mapped) {
+        TU_CHECK(wide->emb_kind == MODEL_EMB_F64 && copied->emb_kind == MODEL_EMB_F32 &&
+                     mapped->emb_kind == MODEL_EMB_F32_FILE,
+                 "embedding kept as %d, %d, %d (expected float64, a float32 copy, float32 in the file)",
+                 (int)wide->emb_kind, (int)copied->emb_kind, (int)mapped->emb_kind);
+        int32_t ids[4] = {1, 3, 0, 2};
+        lrp_sentence sent = {ids, 4, NULL};
+        lrp_options o;
+        lrp_options_init(&o);
+        o.methods = LRP_METHODS_ALL;
+        for (int p = LRP_F32; p <= LRP_F64; p++) {
+            o.precision = (lrp_dtype)p;
+            lrp_result r[3];
+            const lrp_model *ms[3] = {wide, copied, mapped};
+            for (int k = 0; k < 3; k++) TU_CHECK_STATUS(lrp_explain(ms[k], &sent, &o, &r[k], &err), LRP_OK, err);
+            for (int k = 1; k < 3; k++) {
+                int same = memcmp(r[0].scores, r[k].scores, C * sizeof(double)) == 0;
+                for (size_t e = 0; same && e < r[0].n_explanations; e++)
+                    same = memcmp(r[0].explanations[e].relevance, r[k].explanations[e].relevance,
+                                  4 * sizeof(double)) == 0;
+                TU_CHECK(same, "%s: the %s float32 embedding explains otherwise than float64",
+                         p == LRP_F64 ? "f64" : "f32", k == 1 ? "copied" : "mapped");
+            }
+            for (int k = 0; k < 3; k++) lrp_result_free(&r[k]);
+        }
+    }
+    lrp_model_free(wide);
+    lrp_model_free(copied);
+    lrp_model_free(mapped);
+    emb->special = 0.0 / 0.0;
+    emb->at = 7; /* row 2, column 1 */
+    expect_fail("NaN in an F32 embedding", &d, "emb.weight: non-finite value", "at [2, 1]");
+    sdict_free(&d);
+}
+
 // ----------------------------------------------------------------------------
 // options: module paths, side files
 
@@ -677,6 +744,7 @@ int main(void)
     test_architectures();
     test_head();
     test_values();
+    test_float32_embedding();
     test_options();
     test_options_lrp_format();
     return tu_finish();
