@@ -65,10 +65,9 @@ typedef struct lrp_model lrp_model;
  * nn.LSTM + nn.Linear (docs/pytorch.md), whose parts are found by their names.
  * Every tensor, shape and value is checked; the first problem is named in err.
  * A float32 embedding is used where it lies in the file, mapped into memory (no
- * copy: loading takes a few milliseconds whatever the vocabulary): the file stays
- * open until lrp_model_free and must not be changed in place meanwhile. Replace
- * a model file by renaming a new one over it, as lrp_model_save does; the
- * loaded model keeps the old one. */
+ * copy; widened exactly when used): the file stays open until lrp_model_free and
+ * must not be changed in place meanwhile. Replace a model file by renaming a new
+ * one over it, as lrp_model_save does; the loaded model keeps the old one. */
 LRP_API lrp_status lrp_model_load(lrp_model **model, const char *path, lrp_error *err);
 
 /* The same from bytes in memory (the bytes are not kept). */
