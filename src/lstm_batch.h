@@ -23,17 +23,18 @@
  *
  * Use (one workspace per thread, one pack shared read-only by all):
  *
+ *     const lb_pack_d *p = model_pack_d(m, err);           // NULL: out of memory
  *     lb_work_d w; lb_work_init_d(&w);
- *     lb_forward_d(m->pack_d, m, &w, n, sentences, err);   // scores: w.sent[b].scores
- *     lb_lrp_d(m->pack_d, &w, targets, eps, delta);         // relevance: w.sent[b].gx[d]
- *     lb_backward_d(m->pack_d, m, &w, dscores, grad);       // gradient: w.sent[b].gx[d]
+ *     lb_forward_d(p, m, &w, n, sentences, err);            // scores: w.sent[b].scores
+ *     lb_lrp_d(p, &w, targets, eps, delta);                 // relevance: w.sent[b].gx[d]
+ *     lb_backward_d(p, m, &w, dscores, grad);               // gradient: w.sent[b].gx[d]
  *     lb_work_free_d(&w);
  *
  * A trainer (train.c): lb_forward_masked with its dropout masks, then lb_backward
  * with dscores = d loss / d scores, adding the gradient of every parameter but the
  * embedding into a flat array, and lb_embedding_grad for each word's embedding row;
  * after changing m->params, lb_pack_update (or lb_pack_update_range for the part
- * that changed, model_prepare for both precisions) before the next forward pass.
+ * that changed, model_prepare for the model's own packs) before the next forward pass.
  * The masks change only the sentences that have them: lb_forward is
  * lb_forward_masked without masks, the same operations and bits.
  */
