@@ -262,8 +262,8 @@ static lrp_status S(work_reserve)(const S(lb_pack) *p, S(lb_work) *w, size_t n,
         size_t cap = total + total / 2;
         lrp_free_large(w->mem, w->cap_mem * sizeof(REAL));
         w->cap_mem = 0;
-        /* megabytes, of which the batches use what their lengths need: small pages */
-        w->mem = lrp_alloc_large(cap * sizeof(REAL), 0);
+        /* megabytes, of which the batches touch what their lengths need */
+        w->mem = lrp_alloc_large(cap * sizeof(REAL));
         if (!w->mem)
             return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a batch of %zu sentences", n);
         w->cap_mem = cap;

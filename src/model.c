@@ -137,8 +137,8 @@ lrp_status model_create_ex(lrp_model **out, const model_shape *shape, model_emb_
     }
     /* the layout checked the products */
     const size_t n32 = kind == MODEL_EMB_F32 ? layout.total - layout.emb : 0;
-    m->params = lrp_alloc_large(model_stored(m) * sizeof(double), 1);
-    m->emb32 = m->emb32_owned = n32 ? lrp_alloc_large(n32 * sizeof(float), 1) : NULL;
+    m->params = lrp_alloc_large(model_stored(m) * sizeof(double));
+    m->emb32 = m->emb32_owned = n32 ? lrp_alloc_large(n32 * sizeof(float)) : NULL;
     if (!m->params || (n32 && !m->emb32)) {
         lrp_free_large(m->params, model_stored(m) * sizeof(double));
         lrp_free_large(m->emb32_owned, n32 * sizeof(float));
@@ -152,7 +152,6 @@ lrp_status model_create_ex(lrp_model **out, const model_shape *shape, model_emb_
     return LRP_OK;
 }
 
-
 lrp_status model_prepare(lrp_model *m, lrp_error *err)
 {
     (void)err;
@@ -162,8 +161,8 @@ lrp_status model_prepare(lrp_model *m, lrp_error *err)
     return LRP_OK;
 }
 
-/* The pack at *slot, made under the model's lock when there is none yet. The model
- * is shared read-only; its packs are a cache, filled once. */
+/* The model's pack in one precision, made under its lock when there is none yet.
+ * The model is shared read-only; its packs are a cache, filled once. */
 #define MODEL_PACK(S)                                                                          \
     const struct lb_pack_##S *model_pack_##S(const lrp_model *cm, lrp_error *err)              \
     {                                                                                          \
