@@ -286,7 +286,14 @@ static lrp_status check_shapes(const st_file *f, model_shape *s, param_layout *p
     return LRP_OK;
 }
 
-static lrp_status non_finite_at(const st_tensor *t, size_t at, double value, lrp_error *err);
+/* "tensor: non-finite value v at [row, column]" */
+static lrp_status non_finite_at(const st_tensor *t, size_t at, double value, lrp_error *err)
+{
+    char where[48];
+    if (t->rank == 2) snprintf(where, sizeof where, "[%zu, %zu]", at / t->shape[1], at % t->shape[1]);
+    else snprintf(where, sizeof where, "[%zu]", at);
+    return lrp_fail(err, LRP_ERR_FORMAT, "%.100s: non-finite value %g at %s", t->name, value, where);
+}
 
 lrp_status model_read_finite(const st_tensor *t, size_t first, size_t count, double *dst,
                              lrp_error *err)
@@ -295,14 +302,6 @@ lrp_status model_read_finite(const st_tensor *t, size_t first, size_t count, dou
     for (size_t i = 0; i < count; i++)
         if (!isfinite(dst[i])) return non_finite_at(t, first + i, dst[i], err);
     return LRP_OK;
-}
-
-static lrp_status non_finite_at(const st_tensor *t, size_t at, double value, lrp_error *err)
-{
-    char where[48];
-    if (t->rank == 2) snprintf(where, sizeof where, "[%zu, %zu]", at / t->shape[1], at % t->shape[1]);
-    else snprintf(where, sizeof where, "[%zu]", at);
-    return lrp_fail(err, LRP_ERR_FORMAT, "%.100s: non-finite value %g at %s", t->name, value, where);
 }
 
 /* Are the count floats at x (elements first.. of tensor t) finite? One pass over
