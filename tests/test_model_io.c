@@ -148,6 +148,19 @@ static void check_same_as_f64(const char *tag, const lrp_model *b)
     lrp_model_free(c);
 }
 
+/* b (NULL: not loaded) keeps a float32 copy of m's embedding, rounded, and explains
+ * as float64 does; then b is freed. */
+static void check_copy(const char *tag, const char *how, const lrp_model *m, lrp_model *b)
+{
+    if (!b) return;
+    char what[160];
+    snprintf(what, sizeof what, "%s, %s", tag, how);
+    TU_CHECK(b->emb_kind == MODEL_EMB_F32 && b->emb32 == b->emb32_owned, "%s: not a float32 copy", what);
+    check_same_model(what, m, b, LRP_F32);
+    check_same_as_f64(what, b);
+    lrp_model_free(b);
+}
+
 /* The F32 file at path, read from memory (the embedding copied: the caller's
  * bytes may go), and with one more byte of header (its floats misaligned in the
  * file: copied too): the same values as m rounded, the same explanations. */
@@ -157,17 +170,10 @@ static void check_f32_copies(const char *tag, const char *path, const lrp_model 
     char *bytes = tu_read_file(path, &n);
     TU_CHECK(bytes && n > 8, "%s: cannot read %s", tag, path);
     if (!bytes || n <= 8) return;
-    char what[160];
     lrp_model *b = NULL;
     lrp_error err;
     TU_CHECK_STATUS(lrp_model_load_memory(&b, bytes, n, &err), LRP_OK, err);
-    if (b) {
-        snprintf(what, sizeof what, "%s, from memory", tag);
-        TU_CHECK(b->emb_kind == MODEL_EMB_F32 && b->emb32 == b->emb32_owned, "%s: not a float32 copy", what);
-        check_same_model(what, m, b, LRP_F32);
-        check_same_as_f64(what, b);
-        lrp_model_free(b);
-    }
+    check_copy(tag, "from memory", m, b);
 
     /* header length + 1, a space after the JSON: the data starts one byte later */
     uint64_t h = 0;
@@ -183,13 +189,7 @@ static void check_f32_copies(const char *tag, const char *path, const lrp_model 
     TU_CHECK(f && fwrite(odd, 1, n + 1, f) == n + 1 && fclose(f) == 0, "%s: cannot write %s", tag, odd_path);
     b = NULL;
     TU_CHECK_STATUS(lrp_model_load(&b, odd_path, &err), LRP_OK, err);
-    if (b) {
-        snprintf(what, sizeof what, "%s, misaligned", tag);
-        TU_CHECK(b->emb_kind == MODEL_EMB_F32 && b->emb32 == b->emb32_owned, "%s: not a float32 copy", what);
-        check_same_model(what, m, b, LRP_F32);
-        check_same_as_f64(what, b);
-        lrp_model_free(b);
-    }
+    check_copy(tag, "misaligned", m, b);
     free(odd);
     free(bytes);
 }
