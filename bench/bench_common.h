@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "lrp.h"
-#include "simd.h"
+#include "fast/simd.h"
 
 static inline double bench_now(void)
 {

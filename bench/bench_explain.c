@@ -31,11 +31,11 @@
 #include <time.h>
 
 #include "bench_common.h"
-#include "dataset.h"
+#include "app/dataset.h"
 #include "lrp.h"
-#include "lstm_batch.h"
-#include "model.h"
-#include "simd.h"
+#include "fast/lstm_batch.h"
+#include "core/model.h"
+#include "fast/simd.h"
 
 #ifndef LRP_SOURCE_DIR
 #define LRP_SOURCE_DIR "."

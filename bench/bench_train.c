@@ -29,9 +29,9 @@
 #include <unistd.h>
 
 #include "bench_common.h"
-#include "lstm_batch.h"
-#include "model.h"
-#include "train.h"
+#include "fast/lstm_batch.h"
+#include "core/model.h"
+#include "app/train.h"
 
 #ifndef LRP_SOURCE_DIR
 #define LRP_SOURCE_DIR "."

@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "model.h"
+#include "core/model.h"
 
 static void usage(FILE *f)
 {

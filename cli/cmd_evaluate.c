@@ -10,9 +10,9 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "dataset.h"
-#include "evaluate.h"
-#include "render.h"
+#include "app/dataset.h"
+#include "app/evaluate.h"
+#include "app/render.h"
 #include "run.h"
 
 static void usage(FILE *f)

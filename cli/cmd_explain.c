@@ -14,7 +14,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "input.h"
-#include "render.h"
+#include "app/render.h"
 #include "run.h"
 
 typedef enum out_format { FMT_TEXT = 0, FMT_JSON, FMT_TSV, FMT_HTML, FMT_LATEX, FMT_NULL } out_format;

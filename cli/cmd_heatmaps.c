@@ -12,7 +12,7 @@
 
 #include "commands.h"
 #include "experiment.h"
-#include "render.h"
+#include "app/render.h"
 
 static const char *const formats[] = {"text", "json", "csv", "html", "latex", NULL};
 

@@ -9,8 +9,8 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "model.h"
-#include "render.h"
+#include "core/model.h"
+#include "app/render.h"
 
 static void usage(FILE *f)
 {

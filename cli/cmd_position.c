@@ -13,8 +13,8 @@
 
 #include "commands.h"
 #include "experiment.h"
-#include "plot.h"
-#include "render.h"
+#include "app/plot.h"
+#include "app/render.h"
 
 static const char *const formats[] = {"text", "json", "csv", NULL};
 static const char *const method_names[EXP_POS_METHODS] = {"lrp", "sa"};

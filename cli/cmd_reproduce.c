@@ -18,10 +18,10 @@
 #include <sys/stat.h>
 
 #include "commands.h"
-#include "common.h"
-#include "evaluate.h"
+#include "core/common.h"
+#include "app/evaluate.h"
 #include "experiment.h"
-#include "render.h"
+#include "app/render.h"
 
 static const char *const formats[] = {"text", "json", NULL};
 

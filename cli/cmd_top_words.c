@@ -12,7 +12,7 @@
 
 #include "commands.h"
 #include "experiment.h"
-#include "render.h"
+#include "app/render.h"
 
 static const char *const formats[] = {"text", "json", "csv", NULL};
 static const char *const method_names[2] = {"lrp", "sa"};

@@ -11,7 +11,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "train.h"
+#include "app/train.h"
 
 static volatile sig_atomic_t interrupted = 0;
 

@@ -17,9 +17,9 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "dataset.h"
-#include "experiments.h"
-#include "fileio.h"
+#include "app/dataset.h"
+#include "app/experiments.h"
+#include "io/fileio.h"
 
 /* Option codes of the shared options; add EXPCLI_LONGOPTS to a getopt_long table. */
 enum { XO_MODEL = 0x2000, XO_DATA, XO_FORMAT, XO_THREADS, XO_SEED };

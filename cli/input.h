@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dataset.h"
+#include "app/dataset.h"
 #include "lrp.h"
 
 /* Lines per chunk: the first chunk at most INPUT_CHUNK, so that the threads start

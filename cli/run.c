@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "render.h"
+#include "app/render.h"
 
 // ----------------------------------------------------------------------------
 // one chunk

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataset.h"
+#include "app/dataset.h"
 
 #define REQUIRE(cond, ...)                                                                         \
     do {                                                                                           \

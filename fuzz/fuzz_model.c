@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "lrp.h"
-#include "model.h"
-#include "model_io.h"
+#include "core/model.h"
+#include "io/model_io.h"
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \

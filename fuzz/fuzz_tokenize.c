@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "lrp.h"
-#include "text.h"
+#include "text/text.h"
 
 #define REQUIRE(cond, ...)                                                                         \
     do {                                                                                           \

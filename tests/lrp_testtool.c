@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "core/model.h"
 #include "testutil.h"
 
 /* Treebank tokens: words, punctuation, clitics, brackets, quotes, escaped / and *,

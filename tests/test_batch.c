@@ -23,9 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataset.h"
-#include "explain_internal.h"
-#include "lstm_batch.h"
+#include "app/dataset.h"
+#include "core/explain_internal.h"
+#include "fast/lstm_batch.h"
 #include "testutil.h"
 
 /* every method, the predicted class and every class, per-dimension values */

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataset.h"
+#include "app/dataset.h"
 #include "testutil.h"
 
 static const char *const SST_LABELS[5] = {"very negative", "negative", "neutral", "positive",

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataset.h"
+#include "app/dataset.h"
 #include "testutil.h"
 
 // ----------------------------------------------------------------------------

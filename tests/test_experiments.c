@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "experiments.h"
+#include "app/experiments.h"
 #include "testutil.h"
 
 // ----------------------------------------------------------------------------

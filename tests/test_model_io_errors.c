@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
-#include "model_io.h"
-#include "safetensors.h"
+#include "core/model.h"
+#include "io/model_io.h"
+#include "io/safetensors.h"
 #include "testutil.h"
 
 // ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plot.h"
+#include "app/plot.h"
 #include "testutil.h"
 
 static size_t count(const char *s, const char *what)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render.h"
+#include "app/render.h"
 #include "testutil.h"
 
 static int same_rgb(render_rgb a, int r, int g, int b) { return a.r == r && a.g == g && a.b == b; }

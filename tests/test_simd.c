@@ -10,7 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "simd.h"
+#include "fast/simd.h"
 #include "testutil.h"
 
 /* inputs: a dense grid on [-40, 40], the tails, zeros */

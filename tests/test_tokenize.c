@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "model.h"
+#include "core/model.h"
 #include "testutil.h"
 
 /* The tokens joined by single spaces (tokens never hold an ASCII space). */

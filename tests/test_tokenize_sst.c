@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dataset.h"
+#include "app/dataset.h"
 #include "testutil.h"
 
 /* Measured when the tokenizer was written: round trip 11851 / 11855 = 99.97%

@@ -25,11 +25,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lstm.h"
-#include "model.h"
-#include "network.h"
+#include "core/lstm.h"
+#include "core/model.h"
+#include "core/network.h"
 #include "testutil.h"
-#include "train.h"
+#include "app/train.h"
 
 // ----------------------------------------------------------------------------
 // the trainer's batched gradient against the reference passes

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "model.h"
-#include "model_io.h"
+#include "core/model.h"
+#include "io/model_io.h"
 
 int tu_failures = 0;
 int tu_checks = 0;

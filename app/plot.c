@@ -1,12 +1,12 @@
 /*
  * plot.c - line charts and bar grids as SVG (plot.h).
  */
-#include "plot.h"
+#include "app/plot.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "render.h"
+#include "app/render.h"
 
 size_t plot_ticks(double lo, double hi, size_t max_ticks, double *ticks)
 {

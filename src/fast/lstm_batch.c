@@ -3,14 +3,14 @@
  * template lstm_batch_tmpl.h instantiated twice, and the precision switch of the
  * explain entry points (explain_fast).
  */
-#include "lstm_batch.h"
+#include "fast/lstm_batch.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
-#include "explain_internal.h"
-#include "lstm.h"
+#include "core/common.h"
+#include "core/explain_internal.h"
+#include "core/lstm.h"
 
 #define REAL double
 #define S(name) name##_d
@@ -25,7 +25,7 @@
 #define V_FMA vd_fma
 #define V_GATES vd_lstm_gates
 #define V_TANH vd_tanh
-#include "lstm_batch_tmpl.h"
+#include "fast/lstm_batch_tmpl.h"
 #undef REAL
 #undef S
 #undef V
@@ -53,7 +53,7 @@
 #define V_FMA vf_fma
 #define V_GATES vf_lstm_gates
 #define V_TANH vf_tanh
-#include "lstm_batch_tmpl.h"
+#include "fast/lstm_batch_tmpl.h"
 
 // ----------------------------------------------------------------------------
 // precision switch

@@ -44,8 +44,8 @@
 #include <stddef.h>
 
 #include "lrp.h"
-#include "model.h"
-#include "simd.h"
+#include "core/model.h"
+#include "fast/simd.h"
 
 /* Register tile of the kernels: LB_R vectors of gate rows x LB_NB sentences
  * (LB_NB: 4, 6 or 8). */

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "model.h"
+#include "core/model.h"
 
 /* What the forward pass keeps for the backward passes, by step s. */
 typedef struct lstm_cache {

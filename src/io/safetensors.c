@@ -5,14 +5,14 @@
  * range-checked before it is used, each size product is overflow-checked, and
  * nothing is read outside data[0, size). JSON is parsed by cJSON.
  */
-#include "safetensors.h"
+#include "io/safetensors.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
+#include "core/common.h"
 
 // ----------------------------------------------------------------------------
 // dtypes

@@ -1,7 +1,7 @@
 /*
  * relevance.c - the epsilon rule's per-neuron ratios and shared term (relevance.h).
  */
-#include "relevance.h"
+#include "core/relevance.h"
 
 double lrp_eps_ratios(size_t n, const double *z, const double *R, const double *b, double eps,
                       double delta, double N, double *r)

@@ -5,13 +5,13 @@
  * Sizes: T words, E embedding, H hidden, D directions, L layers, C classes,
  * Y = D*H features per position at a layer's output.
  */
-#include "network.h"
+#include "core/network.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
-#include "relevance.h"
+#include "core/common.h"
+#include "core/relevance.h"
 
 static size_t max_input(const model_shape *s) { return s->L > 1 && s->D * s->H > s->E ? s->D * s->H : s->E; }
 

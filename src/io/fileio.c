@@ -2,7 +2,7 @@
  * fileio.c - whole-file reading and atomic writing (fileio.h).
  */
 #define _DEFAULT_SOURCE /* mmap's MAP_POPULATE (Linux) */
-#include "fileio.h"
+#include "io/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +18,7 @@
 #define LRP_MAP_POPULATE 0
 #endif
 
-#include "common.h"
+#include "core/common.h"
 
 // ----------------------------------------------------------------------------
 // reading

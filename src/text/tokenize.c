@@ -48,8 +48,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
-#include "text.h"
+#include "core/common.h"
+#include "text/text.h"
 
 // ----------------------------------------------------------------------------
 // text checks (text.h)

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
-#include "explain_internal.h"
-#include "network.h"
+#include "core/common.h"
+#include "core/explain_internal.h"
+#include "core/network.h"
 
 static const char *const method_names[LRP_METHOD_COUNT] = {"lrp", "lrp-cons", "sa", "gi"};
 

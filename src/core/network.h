@@ -16,8 +16,8 @@
 
 #include <stddef.h>
 
-#include "lstm.h"
-#include "model.h"
+#include "core/lstm.h"
+#include "core/model.h"
 
 typedef struct net_workspace {
     size_t cap;                          /* largest T this workspace holds */

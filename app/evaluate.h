@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "dataset.h"
+#include "app/dataset.h"
 #include "lrp.h"
 
 #define EVAL_BINARY_RULE "positive iff p(3) + p(4) > p(0) + p(1); neutral (2) sentences left out"

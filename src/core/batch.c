@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common.h"
-#include "explain_internal.h"
+#include "core/common.h"
+#include "core/explain_internal.h"
 
 typedef struct length_index {
     size_t length, index;

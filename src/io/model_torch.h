@@ -9,8 +9,8 @@
 #include <stddef.h>
 
 #include "lrp.h"
-#include "model.h"
-#include "safetensors.h"
+#include "core/model.h"
+#include "io/safetensors.h"
 
 /* Does some tensor name end in "weight_ih_l0" after a '.' or at the start, as the
  * first parameter of an nn.LSTM does? */

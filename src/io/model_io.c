@@ -22,7 +22,7 @@
  * tensor names, dtypes, shapes against each other and against vocab and labels,
  * and finally every value (finite), naming the first problem it finds.
  */
-#include "model_io.h"
+#include "io/model_io.h"
 
 #include <errno.h>
 #include <float.h>
@@ -32,12 +32,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
-#include "fileio.h"
-#include "model.h"
-#include "model_torch.h"
-#include "safetensors.h"
-#include "text.h"
+#include "core/common.h"
+#include "io/fileio.h"
+#include "core/model.h"
+#include "io/model_torch.h"
+#include "io/safetensors.h"
+#include "text/text.h"
 
 #define LRP_FORMAT_NAME "lrp-rnn"
 

@@ -5,8 +5,8 @@
 #define LRP_EXPLAIN_INTERNAL_H
 
 #include "lrp.h"
-#include "lstm_batch.h"
-#include "network.h"
+#include "fast/lstm_batch.h"
+#include "core/network.h"
 
 /* Everything one thread needs to explain sentences: the network workspace and four
  * (cap, E) arrays for per-dimension values that the caller does not keep. */

@@ -4,7 +4,7 @@
  *
  * T = number of words of a sentence.
  */
-#include "render.h"
+#include "app/render.h"
 
 #include <math.h>
 #include <string.h>

@@ -9,8 +9,8 @@
 #include <stdio.h>
 
 #include "lrp.h"
-#include "model.h"
-#include "safetensors.h"
+#include "core/model.h"
+#include "io/safetensors.h"
 
 /* The gate order lrp_model_save writes: PyTorch's, which users know. */
 #define LRP_FILE_GATE_ORDER "ifgo"

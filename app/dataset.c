@@ -12,7 +12,7 @@
  * taken from malloc (ds_parse_line, released by ds_sentence_free) or from the
  * corpus arena (ds_read, released by ds_free).
  */
-#include "dataset.h"
+#include "app/dataset.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -22,8 +22,8 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "common.h"
-#include "text.h"
+#include "core/common.h"
+#include "text/text.h"
 
 // ----------------------------------------------------------------------------
 // arena: large blocks, freed all at once

@@ -6,13 +6,13 @@
  *
  * Sizes: T words, IN inputs, H hidden units, G = 4H gate rows (order i, f, o, g).
  */
-#include "lstm.h"
+#include "core/lstm.h"
 
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
 
-#include "relevance.h"
+#include "core/relevance.h"
 
 static inline double sigm(double z) { return 1.0 / (1.0 + exp(-z)); }
 

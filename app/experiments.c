@@ -4,13 +4,13 @@
  * Sizes: T words of a sentence, N sentences, K deletions, R random runs, B bins,
  * C classes, V_D = EXP_DEL_VARIANTS - 1 + R deletion orders per sentence.
  */
-#include "experiments.h"
+#include "app/experiments.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
+#include "core/common.h"
 
 /* Sentences per lrp_explain_batch call: enough for every thread, small enough that
  * progress moves and memory stays bounded. */

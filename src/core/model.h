@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fileio.h"
+#include "io/fileio.h"
 #include "lrp.h"
 
 #define LRP_MAX_LAYERS 16

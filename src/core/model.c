@@ -2,7 +2,7 @@
  * model.c - the in-memory model: parameter layout, vocabulary and labels, and the
  * public getters. Reading and writing files is in model_io.c.
  */
-#include "model.h"
+#include "core/model.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
-#include "lstm_batch.h"
+#include "core/common.h"
+#include "fast/lstm_batch.h"
 
 // ----------------------------------------------------------------------------
 // parameter layout

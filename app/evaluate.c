@@ -3,13 +3,13 @@
  * (evaluate.h). The scores come from lrp_explain_batch with no method (a forward
  * pass per sentence over the threads), in chunks so that memory stays small.
  */
-#include "evaluate.h"
+#include "app/evaluate.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
-#include "model.h"
+#include "core/common.h"
+#include "core/model.h"
 
 enum { EVAL_CHUNK = 1024 };
 

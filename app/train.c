@@ -10,7 +10,7 @@
  * parameters are all but the embedding (the LSTM and the classifier, which follow
  * the embedding in the layout), DP of them.
  */
-#include "train.h"
+#include "app/train.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -21,9 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common.h"
-#include "lstm_batch.h"
-#include "model.h"
+#include "core/common.h"
+#include "fast/lstm_batch.h"
+#include "core/model.h"
 
 static const char *const SST_LABELS[5] = {"very negative", "negative", "neutral", "positive",
                                           "very positive"};

@@ -34,10 +34,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dataset.h"
-#include "evaluate.h"
+#include "app/dataset.h"
+#include "app/evaluate.h"
 #include "lrp.h"
-#include "network.h"
+#include "core/network.h"
 
 #define UNK_WORD "<unk>"
 /* Shards per minibatch: the most threads that help; fixed so that results do not

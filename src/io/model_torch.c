@@ -28,15 +28,15 @@
  * a projected LSTM's weights) means a model this engine does not compute, and is
  * refused rather than ignored.
  */
-#include "model_torch.h"
+#include "io/model_torch.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
-#include "model_io.h"
+#include "core/common.h"
+#include "io/model_io.h"
 
 // ----------------------------------------------------------------------------
 // names

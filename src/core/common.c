@@ -2,7 +2,7 @@
  * common.c - error reporting and large allocations shared by the library.
  */
 #define _DEFAULT_SOURCE /* madvise's MADV_NOHUGEPAGE (Linux) */
-#include "common.h"
+#include "core/common.h"
 
 #include <stdarg.h>
 #include <stdint.h>
