@@ -1,7 +1,7 @@
 /*
  * train.c - the trainer (train.h): data preparation (vocabulary, distinct phrases),
  * initialisation, the forward pass and gradient of a shard of phrases as one batch of
- * the batched kernels (lstm_batch.h, float64, with the dropout masks as their hooks),
+ * the batched kernels (fast/fast.h, float64, with the dropout masks as their hooks),
  * minibatches over threads with a fixed reduction order, Adagrad / Adam, dev
  * evaluation and atomic saving.
  *
@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "core/common.h"
-#include "fast/lstm_batch.h"
+#include "fast/fast.h"
 #include "core/model.h"
 
 static const char *const SST_LABELS[5] = {"very negative", "negative", "neutral", "positive",
@@ -491,7 +491,7 @@ lrp_status train_model_init(const train_data *d, const train_options *o, lrp_mod
 }
 
 // ----------------------------------------------------------------------------
-// a batch of phrases: forward, loss, gradient (the batched kernels, lstm_batch.h)
+// a batch of phrases: forward, loss, gradient (the batched kernels, fast/fast.h)
 
 /* Dropout and unk replacement of one phrase in one epoch (p = 0: none). */
 typedef struct phrase_noise {
@@ -532,7 +532,7 @@ typedef struct batch_work {
     const double **px, **ptop; /* [cap_n] each phrase's masks, NULL without dropout */
     double *dscores;        /* (cap_n, C) */
     size_t cap_n, cap_tokens;
-    lb_work_d w;
+    fast_work_d w;
 } batch_work;
 
 static void batch_work_free(batch_work *bw)
@@ -547,18 +547,18 @@ static void batch_work_free(batch_work *bw)
     free(bw->px);
     free(bw->ptop);
     free(bw->dscores);
-    lb_work_free_d(&bw->w);
+    fast_work_free_d(&bw->w);
     memset(bw, 0, sizeof *bw);
 }
 
 /* Buffers for batches of up to cap_n phrases of up to Tmax words; the kernels'
  * workspace is sized for the largest such batch here, so that no batch of the
  * training needs more memory. */
-static lrp_status batch_work_init(batch_work *bw, const lrp_model *m, const lb_pack_d *pack, size_t cap_n,
+static lrp_status batch_work_init(batch_work *bw, const lrp_model *m, const fast_pack_d *pack, size_t cap_n,
                                   size_t Tmax, lrp_error *err)
 {
     memset(bw, 0, sizeof *bw);
-    lb_work_init_d(&bw->w);
+    fast_work_init_d(&bw->w);
     const size_t E = m->shape.E, Y = m->shape.D * m->shape.H, C = m->shape.C, cap_t = cap_n * Tmax;
     bw->cap_n = cap_n;
     bw->cap_tokens = cap_t;
@@ -579,20 +579,20 @@ static lrp_status batch_work_init(batch_work *bw, const lrp_model *m, const lb_p
     }
     /* the largest batch: cap_n phrases of Tmax words (word 0) */
     for (size_t b = 0; b < cap_n; b++) bw->sent[b] = (lrp_sentence){bw->ids, Tmax, NULL};
-    lrp_status st = lb_forward_d(pack, m, &bw->w, cap_n, bw->sent, err);
+    lrp_status st = fast_forward_d(pack, m, &bw->w, cap_n, bw->sent, err);
     if (st != LRP_OK) batch_work_free(bw);
     return st;
 }
 
 /* Forward and backward of bw's phrases as one batch, each with its noise, in groups:
  * group g is phrases first[g] <= b < first[g + 1] and its gradient goes to out[g]
- * (its own bits whatever the other groups: lb_backward_grouped): ADDS the gradient of
+ * (its own bits whatever the other groups: fast_backward_grouped): ADDS the gradient of
  * the dense parameters (the layout from layout.wx[0][0] to layout.emb) to out[g].dense, writes the
  * gradient of each word's embedding row, phrase after phrase, to out[g].demb and the
  * row's word id (after unk replacement) to out[g].tok; the loss gradient is scaled by
  * `scale` (1/B for a batch mean). Adds the phrases' losses -log p_y to out[g].loss and
  * the number whose argmax is y to out[g].correct. n_groups <= TRAIN_SHARDS. */
-static lrp_status batch_grad(const lrp_model *m, const lb_pack_d *pack, batch_work *bw, size_t n_groups,
+static lrp_status batch_grad(const lrp_model *m, const fast_pack_d *pack, batch_work *bw, size_t n_groups,
                              const size_t *first, double scale, shard *out, lrp_error *err)
 {
     const model_shape *s = &m->shape;
@@ -623,7 +623,7 @@ static lrp_status batch_grad(const lrp_model *m, const lb_pack_d *pack, batch_wo
         }
         at += T;
     }
-    lrp_status st = lb_forward_masked_d(pack, m, &bw->w, n, bw->sent, bw->px, bw->ptop, err);
+    lrp_status st = fast_forward_masked_d(pack, m, &bw->w, n, bw->sent, bw->px, bw->ptop, err);
     if (st != LRP_OK) return st;
 
     /* softmax cross-entropy: loss = log sum exp(f) - f_y, d loss / d f = p - onehot(y) */
@@ -649,14 +649,14 @@ static lrp_status batch_grad(const lrp_model *m, const lb_pack_d *pack, batch_wo
     /* backward: classifier, dropout, LSTM layers, dropout, embedding rows */
     double *dense[TRAIN_SHARDS];
     for (size_t g = 0; g < n_groups; g++) dense[g] = out[g].dense;
-    lb_backward_grouped_d(pack, m, &bw->w, bw->dscores, n_groups, first, dense);
+    fast_backward_grouped_d(pack, m, &bw->w, bw->dscores, n_groups, first, dense);
     at = 0;
     for (size_t g = 0; g < n_groups; g++) {
         shard *o = &out[g];
         o->n_tok = 0;
         for (size_t b = first[g]; b < first[g + 1]; b++)
             for (size_t t = 0; t < bw->sent[b].length; t++, at++, o->n_tok++) {
-                lb_embedding_grad_d(pack, &bw->w, b, t, o->demb + o->n_tok * E);
+                fast_embedding_grad_d(pack, &bw->w, b, t, o->demb + o->n_tok * E);
                 o->tok[o->n_tok] = bw->ids[at];
             }
     }
@@ -672,11 +672,11 @@ double train_loss_grad(const lrp_model *m, size_t n, const lrp_sentence *phrases
         words += phrases[b].length;
         if (phrases[b].length > Tmax) Tmax = phrases[b].length;
     }
-    lb_pack_d *pack = NULL;
+    fast_pack_d *pack = NULL;
     batch_work bw;
-    if (lb_pack_create_d(&pack, m, NULL) != LRP_OK) return NAN;
+    if (fast_pack_create_d(&pack, m, NULL) != LRP_OK) return NAN;
     if (batch_work_init(&bw, m, pack, n, Tmax, NULL) != LRP_OK) {
-        lb_pack_free_d(pack);
+        fast_pack_free_d(pack);
         return NAN;
     }
     shard out = {.dense = grad + m->layout.wx[0][0]};
@@ -698,7 +698,7 @@ double train_loss_grad(const lrp_model *m, size_t n, const lrp_sentence *phrases
     free(out.demb);
     free(out.tok);
     batch_work_free(&bw);
-    lb_pack_free_d(pack);
+    fast_pack_free_d(pack);
     return loss;
 }
 
@@ -712,7 +712,7 @@ typedef struct trainer {
     const char *out_path;
     lrp_model *m;          /* parameters being trained (float64) */
     lrp_model *snap;       /* the parameters as stored (dtype), for dev and saving */
-    lb_pack_d *pack;       /* m's parameters packed for the kernels, after every update */
+    fast_pack_d *pack;       /* m's parameters packed for the kernels, after every update */
     size_t P, base, DP;    /* all parameters, first dense one, number of dense ones */
     double *g;             /* [P] gradient of the current batch */
     double *s1, *s2;       /* [P] optimiser state: Adam m and v; Adagrad sum of squares in s2 */
@@ -840,7 +840,7 @@ static void reduce_update(trainer *tr, size_t tid)
     }
     update_range(tr, tr->base + lo, hi - lo, g + lo, c1, c2);
     /* the packed copies of the parameters this thread changed */
-    lb_pack_update_range_d(tr->pack, tr->m, tr->base + lo, tr->base + hi);
+    fast_pack_update_range_d(tr->pack, tr->m, tr->base + lo, tr->base + hi);
 
     /* embedding rows: accumulate in (shard, token) order, then update each touched row once */
     double *ge = tr->g + tr->m->layout.emb;
@@ -1037,7 +1037,7 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
         }
         if (!ok) st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for the trainer's buffers");
     }
-    if (st == LRP_OK) st = lb_pack_create_d(&tr.pack, tr.m, err);
+    if (st == LRP_OK) st = fast_pack_create_d(&tr.pack, tr.m, err);
     /* a thread takes its share of the shards as one batch of the kernels (the larger
      * the batch, the better they do; taking 2 at a time on 2 threads to share the work
      * out more evenly was no faster) */
@@ -1096,7 +1096,7 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
         free(tr.shards[k].demb);
         free(tr.shards[k].tok);
     }
-    lb_pack_free_d(tr.pack);
+    fast_pack_free_d(tr.pack);
     free(tr.g);
     free(tr.s1);
     free(tr.s2);

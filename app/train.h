@@ -25,7 +25,7 @@
  * every random number (initialisation, shuffle, dropout masks, unk replacement) is a
  * function of the seed, the epoch and the phrase: the trained model's bytes depend
  * on the seed and the options, not on the thread count. A shard's phrases run as one
- * batch of the batched kernels (lstm_batch.h), whose sums over the batch run in a
+ * batch of the batched kernels (fast/fast.h), whose sums over the batch run in a
  * fixed order.
  */
 #ifndef LRP_TRAIN_H
@@ -147,7 +147,7 @@ lrp_status train_model_init(const train_data *d, const train_options *o, lrp_mod
 /* The training objective of n phrases without dropout, run as one batch: returns the
  * sum of their -log softmax(f(x))_y and adds its gradient with respect to every
  * parameter into grad (m->layout.total doubles, the parameters' layout). The code the
- * trainer runs on a shard (the batched kernels of lstm_batch.h), exposed for the
+ * trainer runs on a shard (the batched kernels of fast/fast.h), exposed for the
  * tests; NaN when out of memory. */
 double train_loss_grad(const lrp_model *m, size_t n, const lrp_sentence *phrases, const int *labels,
                        double *grad);

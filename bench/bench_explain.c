@@ -33,7 +33,7 @@
 #include "bench_common.h"
 #include "app/dataset.h"
 #include "lrp.h"
-#include "fast/lstm_batch.h"
+#include "fast/fast.h"
 #include "core/model.h"
 #include "fast/simd.h"
 

@@ -13,9 +13,9 @@
  * `lrp train`. For comparison: PyTorch 1.13 on 2 threads of this machine takes
  * about 93 s per epoch for this model and data.
  *
- * Then the batched kernels of lstm_batch.h that the trainer runs: their float64
- * forward and backward pass with parameter gradients (lb_forward_d, lb_backward_d,
- * lb_embedding_grad_d) alone, one thread, over the same phrases in batches of 32 (the
+ * Then the batched kernels of fast/fast.h that the trainer runs: their float64
+ * forward and backward pass with parameter gradients (fast_forward_d, fast_backward_d,
+ * fast_embedding_grad_d) alone, one thread, over the same phrases in batches of 32 (the
  * trainer's shards hold 4 of a minibatch of 32), without dropout, optimiser or
  * anything else the trainer does: what the rest of the trainer's step costs.
  *
@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "bench_common.h"
-#include "fast/lstm_batch.h"
+#include "fast/fast.h"
 #include "core/model.h"
 #include "app/train.h"
 
@@ -134,8 +134,8 @@ int main(int argc, char **argv)
     double *grad = calloc(m->layout.total, sizeof *grad), *row = malloc(o.embed * sizeof *row);
     double *dscores = calloc(B * C, sizeof *dscores);
     lrp_sentence *batch = calloc(B, sizeof *batch);
-    lb_work_d w;
-    lb_work_init_d(&w);
+    fast_work_d w;
+    fast_work_init_d(&w);
     double best = 0.0;
     for (size_t r = 0; r < repeat; r++) {
         double t0 = bench_now();
@@ -143,22 +143,22 @@ int main(int argc, char **argv)
             size_t n = n_ph - begin < B ? n_ph - begin : B;
             for (size_t i = 0; i < n; i++)
                 batch[i] = (lrp_sentence){d.ids + d.offset[begin + i], d.offset[begin + i + 1] - d.offset[begin + i], NULL};
-            if (lb_forward_d(model_pack_d(m, NULL), m, &w, n, batch, &err) != LRP_OK) {
+            if (fast_forward_d(model_pack_d(m, NULL), m, &w, n, batch, &err) != LRP_OK) {
                 fprintf(stderr, "bench_train: %s\n", err.message);
                 return 1;
             }
             for (size_t i = 0; i < n * C; i++) dscores[i] = (i % C == 0 ? -1.0 : 0.25) / (double)n;
-            lb_backward_d(model_pack_d(m, NULL), m, &w, dscores, grad + m->layout.wx[0][0]);
+            fast_backward_d(model_pack_d(m, NULL), m, &w, dscores, grad + m->layout.wx[0][0]);
             for (size_t i = 0; i < n; i++)
-                for (size_t t = 0; t < batch[i].length; t++) lb_embedding_grad_d(model_pack_d(m, NULL), &w, i, t, row);
+                for (size_t t = 0; t < batch[i].length; t++) fast_embedding_grad_d(model_pack_d(m, NULL), &w, i, t, row);
         }
         double rate = (double)n_ph / (bench_now() - t0);
         if (rate > best) best = rate;
     }
-    printf("batched kernels (lstm_batch.h) alone, forward + backward + parameter gradients, 1 thread:\n");
+    printf("batched kernels (fast/fast.h) alone, forward + backward + parameter gradients, 1 thread:\n");
     printf("%8d %14.0f %14.0f %12.1f\n", 1, best, best * (double)d.n_tokens / (double)d.n_phrases,
            (double)d.n_phrases / best);
-    lb_work_free_d(&w);
+    fast_work_free_d(&w);
     free(grad);
     free(row);
     free(dscores);

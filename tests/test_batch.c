@@ -1,5 +1,5 @@
 /*
- * test_batch.c - the fast path (lstm_batch.h) against itself and the reference:
+ * test_batch.c - the fast path (fast/fast.h) against itself and the reference:
  *   - lrp_explain_batch gives BIT FOR BIT the results of one lrp_explain call per
  *     sentence, for 1, 2 and 7 threads, whatever the order of the sentences, in
  *     float64 and float32, on random models of several shapes (stacked,
@@ -12,10 +12,10 @@
  *   - float32: word relevances of LRP and LRP_cons within 1e-3 of float64,
  *     relative to the sentence's largest |R|, on the golden models and on the
  *     shipped model over the SST test set (skipped, saying so, without them);
- *   - the trainer's gradient (lb_backward with parameter gradients, lb_embedding_grad)
+ *   - the trainer's gradient (fast_backward with parameter gradients, fast_embedding_grad)
  *     against central finite differences of the scores, without and with the
- *     trainer's dropout masks (lb_forward_masked), which keep a sentence's bits the
- *     same alone and inside a batch and, all ones, change nothing; lb_backward_grouped
+ *     trainer's dropout masks (fast_forward_masked), which keep a sentence's bits the
+ *     same alone and inside a batch and, all ones, change nothing; fast_backward_grouped
  *     gives each group the same gradient bits as its sentences alone.
  */
 #include <pthread.h>
@@ -25,7 +25,7 @@
 
 #include "app/dataset.h"
 #include "core/explain_internal.h"
-#include "fast/lstm_batch.h"
+#include "fast/fast.h"
 #include "testutil.h"
 
 /* every method, the predicted class and every class, per-dimension values */
@@ -275,12 +275,12 @@ static double f32_deviation(const char *tag, const lrp_model *m, const lrp_sente
 
 /* Forward pass of s, alone or first of a batch with others (n sentences), with the
  * masks (NULL: none) on s only. */
-static void masked_forward(lrp_model *m, lb_work_d *w, size_t n, const lrp_sentence *s, const double *kx,
+static void masked_forward(lrp_model *m, fast_work_d *w, size_t n, const lrp_sentence *s, const double *kx,
                            const double *kt)
 {
     const double *px[8] = {kx}, *pt[8] = {kt};
     lrp_error err;
-    TU_CHECK_STATUS(lb_forward_masked_d(model_pack_d(m, NULL), m, w, n, s, px, pt, &err), LRP_OK, err);
+    TU_CHECK_STATUS(fast_forward_masked_d(model_pack_d(m, NULL), m, w, n, s, px, pt, &err), LRP_OK, err);
 }
 
 /* d score_c / d theta for a few parameters of each tensor, against central
@@ -300,15 +300,15 @@ static void check_param_gradient(const char *tag, lrp_model *m, const lrp_senten
     /* objective: sum_c (c + 1) scores[c], through dscores */
     double dscores[8 * 64];
     for (size_t c = 0; c < 8 * C; c++) dscores[c] = (double)(c % C + 1);
-    lb_work_d w;
-    lb_work_init_d(&w);
+    fast_work_d w;
+    fast_work_init_d(&w);
     for (int masked = 0; masked < 2; masked++) {
         const double *mx = masked ? kx : NULL, *mt = masked ? kt : NULL;
         double *grad = calloc(total, sizeof *grad);
         masked_forward(m, &w, 1, s, mx, mt);
-        lb_backward_d(model_pack_d(m, NULL), m, &w, dscores, grad + base);
+        fast_backward_d(model_pack_d(m, NULL), m, &w, dscores, grad + base);
         for (size_t t = 0; t < T; t++) {
-            lb_embedding_grad_d(model_pack_d(m, NULL), &w, 0, t, row);
+            fast_embedding_grad_d(model_pack_d(m, NULL), &w, 0, t, row);
             for (size_t k = 0; k < E; k++) grad[m->layout.emb + (size_t)s->ids[t] * E + k] += row[k];
         }
         /* alone and in a batch: the same scores and input gradient */
@@ -317,7 +317,7 @@ static void check_param_gradient(const char *tag, lrp_model *m, const lrp_senten
         double f0 = w.sent[0].scores[0];
         lrp_sentence batch[5] = {*s, others[0], others[1], others[2], others[3]};
         masked_forward(m, &w, 5, batch, mx, mt);
-        lb_backward_d(model_pack_d(m, NULL), m, &w, dscores, NULL);
+        fast_backward_d(model_pack_d(m, NULL), m, &w, dscores, NULL);
         TU_CHECK(w.sent[0].scores[0] == f0 && memcmp(gx, w.sent[0].gx[0], T * E * sizeof *gx) == 0,
                  "%s: masks %d: a sentence alone and in a batch differ", tag, masked);
         free(gx);
@@ -356,7 +356,7 @@ static void check_param_gradient(const char *tag, lrp_model *m, const lrp_senten
     }
     /* masks of ones change nothing */
     double f1[64];
-    lb_forward_d(model_pack_d(m, NULL), m, &w, 1, s, NULL);
+    fast_forward_d(model_pack_d(m, NULL), m, &w, 1, s, NULL);
     memcpy(f1, w.sent[0].scores, C * sizeof *f1);
     for (size_t i = 0; i < T * E; i++) kx[i] = 1.0;
     for (size_t i = 0; i < Y; i++) kt[i] = 1.0;
@@ -365,11 +365,11 @@ static void check_param_gradient(const char *tag, lrp_model *m, const lrp_senten
     free(kx);
     free(kt);
     free(row);
-    lb_work_free_d(&w);
+    fast_work_free_d(&w);
 }
 
-/* lb_backward_grouped: each group's parameter gradient is the same bits as that
- * group's sentences alone in lb_backward (sentences s[0..5), groups {0, 1}, {2, 3, 4}). */
+/* fast_backward_grouped: each group's parameter gradient is the same bits as that
+ * group's sentences alone in fast_backward (sentences s[0..5), groups {0, 1}, {2, 3, 4}). */
 static void check_grouped(const char *tag, lrp_model *m, const lrp_sentence *s)
 {
     const size_t C = m->shape.C, DP = m->layout.emb - m->layout.wx[0][0];
@@ -378,14 +378,14 @@ static void check_grouped(const char *tag, lrp_model *m, const lrp_sentence *s)
     double *g[2] = {calloc(DP, sizeof(double)), calloc(DP, sizeof(double))};
     double *alone[2] = {calloc(DP, sizeof(double)), calloc(DP, sizeof(double))};
     const size_t first[3] = {0, 2, 5};
-    lb_work_d w;
-    lb_work_init_d(&w);
+    fast_work_d w;
+    fast_work_init_d(&w);
     lrp_error err;
-    TU_CHECK_STATUS(lb_forward_d(model_pack_d(m, NULL), m, &w, 5, s, &err), LRP_OK, err);
-    lb_backward_grouped_d(model_pack_d(m, NULL), m, &w, dscores, 2, first, g);
+    TU_CHECK_STATUS(fast_forward_d(model_pack_d(m, NULL), m, &w, 5, s, &err), LRP_OK, err);
+    fast_backward_grouped_d(model_pack_d(m, NULL), m, &w, dscores, 2, first, g);
     for (size_t k = 0; k < 2; k++) {
-        TU_CHECK_STATUS(lb_forward_d(model_pack_d(m, NULL), m, &w, first[k + 1] - first[k], s + first[k], &err), LRP_OK, err);
-        lb_backward_d(model_pack_d(m, NULL), m, &w, dscores + first[k] * C, alone[k]);
+        TU_CHECK_STATUS(fast_forward_d(model_pack_d(m, NULL), m, &w, first[k + 1] - first[k], s + first[k], &err), LRP_OK, err);
+        fast_backward_d(model_pack_d(m, NULL), m, &w, dscores + first[k] * C, alone[k]);
         TU_CHECK(memcmp(g[k], alone[k], DP * sizeof(double)) == 0,
                  "%s: group %zu's parameter gradient differs from its sentences' alone", tag, k);
     }
@@ -393,7 +393,7 @@ static void check_grouped(const char *tag, lrp_model *m, const lrp_sentence *s)
         free(g[k]);
         free(alone[k]);
     }
-    lb_work_free_d(&w);
+    fast_work_free_d(&w);
 }
 
 // ----------------------------------------------------------------------------

@@ -155,16 +155,6 @@ void explain_softmax(size_t C, const double *z, double *p, int *argmax)
     *argmax = (int)best;
 }
 
-/* Sum each row of a (T, E) array. */
-static void row_sums(size_t T, size_t E, const double *a, double *out)
-{
-    for (size_t t = 0; t < T; t++) {
-        double acc = 0.0;
-        for (size_t k = 0; k < E; k++) acc += a[t * E + k];
-        out[t] = acc;
-    }
-}
-
 /* Per-dimension buffers for one explanation: the result's own arrays when it keeps
  * them, else the workspace's scratch (T, E) pair. */
 static void dims_target(const lrp_explanation *x, double *scratch[2], double *dst[2])
@@ -192,15 +182,14 @@ void explain_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options
         for (int k = 0; k < LRP_METHOD_COUNT; k++) {
             if (!(o->methods & LRP_METHOD_BIT(k))) continue;
             x->target = target;
+            const double *g[2] = {grad[0], grad[1]}; /* what the word relevance sums */
             if (k == LRP_METHOD_LRP || k == LRP_METHOD_LRP_CONS) {
                 double *dst[2];
                 dims_target(x, scratch + 2, dst);
                 double delta = k == LRP_METHOD_LRP ? 0.0 : 1.0;
                 x->rest = net_lrp(m, ws, target, o->eps, delta, dst);
-                row_sums(T, E, dst[0], x->relevance_fwd);
-                if (D == 2) row_sums(T, E, dst[1], x->relevance_bwd);
-                for (size_t t = 0; t < T; t++)
-                    x->relevance[t] = x->relevance_fwd[t] + (D == 2 ? x->relevance_bwd[t] : 0.0);
+                g[0] = dst[0];
+                g[1] = dst[1];
             } else {
                 if (!have_grad) {
                     net_gradient(m, ws, target, grad);
@@ -208,27 +197,11 @@ void explain_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options
                 }
                 if (x->dims_fwd) memcpy(x->dims_fwd, grad[0], T * E * sizeof(double));
                 if (x->dims_bwd) memcpy(x->dims_bwd, grad[1], T * E * sizeof(double));
-                for (size_t t = 0; t < T; t++) {
-                    const double *gf = grad[0] + t * E, *gb = grad[1] + t * E, *xt = ws->x + t * E;
-                    double tot = 0.0, fwd = 0.0, bwd = 0.0;
-                    for (size_t e = 0; e < E; e++) {
-                        double g = D == 2 ? gf[e] + gb[e] : gf[e];
-                        if (k == LRP_METHOD_SA) {
-                            tot += g * g;                 /* ||d f_c / d x_t||^2 */
-                            fwd += gf[e] * gf[e];
-                            if (D == 2) bwd += gb[e] * gb[e];
-                        } else {
-                            fwd += gf[e] * xt[e];         /* d f_c / d x_t . x_t */
-                            if (D == 2) bwd += gb[e] * xt[e];
-                        }
-                    }
-                    if (k == LRP_METHOD_GI) tot = fwd + bwd;
-                    x->relevance[t] = tot;
-                    x->relevance_fwd[t] = fwd;
-                    if (D == 2) x->relevance_bwd[t] = bwd;
-                }
                 x->rest = 0.0;
             }
+            /* word relevance: the fast path's own function (fast/words.c), in float64 */
+            fast_words_d((lrp_method)k, T, E, D, g, ws->x, x->relevance, x->relevance_fwd,
+                         x->relevance_bwd);
             x++;
         }
     }
@@ -256,16 +229,6 @@ void explain_scratch_free(explain_scratch *sc)
     net_workspace_free(&sc->ws);
     free(sc->dims_mem);
     memset(sc, 0, sizeof *sc);
-}
-
-lrp_status explain_scratch_reserve(explain_scratch *sc, const lrp_model *m, size_t T, lrp_error *err)
-{
-    if (sc->dims_mem && T <= sc->ws.cap) return LRP_OK;
-    size_t cap = sc->ws.cap;
-    while (cap < T) cap = cap ? 2 * cap : 64;
-    if (cap > LRP_MAX_LENGTH) cap = LRP_MAX_LENGTH;
-    explain_scratch_free(sc);
-    return explain_scratch_init(sc, m, cap, err);
 }
 
 /* Checks of one call and its empty result. */
@@ -309,17 +272,43 @@ lrp_status lrp_explain(const lrp_model *m, const lrp_sentence *sent, const lrp_o
     return st;
 }
 
+// ----------------------------------------------------------------------------
+// the fast path, by precision
+
+void explain_work_init(explain_work *w)
+{
+    fast_work_init_d(&w->d);
+    fast_work_init_f(&w->f);
+}
+
+void explain_work_free(explain_work *w)
+{
+    fast_work_free_d(&w->d);
+    fast_work_free_f(&w->f);
+}
+
+lrp_status explain_fast(const lrp_model *m, explain_work *w, size_t n, const lrp_sentence *sentences,
+                        const lrp_options *o, lrp_result *const *out, lrp_error *err)
+{
+    if (o->precision == LRP_F32) {
+        const fast_pack_f *p = model_pack_f(m, err);
+        return p ? fast_explain_f(p, m, &w->f, n, sentences, o, out, err) : LRP_ERR_NOMEM;
+    }
+    const fast_pack_d *p = model_pack_d(m, err);
+    return p ? fast_explain_d(p, m, &w->d, n, sentences, o, out, err) : LRP_ERR_NOMEM;
+}
+
 lrp_status lrp_predict(const lrp_model *m, const lrp_sentence *sent, double *scores, lrp_error *err)
 {
     if (!m || !scores) return lrp_fail(err, LRP_ERR_ARGUMENT, "model and scores must not be NULL");
     lrp_status st = explain_check_model(m, err);
     if (st == LRP_OK) st = explain_check_sentence(m, sent, err);
     if (st != LRP_OK) return st;
-    lb_work_d w;
-    lb_work_init_d(&w);
-    const lb_pack_d *pack = model_pack_d(m, err);
-    st = pack ? lb_forward_d(pack, m, &w, 1, sent, err) : LRP_ERR_NOMEM;
+    fast_work_d w;
+    fast_work_init_d(&w);
+    const fast_pack_d *pack = model_pack_d(m, err);
+    st = pack ? fast_forward_d(pack, m, &w, 1, sent, err) : LRP_ERR_NOMEM;
     for (size_t c = 0; st == LRP_OK && c < m->shape.C; c++) scores[c] = w.sent[0].scores[c];
-    lb_work_free_d(&w);
+    fast_work_free_d(&w);
     return st;
 }

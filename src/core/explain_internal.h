@@ -1,12 +1,13 @@
 /*
- * explain_internal.h - pieces of explain.c shared with the batch driver (batch.c).
+ * explain_internal.h - pieces of explain.c shared with the batch driver (batch.c), the
+ * fast path's explain (fast/explain.c) and the tests.
  */
 #ifndef LRP_EXPLAIN_INTERNAL_H
 #define LRP_EXPLAIN_INTERNAL_H
 
-#include "lrp.h"
-#include "fast/lstm_batch.h"
 #include "core/network.h"
+#include "fast/fast.h"
+#include "lrp.h"
 
 /* Everything one thread needs to explain sentences: the network workspace and four
  * (cap, E) arrays for per-dimension values that the caller does not keep. */
@@ -17,8 +18,6 @@ typedef struct explain_scratch {
 } explain_scratch;
 
 lrp_status explain_scratch_init(explain_scratch *sc, const lrp_model *m, size_t cap, lrp_error *err);
-/* Grow (never shrink) so that sentences of T words fit. */
-lrp_status explain_scratch_reserve(explain_scratch *sc, const lrp_model *m, size_t T, lrp_error *err);
 void explain_scratch_free(explain_scratch *sc);
 
 /* The model has packed weights for the fast path (model_prepare). */
@@ -43,11 +42,11 @@ void explain_one(const lrp_model *m, const lrp_sentence *s, const lrp_options *o
 lrp_status explain_reference(const lrp_model *m, const lrp_sentence *sent, const lrp_options *o,
                              lrp_result *out, lrp_error *err);
 
-/* The FAST path (lstm_batch.h), which every public entry point uses: a thread's
+/* The FAST path (fast/fast.h), which every public entry point uses: a thread's
  * workspaces for both precisions. */
 typedef struct explain_work {
-    lb_work_d d;
-    lb_work_f f;
+    fast_work_d d;
+    fast_work_f f;
 } explain_work;
 void explain_work_init(explain_work *w);
 void explain_work_free(explain_work *w);
@@ -57,13 +56,5 @@ void explain_work_free(explain_work *w);
  * whatever other sentences share the call. Fails only for memory. */
 lrp_status explain_fast(const lrp_model *m, explain_work *w, size_t n, const lrp_sentence *sentences,
                         const lrp_options *o, lrp_result *const *out, lrp_error *err);
-
-/* The same for one precision (lstm_batch_tmpl.h). */
-lrp_status lb_explain_d(const lb_pack_d *p, const lrp_model *m, lb_work_d *w, size_t n,
-                        const lrp_sentence *sentences, const lrp_options *o, lrp_result *const *out,
-                        lrp_error *err);
-lrp_status lb_explain_f(const lb_pack_f *p, const lrp_model *m, lb_work_f *w, size_t n,
-                        const lrp_sentence *sentences, const lrp_options *o, lrp_result *const *out,
-                        lrp_error *err);
 
 #endif /* LRP_EXPLAIN_INTERNAL_H */

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "core/common.h"
-#include "fast/lstm_batch.h"
+#include "fast/fast.h"
 
 // ----------------------------------------------------------------------------
 // parameter layout
@@ -156,22 +156,22 @@ lrp_status model_prepare(lrp_model *m, lrp_error *err)
 {
     (void)err;
     m->prepared = 1;
-    if (m->pack_d) lb_pack_update_d(m->pack_d, m);
-    if (m->pack_f) lb_pack_update_f(m->pack_f, m);
+    if (m->pack_d) fast_pack_update_d(m->pack_d, m);
+    if (m->pack_f) fast_pack_update_f(m->pack_f, m);
     return LRP_OK;
 }
 
 /* The model's pack in one precision, made under its lock when there is none yet.
  * The model is shared read-only; its packs are a cache, filled once. */
 #define MODEL_PACK(S)                                                                          \
-    const struct lb_pack_##S *model_pack_##S(const lrp_model *cm, lrp_error *err)              \
+    const struct fast_pack_##S *model_pack_##S(const lrp_model *cm, lrp_error *err)              \
     {                                                                                          \
         lrp_model *m = (lrp_model *)cm; /* allocated mutable: model_create_ex */               \
-        struct lb_pack_##S *p = atomic_load_explicit(&m->pack_##S, memory_order_acquire);      \
+        struct fast_pack_##S *p = atomic_load_explicit(&m->pack_##S, memory_order_acquire);      \
         if (p) return p;                                                                       \
         pthread_mutex_lock(&m->pack_mu);                                                       \
         p = atomic_load_explicit(&m->pack_##S, memory_order_relaxed);                          \
-        if (!p && lb_pack_create_##S(&p, m, err) == LRP_OK)                                    \
+        if (!p && fast_pack_create_##S(&p, m, err) == LRP_OK)                                    \
             atomic_store_explicit(&m->pack_##S, p, memory_order_release);                      \
         pthread_mutex_unlock(&m->pack_mu);                                                     \
         return p;                                                                              \
@@ -183,8 +183,8 @@ MODEL_PACK(f)
 void lrp_model_free(lrp_model *m)
 {
     if (!m) return;
-    lb_pack_free_d(m->pack_d);
-    lb_pack_free_f(m->pack_f);
+    fast_pack_free_d(m->pack_d);
+    fast_pack_free_f(m->pack_f);
     pthread_mutex_destroy(&m->pack_mu);
     lrp_free_large(m->params, model_stored(m) * sizeof(double));
     lrp_free_large(m->emb32_owned, (m->layout.total - m->layout.emb) * sizeof(float));

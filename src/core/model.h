@@ -53,8 +53,8 @@ typedef struct lstm_weights {
     const double *b;    /* (4H) */
 } lstm_weights;
 
-struct lb_pack_d;
-struct lb_pack_f;
+struct fast_pack_d;
+struct fast_pack_f;
 
 struct lrp_model {
     model_shape shape;
@@ -81,12 +81,12 @@ struct lrp_model {
     long unk;                           /* id of the unknown-word token, -1 if none */
     int lowercase;
     char source[320];                   /* lrp_model_source: "" = this project's format */
-    /* The parameters packed for the fast path (lstm_batch.h), each precision's made
+    /* The parameters packed for the fast path (fast/fast.h), each precision's made
      * at its first use (model_pack_d, model_pack_f) once model_prepare said that the
      * parameters are set: a run in one precision never fills the other's. */
     int prepared;
-    struct lb_pack_d *_Atomic pack_d;
-    struct lb_pack_f *_Atomic pack_f;
+    struct fast_pack_d *_Atomic pack_d;
+    struct fast_pack_f *_Atomic pack_f;
     pthread_mutex_t pack_mu;            /* taken to make a pack */
 };
 
@@ -144,8 +144,8 @@ lrp_status model_prepare(lrp_model *m, lrp_error *err);
 
 /* The packed parameters of a prepared model, made at the first call (safe from any
  * number of threads at once). NULL when out of memory (err says so). */
-const struct lb_pack_d *model_pack_d(const lrp_model *m, lrp_error *err);
-const struct lb_pack_f *model_pack_f(const lrp_model *m, lrp_error *err);
+const struct fast_pack_d *model_pack_d(const lrp_model *m, lrp_error *err);
+const struct fast_pack_f *model_pack_f(const lrp_model *m, lrp_error *err);
 
 /* Every parameter finite? Names the first tensor holding NaN or Inf. */
 lrp_status model_check_finite(const lrp_model *m, lrp_error *err);

@@ -1,6 +1,6 @@
 /*
  * simd.h - short vectors of doubles and floats for the batched kernels
- * (lstm_batch.c), written with the GCC/clang vector extensions so that one source
+ * (src/fast), written with the GCC/clang vector extensions so that one source
  * builds everywhere: 64-byte vectors with AVX-512, 32 bytes with AVX, 16 bytes
  * otherwise (SSE2, or plain scalar code on other targets: the compiler splits the
  * vectors). Fused multiply-add only where the target has it (__FMA__ or
