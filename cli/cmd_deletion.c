@@ -4,7 +4,7 @@
  * words deleted (embedding zeroed) in decreasing relevance order on initially
  * correct sentences and increasing order on initially false ones; the fraction
  * classified correctly after k = 0..K deletions for lrp, lrp-cons, sa, gi and random
- * (mean and std over the runs). The arithmetic: exp_deletion (src/experiments.h).
+ * (mean and std over the runs). The arithmetic: exp_deletion (app/experiments.h).
  */
 #include <getopt.h>
 #include <math.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "experiment.h"
+#include "expcmd.h"
 #include "app/plot.h"
 #include "app/render.h"
 
@@ -21,7 +21,7 @@ static const char *const formats[] = {"text", "json", "csv", NULL};
 /* colours of the variants, as in the other figures: LRP red, SA blue */
 static const char *const variant_colors[EXP_DEL_VARIANTS] = {"#d62728", "#ff9896", "#1f77b4", "#2ca02c", "#7f7f7f"};
 
-static void usage(FILE *f, const expcli *x)
+static void usage(FILE *f, const expcmd *x)
 {
     fprintf(f, "Usage: lrp deletion --data FILE [OPTIONS]\n"
                "The word deletion experiment (Arras et al. 2017, Figure 3): how fast deleting the\n"
@@ -36,7 +36,7 @@ static void usage(FILE *f, const expcli *x)
                "  --max-deletions K   delete up to K words (default: 5)\n"
                "  --random-runs R     runs of random deletion, averaged (default: 10)\n"
                "  --figure FILE       also write the figure (both panels) as SVG\n");
-    expcli_help(f, x, 1);
+    expcmd_help(f, x, 1);
     fprintf(f, "\nOutput: for each panel and k = 0..K, the fraction of the panel's sentences\n"
                "classified correctly after k deletions (docs/experiments.md).\n"
                "Exit status: 0 success, 1 bad data or model, 2 usage error.\n"
@@ -174,14 +174,14 @@ int cmd_deletion(int argc, char **argv)
     static const struct option longopts[] = {
         {"min-length", required_argument, NULL, O_MIN}, {"max-deletions", required_argument, NULL, O_MAXDEL},
         {"random-runs", required_argument, NULL, O_RUNS}, {"figure", required_argument, NULL, O_FIGURE},
-        EXPCLI_LONGOPTS, {NULL, 0, NULL, 0}};
-    expcli x;
-    expcli_init(&x, formats);
+        EXPCMD_LONGOPTS, {NULL, 0, NULL, 0}};
+    expcmd x;
+    expcmd_init(&x, formats);
     exp_deletion_options o;
     exp_deletion_options_init(&o);
     const char *figure = NULL;
     int c;
-    while ((c = expcli_getopt(&x, argc, argv, longopts, usage)) != -1) {
+    while ((c = expcmd_getopt(&x, argc, argv, longopts, usage)) != -1) {
         switch (c) {
         case O_MIN: o.min_length = (size_t)cli_parse_long("--min-length", optarg, 1, LRP_MAX_LENGTH); break;
         case O_MAXDEL: o.max_deletions = (size_t)cli_parse_long("--max-deletions", optarg, 0, 1000); break;
@@ -190,24 +190,24 @@ int cmd_deletion(int argc, char **argv)
         }
     }
     o.seed = x.seed;
-    expcli_load(&x);
+    expcmd_load(&x);
 
     exp_run run;
-    expcli_run(&x, &run, "deletion");
+    expcmd_run(&x, &run, "deletion");
     exp_deletion_result r;
     lrp_error err;
     lrp_status st = exp_deletion(x.model, x.sentences, x.n, &o, &run, &r, &err);
-    expcli_progress_done(&x);
+    expcmd_progress_done(&x);
     if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
     if (r.sentences == 0) cli_warn("no sentence of %s has at least %zu words", x.data_path, o.min_length);
 
-    const char *fmt = expcli_format(&x);
+    const char *fmt = expcmd_format(&x);
     if (strcmp(fmt, "json") == 0) deletion_write_json(stdout, &r);
     else if (strcmp(fmt, "csv") == 0) deletion_write_csv(stdout, &r);
     else deletion_write_text(stdout, &r, o.min_length);
-    expcli_flush_stdout();
-    if (figure) expcli_write_file(figure, fill_svg, &r);
+    expcmd_flush_stdout();
+    if (figure) expcmd_write_file(figure, fill_svg, &r);
     exp_deletion_free(&r);
-    expcli_free(&x);
+    expcmd_free(&x);
     return EXIT_OK;
 }

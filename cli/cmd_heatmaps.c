@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "experiment.h"
+#include "expcmd.h"
 #include "app/render.h"
 
 static const char *const formats[] = {"text", "json", "csv", "html", "latex", NULL};
@@ -19,7 +19,7 @@ static const char *const formats[] = {"text", "json", "csv", "html", "latex", NU
 const size_t heatmaps_paper_lines[21] = {2089, 1322, 1486, 1417, 841, 2193, 1451, 2197, 1605, 1543, 1956,
                                          1966, 1842, 645,  1166, 1724, 1675, 1898, 851,  736,  860};
 
-static void usage(FILE *f, const expcli *x)
+static void usage(FILE *f, const expcmd *x)
 {
     fprintf(f, "Usage: lrp heatmaps --data FILE [--lines LIST] [OPTIONS]\n"
                "Heatmaps of chosen sentences (Arras et al. 2017, Figures 1 and 2): true and\n"
@@ -31,7 +31,7 @@ static void usage(FILE *f, const expcli *x)
                "  --lines LIST        comma-separated line numbers of the data file (1-based),\n"
                "                      in the order wanted, or 'paper': the paper's 21 lines of\n"
                "                      the SST test set (default: every sentence)\n");
-    expcli_help(f, x, 0);
+    expcmd_help(f, x, 0);
     fprintf(f, "\nhtml is a self-contained page, latex a tabular (needs \\usepackage{xcolor}).\n"
                "Exit status: 0 success, 1 bad data, model or a line with no sentence, 2 usage error.\n"
                "Example: lrp heatmaps --data ../shared/data/sst/test.txt --lines paper --format html\n");
@@ -40,7 +40,7 @@ static void usage(FILE *f, const expcli *x)
 // ----------------------------------------------------------------------------
 // computing
 
-size_t heatmaps_find_line(const expcli *x, size_t line)
+size_t heatmaps_find_line(const expcmd *x, size_t line)
 {
     size_t lo = 0, hi = x->n; /* sentences are in line order */
     while (lo < hi) {
@@ -51,7 +51,7 @@ size_t heatmaps_find_line(const expcli *x, size_t line)
     return lo < x->n && x->corpus.sentences[lo].line == line ? lo : (size_t)-1;
 }
 
-void heatmaps_compute(const expcli *x, const exp_run *run, const size_t *index, size_t n, heatmaps *h)
+void heatmaps_compute(const expcmd *x, const exp_run *run, const size_t *index, size_t n, heatmaps *h)
 {
     h->n = n;
     h->index = malloc((n ? n : 1) * sizeof *h->index);
@@ -77,7 +77,7 @@ void heatmaps_free(heatmaps *h)
 }
 
 /* the paper's notation for the five SST classes, else the label */
-static const char *notation(const expcli *x, int c)
+static const char *notation(const expcmd *x, int c)
 {
     static const char *const names[5] = {"very negative", "negative", "neutral", "positive", "very positive"};
     static const char *const short_names[5] = {"--", "-", "0", "+", "++"};
@@ -86,7 +86,7 @@ static const char *notation(const expcli *x, int c)
     return label;
 }
 
-static render_heatmap heatmap_of(const expcli *x, const heatmaps *h, size_t k, int sa)
+static render_heatmap heatmap_of(const expcmd *x, const heatmaps *h, size_t k, int sa)
 {
     size_t i = h->index[k];
     const lrp_explanation *e = &h->res[k].explanations[sa ? 1 : 0];
@@ -98,7 +98,7 @@ static render_heatmap heatmap_of(const expcli *x, const heatmaps *h, size_t k, i
 // ----------------------------------------------------------------------------
 // writers
 
-void heatmaps_write_html_table(FILE *f, const expcli *x, const heatmaps *h)
+void heatmaps_write_html_table(FILE *f, const expcmd *x, const heatmaps *h)
 {
     fputs("<table class=\"heatmaps\">\n<tr><th>true</th><th>predicted</th><th>N&deg;</th><th>line</th>"
           "<th>SA (red: relevance, normalised to the sentence's maximum)</th>"
@@ -120,7 +120,7 @@ void heatmaps_write_html_table(FILE *f, const expcli *x, const heatmaps *h)
     fputs("</table>\n", f);
 }
 
-static void write_html(const expcli *x, const heatmaps *h)
+static void write_html(const expcmd *x, const heatmaps *h)
 {
     render_html_begin(stdout, "Heatmaps (Arras et al. 2017, Figures 1 and 2)");
     fputs("<style>.heatmaps td,.heatmaps th{padding:.2em .5em;text-align:left;vertical-align:top;"
@@ -134,7 +134,7 @@ static void write_html(const expcli *x, const heatmaps *h)
     render_html_end(stdout);
 }
 
-void heatmaps_write_latex(FILE *f, const expcli *x, const heatmaps *h)
+void heatmaps_write_latex(FILE *f, const expcmd *x, const heatmaps *h)
 {
     fprintf(f, "%% lrp heatmaps: Arras et al. 2017, Figures 1 and 2; needs \\usepackage{xcolor}.\n"
            "%% SA: red, normalised to the sentence's largest relevance; LRP: red for the true class,\n"
@@ -157,7 +157,7 @@ void heatmaps_write_latex(FILE *f, const expcli *x, const heatmaps *h)
     fprintf(f, "\\end{tabular}}\n");
 }
 
-static void write_json(const expcli *x, const heatmaps *h)
+static void write_json(const expcmd *x, const heatmaps *h)
 {
     for (size_t k = 0; k < h->n; k++) {
         size_t i = h->index[k], T = x->sentences[i].T;
@@ -180,7 +180,7 @@ static void write_json(const expcli *x, const heatmaps *h)
     }
 }
 
-static void write_csv(const expcli *x, const heatmaps *h)
+static void write_csv(const expcmd *x, const heatmaps *h)
 {
     char a[RENDER_DOUBLE_CHARS], b[RENDER_DOUBLE_CHARS];
     puts("line,position,token,true,predicted,sa,lrp");
@@ -188,7 +188,7 @@ static void write_csv(const expcli *x, const heatmaps *h)
         size_t i = h->index[k];
         for (size_t t = 0; t < x->sentences[i].T; t++) {
             printf("%zu,%zu,", x->corpus.sentences[i].line, t);
-            expcli_csv_field(stdout, x->words[x->offset[i] + t]);
+            expcmd_csv_field(stdout, x->words[x->offset[i] + t]);
             printf(",%d,%d,%s,%s\n", x->sentences[i].label, h->res[k].predicted,
                    render_format_double(a, h->res[k].explanations[1].relevance[t]),
                    render_format_double(b, h->res[k].explanations[0].relevance[t]));
@@ -196,7 +196,7 @@ static void write_csv(const expcli *x, const heatmaps *h)
     }
 }
 
-static void write_text(const expcli *x, const heatmaps *h)
+static void write_text(const expcmd *x, const heatmaps *h)
 {
     int color = cli_use_color(stdout);
     for (size_t k = 0; k < h->n; k++) {
@@ -263,7 +263,7 @@ size_t *heatmaps_parse_lines(const char *list, size_t *n)
     return idx;
 }
 
-void heatmaps_resolve_lines(const expcli *x, size_t *idx, size_t n)
+void heatmaps_resolve_lines(const expcmd *x, size_t *idx, size_t n)
 {
     int paper = n == 21 && memcmp(idx, heatmaps_paper_lines, sizeof heatmaps_paper_lines) == 0;
     for (size_t k = 0; k < n; k++) {
@@ -282,20 +282,20 @@ void heatmaps_resolve_lines(const expcli *x, size_t *idx, size_t n)
 int cmd_heatmaps(int argc, char **argv)
 {
     enum { O_LINES = 256 };
-    static const struct option longopts[] = {{"lines", required_argument, NULL, O_LINES}, EXPCLI_LONGOPTS,
+    static const struct option longopts[] = {{"lines", required_argument, NULL, O_LINES}, EXPCMD_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
-    expcli x;
-    expcli_init(&x, formats);
+    expcmd x;
+    expcmd_init(&x, formats);
     const char *lines = NULL;
     int c;
-    while ((c = expcli_getopt(&x, argc, argv, longopts, usage)) != -1) {
+    while ((c = expcmd_getopt(&x, argc, argv, longopts, usage)) != -1) {
         switch (c) {
         case O_LINES: lines = optarg; break;
         }
     }
     size_t n = 0, *idx = NULL;
     if (lines) idx = heatmaps_parse_lines(lines, &n); /* usage errors before loading anything */
-    expcli_load(&x);
+    expcmd_load(&x);
     if (lines) {
         heatmaps_resolve_lines(&x, idx, n);
     } else {
@@ -306,19 +306,19 @@ int cmd_heatmaps(int argc, char **argv)
     }
 
     exp_run run;
-    expcli_run(&x, &run, "heatmaps");
+    expcmd_run(&x, &run, "heatmaps");
     heatmaps h;
     heatmaps_compute(&x, &run, idx, n, &h);
-    expcli_progress_done(&x);
-    const char *fmt = expcli_format(&x);
+    expcmd_progress_done(&x);
+    const char *fmt = expcmd_format(&x);
     if (strcmp(fmt, "html") == 0) write_html(&x, &h);
     else if (strcmp(fmt, "latex") == 0) heatmaps_write_latex(stdout, &x, &h);
     else if (strcmp(fmt, "json") == 0) write_json(&x, &h);
     else if (strcmp(fmt, "csv") == 0) write_csv(&x, &h);
     else write_text(&x, &h);
-    expcli_flush_stdout();
+    expcmd_flush_stdout();
     heatmaps_free(&h);
     free(idx);
-    expcli_free(&x);
+    expcmd_free(&x);
     return EXIT_OK;
 }

@@ -4,7 +4,7 @@
  * the words of every sentence of at least N words are split over B equal intervals
  * of the sentence (word t of T covers [t/T, (t+1)/T)), summed over the sentences and
  * normalised: for the total relevance and for each encoder's own part. The
- * arithmetic: exp_position (src/experiments.h).
+ * arithmetic: exp_position (app/experiments.h).
  */
 #include <getopt.h>
 #include <math.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "experiment.h"
+#include "expcmd.h"
 #include "app/plot.h"
 #include "app/render.h"
 
@@ -20,7 +20,7 @@ static const char *const formats[] = {"text", "json", "csv", NULL};
 static const char *const method_names[EXP_POS_METHODS] = {"lrp", "sa"};
 static const char *const part_names[EXP_POS_PARTS] = {"total", "fwd", "bwd"};
 
-static void usage(FILE *f, const expcli *x)
+static void usage(FILE *f, const expcmd *x)
 {
     fprintf(f, "Usage: lrp position --data FILE [OPTIONS]\n"
                "Relevance by position in the sentence (Arras et al. 2017, Figure 4): for each\n"
@@ -32,7 +32,7 @@ static void usage(FILE *f, const expcli *x)
                "  --min-length N      sentences of at least N words (default: 19)\n"
                "  --bins B            intervals (default: 10)\n"
                "  --figure FILE       also write the figure (a 3 x C grid per method) as SVG\n");
-    expcli_help(f, x, 0);
+    expcmd_help(f, x, 0);
     fprintf(f, "\nEach distribution sums to 1 (docs/experiments.md). Exit status: 0 success,\n"
                "1 bad data or model, 2 usage error.\n"
                "Example: lrp position --data ../shared/data/sst/test.txt --format json\n");
@@ -91,7 +91,7 @@ void position_write_csv(FILE *f, const exp_position_result *r, const lrp_model *
             for (int part = 0; part < EXP_POS_PARTS; part++) {
                 if (part == EXP_POS_BWD && !r->has_bwd) continue;
                 fprintf(f, "%s,%zu,", method_names[m], c);
-                expcli_csv_field(f, lrp_model_label(model, c));
+                expcmd_csv_field(f, lrp_model_label(model, c));
                 fprintf(f, ",%s", part_names[part]);
                 const double *d = exp_position_dist(r, m, c, part);
                 for (size_t b = 0; b < r->bins; b++) fprintf(f, ",%s", render_format_double(buf, d[b]));
@@ -158,41 +158,41 @@ int cmd_position(int argc, char **argv)
     static const struct option longopts[] = {{"min-length", required_argument, NULL, O_MIN},
                                              {"bins", required_argument, NULL, O_BINS},
                                              {"figure", required_argument, NULL, O_FIGURE},
-                                             EXPCLI_LONGOPTS,
+                                             EXPCMD_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
-    expcli x;
-    expcli_init(&x, formats);
+    expcmd x;
+    expcmd_init(&x, formats);
     size_t min_length = 19, bins = 10;
     const char *figure = NULL;
     int c;
-    while ((c = expcli_getopt(&x, argc, argv, longopts, usage)) != -1) {
+    while ((c = expcmd_getopt(&x, argc, argv, longopts, usage)) != -1) {
         switch (c) {
         case O_MIN: min_length = (size_t)cli_parse_long("--min-length", optarg, 1, LRP_MAX_LENGTH); break;
         case O_BINS: bins = (size_t)cli_parse_long("--bins", optarg, 1, 1000); break;
         case O_FIGURE: figure = optarg; break;
         }
     }
-    expcli_load(&x);
+    expcmd_load(&x);
 
     exp_run run;
-    expcli_run(&x, &run, "position");
+    expcmd_run(&x, &run, "position");
     exp_position_result r;
     lrp_error err;
     lrp_status st = exp_position(x.model, x.sentences, x.n, min_length, bins, &run, &r, &err);
-    expcli_progress_done(&x);
+    expcmd_progress_done(&x);
     if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
     if (r.sentences == 0) cli_warn("no sentence of %s has at least %zu words", x.data_path, min_length);
 
-    const char *fmt = expcli_format(&x);
+    const char *fmt = expcmd_format(&x);
     if (strcmp(fmt, "json") == 0) position_write_json(stdout, &r);
     else if (strcmp(fmt, "csv") == 0) position_write_csv(stdout, &r, x.model);
     else position_write_text(stdout, &r, x.model, min_length);
-    expcli_flush_stdout();
+    expcmd_flush_stdout();
     if (figure) {
         svg_ctx s = {&r, x.model};
-        expcli_write_file(figure, fill_svg, &s);
+        expcmd_write_file(figure, fill_svg, &s);
     }
     exp_position_free(&r);
-    expcli_free(&x);
+    expcmd_free(&x);
     return EXIT_OK;
 }

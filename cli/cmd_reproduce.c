@@ -6,7 +6,7 @@
  * that measures it for this model and whether it holds.
  *
  * The same computations as `lrp heatmaps`, `top-words`, `deletion`, `position`, and
- * `evaluate` (src/evaluate.h), with their defaults; the files are the same bytes for
+ * `evaluate` (app/evaluate.h), with their defaults; the files are the same bytes for
  * the same model, data and seed, whatever the thread count (no dates, no timings).
  */
 #include <errno.h>
@@ -20,12 +20,12 @@
 #include "commands.h"
 #include "core/common.h"
 #include "app/evaluate.h"
-#include "experiment.h"
+#include "expcmd.h"
 #include "app/render.h"
 
 static const char *const formats[] = {"text", "json", NULL};
 
-static void usage(FILE *f, const expcli *x)
+static void usage(FILE *f, const expcmd *x)
 {
     fprintf(f, "Usage: lrp reproduce --data DIR|FILE --out DIR [OPTIONS]\n"
                "Run the paper's experiments (Arras et al. 2017, section 4) and write a report:\n"
@@ -40,7 +40,7 @@ static void usage(FILE *f, const expcli *x)
                "  --lines LIST        the heatmaps' lines (as lrp heatmaps; default: 'paper'\n"
                "                      when the data has the paper's lines, else the first 21\n"
                "                      sentences)\n");
-    expcli_help(f, x, 1);
+    expcmd_help(f, x, 1);
     fprintf(f, "\n--format: the findings on standard output, as text or one JSON object.\n"
                "Settings are the paper's: Table 1 for class 4, negation for class 0, deletion\n"
                "of up to 5 words in sentences of at least 10 with 10 random runs, position in\n"
@@ -65,7 +65,7 @@ typedef struct finding {
 enum { MAX_FINDINGS = 16, MAX_CLASSES = 64 };
 
 typedef struct report {
-    expcli *x;
+    expcmd *x;
     const char *data_path, *out_dir;
     uint64_t seed;
     /* results */
@@ -124,7 +124,7 @@ static size_t share(const report *r, const exp_ranked *list, size_t n, int posit
 {
     size_t c = 0;
     for (size_t k = 0; k < n; k++) {
-        int l = expcli_leaf_label(r->x, list[k].occurrence);
+        int l = expcmd_leaf_label(r->x, list[k].occurrence);
         c += positive ? l > 2 : (l >= 0 && l < 2);
     }
     return c;
@@ -132,7 +132,7 @@ static size_t share(const report *r, const exp_ranked *list, size_t n, int posit
 
 static void findings(report *r)
 {
-    const expcli *x = r->x;
+    const expcmd *x = r->x;
     const int five = x->info.classes == 5;
     finding *f;
 
@@ -324,13 +324,13 @@ static void write_confusion_csv(FILE *f, const report *r)
 
 static void write_heatmaps_csv(FILE *f, const report *r)
 {
-    const expcli *x = r->x;
+    const expcmd *x = r->x;
     fputs("number,line,position,token,true,predicted,sa,lrp\n", f);
     for (size_t k = 0; k < r->hm.n; k++) {
         size_t i = r->hm.index[k];
         for (size_t t = 0; t < x->sentences[i].T; t++) {
             fprintf(f, "%zu,%zu,%zu,", k + 1, x->corpus.sentences[i].line, t);
-            expcli_csv_field(f, x->words[x->offset[i] + t]);
+            expcmd_csv_field(f, x->words[x->offset[i] + t]);
             fprintf(f, ",%d,%d,", x->sentences[i].label, r->hm.res[k].predicted);
             csv_double(f, r->hm.res[k].explanations[1].relevance[t]);
             fputc(',', f);
@@ -366,7 +366,7 @@ static void write_position_summary_csv(FILE *f, const report *r)
     for (int m = 0; m < EXP_POS_METHODS; m++)
         for (size_t c = 0; c < r->C; c++) {
             fprintf(f, "%s,%zu,", mnames[m], c);
-            expcli_csv_field(f, lrp_model_label(r->x->model, c));
+            expcmd_csv_field(f, lrp_model_label(r->x->model, c));
             fputc(',', f);
             csv_double(f, r->second_half[m][c]);
             fputc(',', f);
@@ -384,7 +384,7 @@ static void write_findings_csv(FILE *f, const report *r)
         const char *text[FINDING_TEXTS];
         finding_texts(&r->f[k], text);
         for (int j = 0; j < FINDING_TEXTS; j++) {
-            expcli_csv_field(f, text[j]);
+            expcmd_csv_field(f, text[j]);
             fputc(',', f);
         }
         fprintf(f, "%s\n", holds_name(r->f[k].holds));
@@ -428,7 +428,7 @@ static void html_findings(FILE *f, const report *r)
 /* html_accuracy .. html_position: each part's numbers, written after its heading and quote (parts[]) */
 static void html_accuracy(FILE *f, const report *r)
 {
-    const expcli *x = r->x;
+    const expcmd *x = r->x;
     fprintf(f, "<p>Fine-grained: <b>%.1f%%</b> (%zu of %zu sentences).", 100.0 * eval_accuracy(&r->ev), r->ev.correct, r->ev.n);
     if (r->ev.has_binary)
         fprintf(f, " Binary: <b>%.1f%%</b> (%zu of %zu non-neutral sentences; %s &mdash; the paper does not say how it "
@@ -487,7 +487,7 @@ static void html_top_words(FILE *f, const report *r)
         {"funnier", "charm", "polished", "gorgeous", "excellent", "screen", "honest", "wall", "confidence", "perfectly"},
         {"wrong", "n't", "forgettable", "shame", "little", "predictable", "overblown", "trying", "lacking", "nonsense"}};
     static const int order[4][2] = {{TW_SA, TW_MOST}, {TW_SA, TW_LEAST}, {TW_LRP, TW_MOST}, {TW_LRP, TW_LEAST}};
-    const expcli *x = r->x;
+    const expcmd *x = r->x;
     fprintf(f, "<p>Target class %d (", r->tw.target);
     h(f, lrp_model_label(x->model, (size_t)r->tw.target));
     fprintf(f, "), %zu word occurrences ranked; the first %zu distinct words. Colour: the word's own treebank leaf "
@@ -515,7 +515,7 @@ static void html_top_words(FILE *f, const report *r)
                     continue;
                 }
                 const exp_ranked *e = &r->tw.list[m][l][k];
-                int lab = expcli_leaf_label(x, e->occurrence);
+                int lab = expcmd_leaf_label(x, e->occurrence);
                 fprintf(f, "<td class=\"%s\" title=\"%.4g\">", lab > 2 ? "lp" : (lab >= 0 && lab < 2 ? "ln" : ""), e->value);
                 h(f, e->word);
                 fputs("</td>", f);
@@ -556,7 +556,7 @@ static void html_deletion(FILE *f, const report *r)
 
 static void html_position(FILE *f, const report *r)
 {
-    const expcli *x = r->x;
+    const expcmd *x = r->x;
     fprintf(f, "<p>%zu sentences of at least 19 words, 10 equal intervals; LRP |R|, SA R; each distribution sums to 1. "
                "Left encoder: forward; right encoder: backward. Hover over a bar for its value.</p>\n",
             r->pos.sentences);
@@ -626,7 +626,7 @@ static const struct report_part {
 
 static void write_index(FILE *f, const report *r)
 {
-    const expcli *x = r->x;
+    const expcmd *x = r->x;
     render_html_begin(f, "Explaining RNN predictions: the paper's experiments, reproduced");
     fputs("<style>\n"
           "body{max-width:1200px}\n"
@@ -719,7 +719,7 @@ static void write_file(const report *r, const char *name, file_kind kind)
     if (!path) cli_die(EXIT_BAD_INPUT, "out of memory");
     snprintf(path, len, "%s/%s", r->out_dir, name);
     file_job j = {r, kind};
-    expcli_write_file(path, fill, &j);
+    expcmd_write_file(path, fill, &j);
     free(path);
 }
 
@@ -793,16 +793,16 @@ int cmd_reproduce(int argc, char **argv)
     enum { O_OUT = 256, O_LINES };
     static const struct option longopts[] = {{"out", required_argument, NULL, O_OUT},
                                              {"lines", required_argument, NULL, O_LINES},
-                                             EXPCLI_LONGOPTS,
+                                             EXPCMD_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
-    expcli x;
-    expcli_init(&x, formats);
+    expcmd x;
+    expcmd_init(&x, formats);
     x.data_help = "  --data DIR|FILE     a directory holding test.txt (such as ../shared/data/sst),\n"
                   "                      or a file of labelled sentences: treebank trees or\n"
                   "                      LABEL<TAB>sentence lines (required)\n";
     const char *out = NULL, *lines = NULL;
     int c;
-    while ((c = expcli_getopt(&x, argc, argv, longopts, usage)) != -1) {
+    while ((c = expcmd_getopt(&x, argc, argv, longopts, usage)) != -1) {
         switch (c) {
         case O_OUT: out = optarg; break;
         case O_LINES: lines = optarg; break;
@@ -816,7 +816,7 @@ int cmd_reproduce(int argc, char **argv)
     free(idx);
     char *data = data_file(x.data_path);
     x.data_path = data;
-    expcli_load(&x);
+    expcmd_load(&x);
     make_out_dir(out);
 
     report *r = calloc(1, sizeof *r);
@@ -832,7 +832,7 @@ int cmd_reproduce(int argc, char **argv)
     exp_run run;
 
     /* 1. accuracy (evaluate.h) */
-    expcli_run(&x, &run, "accuracy");
+    expcmd_run(&x, &run, "accuracy");
     {
         lrp_sentence *views = malloc(x.n * sizeof *views);
         int *labels = malloc(x.n * sizeof *labels);
@@ -848,7 +848,7 @@ int cmd_reproduce(int argc, char **argv)
     }
 
     /* 2. heatmaps: the paper's lines when the data has them, else the first 21 sentences */
-    expcli_run(&x, &run, "heatmaps");
+    expcmd_run(&x, &run, "heatmaps");
     if (lines) {
         idx = heatmaps_parse_lines(lines, &n_lines);
         heatmaps_resolve_lines(&x, idx, n_lines);
@@ -865,7 +865,7 @@ int cmd_reproduce(int argc, char **argv)
     free(idx);
 
     /* 3. Table 1, for the last class (very positive) */
-    expcli_run(&x, &run, "top words");
+    expcmd_run(&x, &run, "top words");
     r->tw.target = (int)x.info.classes - 1;
     r->tw.k = 10;
     r->tw.aggregate = EXP_AGG_OCCURRENCE;
@@ -874,19 +874,19 @@ int cmd_reproduce(int argc, char **argv)
 
     /* 4. negation, for the first class (very negative) */
     if (r->has_leaf_labels) {
-        expcli_run(&x, &run, "negation");
+        expcmd_run(&x, &run, "negation");
         double *rel = malloc(x.total_words * sizeof *rel);
         if (!rel) cli_die(EXIT_BAD_INPUT, "out of memory");
         st = exp_word_relevance(x.model, x.sentences, x.n, 0, LRP_METHOD_LRP, &run, rel, &err);
         if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
         for (size_t i = 0; i < x.n; i++)
-            exp_negation_add(&r->neg, x.words + x.offset[i], expcli_word_labels(&x, i), rel + x.offset[i], x.sentences[i].T,
+            exp_negation_add(&r->neg, x.words + x.offset[i], expcmd_word_labels(&x, i), rel + x.offset[i], x.sentences[i].T,
                              (int)x.info.classes / 2);
         free(rel);
     }
 
     /* 5. deletion */
-    expcli_run(&x, &run, "deletion");
+    expcmd_run(&x, &run, "deletion");
     exp_deletion_options dopt;
     exp_deletion_options_init(&dopt);
     dopt.seed = x.seed;
@@ -894,7 +894,7 @@ int cmd_reproduce(int argc, char **argv)
     if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
 
     /* 6. position */
-    expcli_run(&x, &run, "position");
+    expcmd_run(&x, &run, "position");
     st = exp_position(x.model, x.sentences, x.n, 19, 10, &run, &r->pos, &err);
     if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
     for (int m = 0; m < EXP_POS_METHODS; m++)
@@ -903,7 +903,7 @@ int cmd_reproduce(int argc, char **argv)
             r->rough[m][cl][0] = exp_roughness(exp_position_dist(&r->pos, m, cl, EXP_POS_FWD), r->pos.bins);
             r->rough[m][cl][1] = r->pos.has_bwd ? exp_roughness(exp_position_dist(&r->pos, m, cl, EXP_POS_BWD), r->pos.bins) : NAN;
         }
-    expcli_progress_done(&x);
+    expcmd_progress_done(&x);
 
     /* 7. the findings and the files */
     findings(r);
@@ -918,8 +918,8 @@ int cmd_reproduce(int argc, char **argv)
                  {"position.svg", F_POSITION_SVG}, {"heatmaps.tex", F_HEATMAPS_TEX},
                  {"index.html", F_INDEX}};
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) write_file(r, files[k].name, files[k].kind);
-    print_findings(r, strcmp(expcli_format(&x), "json") == 0);
-    expcli_flush_stdout();
+    print_findings(r, strcmp(expcmd_format(&x), "json") == 0);
+    expcmd_flush_stdout();
 
     eval_result_free(&r->ev);
     heatmaps_free(&r->hm);
@@ -927,7 +927,7 @@ int cmd_reproduce(int argc, char **argv)
     exp_deletion_free(&r->del);
     exp_position_free(&r->pos);
     free(r);
-    expcli_free(&x);
+    expcmd_free(&x);
     free(data);
     return EXIT_OK;
 }

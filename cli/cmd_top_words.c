@@ -4,21 +4,21 @@
  * is explained for the target class; word occurrences are ranked by relevance and
  * the first k distinct words listed (or, with --aggregate mean, words ranked by
  * their mean relevance over at least --min-count occurrences). The ranking:
- * exp_rank_words (src/experiments.h).
+ * exp_rank_words (app/experiments.h).
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
-#include "experiment.h"
+#include "expcmd.h"
 #include "app/render.h"
 
 static const char *const formats[] = {"text", "json", "csv", NULL};
 static const char *const method_names[2] = {"lrp", "sa"};
 static const char *const list_names[2] = {"most", "least"};
 
-static void usage(FILE *f, const expcli *x)
+static void usage(FILE *f, const expcmd *x)
 {
     fprintf(f, "Usage: lrp top-words --data FILE [OPTIONS]\n"
                "Representative words for a class (Arras et al. 2017, Table 1): every sentence is\n"
@@ -33,7 +33,7 @@ static void usage(FILE *f, const expcli *x)
                "                      relevance (default: occurrence)\n"
                "  --min-count N       with --aggregate mean: only words seen at least N times\n"
                "                      (default: 1)\n");
-    expcli_help(f, x, 0);
+    expcmd_help(f, x, 0);
     fprintf(f, "\nTies in relevance: the earlier occurrence in the data first (docs/experiments.md).\n"
                "Exit status: 0 success, 1 bad data or model, 2 usage error.\n"
                "Example: lrp top-words --data ../shared/data/sst/test.txt --target 4 --k 10\n");
@@ -42,7 +42,7 @@ static void usage(FILE *f, const expcli *x)
 // ----------------------------------------------------------------------------
 // computing
 
-void top_words_compute(const expcli *x, const exp_run *run, top_words *tw)
+void top_words_compute(const expcmd *x, const exp_run *run, top_words *tw)
 {
     static const lrp_method methods[2] = {LRP_METHOD_LRP, LRP_METHOD_SA};
     double *values = malloc((x->total_words ? x->total_words : 1) * sizeof *values);
@@ -79,7 +79,7 @@ static size_t text_width(const char *s)
     return w;
 }
 
-void top_words_write_text(FILE *f, const expcli *x, const top_words *tw)
+void top_words_write_text(FILE *f, const expcmd *x, const top_words *tw)
 {
     fprintf(f, "Representative words (Arras et al. 2017, Table 1): target %d (", tw->target);
     render_terminal_text(f, lrp_model_label(x->model, (size_t)tw->target));
@@ -122,7 +122,7 @@ void top_words_write_text(FILE *f, const expcli *x, const top_words *tw)
     }
 }
 
-static void json_list(FILE *f, const expcli *x, const exp_ranked *list, size_t n)
+static void json_list(FILE *f, const expcmd *x, const exp_ranked *list, size_t n)
 {
     fputc('[', f);
     for (size_t r = 0; r < n; r++) {
@@ -131,8 +131,8 @@ static void json_list(FILE *f, const expcli *x, const exp_ranked *list, size_t n
         render_json_string(f, e->word);
         fputs(",\"relevance\":", f);
         render_json_double(f, e->value);
-        size_t i = expcli_sentence_of(x, e->occurrence);
-        int label = expcli_leaf_label(x, e->occurrence);
+        size_t i = expcmd_sentence_of(x, e->occurrence);
+        int label = expcmd_leaf_label(x, e->occurrence);
         fprintf(f, ",\"count\":%zu,\"line\":%zu,\"position\":%zu,\"leaf_label\":", e->count, x->corpus.sentences[i].line,
                 e->occurrence - x->offset[i]);
         if (label >= 0) fprintf(f, "%d}", label);
@@ -141,7 +141,7 @@ static void json_list(FILE *f, const expcli *x, const exp_ranked *list, size_t n
     fputc(']', f);
 }
 
-void top_words_write_json(FILE *f, const expcli *x, const top_words *tw)
+void top_words_write_json(FILE *f, const expcmd *x, const top_words *tw)
 {
     fprintf(f, "{\"target\":%d,\"k\":%zu", tw->target, tw->k);
     for (int m = 0; m < 2; m++) {
@@ -155,7 +155,7 @@ void top_words_write_json(FILE *f, const expcli *x, const top_words *tw)
     fputs("}\n", f);
 }
 
-void top_words_write_csv(FILE *f, const expcli *x, const top_words *tw)
+void top_words_write_csv(FILE *f, const expcmd *x, const top_words *tw)
 {
     char buf[RENDER_DOUBLE_CHARS];
     fputs("method,list,rank,word,relevance,count,line,position,leaf_label\n", f);
@@ -163,10 +163,10 @@ void top_words_write_csv(FILE *f, const expcli *x, const top_words *tw)
         for (int l = 0; l < 2; l++)
             for (size_t r = 0; r < tw->n[m][l]; r++) {
                 const exp_ranked *e = &tw->list[m][l][r];
-                size_t i = expcli_sentence_of(x, e->occurrence);
-                int label = expcli_leaf_label(x, e->occurrence);
+                size_t i = expcmd_sentence_of(x, e->occurrence);
+                int label = expcmd_leaf_label(x, e->occurrence);
                 fprintf(f, "%s,%s,%zu,", method_names[m], list_names[l], r + 1);
-                expcli_csv_field(f, e->word);
+                expcmd_csv_field(f, e->word);
                 fprintf(f, ",%s,%zu,%zu,%zu,", render_format_double(buf, e->value), e->count, x->corpus.sentences[i].line,
                         e->occurrence - x->offset[i]);
                 if (label >= 0) fprintf(f, "%d", label);
@@ -184,10 +184,10 @@ int cmd_top_words(int argc, char **argv)
                                              {"k", required_argument, NULL, O_K},
                                              {"aggregate", required_argument, NULL, O_AGG},
                                              {"min-count", required_argument, NULL, O_MINCOUNT},
-                                             EXPCLI_LONGOPTS,
+                                             EXPCMD_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
-    expcli x;
-    expcli_init(&x, formats);
+    expcmd x;
+    expcmd_init(&x, formats);
     top_words tw;
     memset(&tw, 0, sizeof tw);
     tw.k = 10;
@@ -195,7 +195,7 @@ int cmd_top_words(int argc, char **argv)
     tw.aggregate = EXP_AGG_OCCURRENCE;
     const char *target = "4";
     int c, min_count_given = 0;
-    while ((c = expcli_getopt(&x, argc, argv, longopts, usage)) != -1) {
+    while ((c = expcmd_getopt(&x, argc, argv, longopts, usage)) != -1) {
         switch (c) {
         case O_TARGET: target = optarg; break;
         case O_K: tw.k = (size_t)cli_parse_long("--k", optarg, 1, 100000); break;
@@ -211,25 +211,25 @@ int cmd_top_words(int argc, char **argv)
         }
     }
     if (min_count_given && tw.aggregate != EXP_AGG_MEAN) cli_usage("--min-count goes with --aggregate mean");
-    expcli_load(&x);
+    expcmd_load(&x);
     tw.target = lrp_model_label_index(x.model, target);
     if (tw.target < 0) {
         size_t C = x.info.classes;
-        expcli_free(&x);
+        expcmd_free(&x);
         cli_usage("--target: '%s' is neither a class index in [0, %zu) nor a label of the model", target, C);
     }
 
     exp_run run;
-    expcli_run(&x, &run, "top-words");
+    expcmd_run(&x, &run, "top-words");
     top_words_compute(&x, &run, &tw);
-    expcli_progress_done(&x);
+    expcmd_progress_done(&x);
 
-    const char *fmt = expcli_format(&x);
+    const char *fmt = expcmd_format(&x);
     if (strcmp(fmt, "json") == 0) top_words_write_json(stdout, &x, &tw);
     else if (strcmp(fmt, "csv") == 0) top_words_write_csv(stdout, &x, &tw);
     else top_words_write_text(stdout, &x, &tw);
-    expcli_flush_stdout();
+    expcmd_flush_stdout();
     top_words_free(&tw);
-    expcli_free(&x);
+    expcmd_free(&x);
     return EXIT_OK;
 }

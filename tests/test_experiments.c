@@ -1,5 +1,5 @@
 /*
- * test_experiments.c - the experiments' arithmetic (src/experiments.h) on tiny
+ * test_experiments.c - the experiments' arithmetic (app/experiments.h) on tiny
  * hand-made cases, then the deletion and position drivers against a recomputation
  * one sentence at a time on a small random model:
  *

@@ -1,5 +1,5 @@
 /*
- * test_plot.c - the SVG charts (src/plot.h): nice ticks, a complete <svg> element
+ * test_plot.c - the SVG charts (app/plot.h): nice ticks, a complete <svg> element
  * with escaped text, values mapped to the right pixels, gaps at non-finite values,
  * legends, bands, bar counts and heights, and the same bytes for the same data.
  */

@@ -1,5 +1,5 @@
 /*
- * test_train.c - the trainer (src/train.h):
+ * test_train.c - the trainer (app/train.h):
  *
  *   - the trainer's loss and gradient of a batch of phrases (the batched kernels,
  *     lengths 1..40, sizes that fill no whole vector) agree with the sum of the

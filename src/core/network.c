@@ -62,7 +62,8 @@ static const double *layer_input(const lrp_model *m, const net_workspace *ws, si
 // ----------------------------------------------------------------------------
 // forward
 
-void net_embed(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
+/* ws->x from the ids */
+static void net_embed(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
                net_workspace *ws)
 {
     const size_t E = m->shape.E;
@@ -73,7 +74,8 @@ void net_embed(const lrp_model *m, const int32_t *ids, const unsigned char *dele
     }
 }
 
-void net_encode(const lrp_model *m, size_t T, net_workspace *ws)
+/* the LSTM layers over ws->x (T <= ws->cap), and ws->top */
+static void net_encode(const lrp_model *m, size_t T, net_workspace *ws)
 {
     const model_shape *s = &m->shape;
     const size_t H = s->H, D = s->D, Y = D * H;
@@ -95,7 +97,8 @@ void net_encode(const lrp_model *m, size_t T, net_workspace *ws)
         memcpy(ws->top + d * H, ws->cache[s->L - 1][d].h + T * H, H * sizeof(double));
 }
 
-void net_classify(const lrp_model *m, const double *top, double *scores)
+/* scores (C) = W top + b */
+static void net_classify(const lrp_model *m, const double *top, double *scores)
 {
     const model_shape *s = &m->shape;
     const size_t H = s->H, D = s->D, Y = D * H;

@@ -42,15 +42,6 @@ void net_workspace_free(net_workspace *ws);
 void net_forward(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
                  net_workspace *ws);
 
-/* The three parts of net_forward, for callers that change the input or the classifier
- * input on the way (the tests' reference for the trainer's dropout). net_embed fills
- * ws->x from the ids; net_encode runs the LSTM layers over ws->x (T <= ws->cap) and
- * fills ws->top; net_classify writes scores (C) = W top + b. */
-void net_embed(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
-               net_workspace *ws);
-void net_encode(const lrp_model *m, size_t T, net_workspace *ws);
-void net_classify(const lrp_model *m, const double *top, double *scores);
-
 /* Backward of net_classify: writes (overwrites) dtop (D*H) = W^T dscores and, when
  * not NULL, adds dscores top^T to dwout (C, D*H) and dscores to dbout (C). */
 void net_classify_backward(const lrp_model *m, const double *top, const double *dscores,

@@ -28,9 +28,6 @@
 /* sign as the paper defines it: +1 for z >= 0, -1 otherwise. */
 static inline double lrp_sign(double z) { return z >= 0.0 ? 1.0 : -1.0; }
 
-/* Stabilised denominator z + eps sign(z). */
-static inline double lrp_stabilise(double z, double eps) { return z + eps * lrp_sign(z); }
-
 /* For upper-layer neurons j = 0..n-1 with values z[j], incoming relevance R[j] and
  * biases b[j] (NULL: zero): writes r[j] = R[j] / (z[j] + eps sign z[j]) and returns
  * the shared term delta * sum_j (b[j] + eps sign z[j]) r[j] / N that every

@@ -1,23 +1,23 @@
 /*
- * experiment.c - options, data and files shared by the experiment commands
- * (experiment.h).
+ * expcmd.c - options, data and files shared by the experiment commands
+ * (expcmd.h).
  */
-#include "experiment.h"
+#include "expcmd.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-void expcli_init(expcli *x, const char *const *formats)
+void expcmd_init(expcmd *x, const char *const *formats)
 {
     memset(x, 0, sizeof *x);
     x->formats = formats;
     x->seed = 1;
 }
 
-const char *expcli_format(const expcli *x) { return x->formats[x->format]; }
+const char *expcmd_format(const expcmd *x) { return x->formats[x->format]; }
 
-int expcli_option(expcli *x, int c, const char *value)
+int expcmd_option(expcmd *x, int c, const char *value)
 {
     switch (c) {
     case XO_MODEL: x->model_path = value; return 1;
@@ -42,8 +42,8 @@ int expcli_option(expcli *x, int c, const char *value)
     }
 }
 
-int expcli_getopt(expcli *x, int argc, char **argv, const struct option *longopts,
-                  void (*usage)(FILE *f, const expcli *x))
+int expcmd_getopt(expcmd *x, int argc, char **argv, const struct option *longopts,
+                  void (*usage)(FILE *f, const expcmd *x))
 {
     opterr = 0;
     for (;;) {
@@ -58,11 +58,11 @@ int expcli_getopt(expcli *x, int argc, char **argv, const struct option *longopt
         }
         if (c == ':') cli_usage("option '%s' needs a value", argv[optind - 1]);
         if (c == '?') cli_usage("unknown option '%s'", argv[optind - 1]);
-        if (!expcli_option(x, c, optarg)) return c;
+        if (!expcmd_option(x, c, optarg)) return c;
     }
 }
 
-void expcli_help(FILE *f, const expcli *x, int with_seed)
+void expcmd_help(FILE *f, const expcmd *x, int with_seed)
 {
     fprintf(f, "  --model FILE        model file (default: $LRP_MODEL, else %s)\n", cli_model_path(NULL));
     fputs(x->data_help ? x->data_help
@@ -82,7 +82,7 @@ void expcli_help(FILE *f, const expcli *x, int with_seed)
     cli_load_options_help(f);
 }
 
-void expcli_load(expcli *x)
+void expcmd_load(expcmd *x)
 {
     if (!x->data_path)
         cli_usage("--data FILE is required: a treebank file such as ../shared/data/sst/test.txt, or "
@@ -129,7 +129,7 @@ void expcli_load(expcli *x)
     }
 }
 
-size_t expcli_sentence_of(const expcli *x, size_t occurrence)
+size_t expcmd_sentence_of(const expcmd *x, size_t occurrence)
 {
     size_t lo = 0, hi = x->n; /* the last sentence whose offset is <= occurrence */
     while (hi - lo > 1) {
@@ -140,23 +140,23 @@ size_t expcli_sentence_of(const expcli *x, size_t occurrence)
     return lo;
 }
 
-int expcli_leaf_label(const expcli *x, size_t occurrence)
+int expcmd_leaf_label(const expcmd *x, size_t occurrence)
 {
-    size_t i = expcli_sentence_of(x, occurrence);
+    size_t i = expcmd_sentence_of(x, occurrence);
     const int *labels = x->corpus.sentences[i].word_labels;
     return labels ? labels[occurrence - x->offset[i]] : -1;
 }
 
-const int *expcli_word_labels(const expcli *x, size_t i) { return x->corpus.sentences[i].word_labels; }
+const int *expcmd_word_labels(const expcmd *x, size_t i) { return x->corpus.sentences[i].word_labels; }
 
 static void progress_cb(void *ctx, size_t done, size_t total)
 {
-    expcli *x = ctx;
+    expcmd *x = ctx;
     x->progress.total = total;
     cli_progress_update(&x->progress, done);
 }
 
-void expcli_run(expcli *x, exp_run *run, const char *label)
+void expcmd_run(expcmd *x, exp_run *run, const char *label)
 {
     exp_run_init(run);
     run->threads = x->threads;
@@ -165,9 +165,9 @@ void expcli_run(expcli *x, exp_run *run, const char *label)
     cli_progress_start(&x->progress, label, 1);
 }
 
-void expcli_progress_done(expcli *x) { cli_progress_finish(&x->progress); }
+void expcmd_progress_done(expcmd *x) { cli_progress_finish(&x->progress); }
 
-void expcli_free(expcli *x)
+void expcmd_free(expcmd *x)
 {
     free(x->sentences);
     free(x->offset);
@@ -179,18 +179,18 @@ void expcli_free(expcli *x)
     memset(x, 0, sizeof *x);
 }
 
-void expcli_write_file(const char *path, lrp_write_fn fill, void *ctx)
+void expcmd_write_file(const char *path, lrp_write_fn fill, void *ctx)
 {
     lrp_error err;
     if (lrp_write_atomic(path, fill, ctx, &err) != LRP_OK) cli_die(EXIT_BAD_INPUT, "%s", err.message);
 }
 
-void expcli_flush_stdout(void)
+void expcmd_flush_stdout(void)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
 }
 
-void expcli_csv_field(FILE *f, const char *s)
+void expcmd_csv_field(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
         fputs(s, f);

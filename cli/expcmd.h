@@ -1,15 +1,15 @@
 /*
- * experiment.h - what the experiment commands (`lrp heatmaps`, `top-words`,
+ * expcmd.h - what the experiment commands (`lrp heatmaps`, `top-words`,
  * `deletion`, `position`, `reproduce`) share: the options --model, --data, --format,
  * --threads and --seed (plus the model-reading options), reading and encoding the
  * labelled data, progress on a terminal, writing a file atomically, and each
  * experiment's writers, which `lrp reproduce` calls for its CSV files and figures.
  *
- * The arithmetic is the library's (src/experiments.h); this layer only parses,
+ * The arithmetic is the applications' (app/experiments.h); this layer only parses,
  * prints and writes files.
  */
-#ifndef LRP_CLI_EXPERIMENT_H
-#define LRP_CLI_EXPERIMENT_H
+#ifndef LRP_CLI_EXPCMD_H
+#define LRP_CLI_EXPCMD_H
 
 #include <getopt.h>
 #include <stddef.h>
@@ -21,16 +21,16 @@
 #include "app/experiments.h"
 #include "io/fileio.h"
 
-/* Option codes of the shared options; add EXPCLI_LONGOPTS to a getopt_long table. */
+/* Option codes of the shared options; add EXPCMD_LONGOPTS to a getopt_long table. */
 enum { XO_MODEL = 0x2000, XO_DATA, XO_FORMAT, XO_THREADS, XO_SEED };
-#define EXPCLI_LONGOPTS                                                                            \
+#define EXPCMD_LONGOPTS                                                                            \
     {"model", required_argument, NULL, XO_MODEL}, {"data", required_argument, NULL, XO_DATA},      \
         {"format", required_argument, NULL, XO_FORMAT},                                            \
         {"threads", required_argument, NULL, XO_THREADS},                                         \
         {"seed", required_argument, NULL, XO_SEED}, {"help", no_argument, NULL, 'h'},             \
         CLI_LOAD_LONGOPTS
 
-typedef struct expcli {
+typedef struct expcmd {
     /* options */
     const char *model_path;
     const char *data_path;
@@ -39,7 +39,7 @@ typedef struct expcli {
     int format;                 /* index into formats */
     int threads;
     uint64_t seed;
-    /* loaded by expcli_load */
+    /* loaded by expcmd_load */
     lrp_model *model;
     lrp_model_info info;
     ds_corpus corpus;
@@ -53,58 +53,58 @@ typedef struct expcli {
     size_t n_unknown;           /* words read as the unknown word */
     /* progress */
     cli_progress progress;
-} expcli;
+} expcmd;
 
 /* Defaults: format formats[0], all cores, seed 1. */
-void expcli_init(expcli *x, const char *const *formats);
+void expcmd_init(expcmd *x, const char *const *formats);
 
 /* Take a shared option (returns 1), or a model-reading option (returns 1), else 0.
  * Exits 2 on a bad value. */
-int expcli_option(expcli *x, int c, const char *value);
+int expcmd_option(expcmd *x, int c, const char *value);
 
 /* Every experiment command's option loop (getopt_long over longopts, which holds
- * EXPCLI_LONGOPTS):
- *     while ((c = expcli_getopt(&x, argc, argv, longopts, usage)) != -1) switch (c) { ... }
+ * EXPCMD_LONGOPTS):
+ *     while ((c = expcmd_getopt(&x, argc, argv, longopts, usage)) != -1) switch (c) { ... }
  * Returns the code of the next option that is the command's own (optarg holds its value),
  * or -1 after the last option. Takes the shared options itself; --help prints usage on
  * standard output and exits 0; a missing value, an unknown option, or an argument left
  * after the options exits 2. */
-int expcli_getopt(expcli *x, int argc, char **argv, const struct option *longopts,
-                  void (*usage)(FILE *f, const expcli *x));
+int expcmd_getopt(expcmd *x, int argc, char **argv, const struct option *longopts,
+                  void (*usage)(FILE *f, const expcmd *x));
 
 /* The help lines of the shared options. */
-void expcli_help(FILE *f, const expcli *x, int with_seed);
+void expcmd_help(FILE *f, const expcmd *x, int with_seed);
 
 /* Load the model, then read and encode --data (required: exit 2 without it).
  * Exits 1 naming the file and line when the data cannot be read. */
-void expcli_load(expcli *x);
+void expcmd_load(expcmd *x);
 
 /* The name of the chosen format. */
-const char *expcli_format(const expcli *x);
+const char *expcmd_format(const expcmd *x);
 
 /* Leaf labels of sentence i (NULL for LABEL<TAB>sentence data). */
-const int *expcli_word_labels(const expcli *x, size_t i);
+const int *expcmd_word_labels(const expcmd *x, size_t i);
 
 /* The sentence holding word occurrence k (an index into ids and words), and the
  * occurrence's own treebank leaf label (-1 for LABEL<TAB>sentence data). */
-size_t expcli_sentence_of(const expcli *x, size_t occurrence);
-int expcli_leaf_label(const expcli *x, size_t occurrence);
+size_t expcmd_sentence_of(const expcmd *x, size_t occurrence);
+int expcmd_leaf_label(const expcmd *x, size_t occurrence);
 
 /* An exp_run with the command's threads and progress on standard error (a terminal
  * only), labelled `label`. */
-void expcli_run(expcli *x, exp_run *run, const char *label);
-void expcli_progress_done(expcli *x);
+void expcmd_run(expcmd *x, exp_run *run, const char *label);
+void expcmd_progress_done(expcmd *x);
 
-void expcli_free(expcli *x);
+void expcmd_free(expcmd *x);
 
 /* Write path atomically with fill, or exit 1 naming the path. */
-void expcli_write_file(const char *path, lrp_write_fn fill, void *ctx);
+void expcmd_write_file(const char *path, lrp_write_fn fill, void *ctx);
 
 /* Exit 1 when standard output could not be written. */
-void expcli_flush_stdout(void);
+void expcmd_flush_stdout(void);
 
 /* A CSV field: quoted when it has a comma, quote, or line break. */
-void expcli_csv_field(FILE *f, const char *s);
+void expcmd_csv_field(FILE *f, const char *s);
 
 // ----------------------------------------------------------------------------
 // the experiments' writers (cmd_<name>.c), shared with `lrp reproduce`
@@ -138,11 +138,11 @@ typedef struct top_words {
 } top_words;
 /* Explain every sentence for tw->target by LRP and SA and rank (tw's settings filled
  * by the caller); exits 1 on failure. */
-void top_words_compute(const expcli *x, const exp_run *run, top_words *tw);
+void top_words_compute(const expcmd *x, const exp_run *run, top_words *tw);
 void top_words_free(top_words *tw);
-void top_words_write_text(FILE *f, const expcli *x, const top_words *tw);
-void top_words_write_json(FILE *f, const expcli *x, const top_words *tw);
-void top_words_write_csv(FILE *f, const expcli *x, const top_words *tw);
+void top_words_write_text(FILE *f, const expcmd *x, const top_words *tw);
+void top_words_write_json(FILE *f, const expcmd *x, const top_words *tw);
+void top_words_write_csv(FILE *f, const expcmd *x, const top_words *tw);
 
 /* lrp heatmaps: sentences explained by LRP and SA for their true class */
 typedef struct heatmaps {
@@ -153,18 +153,18 @@ typedef struct heatmaps {
 /* The paper's 21 lines of the SST test set (Figures 1 and 2), in its order. */
 extern const size_t heatmaps_paper_lines[21];
 /* --lines LIST as line numbers (exit 2 on a malformed list; call before or after
- * expcli_load), then as sentence indexes (exit 1 on a line without a sentence; frees
+ * expcmd_load), then as sentence indexes (exit 1 on a line without a sentence; frees
  * the array first). "paper" is resolved by heatmaps_resolve_lines. */
 size_t *heatmaps_parse_lines(const char *list, size_t *n);
-void heatmaps_resolve_lines(const expcli *x, size_t *idx, size_t n);
+void heatmaps_resolve_lines(const expcmd *x, size_t *idx, size_t n);
 /* Sentence index of data line `line`, or (size_t)-1 when no sentence is on it. */
-size_t heatmaps_find_line(const expcli *x, size_t line);
-void heatmaps_compute(const expcli *x, const exp_run *run, const size_t *index, size_t n, heatmaps *h);
+size_t heatmaps_find_line(const expcmd *x, size_t line);
+void heatmaps_compute(const expcmd *x, const exp_run *run, const size_t *index, size_t n, heatmaps *h);
 void heatmaps_free(heatmaps *h);
 /* The table of the figures (true, predicted, number, SA heatmap, LRP heatmap), an HTML
  * <table> for a page whose CSS is render_html_begin's. */
-void heatmaps_write_html_table(FILE *f, const expcli *x, const heatmaps *h);
+void heatmaps_write_html_table(FILE *f, const expcmd *x, const heatmaps *h);
 /* The same as a LaTeX tabular (needs \usepackage{xcolor}). */
-void heatmaps_write_latex(FILE *f, const expcli *x, const heatmaps *h);
+void heatmaps_write_latex(FILE *f, const expcmd *x, const heatmaps *h);
 
-#endif /* LRP_CLI_EXPERIMENT_H */
+#endif /* LRP_CLI_EXPCMD_H */
