@@ -125,7 +125,7 @@ static lrp_model *random_model(const ds_corpus *c)
     size_t V = 1;
     for (size_t i = 1; i < k; i++)
         if (V == 1 || strcmp(w[i], w[V - 1]) != 0) w[V++] = w[i];
-    model_shape s = {V, 60, 60, 5, 1, 2, 1};
+    model_shape s = {.V = V, .E = 60, .H = 60, .C = 5, .L = 1, .D = 2, .has_bias = 1};
     lrp_model *m;
     lrp_error err;
     if (model_create(&m, &s, &err) != LRP_OK) die("random model", &err);

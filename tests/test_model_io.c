@@ -408,7 +408,7 @@ static void test_gate_orders(void)
     st_read_f64(ta, 2 * H * E, H * E, fa);
     st_read_f64(tb, 1 * H * E, H * E, fb);
     TU_CHECK(memcmp(fa, fb, sizeof fa) == 0, "f block of igfo file != f block of ifgo file");
-    TU_CHECK(memcmp(fa, m->lstm[0][1].wx + GATE_F * H * E, sizeof fa) == 0,
+    TU_CHECK(memcmp(fa, m->rnn[0][1].wx + GATE_F * H * E, sizeof fa) == 0,
              "f block in the file != the model's forget gate rows");
     st_free(&a);
     st_free(&b);
@@ -544,7 +544,7 @@ static void test_numpy_fixture(void)
     const char *file = "igfo", *internal = LRP_INTERNAL_GATE_ORDER;
     size_t bad = 0;
     for (size_t d = 0; d < 2; d++) {
-        const lstm_weights *w = &m->lstm[0][d];
+        const rnn_weights *w = &m->rnn[0][d];
         size_t k0 = 1 + 3 * d; /* weight_x, weight_h, bias of this direction */
         for (size_t g = 0; g < 4; g++) {
             size_t blk = (size_t)(strchr(file, internal[g]) - file);

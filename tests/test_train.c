@@ -40,24 +40,20 @@
 static double reference_loss_grad(const lrp_model *m, const int32_t *ids, size_t T, int y, double *grad)
 {
     const param_layout *L = &m->layout;
-    const size_t E = m->shape.E, Y = 2 * m->shape.H, C = m->shape.C;
+    const size_t E = m->shape.E, C = m->shape.C;
     net_workspace ws;
     lrp_error err;
     if (net_workspace_init(&ws, m, T, &err) != LRP_OK) return NAN;
     net_forward(m, ids, NULL, T, &ws);
-    double mx = ws.scores[0], z = 0.0, ds[16], *dtop = malloc(Y * sizeof *dtop);
+    double mx = ws.scores[0], z = 0.0, ds[16];
     double *gx[2] = {malloc(T * E * sizeof(double)), malloc(T * E * sizeof(double))};
     for (size_t c = 1; c < C; c++) mx = ws.scores[c] > mx ? ws.scores[c] : mx;
     for (size_t c = 0; c < C; c++) z += exp(ws.scores[c] - mx);
     for (size_t c = 0; c < C; c++) ds[c] = exp(ws.scores[c] - mx) / z - (c == (size_t)y);
-    net_classify_backward(m, ws.top, ds, dtop, grad + L->wout, NULL);
-    lstm_grads g[1][2] = {{{grad + L->wx[0][0], grad + L->wh[0][0], grad + L->b[0][0]},
-                           {grad + L->wx[0][1], grad + L->wh[0][1], grad + L->b[0][1]}}};
-    net_backward(m, &ws, dtop, gx, g);
+    net_backward(m, &ws, ds, gx, grad);
     for (size_t t = 0; t < T; t++)
         for (size_t k = 0; k < E; k++) grad[L->emb + (size_t)ids[t] * E + k] += gx[0][t * E + k] + gx[1][t * E + k];
     const double loss = log(z) + mx - ws.scores[y];
-    free(dtop);
     free(gx[0]);
     free(gx[1]);
     net_workspace_free(&ws);

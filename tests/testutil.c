@@ -323,7 +323,7 @@ double tu_uniform(unsigned long long *state)
 lrp_model *tu_random_model(size_t V, size_t E, size_t H, size_t C, size_t L, size_t D, int has_bias,
                            double scale, unsigned long long seed)
 {
-    model_shape s = {V, E, H, C, L, D, has_bias};
+    model_shape s = {.V = V, .E = E, .H = H, .C = C, .L = L, .D = D, .has_bias = has_bias};
     lrp_model *m;
     lrp_error err;
     if (model_create(&m, &s, &err) != LRP_OK) {

@@ -57,12 +57,12 @@ static void cell(size_t H, const double *pre, const double *cp, double *act, dou
     }
 }
 
-void lstm_forward(const lstm_weights *w, int reverse, size_t T, const double *x, size_t ldx,
+void lstm_forward(const rnn_weights *w, int reverse, size_t T, const double *x, size_t ldx,
                   lstm_cache *k)
 {
     const size_t IN = w->in, H = w->H, G = 4 * H;
     for (size_t s = 0; s < T; s++) {
-        const double *xt = x + lstm_pos(reverse, T, s) * ldx; /* (IN) */
+        const double *xt = x + rnn_pos(reverse, T, s) * ldx; /* (IN) */
         const double *hp = k->h + s * H, *cp = k->c + s * H;  /* h(t-1), c(t-1) */
         double *pre = k->pre + s * G, *act = k->act + s * G;
         double *c = k->c + (s + 1) * H, *h = k->h + (s + 1) * H, *tc = k->tc + s * H;
@@ -106,9 +106,9 @@ static void gate_grads(size_t H, const double *dht, const double *act, const dou
     }
 }
 
-void lstm_backward(const lstm_weights *w, int reverse, size_t T, const double *x, size_t ldx,
+void lstm_backward(const rnn_weights *w, int reverse, size_t T, const double *x, size_t ldx,
                    const lstm_cache *k, const double *dh_in, size_t lddh, double *dx, size_t lddx,
-                   lstm_grads *g, double *scratch)
+                   rnn_grads *g, double *scratch)
 {
     const size_t IN = w->in, H = w->H, G = 4 * H;
     double *dpre = scratch;       /* (G) gradient at the gate pre-activations */
@@ -117,7 +117,7 @@ void lstm_backward(const lstm_weights *w, int reverse, size_t T, const double *x
     memset(dhn, 0, 2 * H * sizeof(double));
 
     for (size_t s = T; s-- > 0;) {
-        const size_t p = lstm_pos(reverse, T, s);
+        const size_t p = rnn_pos(reverse, T, s);
         const double *xt = x + p * ldx, *dht = dh_in + p * lddh;
         const double *hp = k->h + s * H, *cp = k->c + s * H;
         const double *act = k->act + s * G, *tc = k->tc + s * H;
@@ -147,7 +147,7 @@ void lstm_backward(const lstm_weights *w, int reverse, size_t T, const double *x
 // ----------------------------------------------------------------------------
 // relevance backward (LRP)
 
-double lstm_lrp(const lstm_weights *w, int reverse, size_t T, const double *x, size_t ldx,
+double lstm_lrp(const rnn_weights *w, int reverse, size_t T, const double *x, size_t ldx,
                 const lstm_cache *k, const double *Rh_in, size_t ldrh, double eps, double delta,
                 double *Rx, size_t ldrx, double *scratch)
 {
@@ -166,7 +166,7 @@ double lstm_lrp(const lstm_weights *w, int reverse, size_t T, const double *x, s
     const double *bg = w->b + GATE_G * H;       /* (H) */
 
     for (size_t s = T; s-- > 0;) {
-        const size_t p = lstm_pos(reverse, T, s);
+        const size_t p = rnn_pos(reverse, T, s);
         const double *xt = x + p * ldx, *Rht = Rh_in + p * ldrh;
         const double *hp = k->h + s * H, *cp = k->c + s * H, *c = k->c + (s + 1) * H;
         const double *pre = k->pre + s * G, *act = k->act + s * G;

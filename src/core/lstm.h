@@ -37,33 +37,25 @@ void lstm_cache_init(lstm_cache *cache, double *mem, size_t T, size_t H);
 /* Doubles of scratch the backward passes need. */
 size_t lstm_scratch_size(size_t in, size_t H);
 
-/* Parameter gradients of one direction, same shapes as lstm_weights. Accumulated (+=). */
-typedef struct lstm_grads {
-    double *wx; /* (G, in) */
-    double *wh; /* (G, H) */
-    double *b;  /* (G) */
-} lstm_grads;
 
-/* Position of processing step s. */
-static inline size_t lstm_pos(int reverse, size_t T, size_t s) { return reverse ? T - 1 - s : s; }
 
 /* Forward pass. x: (T, in) by original position, row stride ldx. Fills cache. */
-void lstm_forward(const lstm_weights *w, int reverse, size_t T, const double *x, size_t ldx,
+void lstm_forward(const rnn_weights *w, int reverse, size_t T, const double *x, size_t ldx,
                   lstm_cache *cache);
 
 /* Gradient backward pass. dh: (T, H) gradient of the objective arriving at h of each
  * position from above (row stride lddh). Writes (overwrites) dx: (T, in) row stride
  * lddx, the gradient with respect to the inputs. If g is not NULL, adds the
  * parameter gradients to it. scratch: lstm_scratch_size(in, H) doubles. */
-void lstm_backward(const lstm_weights *w, int reverse, size_t T, const double *x, size_t ldx,
+void lstm_backward(const rnn_weights *w, int reverse, size_t T, const double *x, size_t ldx,
                    const lstm_cache *cache, const double *dh, size_t lddh, double *dx,
-                   size_t lddx, lstm_grads *g, double *scratch);
+                   size_t lddx, rnn_grads *g, double *scratch);
 
 /* Relevance backward pass (LRP). Rh: (T, H) relevance arriving at h of each position
  * from above (row stride ldrh). Writes (overwrites) Rx: (T, in), row stride ldrx,
  * and returns the relevance that reaches the initial states h(0) and c(0).
  * scratch: lstm_scratch_size(in, H) doubles. */
-double lstm_lrp(const lstm_weights *w, int reverse, size_t T, const double *x, size_t ldx,
+double lstm_lrp(const rnn_weights *w, int reverse, size_t T, const double *x, size_t ldx,
                 const lstm_cache *cache, const double *Rh, size_t ldrh, double eps, double delta,
                 double *Rx, size_t ldrx, double *scratch);
 

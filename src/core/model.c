@@ -16,6 +16,24 @@
 // ----------------------------------------------------------------------------
 // parameter layout
 
+static const char *const cell_names[] = {"lstm", "gru"};
+static const char *const pooling_names[] = {"last", "mean", "max", "attention"};
+static const char *const activation_names[] = {"relu", "tanh"};
+
+const char *model_cell_name(model_cell c) { return (unsigned)c < 2 ? cell_names[c] : "?"; }
+const char *model_pooling_name(model_pooling p) { return (unsigned)p < 4 ? pooling_names[p] : "?"; }
+const char *model_activation_name(model_activation a) { return (unsigned)a < 2 ? activation_names[a] : "?"; }
+
+static int name_index(const char *name, const char *const *names, int n)
+{
+    for (int k = 0; name && k < n; k++)
+        if (strcmp(name, names[k]) == 0) return k;
+    return -1;
+}
+int model_cell_parse(const char *name) { return name_index(name, cell_names, 2); }
+int model_pooling_parse(const char *name) { return name_index(name, pooling_names, 4); }
+int model_activation_parse(const char *name) { return name_index(name, activation_names, 2); }
+
 lrp_status param_layout_init(param_layout *layout, const model_shape *s, lrp_error *err)
 {
     if (s->V == 0 || s->E == 0 || s->H == 0 || s->C == 0 || s->L == 0)
@@ -29,6 +47,23 @@ lrp_status param_layout_init(param_layout *layout, const model_shape *s, lrp_err
                         LRP_MAX_LAYERS, s->L);
     if (s->V > INT32_MAX)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "vocabulary of %zu words is too large", s->V);
+    if (s->cell != CELL_LSTM && s->cell != CELL_GRU)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown cell %d", (int)s->cell);
+    if ((unsigned)s->pooling > POOL_ATTENTION)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown pooling %d", (int)s->pooling);
+    if (s->activation != ACT_RELU && s->activation != ACT_TANH)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown activation %d", (int)s->activation);
+    if ((s->pooling == POOL_ATTENTION) != (s->A > 0))
+        return lrp_fail(err, LRP_ERR_ARGUMENT,
+                        s->A ? "an attention size (%zu) without attention pooling"
+                             : "attention pooling needs a positive attention size (got %zu)",
+                        s->A);
+    if (s->n_dense > LRP_MAX_DENSE)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "at most %d dense layers are supported, got %zu",
+                        LRP_MAX_DENSE, s->n_dense);
+    for (size_t k = 0; k < s->n_dense; k++)
+        if (s->dense[k] == 0)
+            return lrp_fail(err, LRP_ERR_ARGUMENT, "dense layer %zu has size 0", k);
 
     memset(layout, 0, sizeof *layout);
     size_t at = 0, n;
@@ -39,16 +74,26 @@ lrp_status param_layout_init(param_layout *layout, const model_shape *s, lrp_err
         (field) = at;                                                                      \
         ok = ok && lrp_add_size(at, n, &at);                                               \
     } while (0)
-    size_t G = 0;
-    ok = lrp_mul_size(4, s->H, &G);
+    size_t G = 0, Y = 0;
+    ok = lrp_mul_size(model_gates(s), s->H, &G) && lrp_mul_size(s->D, s->H, &Y);
     for (size_t l = 0; l < s->L; l++) {
         for (size_t d = 0; d < s->D; d++) {
             TAKE(layout->wx[l][d], G, model_layer_input(s, l));
             TAKE(layout->wh[l][d], G, s->H);
             TAKE(layout->b[l][d], G, 1);
+            if (s->cell == CELL_GRU) TAKE(layout->bh[l][d], G, 1);
         }
     }
-    TAKE(layout->wout, s->C, s->D * s->H);
+    if (s->pooling == POOL_ATTENTION) {
+        TAKE(layout->att_w, s->A, Y);
+        TAKE(layout->att_b, s->A, 1);
+        TAKE(layout->att_v, s->A, 1);
+    }
+    for (size_t k = 0; k < s->n_dense; k++) {
+        TAKE(layout->dense_w[k], s->dense[k], model_dense_input(s, k));
+        TAKE(layout->dense_b[k], s->dense[k], 1);
+    }
+    TAKE(layout->wout, s->C, model_dense_input(s, s->n_dense));
     if (s->has_bias) TAKE(layout->bout, s->C, 1);
     TAKE(layout->emb, s->V, s->E);
 #undef TAKE
@@ -58,6 +103,53 @@ lrp_status param_layout_init(param_layout *layout, const model_shape *s, lrp_err
                         s->V, s->E, s->H, s->C);
     layout->total = at;
     return LRP_OK;
+}
+
+size_t model_tensors(const model_shape *s, const param_layout *p, model_tensor *v)
+{
+    static const char *const dir[2] = {"fwd", "bwd"};
+    const size_t G = model_gates(s) * s->H, Y = s->D * s->H;
+    size_t n = 0;
+#define TENSOR(rank_, rows_, cols_, offset_, block_, ...)                                          \
+    do {                                                                                           \
+        snprintf(v[n].name, sizeof v[n].name, __VA_ARGS__);                                        \
+        v[n].rank = (rank_);                                                                       \
+        v[n].rows = (rows_);                                                                       \
+        v[n].cols = (cols_);                                                                       \
+        v[n].offset = p ? (offset_) : 0;                                                           \
+        v[n].block = (block_);                                                                     \
+        n++;                                                                                       \
+    } while (0)
+    TENSOR(2, s->V, s->E, p->emb, 0, "embedding");
+    for (size_t l = 0; l < s->L; l++) {
+        const size_t in = model_layer_input(s, l);
+        for (size_t d = 0; d < s->D; d++) {
+            char prefix[40];
+            if (s->L == 1) snprintf(prefix, sizeof prefix, "encoder.%s", dir[d]);
+            else snprintf(prefix, sizeof prefix, "encoder.l%zu.%s", l, dir[d]);
+            TENSOR(2, G, in, p->wx[l][d], s->H, "%s.weight_x", prefix);
+            TENSOR(2, G, s->H, p->wh[l][d], s->H, "%s.weight_h", prefix);
+            if (s->cell == CELL_GRU) {
+                TENSOR(1, G, 1, p->b[l][d], s->H, "%s.bias_x", prefix);
+                TENSOR(1, G, 1, p->bh[l][d], s->H, "%s.bias_h", prefix);
+            } else {
+                TENSOR(1, G, 1, p->b[l][d], s->H, "%s.bias", prefix);
+            }
+        }
+    }
+    if (s->pooling == POOL_ATTENTION) {
+        TENSOR(2, s->A, Y, p->att_w, 0, "attention.weight");
+        TENSOR(1, s->A, 1, p->att_b, 0, "attention.bias");
+        TENSOR(1, s->A, 1, p->att_v, 0, "attention.vector");
+    }
+    for (size_t k = 0; k < s->n_dense; k++) {
+        TENSOR(2, s->dense[k], model_dense_input(s, k), p->dense_w[k], 0, "dense.l%zu.weight", k);
+        TENSOR(1, s->dense[k], 1, p->dense_b[k], 0, "dense.l%zu.bias", k);
+    }
+    TENSOR(2, s->C, model_dense_input(s, s->n_dense), p->wout, 0, "classifier.weight");
+    if (s->has_bias) TENSOR(1, s->C, 1, p->bout, 0, "classifier.bias");
+#undef TENSOR
+    return n;
 }
 
 // ----------------------------------------------------------------------------
@@ -101,13 +193,23 @@ static void point_views(lrp_model *m)
     m->emb = m->emb_kind == MODEL_EMB_F64 ? m->params + p->emb : NULL;
     for (size_t l = 0; l < s->L; l++) {
         for (size_t d = 0; d < s->D; d++) {
-            lstm_weights *w = &m->lstm[l][d];
+            rnn_weights *w = &m->rnn[l][d];
             w->in = model_layer_input(s, l);
             w->H = s->H;
             w->wx = m->params + p->wx[l][d];
             w->wh = m->params + p->wh[l][d];
             w->b = m->params + p->b[l][d];
+            w->bh = s->cell == CELL_GRU ? m->params + p->bh[l][d] : NULL;
         }
+    }
+    if (s->pooling == POOL_ATTENTION) {
+        m->att_w = m->params + p->att_w;
+        m->att_b = m->params + p->att_b;
+        m->att_v = m->params + p->att_v;
+    }
+    for (size_t k = 0; k < s->n_dense; k++) {
+        m->dense_w[k] = m->params + p->dense_w[k];
+        m->dense_b[k] = m->params + p->dense_b[k];
     }
     m->wout = m->params + p->wout;
     m->bout = s->has_bias ? m->params + p->bout : NULL;
@@ -322,26 +424,15 @@ lrp_status model_set_unk(lrp_model *m, const char *word, lrp_error *err)
 
 const char *model_param_name(const lrp_model *m, size_t i, char *buf, size_t len)
 {
-    const model_shape *s = &m->shape;
-    const param_layout *p = &m->layout;
-    static const char *dir[2] = {"fwd", "bwd"};
-    const char *what = "?";
-    int layer = -1, d = 0;
-    if (i >= p->emb) {
-        what = "embedding";
-    } else if (i >= p->wout) {
-        what = (s->has_bias && i >= p->bout) ? "classifier.bias" : "classifier.weight";
-    } else {
-        for (size_t l = 0; l < s->L; l++)
-            for (size_t k = 0; k < s->D; k++) {
-                if (i >= p->wx[l][k]) { what = "weight_x"; layer = (int)l; d = (int)k; }
-                if (i >= p->wh[l][k]) { what = "weight_h"; layer = (int)l; d = (int)k; }
-                if (i >= p->b[l][k]) { what = "bias"; layer = (int)l; d = (int)k; }
-            }
-    }
-    if (layer < 0) snprintf(buf, len, "%s", what);
-    else if (s->L == 1) snprintf(buf, len, "encoder.%s.%s", dir[d], what);
-    else snprintf(buf, len, "encoder.l%d.%s.%s", layer, dir[d], what);
+    model_tensor v[MODEL_MAX_TENSORS];
+    const size_t n = model_tensors(&m->shape, &m->layout, v);
+    /* every tensor is contiguous in the layout: the one holding i */
+    for (size_t k = 0; k < n; k++)
+        if (i >= v[k].offset && i - v[k].offset < v[k].rows * v[k].cols) {
+            snprintf(buf, len, "%s", v[k].name);
+            return buf;
+        }
+    snprintf(buf, len, "?");
     return buf;
 }
 

@@ -3,10 +3,18 @@
  * view per tensor (the embedding there or kept in float32), vocabulary and labels.
  * Internal; the public handle is the opaque lrp_model of lrp.h.
  *
+ * The model family: embedding -> L stacked recurrent layers (LSTM or GRU cells, D = 1
+ * or 2 directions; layer k+1 reads [h_fwd(t); h_bwd(t)] of layer k) -> a head over the
+ * top layer's states (last, mean, max or attention) -> zero or more dense layers
+ * (relu or tanh) -> a linear classifier (with or without bias). The exact equations
+ * and LRP rules: core/lstm.h, core/gru.h, core/head.h, core/dense.h.
+ *
  * Sizes: V vocabulary, E embedding, H hidden, C classes, L layers, D directions
- * (1 or 2). Layer l reads IN(l) = E for l = 0, D*H above. Gate rows are stacked in
- * the internal order below, whatever the file's gate_order was; the loader
- * permutes rows on the way in and the writer records "ifog".
+ * (1 or 2), G = 4H (LSTM) or 3H (GRU) gate rows. Layer l reads IN(l) = E for l = 0,
+ * D*H above. The head gives U0 = D*H values, dense layer k gives M_k; the classifier
+ * reads U = the last dense size, else U0. A = the attention scorer's size. Gate rows
+ * are stacked in the internal order below, whatever the file's gate_order was; the
+ * loader permutes rows on the way in and the writer records the internal order.
  */
 #ifndef LRP_MODEL_H
 #define LRP_MODEL_H
@@ -19,39 +27,103 @@
 #include "lrp.h"
 
 #define LRP_MAX_LAYERS 16
+#define LRP_MAX_DENSE 8
 
-/* Internal gate blocks, each H rows: sigmoid gates first (contiguous), tanh last. */
+/* The recurrent cell. */
+typedef enum model_cell { CELL_LSTM = 0, CELL_GRU = 1 } model_cell;
+
+/* LSTM gate blocks, each H rows: sigmoid gates first (contiguous), tanh last. */
 enum { GATE_I = 0, GATE_F = 1, GATE_O = 2, GATE_G = 3, GATE_COUNT = 4 };
 #define LRP_INTERNAL_GATE_ORDER "ifog"
 
+/* GRU gate blocks, each H rows, PyTorch's order: reset, update, candidate. */
+enum { GRU_R = 0, GRU_Z = 1, GRU_N = 2, GRU_GATE_COUNT = 3 };
+#define LRP_GRU_GATE_ORDER "rzn"
+
+/* The head over the top layer's states hcat(t) = [h_fwd(t); h_bwd(t)]. */
+typedef enum model_pooling {
+    POOL_LAST = 0,     /* [h_fwd(T); h_bwd(1)]: each direction's last state */
+    POOL_MEAN = 1,     /* average over t */
+    POOL_MAX = 2,      /* elementwise maximum over t */
+    POOL_ATTENTION = 3 /* sum_t alpha_t hcat(t), alpha = softmax_t(v . tanh(W hcat(t) + b)) */
+} model_pooling;
+
+/* The dense layers' activation. */
+typedef enum model_activation { ACT_RELU = 0, ACT_TANH = 1 } model_activation;
+
 typedef struct model_shape {
     size_t V, E, H, C, L, D;
-    int has_bias; /* classifier bias present */
+    int has_bias;          /* classifier bias present */
+    model_cell cell;       /* CELL_LSTM (the paper's) or CELL_GRU */
+    model_pooling pooling; /* POOL_LAST (the paper's) ... */
+    size_t A;              /* attention size when pooling = POOL_ATTENTION, else 0 */
+    size_t n_dense;        /* dense layers between the head and the classifier */
+    size_t dense[LRP_MAX_DENSE]; /* their sizes M_k */
+    model_activation activation; /* of the dense layers */
 } model_shape;
+
+/* Gate blocks of a cell: 4 (LSTM) or 3 (GRU); G = model_gates(s) * H. */
+static inline size_t model_gates(const model_shape *s) { return s->cell == CELL_GRU ? GRU_GATE_COUNT : GATE_COUNT; }
+
+/* Number of input features of layer l. */
+static inline size_t model_layer_input(const model_shape *s, size_t l)
+{
+    return l == 0 ? s->E : s->D * s->H;
+}
+
+/* Input size of dense layer k (k = n_dense: of the classifier): U0 = D*H after the head. */
+static inline size_t model_dense_input(const model_shape *s, size_t k)
+{
+    return k == 0 ? s->D * s->H : s->dense[k - 1];
+}
+
+/* The paper's architecture (LSTM cells, last states, no dense layer)? */
+static inline int model_is_paper(const model_shape *s)
+{
+    return s->cell == CELL_LSTM && s->pooling == POOL_LAST && s->n_dense == 0;
+}
 
 /* Offsets (in doubles) of every tensor inside the flat parameter array. Gradients
  * and optimiser state use the same layout, so an optimiser is one flat loop. The
- * dense parameters (LSTM and classifier) come first, [0, emb); the embedding last,
- * [emb, total), so that a model keeping its embedding in float32 (emb32 below)
- * stores the first part only. */
+ * dense parameters (recurrent layers, head, dense layers, classifier) come first,
+ * [0, emb); the embedding last, [emb, total), so that a model keeping its embedding
+ * in float32 (emb32 below) stores the first part only. */
 typedef struct param_layout {
-    size_t wx[LRP_MAX_LAYERS][2];       /* (4H, IN(l)) */
-    size_t wh[LRP_MAX_LAYERS][2];       /* (4H, H) */
-    size_t b[LRP_MAX_LAYERS][2];        /* (4H) input and recurrent bias summed */
-    size_t wout;                        /* (C, D*H): columns fwd block, then bwd block */
+    size_t wx[LRP_MAX_LAYERS][2];       /* (G, IN(l)) */
+    size_t wh[LRP_MAX_LAYERS][2];       /* (G, H) */
+    size_t b[LRP_MAX_LAYERS][2];        /* (G) LSTM: input and recurrent bias summed;
+                                           GRU: the input bias b_x */
+    size_t bh[LRP_MAX_LAYERS][2];       /* (G) GRU only: the recurrent bias b_h */
+    size_t att_w, att_b, att_v;         /* (A, D*H), (A), (A): attention only */
+    size_t dense_w[LRP_MAX_DENSE];      /* (M_k, model_dense_input(k)) */
+    size_t dense_b[LRP_MAX_DENSE];      /* (M_k) */
+    size_t wout;                        /* (C, U): after the head, columns fwd block, then bwd */
     size_t bout;                        /* (C), only if has_bias */
     size_t emb;                         /* (V, E); also the number of dense parameters */
     size_t total;
 } param_layout;
 
-/* One direction of one layer: a view into the parameters. */
-typedef struct lstm_weights {
+/* One direction of one recurrent layer: a view into the parameters. */
+typedef struct rnn_weights {
     size_t in;          /* input size IN(l) */
     size_t H;
-    const double *wx;   /* (4H, in) */
-    const double *wh;   /* (4H, H) */
-    const double *b;    /* (4H) */
-} lstm_weights;
+    const double *wx;   /* (G, in) */
+    const double *wh;   /* (G, H) */
+    const double *b;    /* (G) LSTM: summed bias; GRU: b_x */
+    const double *bh;   /* (G) GRU: b_h; NULL for an LSTM */
+} rnn_weights;
+
+/* Position of a direction's processing step s: a direction with reverse = 1 reads the
+ * words from last to first. */
+static inline size_t rnn_pos(int reverse, size_t T, size_t s) { return reverse ? T - 1 - s : s; }
+
+/* Parameter gradients of one direction, the shapes of rnn_weights. Accumulated (+=). */
+typedef struct rnn_grads {
+    double *wx; /* (G, in) */
+    double *wh; /* (G, H) */
+    double *b;  /* (G) */
+    double *bh; /* (G) GRU only */
+} rnn_grads;
 
 struct fast_pack_d;
 struct fast_pack_f;
@@ -70,8 +142,11 @@ struct lrp_model {
     lrp_file_view file;                 /* the model file, kept open when emb32 lies in it */
     int emb_kind;                       /* model_emb_kind */
     /* views into params */
-    lstm_weights lstm[LRP_MAX_LAYERS][2];
-    const double *wout;                 /* (C, D*H) */
+    rnn_weights rnn[LRP_MAX_LAYERS][2];
+    const double *att_w, *att_b, *att_v; /* attention: (A, D*H), (A), (A); else NULL */
+    const double *dense_w[LRP_MAX_DENSE]; /* (M_k, input size) */
+    const double *dense_b[LRP_MAX_DENSE]; /* (M_k) */
+    const double *wout;                 /* (C, U) */
     const double *bout;                 /* (C) or NULL */
 
     char **words;                       /* [V] owned, NUL-terminated */
@@ -90,15 +165,42 @@ struct lrp_model {
     pthread_mutex_t pack_mu;            /* taken to make a pack */
 };
 
-/* Number of input features of layer l. */
-static inline size_t model_layer_input(const model_shape *s, size_t l)
-{
-    return l == 0 ? s->E : s->D * s->H;
-}
-
 /* Fill `layout` for `shape`; fails (LRP_ERR_NOMEM) on overflow, LRP_ERR_ARGUMENT on
- * an impossible shape (zero sizes, D not 1 or 2, L > LRP_MAX_LAYERS). */
+ * an impossible shape (zero sizes, D not 1 or 2, L > LRP_MAX_LAYERS, an unknown cell,
+ * pooling or activation, A = 0 with attention or A > 0 without, more than
+ * LRP_MAX_DENSE dense layers or one of size 0). */
 lrp_status param_layout_init(param_layout *layout, const model_shape *shape, lrp_error *err);
+
+/* Names of the cell, pooling and activation kinds ("lstm", "gru"; "last", "mean",
+ * "max", "attention"; "relu", "tanh"), and the kind of a name (-1: unknown). */
+const char *model_cell_name(model_cell c);
+const char *model_pooling_name(model_pooling p);
+const char *model_activation_name(model_activation a);
+int model_cell_parse(const char *name);
+int model_pooling_parse(const char *name);
+int model_activation_parse(const char *name);
+
+/* One tensor of the model under this project's names (docs/model-format.md) and
+ * where it lies in the parameters: rows x cols values from layout index offset, row
+ * after row (cols = 1 for rank 1). */
+typedef struct model_tensor {
+    char name[64];
+    size_t rank;   /* 1 or 2 */
+    size_t rows, cols;
+    size_t offset; /* layout index of element [0, 0] */
+    size_t block;  /* H when the rows are gate blocks of H rows (a file may permute them), else 0 */
+} model_tensor;
+
+/* embedding, 4 per layer and direction, attention 3, 2 per dense layer, classifier 2 */
+#define MODEL_MAX_TENSORS (1 + 4 * 2 * LRP_MAX_LAYERS + 3 + 2 * LRP_MAX_DENSE + 2)
+
+/* Every tensor of a model of shape s (at most MODEL_MAX_TENSORS) into v, in file order:
+ * embedding, encoder layers (layer by layer, fwd then bwd; ".l<k>" only when L > 1;
+ * weight_x, weight_h, then bias (LSTM) or bias_x, bias_h (GRU)), attention.weight,
+ * .bias, .vector, dense.l<k>.weight, .bias, classifier.weight (C, U) and
+ * classifier.bias. The names depend only on the shape's kinds, L, D, n_dense and
+ * has_bias; with p NULL (sizes not known yet) the offsets are left 0. */
+size_t model_tensors(const model_shape *s, const param_layout *p, model_tensor *v);
 
 /* A model with zeroed parameters, no vocabulary and no labels yet. */
 lrp_status model_create(lrp_model **out, const model_shape *shape, lrp_error *err);

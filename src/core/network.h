@@ -1,12 +1,12 @@
 /*
- * network.h - the whole classifier on one sentence: embedding lookup, L LSTM layers
- * of D directions (lstm.h), and the linear classifier on the final hidden state of
- * each direction of the top layer:
+ * network.h - the whole classifier on one sentence (the reference): embedding lookup,
+ * L recurrent layers of D directions (core/lstm.h or core/gru.h), the head over the
+ * top layer's states (core/head.h), the dense layers and the linear classifier
+ * (core/dense.h):
  *
- *   f(x) = W [h_fwd(T); h_bwd(1)] + b      W: (C, D*H), columns fwd block then bwd block
- *
- * (h_bwd(1) is the backward direction's last state: it has read every word.) A
- * layer above the first reads [h_fwd(t); h_bwd(t)] at each position t.
+ *   x(t) = embedding row of word t (zeros for a deleted word)
+ *   y_l(t) = [h_fwd(t); h_bwd(t)] of layer l, reading y_{l-1}(t) (layer 0: x(t))
+ *   u = head(y_{L-1}),  a_k = act(W_k a_{k-1} + b_k) (a_{-1} = u),  f(x) = W a + b
  *
  * Every pass writes into a workspace sized for a maximum sentence length; the
  * model is only read, so any number of threads can share it.
@@ -16,20 +16,34 @@
 
 #include <stddef.h>
 
+#include "core/gru.h"
+#include "core/head.h"
 #include "core/lstm.h"
 #include "core/model.h"
+
+/* One direction's cache: the model's cell says which. */
+typedef union net_cache {
+    lstm_cache lstm;
+    gru_cache gru;
+} net_cache;
 
 typedef struct net_workspace {
     size_t cap;                          /* largest T this workspace holds */
     size_t T;                            /* length of the sentence last run forward */
     double *x;                           /* (T, E) layer-0 input; zero rows for deleted words */
     double *y[LRP_MAX_LAYERS];           /* (T, D*H) each layer's outputs by position */
-    lstm_cache cache[LRP_MAX_LAYERS][2];
-    double *top;                         /* (D*H) classifier input */
+    net_cache cache[LRP_MAX_LAYERS][2];
+    head_cache head;
+    double *u;                           /* (D*H) the head's output */
+    double *z[LRP_MAX_DENSE];            /* (M_k) dense layer k's pre-activation */
+    double *a[LRP_MAX_DENSE];            /* (M_k) its output */
+    const double *top;                   /* (U) the classifier's input: u or the last a */
     double *scores;                      /* (C) */
+    double *dscores;                     /* (C) net_gradient's one-hot vector */
+    double *vec[2];                      /* (largest of C, U0, M_k) signals between dense layers */
     double *sig;                         /* (T, D*H) gradient or relevance at a layer's outputs */
     double *dx[2];                       /* (T, max IN) per direction, at a layer's inputs */
-    double *scratch;                     /* lstm_scratch_size */
+    double *scratch;                     /* for the cells, the head and the dense layers */
     double *mem_;
 } net_workspace;
 
@@ -42,18 +56,13 @@ void net_workspace_free(net_workspace *ws);
 void net_forward(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
                  net_workspace *ws);
 
-/* Backward of net_classify: writes (overwrites) dtop (D*H) = W^T dscores and, when
- * not NULL, adds dscores top^T to dwout (C, D*H) and dscores to dbout (C). */
-void net_classify_backward(const lrp_model *m, const double *top, const double *dscores,
-                           double *dtop, double *dwout, double *dbout);
-
-/* After net_encode: the gradient of an objective whose gradient at the classifier
- * input is dtop (D*H): writes the gradient at the first layer's input through each
- * direction into gx[0], gx[1] ((T, E) each, gx[1] only when D = 2; the total is
- * their sum) and, when g is not NULL, adds every LSTM parameter gradient into
- * g[l][d] (L entries). */
-void net_backward(const lrp_model *m, net_workspace *ws, const double *dtop, double *gx[2],
-                  lstm_grads g[][2]);
+/* After net_forward: the gradient of sum_c dscores[c] scores[c] with respect to the
+ * first layer's input through each direction into gx[0], gx[1] ((T, E) each, gx[1]
+ * only when D = 2; the total is their sum) and, when grad is not NULL, adds the
+ * gradient of every parameter but the embedding into grad (a flat array in m->layout:
+ * grad[i] for parameter i). */
+void net_backward(const lrp_model *m, net_workspace *ws, const double *dscores, double *gx[2],
+                  double *grad);
 
 /* After net_forward: gradient of scores[target] with respect to the first layer's
  * input x, through the forward encoder (gx[0], (T, E)) and the backward encoder

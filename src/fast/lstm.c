@@ -115,7 +115,7 @@ void S(fast_lstm_forward)(const S(fast_pack) *p, S(fast_work) *w, size_t l, size
             fwd_tmp_at(p, se->tmp, &t);
             size_t ld;
             const REAL *in = layer_input(p, se, l, &ld);
-            w->pv[i] = in + lstm_pos((int)d, se->T, s) * ld; /* x(t) */
+            w->pv[i] = in + rnn_pos((int)d, se->T, s) * ld; /* x(t) */
             w->pv2[i] = k.h + s * Hp;                        /* h(t-1) */
             w->po[i] = t.pre;
         }
@@ -155,7 +155,7 @@ void S(fast_lstm_forward)(const S(fast_pack) *p, S(fast_work) *w, size_t l, size
                 }
             }
             if (l + 1 < p->shape.L)
-                memcpy(se->y + l * se->T * Y + lstm_pos((int)d, se->T, s) * Y + d * H, h,
+                memcpy(se->y + l * se->T * Y + rnn_pos((int)d, se->T, s) * Y + d * H, h,
                        H * sizeof(REAL));
         }
     }
@@ -178,7 +178,7 @@ static void param_grads(const S(fast_pack) *p, const lrp_model *m, S(fast_work) 
     for (size_t b = b0; b < b1; b++) {
         const S(fast_sent) *se = &w->sent[b];
         w->pv[b] = se->dpre;
-        w->pv2[b] = layer_input(p, se, l, &ld) + lstm_pos((int)d, se->T, 0) * ld; /* x at step 0 */
+        w->pv2[b] = layer_input(p, se, l, &ld) + rnn_pos((int)d, se->T, 0) * ld; /* x at step 0 */
         w->pv3[b] = fast_lstm_cache_at(p, se, l, d).h;                            /* h(0) */
     }
     outer_sum(w, b0, b1, G, H, Hp, Gp, IN, gwx, w->pv2, d ? -(ptrdiff_t)ld : (ptrdiff_t)ld);
@@ -214,7 +214,7 @@ void S(fast_lstm_backward)(const S(fast_pack) *p, const lrp_model *m, S(fast_wor
             /* dpre: kept for every step when the parameter gradients are wanted */
             REAL *dpre = dense ? se->dpre + s * Gp : t.dpre;
             REAL *dhn = t.dhn, *dcn = t.dcn;
-            const REAL *dht = se->sig + lstm_pos((int)d, se->T, s) * Y + d * H;
+            const REAL *dht = se->sig + rnn_pos((int)d, se->T, s) * Y + d * H;
             const REAL *cp = k.c + s * Hp, *act = k.act + s * Gp, *tc = k.tc + s * Hp;
             const REAL *gi = act + GATE_I * Hp, *gf = act + GATE_F * Hp;
             const REAL *go = act + GATE_O * Hp, *gg = act + GATE_G * Hp;
@@ -246,7 +246,7 @@ void S(fast_lstm_backward)(const S(fast_pack) *p, const lrp_model *m, S(fast_wor
             S(fast_sent) *se = &w->sent[w->order[i]];
             bwd_tmp t;
             bwd_tmp_at(p, se->tmp, &t);
-            const size_t pos = lstm_pos((int)d, se->T, s);
+            const size_t pos = rnn_pos((int)d, se->T, s);
             memcpy(dir_out(se, l, d) + pos * IN, t.dxt, IN * sizeof(REAL));
         }
     }
@@ -303,7 +303,7 @@ void S(fast_lstm_lrp)(const S(fast_pack) *p, S(fast_work) *w, size_t l, size_t d
             S(fast_lstm_cache) k = fast_lstm_cache_at(p, se, l, d);
             lrp_tmp t;
             lrp_tmp_at(p, se->tmp, &t);
-            const REAL *Rht = se->sig + lstm_pos((int)d, se->T, s) * Y + d * H;
+            const REAL *Rht = se->sig + rnn_pos((int)d, se->T, s) * Y + d * H;
             const REAL *cp = k.c + s * Hp, *c = k.c + (s + 1) * Hp;
             const REAL *act = k.act + s * Gp;
             const REAL *gi = act + GATE_I * Hp, *gf = act + GATE_F * Hp, *gg = act + GATE_G * Hp;
@@ -319,7 +319,7 @@ void S(fast_lstm_lrp)(const S(fast_pack) *p, S(fast_work) *w, size_t l, size_t d
             S(fast_sent) *se = &w->sent[w->order[i]];
             lrp_tmp t;
             lrp_tmp_at(p, se->tmp, &t);
-            const size_t pos = lstm_pos((int)d, se->T, s);
+            const size_t pos = rnn_pos((int)d, se->T, s);
             size_t ld;
             const REAL *xt = layer_input(p, se, l, &ld) + pos * ld;
             const REAL *hp = fast_lstm_cache_at(p, se, l, d).h + s * Hp;
