@@ -311,6 +311,92 @@ lrp_model *tu_model_from_golden(const cJSON *j)
     return m;
 }
 
+lrp_model *tu_model_from_general(const cJSON *root)
+{
+    const cJSON *cfg = cJSON_GetObjectItem(root, "config"), *tensors = cJSON_GetObjectItem(root, "tensors");
+    if (!cfg || !tensors) {
+        fprintf(stderr, "general fixture: no config or tensors\n");
+        return NULL;
+    }
+    model_shape s = {0};
+    s.V = (size_t)cJSON_GetObjectItem(cfg, "vocab_size")->valuedouble;
+    s.E = (size_t)cJSON_GetObjectItem(cfg, "embed_dim")->valuedouble;
+    s.H = (size_t)cJSON_GetObjectItem(cfg, "hidden_dim")->valuedouble;
+    s.C = (size_t)cJSON_GetObjectItem(cfg, "classes")->valuedouble;
+    s.L = (size_t)cJSON_GetObjectItem(cfg, "layers")->valuedouble;
+    s.D = (size_t)cJSON_GetObjectItem(cfg, "directions")->valuedouble;
+    s.has_bias = cJSON_IsTrue(cJSON_GetObjectItem(cfg, "output_bias"));
+    s.cell = (model_cell)model_cell_parse(cJSON_GetObjectItem(cfg, "cell")->valuestring);
+    s.pooling = (model_pooling)model_pooling_parse(cJSON_GetObjectItem(cfg, "pooling")->valuestring);
+    s.activation = (model_activation)model_activation_parse(cJSON_GetObjectItem(cfg, "activation")->valuestring);
+    const cJSON *dense = cJSON_GetObjectItem(cfg, "dense"), *d;
+    cJSON_ArrayForEach(d, dense) s.dense[s.n_dense++] = (size_t)d->valuedouble;
+    const cJSON *att = cJSON_GetObjectItem(tensors, "attention.vector");
+    s.A = att ? (size_t)cJSON_GetArraySize(att) : 0;
+    const char *order = cJSON_GetObjectItem(cfg, "gate_order")->valuestring;
+
+    lrp_model *m;
+    lrp_error err;
+    int gate[GATE_COUNT] = {0, 1, 2, 3};
+    if (model_create(&m, &s, &err) != LRP_OK) {
+        fprintf(stderr, "general fixture: %s\n", err.message);
+        return NULL;
+    }
+    if (s.cell == CELL_LSTM && model_parse_gate_order(order, gate, &err) != LRP_OK) {
+        fprintf(stderr, "general fixture: %s\n", err.message);
+        lrp_model_free(m);
+        return NULL;
+    }
+    if (s.cell == CELL_GRU && strcmp(order, LRP_GRU_GATE_ORDER) != 0) {
+        fprintf(stderr, "general fixture: GRU gate order %s\n", order);
+        lrp_model_free(m);
+        return NULL;
+    }
+    model_tensor v[MODEL_MAX_TENSORS];
+    size_t nv = model_tensors(&m->shape, &m->layout, v), found = 0;
+    int ok = 1;
+    for (size_t i = 0; ok && i < nv; i++) {
+        const cJSON *t = cJSON_GetObjectItem(tensors, v[i].name);
+        size_t r, c;
+        double *x = !t ? NULL : v[i].rank == 2 ? tu_json_matrix(t, &r, &c) : (c = 1, tu_json_doubles(t, &r));
+        if (!x || r != v[i].rows || c != v[i].cols) {
+            fprintf(stderr, "general fixture: tensor %s missing or of another shape\n", v[i].name);
+            ok = 0;
+        } else {
+            for (size_t row = 0; row < r; row++) {
+                /* LSTM gate blocks come in gate_order: gate[k] is the internal block of block k */
+                size_t in = v[i].block && s.cell == CELL_LSTM ? (size_t)gate[row / s.H] * s.H + row % s.H : row;
+                memcpy(m->params + v[i].offset + in * c, x + row * c, c * sizeof *x);
+            }
+            found++;
+        }
+        free(x);
+    }
+    ok = ok && found == (size_t)cJSON_GetArraySize(tensors);
+    if (!ok || !name_model(m) || model_prepare(m, &err) != LRP_OK) {
+        if (ok) fprintf(stderr, "general fixture: the fixture has tensors the model does not\n");
+        lrp_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+lrp_model *tu_random_model_shape(const model_shape *shape, double scale, unsigned long long seed)
+{
+    lrp_model *m;
+    lrp_error err;
+    if (model_create(&m, shape, &err) != LRP_OK) {
+        fprintf(stderr, "random model: %s\n", err.message);
+        return NULL;
+    }
+    for (size_t i = 0; i < m->layout.total; i++) m->params[i] = scale * (2.0 * tu_uniform(&seed) - 1.0);
+    if (!name_model(m) || model_prepare(m, &err) != LRP_OK) {
+        lrp_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
 double tu_uniform(unsigned long long *state)
 {
     unsigned long long z = (*state += 0x9e3779b97f4a7c15ull);

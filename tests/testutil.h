@@ -104,6 +104,16 @@ unsigned char *tu_model_bytes(const lrp_model *m, lrp_dtype dtype, const char *o
  * labels "very negative" .. for C = 5, else c0..). NULL on failure (message printed). */
 lrp_model *tu_model_from_golden(const cJSON *model);
 
+/* A float64 model from a general golden fixture (tests/data/golden/general: "config" and
+ * "tensors" under this project's names; vocabulary w0.., labels c0..). NULL on failure
+ * (message printed). */
+lrp_model *tu_model_from_general(const cJSON *root);
+
+/* A random model of any shape of the family, weights uniform in [-scale, scale] from
+ * seed; vocabulary w0.., labels c0... */
+struct model_shape;
+lrp_model *tu_random_model_shape(const struct model_shape *shape, double scale, unsigned long long seed);
+
 /* A random model with the given sizes and gate order, weights uniform in
  * [-scale, scale], from a fixed seed; vocabulary w0.., labels c0... */
 lrp_model *tu_random_model(size_t V, size_t E, size_t H, size_t C, size_t L, size_t D,

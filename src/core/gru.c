@@ -138,7 +138,7 @@ double gru_lrp(const rnn_weights *w, int reverse, size_t T, const double *x, siz
     double *rh = Rn + H;    /* (H) ratios of the sum h(t) */
     double *ra = rh + H;    /* (H) ratios of a */
     double *rra = ra + H;   /* (H) r * ratios of a: the recurrent weights' factor */
-    double *b = rra + G;    /* (H) bias of a: bx_n + r * bh_n */
+    double *b = rra + H;    /* (H) bias of a: bx_n + r * bh_n */
     double *acc = b + H;    /* (max(IN, H)) column sums */
     memset(Rhn, 0, H * sizeof(double));
 

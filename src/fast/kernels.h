@@ -183,6 +183,18 @@ static inline REAL eps_ratios(size_t n, const REAL *restrict z, const REAL *rest
     return delta * shared / N;
 }
 
+/* eps_ratios for one neuron (the same operations, the same bits): r = R / (z + eps sign z)
+ * and the share delta (b + eps sign z) r / N. */
+static inline REAL eps_ratio1(REAL z, REAL R, REAL b, REAL eps, REAL delta, REAL N, REAL *r)
+{
+    const REAL s = z >= 0 ? eps : -eps;
+    *r = R / (z + s);
+    if (delta == 0) return 0;
+    REAL shared = 0;
+    shared += (b + s) * *r; /* as eps_ratios' sum: 0 + x, never -0 */
+    return delta * shared / N;
+}
+
 /* out = a * b + c, elementwise (the input relevance of an epsilon-rule layer) */
 static inline void mul_add(size_t n, const REAL *restrict a, const REAL *restrict b, REAL c,
                            REAL *restrict out)

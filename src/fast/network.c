@@ -188,7 +188,7 @@ static void classify_lrp(const S(fast_pack) *p, const S(fast_sent) *se, int targ
     const REAL *wc = p->wout + (size_t)target * Y;
     const REAL fc = se->scores[target], bc = p->bout[target];
     REAL r;
-    REAL share = eps_ratios(1, &fc, &fc, &bc, eps, delta, (REAL)Y, &r);
+    REAL share = eps_ratio1(fc, fc, bc, eps, delta, (REAL)Y, &r);
     for (size_t i = 0; i < Y; i++) Rtop[i] = se->top[i] * wc[i] * r + share;
 }
 
