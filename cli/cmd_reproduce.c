@@ -35,8 +35,9 @@ static void usage(FILE *f, const expcli *x)
                "DIR/test.txt. The findings table also goes to standard output.\n"
                "\n"
                "Options:\n"
-               "  --out DIR           the report's directory (created if missing; files in it\n"
-               "                      are replaced atomically)\n"
+               "  --out DIR           the report's directory (created if missing; its files are\n"
+               "                      replaced together at the end: a failed run leaves the\n"
+               "                      previous report as it was)\n"
                "  --lines LIST        the heatmaps' lines (as lrp heatmaps; default: 'paper'\n"
                "                      when the data has the paper's lines, else the first 21\n"
                "                      sentences)\n");
@@ -712,14 +713,21 @@ static lrp_status fill(FILE *f, void *ctx, lrp_error *err)
     return LRP_OK;
 }
 
-static void write_file(const report *r, const char *name, file_kind kind)
+/* Fill a report file in a temporary file (lrp_write_prepare); exits 1 after discarding
+ * the n files prepared before it when it fails. */
+static void prepare_file(const report *r, const char *name, file_kind kind, lrp_pending *done, size_t n,
+                         lrp_pending *p)
 {
     size_t len = strlen(r->out_dir) + strlen(name) + 2;
     char *path = malloc(len);
     if (!path) cli_die(EXIT_BAD_INPUT, "out of memory");
     snprintf(path, len, "%s/%s", r->out_dir, name);
     file_job j = {r, kind};
-    expcli_write_file(path, fill, &j);
+    lrp_error err;
+    if (lrp_write_prepare(p, path, fill, &j, &err) != LRP_OK) {
+        for (size_t k = 0; k < n; k++) lrp_write_discard(&done[k]);
+        cli_die(EXIT_BAD_INPUT, "%s (the report in %s is left as it was)", err.message, r->out_dir);
+    }
     free(path);
 }
 
@@ -917,7 +925,17 @@ int cmd_reproduce(int argc, char **argv)
                  {"findings.csv", F_FINDINGS},   {"deletion.svg", F_DELETION_SVG},
                  {"position.svg", F_POSITION_SVG}, {"heatmaps.tex", F_HEATMAPS_TEX},
                  {"index.html", F_INDEX}};
-    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) write_file(r, files[k].name, files[k].kind);
+    /* every file is filled first, then all are renamed into place: a failure leaves the
+     * old report whole, never a mix of old and new files */
+    enum { N_FILES = sizeof files / sizeof files[0] };
+    lrp_pending pending[N_FILES];
+    for (size_t k = 0; k < N_FILES; k++) prepare_file(r, files[k].name, files[k].kind, pending, k, &pending[k]);
+    for (size_t k = 0; k < N_FILES; k++)
+        if (lrp_write_commit(&pending[k], &err) != LRP_OK) {
+            for (size_t j = k + 1; j < N_FILES; j++) lrp_write_discard(&pending[j]);
+            cli_die(EXIT_BAD_INPUT, "%s (the report in %s is incomplete: %zu of its %d files were replaced)",
+                    err.message, out, k, (int)N_FILES);
+        }
     print_findings(r, strcmp(expcli_format(&x), "json") == 0);
     expcli_flush_stdout();
 

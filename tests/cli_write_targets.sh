@@ -65,4 +65,23 @@ fi
 has "$TMP/both" "</svg>" "the SVG in the redirected file"
 has "$TMP/both" "method,target" "the CSV in the redirected file"
 
+# a report that fails while it is written leaves the old report whole, not a mix
+mkdir "$TMP/sst"
+cp "$DATA" "$TMP/sst/test.txt"
+run 0 "$LRP_BIN" reproduce --model "$DMODEL" --data "$TMP/sst" --out "$TMP/rep" --seed 1
+cp -r "$TMP/rep" "$TMP/rep-old"
+rm "$TMP/rep/position.csv"
+mkdir "$TMP/rep/position.csv" # a file the report cannot replace, after deletion.csv
+run 1 "$LRP_BIN" reproduce --model "$DMODEL" --data "$TMP/sst" --out "$TMP/rep" --seed 2
+has "$TMP/err" "position.csv" "the message names the file"
+for f in accuracy.csv heatmaps.csv deletion.csv findings.csv index.html; do
+    CHECKS=$((CHECKS + 1))
+    cmp -s "$TMP/rep/$f" "$TMP/rep-old/$f" || fail "a failed report replaced $f"
+done
+same "$(ls "$TMP/rep" | wc -l)" 13 "no temporary file left by the failed report"
+rmdir "$TMP/rep/position.csv"
+run 0 "$LRP_BIN" reproduce --model "$DMODEL" --data "$TMP/sst" --out "$TMP/rep" --seed 2
+CHECKS=$((CHECKS + 1))
+cmp -s "$TMP/rep/deletion.csv" "$TMP/rep-old/deletion.csv" && fail "--seed 2 did not change deletion.csv"
+
 finish
