@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "fileio.h"
 #include "train.h"
 
 static volatile sig_atomic_t interrupted = 0;
@@ -38,7 +39,8 @@ static void usage(FILE *f)
             "  --data DIR          directory with train.txt, dev.txt [, test.txt] (required;\n"
             "                      no default)\n"
             "  --out FILE          where the best model is written, atomically, each time\n"
-            "                      the dev accuracy improves (required; no default)\n"
+            "                      the dev accuracy improves; checked before training\n"
+            "                      (required; no default)\n"
             "  --embed N           embedding size (default: %zu)\n"
             "  --hidden N          hidden size of each LSTM direction (default: %zu)\n"
             "  --epochs N          passes over the phrases (default: %zu)\n"
@@ -201,6 +203,8 @@ int cmd_train(int argc, char **argv)
     lrp_error err;
     lrp_status st = train_options_check(&o, &err);
     if (st != LRP_OK) cli_usage("%s", err.message);
+    /* the model is first written after an epoch: find out now that it cannot be */
+    if (lrp_write_check(out, &err) != LRP_OK) cli_die(EXIT_BAD_INPUT, "--out: %s", err.message);
 
     train_data d;
     st = train_data_load(data, &o, &d, &err);

@@ -263,8 +263,10 @@ static int temp_name(lrp_pending *p, size_t len, int k)
     return snprintf(p->tmp, len, "%s.tmp.%ld.%d", p->target, (long)getpid(), k) > 0;
 }
 
-lrp_status lrp_write_prepare(lrp_pending *p, const char *path, lrp_write_fn fill, void *ctx,
-                             lrp_error *err)
+/* Resolve path into p and open what is written: the file itself when it is written
+ * where it is (check_only: only whether it may be written), else a temporary file in
+ * its directory with the mode and owner of the file it replaces. */
+static lrp_status open_target(lrp_pending *p, const char *path, int check_only, lrp_error *err)
 {
     memset(p, 0, sizeof *p);
     p->fd = -1;
@@ -275,38 +277,56 @@ lrp_status lrp_write_prepare(lrp_pending *p, const char *path, lrp_write_fn fill
     p->path = strdup(path);
     size_t len = strlen(p->target) + 64;
     p->tmp = malloc(len);
-    if (!p->path || !p->tmp) {
-        lrp_write_discard(p);
-        return lrp_fail(err, LRP_ERR_NOMEM, "out of memory");
-    }
+    if (!p->path || !p->tmp) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory");
     p->tmp[0] = '\0';
     if (p->direct) {
         /* a device, a FIFO, /dev/stdout: written where it is, never renamed over; a
          * file descriptor of ours named through /proc is written as it is open (a
-         * shell's `> file` or `>> file` keeps its offset) */
+         * shell's `> file` or `>> file` keeps its offset). Opening a FIFO waits for its
+         * reader: a check does not open it. */
+        if (check_only) {
+            if (fdno < 0 && access(path, W_OK) != 0)
+                return lrp_fail(err, LRP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+            return LRP_OK;
+        }
         p->fd = fdno >= 0 ? fcntl(fdno, F_DUPFD_CLOEXEC, 0) : open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
-        if (p->fd < 0) st = lrp_fail(err, LRP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-    } else {
-        p->fd = open_unnamed(p->target);
-        if (p->fd < 0 && !unnamed_unsupported(errno))
-            st = lrp_fail(err, LRP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-        for (int k = 0; st == LRP_OK && p->fd < 0 && k < 100; k++) {
-            temp_name(p, len, k);
-            p->fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-            if (p->fd < 0 && errno != EEXIST)
-                st = lrp_fail(err, LRP_ERR_IO, "cannot write %s: %s (creating %s)", path, strerror(errno),
-                              p->tmp);
-            if (p->fd < 0) p->tmp[0] = '\0';
-        }
-        if (st == LRP_OK && p->fd < 0)
-            st = lrp_fail(err, LRP_ERR_IO, "cannot write %s: no free temporary name", path);
-        /* the replaced file's owner (when allowed) and mode; a new file's mode is
-         * 0666 less the umask */
-        if (st == LRP_OK && old.st_nlink > 0) {
-            (void)fchown(p->fd, old.st_uid, old.st_gid); /* before fchmod: it may clear set-id bits */
-            (void)fchmod(p->fd, old.st_mode & 07777);
-        }
+        if (p->fd < 0) return lrp_fail(err, LRP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+        return LRP_OK;
     }
+    p->fd = open_unnamed(p->target);
+    if (p->fd < 0 && !unnamed_unsupported(errno))
+        return lrp_fail(err, LRP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    for (int k = 0; p->fd < 0 && k < 100; k++) {
+        temp_name(p, len, k);
+        p->fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (p->fd >= 0) break;
+        p->tmp[0] = '\0';
+        if (errno != EEXIST)
+            return lrp_fail(err, LRP_ERR_IO, "cannot write %s: %s (creating a temporary file beside it)", path,
+                            strerror(errno));
+    }
+    if (p->fd < 0) return lrp_fail(err, LRP_ERR_IO, "cannot write %s: no free temporary name", path);
+    /* the replaced file's owner (when allowed) and mode; a new file's mode is 0666
+     * less the umask */
+    if (old.st_nlink > 0) {
+        (void)fchown(p->fd, old.st_uid, old.st_gid); /* before fchmod: it may clear set-id bits */
+        (void)fchmod(p->fd, old.st_mode & 07777);
+    }
+    return LRP_OK;
+}
+
+lrp_status lrp_write_check(const char *path, lrp_error *err)
+{
+    lrp_pending p;
+    lrp_status st = open_target(&p, path, 1, err);
+    lrp_write_discard(&p);
+    return st;
+}
+
+lrp_status lrp_write_prepare(lrp_pending *p, const char *path, lrp_write_fn fill, void *ctx,
+                             lrp_error *err)
+{
+    lrp_status st = open_target(p, path, 0, err);
     if (st != LRP_OK) {
         lrp_write_discard(p);
         return st;

@@ -51,6 +51,11 @@ typedef lrp_status (*lrp_write_fn)(FILE *f, void *ctx, lrp_error *err);
  *     content (as with any rename). */
 lrp_status lrp_write_atomic(const char *path, lrp_write_fn fill, void *ctx, lrp_error *err);
 
+/* Could path be written now? What lrp_write_atomic does up to filling, undone: the
+ * directory takes a temporary file, a device or FIFO is writable (not opened). For a
+ * long computation that writes its result at the end: fail before it starts. */
+lrp_status lrp_write_check(const char *path, lrp_error *err);
+
 /* The same in two steps, for several files that should change together (a report):
  * lrp_write_prepare fills and syncs the temporary file, lrp_write_commit renames it
  * into place, lrp_write_discard drops it (path unchanged). A path written directly (a

@@ -12,6 +12,7 @@
  */
 #include "train.h"
 
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -22,8 +23,10 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "fileio.h"
 #include "lstm_batch.h"
 #include "model.h"
+#include "model_io.h"
 
 static const char *const SST_LABELS[5] = {"very negative", "negative", "neutral", "positive",
                                           "very positive"};
@@ -736,6 +739,8 @@ typedef struct trainer {
     int stop, stop_epoch;
     size_t since_best;
     double best_dev;
+    char *best_bytes;      /* the file last written, as written (read back at the end) */
+    size_t best_size;
     train_summary *sum;
     lrp_error err;
     double t_start;
@@ -874,6 +879,42 @@ static void reduce_update(trainer *tr, size_t tid)
     }
 }
 
+typedef struct bytes_job {
+    const char *data;
+    size_t size;
+} bytes_job;
+
+static lrp_status fill_bytes(FILE *f, void *ctx, lrp_error *err)
+{
+    const bytes_job *b = ctx;
+    if (fwrite(b->data, 1, b->size, f) != b->size)
+        return lrp_fail(err, LRP_ERR_IO, "%s", strerror(errno ? errno : EIO));
+    return LRP_OK;
+}
+
+/* Write the stored parameters to out_path, and keep the bytes written: the model
+ * evaluated at the end is this run's, whatever else writes out_path meanwhile. */
+static lrp_status save_best(trainer *tr)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *mf = open_memstream(&buf, &size);
+    lrp_status st = mf ? model_write(tr->snap, mf, tr->o->dtype, LRP_FILE_GATE_ORDER, &tr->err)
+                       : lrp_fail(&tr->err, LRP_ERR_NOMEM, "out of memory for the model's bytes");
+    if (mf && fclose(mf) != 0 && st == LRP_OK)
+        st = lrp_fail(&tr->err, LRP_ERR_NOMEM, "out of memory for the model's bytes");
+    bytes_job job = {buf, size};
+    if (st == LRP_OK) st = lrp_write_atomic(tr->out_path, fill_bytes, &job, &tr->err);
+    if (st != LRP_OK) {
+        free(buf);
+        return st;
+    }
+    free(tr->best_bytes);
+    tr->best_bytes = buf;
+    tr->best_size = size;
+    return LRP_OK;
+}
+
 /* Thread 0, after an epoch: the stored parameters, dev accuracy, saving, callback. */
 static void end_epoch(trainer *tr, double loss, size_t correct, double seconds)
 {
@@ -897,7 +938,7 @@ static void end_epoch(trainer *tr, double loss, size_t correct, double seconds)
     if (st == LRP_OK) {
         double acc = eval_accuracy(&es.dev);
         if (tr->sum->best_epoch == 0 || acc > tr->best_dev) {
-            st = lrp_model_save(tr->snap, tr->out_path, tr->o->dtype, &tr->err);
+            st = save_best(tr);
             tr->best_dev = acc;
             tr->sum->best_epoch = tr->epoch;
             tr->since_best = 0;
@@ -996,6 +1037,9 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
     if (st != LRP_OK) return st;
     if (d->n_phrases == 0 || d->n_dev == 0)
         return lrp_fail(err, LRP_ERR_INPUT, "no training phrases or no dev sentences");
+    /* the first write comes after an epoch: a path that cannot be written fails now */
+    st = lrp_write_check(out_path, err);
+    if (st != LRP_OK) return st;
 
     trainer tr;
     memset(&tr, 0, sizeof tr);
@@ -1076,10 +1120,10 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
     if (st == LRP_OK && stop == 2) st = lrp_fail(err, tr.err.status, "%s", tr.err.message);
     sum->stopped = stop == 1;
 
-    /* the written model, read back */
+    /* the written model, read back from the bytes written */
     if (st == LRP_OK && sum->best_epoch > 0) {
         lrp_model *best = NULL;
-        st = lrp_model_load(&best, out_path, err);
+        st = lrp_model_load_memory(&best, tr.best_bytes, tr.best_size, err);
         if (st == LRP_OK)
             st = eval_sentences(best, d->dev, d->dev_label, d->n_dev, (int)tr.nthreads, NULL, &sum->dev, err);
         if (st == LRP_OK && d->n_test)
@@ -1104,6 +1148,7 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
     free(tr.seen);
     lrp_model_free(tr.m);
     lrp_model_free(tr.snap);
+    free(tr.best_bytes);
     if (st != LRP_OK) train_summary_free(sum);
     return st;
 }

@@ -128,12 +128,15 @@ typedef struct train_summary {
     size_t best_epoch;          /* 0: no epoch finished, nothing was written */
     int stopped;                /* a callback stopped the training */
     double seconds;             /* whole run */
-    eval_result dev, test;      /* the written model, read back from out_path (test empty
-                                   without test.txt); release with train_summary_free */
+    eval_result dev, test;      /* the written model, read back from the bytes written to
+                                   out_path (another process writing out_path meanwhile
+                                   changes nothing here; test empty without test.txt);
+                                   release with train_summary_free */
 } train_summary;
 
 /* Train on d, writing the best model so far to out_path (atomically: the file is
- * always a complete model) each time the dev accuracy improves. */
+ * always a complete model) each time the dev accuracy improves. A path that cannot be
+ * written (lrp_write_check) fails before the training starts. */
 lrp_status train_run(const train_data *d, const train_options *o, const char *out_path,
                      const train_callbacks *cb, train_summary *summary, lrp_error *err);
 void train_summary_free(train_summary *s);

@@ -84,4 +84,30 @@ run 0 "$LRP_BIN" reproduce --model "$DMODEL" --data "$TMP/sst" --out "$TMP/rep" 
 CHECKS=$((CHECKS + 1))
 cmp -s "$TMP/rep/deletion.csv" "$TMP/rep-old/deletion.csv" && fail "--seed 2 did not change deletion.csv"
 
+# train: an output that cannot be written fails before anything is trained (or read)
+mkdir "$TMP/tr"
+printf '(3 (3 good) (2 film))\n(1 (1 bad) (2 film))\n(2 (2 a) (2 plot))\n' >"$TMP/tr/train.txt"
+printf '(3 (3 good) (2 plot))\n(1 (1 bad) (2 plot))\n' >"$TMP/tr/dev.txt"
+TOPTS="--embed 4 --hidden 3 --epochs 1 --threads 1"
+run 1 "$LRP_BIN" train --data "$TMP/tr" --out "$TMP/no/such/dir/m.safetensors" $TOPTS
+has "$TMP/err" "no/such/dir" "the unwritable output is named"
+same "$(wc -c <"$TMP/out")" 0 "nothing trained before an unwritable output fails"
+run 1 "$LRP_BIN" train --data "$TMP/tr" --out "$TMP/tr" $TOPTS
+has "$TMP/err" "is a directory" "a directory as output"
+same "$(wc -c <"$TMP/out")" 0 "nothing trained before a directory as output fails"
+# ... and a FIFO is written where it is; the run reports the model it wrote
+mkfifo "$TMP/train-fifo"
+timeout 60 cat "$TMP/train-fifo" >"$TMP/from-train-fifo" &
+reader=$!
+run 0 timeout 60 "$LRP_BIN" train --data "$TMP/tr" --out "$TMP/train-fifo" $TOPTS
+has "$TMP/out" "dev      fine-grained" "train through a FIFO: the written model evaluated"
+CHECKS=$((CHECKS + 1))
+if [ -p "$TMP/train-fifo" ]; then
+    wait $reader
+    run 0 "$LRP_BIN" info "$TMP/from-train-fifo"
+else
+    kill $reader 2>/dev/null
+    fail "train replaced the FIFO"
+fi
+
 finish
