@@ -162,7 +162,7 @@ int cmd_train(int argc, char **argv)
         case O_HIDDEN: o.hidden = (size_t)cli_parse_long("--hidden", optarg, 1, 10000); break;
         case O_EPOCHS: o.epochs = (size_t)cli_parse_long("--epochs", optarg, 1, 100000); break;
         case O_PATIENCE: o.patience = (size_t)cli_parse_long("--patience", optarg, 0, 100000); break;
-        case O_BATCH: o.batch = (size_t)cli_parse_long("--batch", optarg, 1, 1000000); break;
+        case O_BATCH: o.batch = (size_t)cli_parse_long("--batch", optarg, 1, TRAIN_MAX_BATCH); break;
         case O_OPT:
             if (strcmp(optarg, "adam") == 0) o.optimizer = TRAIN_ADAM;
             else if (strcmp(optarg, "adagrad") == 0) o.optimizer = TRAIN_ADAGRAD;

@@ -64,10 +64,11 @@ typedef struct lrp_model lrp_model;
  * "lrp-rnn", docs/model-format.md) or a PyTorch state_dict of nn.Embedding +
  * nn.LSTM + nn.Linear (docs/pytorch.md), whose parts are found by their names.
  * Every tensor, shape and value is checked; the first problem is named in err.
- * A float32 embedding is used where it lies in the file, mapped into memory (no
- * copy; widened exactly when used): the file stays open until lrp_model_free and
- * must not be changed in place meanwhile. Replace a model file by renaming a new
- * one over it, as lrp_model_save does; the loaded model keeps the old one. */
+ * The file is read into memory once, by the sizes its header declares (a pipe or a
+ * device up to the end of its declared data, never further): the loaded model is a
+ * private copy, which no later change to the file reaches (a file changed while it
+ * is read fails with LRP_ERR_IO; load again). A float32 embedding is kept as the
+ * file's floats (widened exactly when used). */
 LRP_API lrp_status lrp_model_load(lrp_model **model, const char *path, lrp_error *err);
 
 /* The same from bytes in memory (the bytes are not kept). */

@@ -1,115 +1,134 @@
 /*
  * fileio.c - whole-file reading and atomic writing (fileio.h).
  */
-#define _GNU_SOURCE /* mmap's MAP_POPULATE, open's O_TMPFILE (Linux) */
+#define _GNU_SOURCE /* open's O_TMPFILE (Linux) */
 #include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#ifdef MAP_POPULATE
-#define LRP_MAP_POPULATE MAP_POPULATE
-#else
-#define LRP_MAP_POPULATE 0
-#endif
 
 #include "common.h"
 
 // ----------------------------------------------------------------------------
 // reading
 
-lrp_status lrp_read_file(const char *path, unsigned char **data, size_t *size, lrp_error *err)
+/* Make room for `need` bytes (and a NUL) in v, keeping the `have` bytes read: at least
+ * twice as much as before, so that a stream read in parts is copied O(1) times a byte. */
+static int grow(lrp_file_view *v, size_t have, size_t need)
 {
-    *data = NULL;
-    *size = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return lrp_fail(err, LRP_ERR_IO, "%s: %s", path, strerror(errno));
-    struct stat sb;
-    if (fstat(fd, &sb) != 0) {
-        int e = errno;
-        close(fd);
-        return lrp_fail(err, LRP_ERR_IO, "%s: %s", path, strerror(e));
-    }
-    if (S_ISDIR(sb.st_mode)) {
-        close(fd);
-        return lrp_fail(err, LRP_ERR_IO, "%s: is a directory, not a file", path);
-    }
-    /* read until end of file: the size from fstat is only a first guess (pipes,
-     * files that change while we read) */
-    size_t cap = S_ISREG(sb.st_mode) && sb.st_size > 0 ? (size_t)sb.st_size + 1 : 1 << 16;
-    size_t n = 0;
-    unsigned char *buf = malloc(cap + 1);
-    lrp_status st = LRP_OK;
-    for (;;) {
-        if (!buf) {
-            st = lrp_fail(err, LRP_ERR_NOMEM, "%s: out of memory reading %zu bytes", path, cap);
-            break;
-        }
-        if (n == cap) {
-            unsigned char *bigger = cap <= (SIZE_MAX - 1) / 2 ? realloc(buf, 2 * cap + 1) : NULL;
-            if (!bigger) free(buf);
-            buf = bigger;
-            cap *= 2;
-            continue;
-        }
-        ssize_t got = read(fd, buf + n, cap - n);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) {
-            st = lrp_fail(err, LRP_ERR_IO, "%s: %s", path, strerror(errno));
-            break;
-        }
-        if (got == 0) break;
-        n += (size_t)got;
-    }
-    close(fd);
-    if (st != LRP_OK) {
-        free(buf);
-        return st;
-    }
-    buf[n] = '\0';
-    *data = buf;
-    *size = n;
-    return LRP_OK;
+    if (need < v->cap_) return 1;
+    size_t cap = need + 1;
+    if (v->cap_ && cap < 2 * v->cap_ && v->cap_ <= SIZE_MAX / 2) cap = 2 * v->cap_;
+    unsigned char *p = lrp_alloc_large(cap);
+    if (!p) return 0;
+    if (have) memcpy(p, v->data, have);
+    lrp_free_large(v->data, v->cap_);
+    v->data = p;
+    v->cap_ = cap;
+    return 1;
 }
 
-lrp_status lrp_file_view_open(lrp_file_view *v, const char *path, lrp_error *err)
+/* Did the file change between two fstat calls (truncated, rewritten)? */
+static int changed(const struct stat *a, const struct stat *b)
+{
+    return a->st_size != b->st_size || a->st_ino != b->st_ino || a->st_dev != b->st_dev ||
+           a->st_mtim.tv_sec != b->st_mtim.tv_sec || a->st_mtim.tv_nsec != b->st_mtim.tv_nsec;
+}
+
+lrp_status lrp_file_view_open(lrp_file_view *v, const char *path, lrp_size_fn size_of, void *ctx,
+                              lrp_error *err)
 {
     memset(v, 0, sizeof *v);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return lrp_fail(err, LRP_ERR_IO, "%s: %s", path, strerror(errno));
-    struct stat sb;
-    int regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
-                  (unsigned long long)sb.st_size <= SIZE_MAX;
-    if (regular) {
-        /* a model's megabytes straight from the page cache, faulted in at once */
-        void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | LRP_MAP_POPULATE, fd, 0);
-        if (p != MAP_FAILED) {
-            close(fd);
-            v->data = p;
-            v->size = (size_t)sb.st_size;
-            v->mapped_ = 1;
-            return LRP_OK;
-        }
+    struct stat before, after;
+    if (fstat(fd, &before) != 0) {
+        int e = errno;
+        close(fd);
+        return lrp_fail(err, LRP_ERR_IO, "%s: %s", path, strerror(e));
     }
+    if (S_ISDIR(before.st_mode)) {
+        close(fd);
+        return lrp_fail(err, LRP_ERR_IO, "%s: is a directory, not a file", path);
+    }
+    /* a regular file's size is known (and a first guess only for files such as those
+     * of /proc, which say 0); a pipe, a FIFO or a device has none */
+    const int regular = S_ISREG(before.st_mode);
+    const size_t known = regular && (unsigned long long)before.st_size < SIZE_MAX ? (size_t)before.st_size : SIZE_MAX;
+    size_t have = 0, need = 0;
+    lrp_status st = LRP_OK;
+    for (int eof = 0;;) {
+        st = size_of(ctx, v->data, have, known, &need, err);
+        if (st != LRP_OK || need <= have || eof) break;
+        /* without a known size, memory grows with the bytes that come, not with what
+         * the first ones claim */
+        size_t upto = need;
+        if (known == SIZE_MAX) {
+            size_t step = have > ((size_t)1 << 20) ? have : (size_t)1 << 20;
+            if (need - have > step) upto = have + step;
+        }
+        if (!grow(v, have, upto)) {
+            st = lrp_fail(err, LRP_ERR_NOMEM, "%s: out of memory reading %zu bytes", path, upto);
+            break;
+        }
+        while (have < upto) {
+            ssize_t got = read(fd, v->data + have, upto - have);
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) st = lrp_fail(err, LRP_ERR_IO, "%s: %s", path, strerror(errno));
+            if (got <= 0) {
+                eof = 1; /* checked by size_of once more */
+                break;
+            }
+            have += (size_t)got;
+        }
+        if (st != LRP_OK) break;
+    }
+    /* a regular file is a private copy once read: no later change reaches it, and a
+     * change while it was read is an error, not a mix of two files */
+    if (st == LRP_OK && regular && (fstat(fd, &after) != 0 || changed(&before, &after)))
+        st = lrp_fail(err, LRP_ERR_IO, "%s: the file changed while it was read; try again", path);
     close(fd);
-    /* pipes, empty or special files, or a refused mapping: read them */
-    unsigned char *data;
-    lrp_status st = lrp_read_file(path, &data, &v->size, err);
-    if (st != LRP_OK) return st;
-    v->data = data;
+    if (st != LRP_OK) {
+        lrp_file_view_close(v);
+        return st;
+    }
+    if (!v->data && !grow(v, 0, 0)) return lrp_fail(err, LRP_ERR_NOMEM, "%s: out of memory", path);
+    v->data[have] = '\0';
+    v->size = have;
+    return LRP_OK;
+}
+
+/* Everything up to the end of the file, failing once more than *(size_t *)ctx bytes. */
+static lrp_status until_end(void *ctx, const unsigned char *data, size_t have, size_t known, size_t *need,
+                            lrp_error *err)
+{
+    (void)data;
+    const size_t max = *(const size_t *)ctx;
+    if (have > max || (known != SIZE_MAX && known > max))
+        return lrp_fail(err, LRP_ERR_FORMAT, "larger than the limit of %zu bytes", max);
+    size_t more = known != SIZE_MAX && known > have ? known - have : (size_t)1 << 16;
+    *need = have + (more < max + 1 - have ? more : max + 1 - have);
+    return LRP_OK;
+}
+
+lrp_status lrp_read_file(lrp_file_view *v, const char *path, size_t max, lrp_error *err)
+{
+    lrp_error inner;
+    lrp_status st = lrp_file_view_open(v, path, until_end, &max, &inner);
+    if (st == LRP_ERR_FORMAT) return lrp_fail(err, st, "%s: %s", path, inner.message);
+    if (st != LRP_OK) return lrp_fail(err, st, "%s", inner.message);
     return LRP_OK;
 }
 
 void lrp_file_view_close(lrp_file_view *v)
 {
     if (!v) return;
-    if (v->mapped_) munmap((void *)v->data, v->size);
-    else free((void *)v->data);
+    lrp_free_large(v->data, v->cap_);
     memset(v, 0, sizeof *v);
 }
 

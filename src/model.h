@@ -67,7 +67,8 @@ struct lrp_model {
     const double *emb;                  /* (V, E) view into params, or NULL */
     const float *emb32;                 /* (V, E) in emb32_owned or in file, or NULL */
     float *emb32_owned;
-    lrp_file_view file;                 /* the model file, kept open when emb32 lies in it */
+    lrp_file_view file;                 /* the model file's bytes (read into memory), kept
+                                           when emb32 lies in them */
     int emb_kind;                       /* model_emb_kind */
     /* views into params */
     lstm_weights lstm[LRP_MAX_LAYERS][2];
@@ -107,7 +108,8 @@ lrp_status model_create(lrp_model **out, const model_shape *shape, lrp_error *er
 typedef enum model_emb_kind {
     MODEL_EMB_F64 = 0,    /* in params (emb) */
     MODEL_EMB_F32 = 1,    /* in emb32_owned, zeroed (emb32 points there) */
-    MODEL_EMB_F32_FILE = 2 /* float32 values the caller points emb32 at, in m->file */
+    MODEL_EMB_F32_FILE = 2 /* float32 values the caller points emb32 at, in m->file (the
+                              file's bytes, read into memory: no copy of them) */
 } model_emb_kind;
 
 /* The same, with the embedding kept as `kind` says. */

@@ -351,6 +351,20 @@ void st_free(st_file *f)
     memset(f, 0, sizeof *f);
 }
 
+/* The header length n64 against the `after` bytes that follow it (SIZE_MAX: not
+ * known yet) and the limit. */
+static lrp_status check_header_length(uint64_t n64, size_t after, lrp_error *err)
+{
+    if (n64 > after)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "header length %llu exceeds the %zu bytes that follow it: truncated, or not "
+                        "a safetensors file", (unsigned long long)n64, after);
+    if (n64 > ST_MAX_HEADER)
+        return lrp_fail(err, LRP_ERR_FORMAT, "header length %llu exceeds the limit of %zu bytes",
+                        (unsigned long long)n64, ST_MAX_HEADER);
+    return LRP_OK;
+}
+
 static lrp_status parse_header(st_file *f, const unsigned char *data, size_t size, lrp_error *err)
 {
     if (size < 8)
@@ -358,14 +372,9 @@ static lrp_status parse_header(st_file *f, const unsigned char *data, size_t siz
                         "truncated: %zu bytes, but a safetensors file starts with an 8-byte header "
                         "length", size);
     uint64_t n64 = load_le64(data);
-    if (n64 > size - 8)
-        return lrp_fail(err, LRP_ERR_FORMAT,
-                        "header length %llu exceeds the %zu bytes that follow it: truncated, or not "
-                        "a safetensors file", (unsigned long long)n64, size - 8);
+    lrp_status st = check_header_length(n64, size - 8, err);
+    if (st != LRP_OK) return st;
     size_t n = (size_t)n64;
-    if (n > ST_MAX_HEADER)
-        return lrp_fail(err, LRP_ERR_FORMAT, "header length %zu exceeds the limit of %zu bytes", n,
-                        ST_MAX_HEADER);
     const char *text = (const char *)data + 8;
     size_t bad = utf8_invalid_at(data + 8, n);
     if (bad < n)
@@ -423,6 +432,48 @@ lrp_status st_parse(st_file *f, const unsigned char *data, size_t size, lrp_erro
 fail:
     st_free(f);
     return st;
+}
+
+lrp_status st_declared_size(void *ctx, const unsigned char *data, size_t have, size_t known,
+                            size_t *need, lrp_error *err)
+{
+    size_t *total = ctx;
+    if (have < 8) {
+        *need = 8; /* a shorter file is reported truncated by st_parse */
+        return LRP_OK;
+    }
+    const uint64_t n64 = load_le64(data);
+    lrp_status st = check_header_length(n64, known == SIZE_MAX ? SIZE_MAX : known - 8, err);
+    if (st != LRP_OK) return st;
+    if (known != SIZE_MAX) {
+        *need = known; /* a regular file is read whole: st_parse checks the rest */
+        return LRP_OK;
+    }
+    /* a stream: read the header, then the data section its tensors declare, and stop */
+    const size_t header_end = 8 + (size_t)n64;
+    if (have < header_end) {
+        *need = header_end;
+        return LRP_OK;
+    }
+    if (*total == 0) {
+        st_file f;
+        memset(&f, 0, sizeof f);
+        st = parse_header(&f, data, header_end, err);
+        size_t end = 0, at;
+        const cJSON *e, *off;
+        cJSON_ArrayForEach(e, f.header)
+        {
+            /* an entry's other problems are st_parse's to name */
+            off = cJSON_GetObjectItemCaseSensitive(e, "data_offsets");
+            if (cJSON_IsArray(off) && json_size(cJSON_GetArrayItem(off, 1), &at) && at > end) end = at;
+        }
+        st_free(&f);
+        if (st != LRP_OK) return st;
+        if (!lrp_add_size(header_end, end, total))
+            return lrp_fail(err, LRP_ERR_FORMAT, "the tensors' data_offsets overflow");
+    }
+    *need = *total;
+    return LRP_OK;
 }
 
 // ----------------------------------------------------------------------------

@@ -59,8 +59,8 @@ lrp_status train_options_check(const train_options *o, lrp_error *err)
     if (o->embed == 0 || o->embed > 100000 || o->hidden == 0 || o->hidden > 100000)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "embedding and hidden sizes must lie in 1..100000");
     if (o->epochs == 0) return lrp_fail(err, LRP_ERR_ARGUMENT, "epochs must be at least 1");
-    if (o->batch == 0 || o->batch > 1000000)
-        return lrp_fail(err, LRP_ERR_ARGUMENT, "batch must lie in 1..1000000");
+    if (o->batch == 0 || o->batch > TRAIN_MAX_BATCH)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "batch must lie in 1..%d", TRAIN_MAX_BATCH);
     if (!(o->lr > 0) || !isfinite(o->lr))
         return lrp_fail(err, LRP_ERR_ARGUMENT, "the learning rate must be positive, got %g", o->lr);
     if (!(o->lr_decay > 0 && o->lr_decay <= 1))
@@ -1027,6 +1027,15 @@ void train_summary_free(train_summary *s)
     memset(s, 0, sizeof *s);
 }
 
+/* Out of memory for the minibatches' workspaces: say what takes the memory. */
+static lrp_status batch_nomem(lrp_error *err, size_t B, size_t T)
+{
+    return lrp_fail(err, LRP_ERR_NOMEM,
+                    "out of memory for minibatches of %zu phrases of up to %zu words (about %.0f MB per "
+                    "phrase of a batch): choose a smaller batch (--batch)",
+                    B, T, (double)T * TRAIN_BATCH_BYTES_PER_WORD / 1e6);
+}
+
 lrp_status train_run(const train_data *d, const train_options *o, const char *out_path,
                      const train_callbacks *cb, train_summary *sum, lrp_error *err)
 {
@@ -1053,6 +1062,8 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
     size_t nt = o->threads == 0 ? (size_t)lrp_default_threads() : (size_t)o->threads;
     tr.nthreads = nt > TRAIN_SHARDS ? TRAIN_SHARDS : nt;
 
+    const size_t B = o->batch < d->n_phrases ? o->batch : d->n_phrases;
+    const size_t per_shard = (B + TRAIN_SHARDS - 1) / TRAIN_SHARDS;
     st = train_model_init(d, o, &tr.m, err);
     if (st == LRP_OK) st = train_model_init(d, o, &tr.snap, err);
     thread_arg *args = NULL;
@@ -1062,8 +1073,8 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
         tr.P = L->total;
         tr.base = L->wx[0][0];
         tr.DP = L->emb - tr.base; /* the dense parameters come before the embedding */
-        /* the most words a shard can hold: its share of a batch, each a longest phrase */
-        size_t per_shard = (o->batch + TRAIN_SHARDS - 1) / TRAIN_SHARDS;
+        /* the most words a shard can hold: its share of a batch, each a longest phrase
+         * (no batch holds more phrases than the data has) */
         tr.cap_tokens = per_shard * d->max_length;
         tr.g = calloc(tr.P, sizeof *tr.g);
         tr.s1 = calloc(tr.P, sizeof *tr.s1);
@@ -1071,15 +1082,17 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
         tr.order = malloc(d->n_phrases * sizeof *tr.order);
         tr.seen = calloc(d->V, 1);
         args = calloc(tr.nthreads, sizeof *args);
-        int ok = tr.g && tr.s1 && tr.s2 && tr.order && tr.seen && args;
-        for (size_t k = 0; k < TRAIN_SHARDS && ok; k++) {
+        int ok = tr.g && tr.s1 && tr.s2 && tr.order && tr.seen && args, ok_batch = 1;
+        for (size_t k = 0; k < TRAIN_SHARDS && ok && ok_batch; k++) {
             shard *sh = &tr.shards[k];
             sh->dense = calloc(tr.DP, sizeof(double));
             sh->demb = malloc(tr.cap_tokens * o->embed * sizeof(double));
             sh->tok = malloc(tr.cap_tokens * sizeof *sh->tok);
-            ok = sh->dense && sh->demb && sh->tok;
+            ok = sh->dense != NULL;
+            ok_batch = sh->demb && sh->tok;
         }
         if (!ok) st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for the trainer's buffers");
+        else if (!ok_batch) st = batch_nomem(err, B, d->max_length);
     }
     if (st == LRP_OK) st = lb_pack_create_d(&tr.pack, tr.m, err);
     /* a thread takes its share of the shards as one batch of the kernels (the larger
@@ -1089,8 +1102,8 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
     for (size_t t = 0; t < tr.nthreads && st == LRP_OK; t++, n_args++) {
         args[t].tr = &tr;
         args[t].tid = t;
-        st = batch_work_init(&args[t].w, tr.m, tr.pack, tr.grab * ((o->batch + TRAIN_SHARDS - 1) / TRAIN_SHARDS),
-                             d->max_length, err);
+        st = batch_work_init(&args[t].w, tr.m, tr.pack, tr.grab * per_shard, d->max_length, err);
+        if (st == LRP_ERR_NOMEM) st = batch_nomem(err, B, d->max_length);
     }
     if (st == LRP_OK) {
         /* Start the threads, then fix the count to those that started (the result does

@@ -43,6 +43,11 @@
 /* Shards per minibatch: the most threads that help; fixed so that results do not
  * depend on the thread count. */
 #define TRAIN_SHARDS 8
+/* The largest minibatch: the workspaces hold every activation of a batch's phrases,
+ * about TRAIN_BATCH_BYTES_PER_WORD bytes per phrase and word of the longest phrase
+ * (E = H = 60; docs/cli.md), 0.5 GB for a batch of 1024 treebank phrases. */
+#define TRAIN_MAX_BATCH 1024
+#define TRAIN_BATCH_BYTES_PER_WORD 9000.0
 
 typedef enum train_optimizer { TRAIN_ADAGRAD = 0, TRAIN_ADAM = 1 } train_optimizer;
 typedef enum train_vocab { TRAIN_VOCAB_ALL = 0, TRAIN_VOCAB_TRAIN = 1 } train_vocab;
@@ -53,7 +58,8 @@ typedef struct train_options {
     size_t epochs;              /* at most this many passes over the phrases (6) */
     size_t patience;            /* stop after this many epochs without a better dev
                                    accuracy; 0 = never (2) */
-    size_t batch;               /* phrases per minibatch (32) */
+    size_t batch;               /* phrases per minibatch, 1..TRAIN_MAX_BATCH (32); the
+                                   memory is for min(batch, phrases) */
     train_optimizer optimizer;  /* (TRAIN_ADAM) */
     double lr;                  /* learning rate (0.003) */
     double lr_decay;            /* the rate is multiplied by this after each epoch (1) */
