@@ -78,11 +78,12 @@ static void usage(FILE *f)
             "\n"
             "Words not in the vocabulary are read as the model's unknown word and marked\n"
             "in every format; without an unknown word such a line fails. A bad line (empty,\n"
-            "invalid UTF-8, unknown words, bad label, longer than %d words) is reported on\n"
-            "standard error with its line number, and the command goes on with the next.\n"
+            "invalid UTF-8, unknown words, bad label, longer than %d words or %zu MiB) is\n"
+            "reported on standard error with its line number, and the command goes on with\n"
+            "the next. Limits and memory: docs/cli.md.\n"
             "Exit status: 0 success, 1 a bad line, input or model, 2 usage error.\n"
             "Example: lrp explain --method lrp,sa \"Don't waste your money.\"\n",
-            LRP_MAX_LENGTH);
+            LRP_MAX_LENGTH, DS_MAX_LINE >> 20);
 }
 
 // ----------------------------------------------------------------------------

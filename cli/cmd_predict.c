@@ -44,9 +44,11 @@ static void usage(FILE *f)
     cli_load_options_help(f);
     fprintf(f,
             "\n"
-            "A bad line is reported on standard error with its line number and the command\n"
+            "A bad line (as for explain: empty, invalid UTF-8, longer than %d words or %zu\n"
+            "MiB, ...) is reported on standard error with its line number and the command\n"
             "goes on. Exit status: 0 success, 1 a bad line, input or model, 2 usage error.\n"
-            "Example: echo 'A gorgeous, witty film.' | lrp predict --format json\n");
+            "Example: echo 'A gorgeous, witty film.' | lrp predict --format json\n",
+            LRP_MAX_LENGTH, DS_MAX_LINE >> 20);
 }
 
 static void write_item(void *ctx, const input_reader *r, const input_item *it, const lrp_result *res)

@@ -111,10 +111,7 @@ void expcli_load(expcli *x)
     size_t at = 0;
     for (size_t i = 0; i < x->n; i++) {
         const ds_sentence *s = &x->corpus.sentences[i];
-        if (s->length > LRP_MAX_LENGTH) {
-            cli_die(EXIT_BAD_INPUT, "%s:%zu: %zu words, more than the %d a sentence may have", x->data_path, s->line,
-                    s->length, LRP_MAX_LENGTH);
-        }
+        /* ds_read has rejected sentences of more than LRP_MAX_LENGTH words */
         lrp_tokens tok = {s->length, s->words};
         if (lrp_encode(x->model, &tok, x->ids + at, unknown + at, &err) != LRP_OK) {
             cli_die(EXIT_BAD_INPUT, "%s:%zu: %s", x->data_path, s->line, err.message);

@@ -19,10 +19,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lrp.h"
+
 /* Check s[0..len). Returns 1 if the text is acceptable; else 0, with the byte
  * offset of the first bad sequence in *offset and a description in what[0..n)
  * (e.g. "invalid UTF-8: overlong encoding 0xC0 0xAF"). */
 int text_check(const char *s, size_t len, size_t *offset, char *what, size_t n);
+
+/* lrp_tokenize (pretokenized: lrp_split_tokens) keeping the first `max` tokens only:
+ * the ones after them are counted into *total (all the tokens) but not made, so a
+ * line of too many words costs memory for max of them, whatever its length. */
+lrp_status text_tokenize_max(const char *text, size_t len, int lowercase, int pretokenized, size_t max,
+                             lrp_tokens *out, size_t *total, lrp_error *err);
 
 /* ASCII whitespace that separates words: space, \t, \n, \v, \f, \r. */
 static inline int text_is_space(unsigned char c)

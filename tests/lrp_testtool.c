@@ -12,6 +12,10 @@
  *   lrp_testtool words MODEL | labels MODEL
  *       the model's vocabulary or class names, one per line (side files for the
  *       --vocab and --labels options)
+ *   lrp_testtool maxrss FILE COMMAND [ARGS...]
+ *       runs COMMAND (standard input, output and error passed on), writes its peak
+ *       resident memory in kB (getrusage) to FILE, and exits as COMMAND did (128 + N
+ *       when killed by signal N)
  *   lrp_testtool json < LINES
  *       parses JSON Lines with cJSON and prints one "path=value" line per scalar,
  *       the path starting with the 0-based line index: 0.tokens.1=good,
@@ -20,8 +24,12 @@
  *
  * Exits 0 on success, 1 with a message otherwise, 2 on bad usage.
  */
+#define _DEFAULT_SOURCE /* wait4 */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "model.h"
 #include "testutil.h"
@@ -151,8 +159,28 @@ static int print_names(const char *path, int labels)
     return 0;
 }
 
+static int maxrss(const char *file, char **cmd)
+{
+    pid_t pid = fork();
+    if (pid < 0) return fail("fork failed", NULL);
+    if (pid == 0) {
+        execvp(cmd[0], cmd);
+        fprintf(stderr, "lrp_testtool: cannot run %s\n", cmd[0]);
+        _exit(127);
+    }
+    int status = 0;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) != pid) return fail("wait4 failed", NULL);
+    FILE *f = fopen(file, "w");
+    if (!f) return fail("cannot write the maxrss file", NULL);
+    fprintf(f, "%ld\n", (long)ru.ru_maxrss); /* kB on Linux */
+    fclose(f);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 4 && strcmp(argv[1], "maxrss") == 0) return maxrss(argv[2], argv + 3);
     if (argc >= 3 && strcmp(argv[1], "model") == 0) return make_model(argc - 2, argv + 2);
     if (argc == 3 && strcmp(argv[1], "words") == 0) return print_names(argv[2], 0);
     if (argc == 3 && strcmp(argv[1], "labels") == 0) return print_names(argv[2], 1);
@@ -160,6 +188,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N]\n"
                     "       lrp_testtool model OUT --golden FIXTURE.json\n"
                     "       lrp_testtool words MODEL | labels MODEL\n"
+                    "       lrp_testtool maxrss FILE COMMAND [ARGS...]\n"
                     "       lrp_testtool json < JSON_LINES\n");
     return 2;
 }
