@@ -46,7 +46,8 @@ static void usage(FILE *f)
             "  --epochs N          passes over the phrases (default: %zu)\n"
             "  --patience N        stop after N epochs without a better dev accuracy,\n"
             "                      0 = never (default: %zu)\n"
-            "  --batch N           phrases per minibatch (default: %zu)\n"
+            "  --batch N           phrases per minibatch, 1 to %d; memory grows with it\n"
+            "                      (docs/cli.md, Limits) (default: %zu)\n"
             "  --optimizer NAME    adam or adagrad (default: adam)\n"
             "  --lr X              learning rate (default: %g)\n"
             "  --lr-decay X        multiply the rate by X after each epoch (default: %g)\n"
@@ -73,7 +74,7 @@ static void usage(FILE *f)
             "Exit status: 0 success, 1 bad data or a failed write, 2 usage error, 130\n"
             "interrupted (Ctrl-C; FILE holds the best model so far).\n"
             "Example: lrp train --data ../shared/data/sst --out models/sst5-bilstm.safetensors\n",
-            o.embed, o.hidden, o.epochs, o.patience, o.batch, o.lr, o.lr_decay, o.dropout, o.l2,
+            o.embed, o.hidden, o.epochs, o.patience, TRAIN_MAX_BATCH, o.batch, o.lr, o.lr_decay, o.dropout, o.l2,
             o.embed_init, UNK_WORD, o.unk_rate, o.min_count, (unsigned long long)o.seed,
             TRAIN_SHARDS, lrp_default_threads());
 }
