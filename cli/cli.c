@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "render.h"
+
 #ifndef LRP_DEFAULT_MODEL_INSTALLED
 #define LRP_DEFAULT_MODEL_INSTALLED ""
 #endif
@@ -23,10 +25,15 @@ static const char *command = NULL;
 
 void cli_set_command(const char *name) { command = name; }
 
+/* "lrp <cmd>: <what><message>": the message often quotes input (a file name, a model's
+ * strings, a line), so control characters are written as '?' (render_terminal_text),
+ * never sent to the terminal. */
 static void vprefix(const char *what, const char *fmt, va_list ap)
 {
+    char msg[2048];
+    vsnprintf(msg, sizeof msg, fmt, ap);
     fprintf(stderr, "lrp%s%s: %s", command ? " " : "", command ? command : "", what);
-    vfprintf(stderr, fmt, ap);
+    render_terminal_text(stderr, msg);
     fputc('\n', stderr);
 }
 

@@ -129,10 +129,12 @@ static inline double model_param(const lrp_model *m, size_t i)
 }
 
 /* Copy the V words in (checks: V matches the shape, no empty word, no duplicate,
- * no newline inside a word) and build the lookup table. */
+ * no line break or other control character but a tab inside a word) and build the
+ * lookup table. */
 lrp_status model_set_vocab(lrp_model *m, const char *const *words, size_t n, lrp_error *err);
 
-/* Copy the C class names in (checks count, empty, duplicates). */
+/* Copy the C class names in (checks count, empty, control characters but tabs,
+ * duplicates). */
 lrp_status model_set_labels(lrp_model *m, const char *const *labels, size_t n, lrp_error *err);
 
 /* Set the unknown-word token by name (NULL or "" for none); it must be in the vocabulary. */

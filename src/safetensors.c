@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "text.h"
 
 // ----------------------------------------------------------------------------
 // dtypes
@@ -162,6 +163,42 @@ static const char *snippet(const char *p, const char *end, char *buf, size_t len
     return buf;
 }
 
+static int cmp_string(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A name of the header (a tensor, an entry's field, a metadata key) holds no control
+ * character: names reach messages and `lrp info`, and no real one has any. */
+static lrp_status check_name(const char *name, const char *what, lrp_error *err)
+{
+    const char *c = text_control(name, 0);
+    if (!c) return LRP_OK;
+    char s[32];
+    return lrp_fail(err, LRP_ERR_FORMAT, "header: %s \"%s\" contains a control character at byte %zu", what,
+                    snippet(name, name + strlen(name), s, sizeof s), (size_t)(c - name));
+}
+
+/* Fail on a key that appears twice in object o (JSON readers keep either one, so two
+ * readers could see different values). O(n log n) for n keys. */
+static lrp_status check_unique_keys(const cJSON *o, const char *where, lrp_error *err)
+{
+    size_t n = 0, k = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, o) n++;
+    if (n < 2) return LRP_OK;
+    const char **keys = malloc(n * sizeof *keys);
+    if (!keys) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory checking %zu keys", n);
+    cJSON_ArrayForEach(e, o) keys[k++] = e->string;
+    qsort(keys, n, sizeof *keys, cmp_string);
+    lrp_status st = LRP_OK;
+    for (size_t i = 1; i < n && st == LRP_OK; i++)
+        if (strcmp(keys[i], keys[i - 1]) == 0)
+            st = lrp_fail(err, LRP_ERR_FORMAT, "%s: the key \"%.80s\" appears twice", where, keys[i]);
+    free(keys);
+    return st;
+}
+
 static lrp_status parse_metadata(st_file *f, const cJSON *meta, lrp_error *err)
 {
     if (f->metadata)
@@ -171,11 +208,20 @@ static lrp_status parse_metadata(st_file *f, const cJSON *meta, lrp_error *err)
     const cJSON *v;
     cJSON_ArrayForEach(v, meta)
     {
+        lrp_status st = check_name(v->string, "__metadata__ key", err);
+        if (st != LRP_OK) return st;
         if (!cJSON_IsString(v))
             return lrp_fail(err, LRP_ERR_FORMAT,
                             "__metadata__.%.80s: not a string (metadata values are strings)",
                             v->string);
+        /* text, as a side file must be: no control character but tabs and line breaks */
+        size_t at;
+        char why[128];
+        if (!text_check(v->valuestring, strlen(v->valuestring), &at, why, sizeof why))
+            return lrp_fail(err, LRP_ERR_FORMAT, "__metadata__.%.80s: byte %zu: %s", v->string, at, why);
     }
+    lrp_status st = check_unique_keys(meta, "__metadata__", err);
+    if (st != LRP_OK) return st;
     f->metadata = meta;
     return LRP_OK;
 }
@@ -187,6 +233,16 @@ static lrp_status parse_entry(st_tensor *t, const cJSON *e, size_t data_size, lr
     t->name = name;
     if (!cJSON_IsObject(e))
         return lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\": entry is not an object", name);
+    const cJSON *field;
+    cJSON_ArrayForEach(field, e)
+    {
+        lrp_status st = check_name(field->string, "a tensor entry's key", err);
+        if (st != LRP_OK) return st;
+    }
+    char where[120];
+    snprintf(where, sizeof where, "tensor \"%.80s\"", name);
+    lrp_status st = check_unique_keys(e, where, err);
+    if (st != LRP_OK) return st;
 
     const cJSON *dt = cJSON_GetObjectItemCaseSensitive(e, "dtype");
     if (!cJSON_IsString(dt))
@@ -397,6 +453,16 @@ static lrp_status parse_header(st_file *f, const unsigned char *data, size_t siz
                         "%zu: \"%s\"", (size_t)(end - text), snippet(end, text + n, s, sizeof s));
     if (!cJSON_IsObject(f->header))
         return lrp_fail(err, LRP_ERR_FORMAT, "header is JSON but not an object");
+    /* "\u0000" in a string: cJSON's strings end at the NUL, so "lrp-rnn\u0000garbage"
+     * would read as "lrp-rnn" */
+    for (size_t i = 0, in_string = 0; i < n; i++) {
+        if (text[i] == '"') in_string = !in_string;
+        else if (in_string && text[i] == '\\') {
+            if (i + 5 < n && memcmp(text + i + 1, "u0000", 5) == 0)
+                return lrp_fail(err, LRP_ERR_FORMAT, "header: byte %zu: \\u0000 (a NUL character) in a string", i);
+            i++; /* the escaped character */
+        }
+    }
     return LRP_OK;
 }
 
@@ -417,6 +483,8 @@ lrp_status st_parse(st_file *f, const unsigned char *data, size_t size, lrp_erro
     }
     cJSON_ArrayForEach(e, f->header)
     {
+        st = check_name(e->string, "the tensor name", err);
+        if (st != LRP_OK) goto fail;
         if (strcmp(e->string, "__metadata__") == 0) {
             st = parse_metadata(f, e, err);
         } else {

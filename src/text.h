@@ -32,6 +32,18 @@ int text_check(const char *s, size_t len, size_t *offset, char *what, size_t n);
 lrp_status text_tokenize_max(const char *text, size_t len, int lowercase, int pretokenized, size_t max,
                              lrp_tokens *out, size_t *total, lrp_error *err);
 
+/* The first control character of the NUL-terminated s (C0, DEL, C1 as UTF-8; a tab
+ * only when !allow_tab), or NULL: for names printed on terminals, where a control
+ * character or an escape sequence would act. */
+const char *text_control(const char *s, int allow_tab);
+
+/* The code point of the control character at c (as text_control found it). */
+static inline unsigned text_control_code(const char *c)
+{
+    const unsigned char *p = (const unsigned char *)c;
+    return p[0] == 0xC2 ? p[1] : p[0];
+}
+
 /* ASCII whitespace that separates words: space, \t, \n, \v, \f, \r. */
 static inline int text_is_space(unsigned char c)
 {

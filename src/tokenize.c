@@ -698,6 +698,15 @@ static lrp_status begin(const char *fn, const char *text, size_t len, lrp_tokens
     return LRP_OK;
 }
 
+const char *text_control(const char *s, int allow_tab)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && !(allow_tab && *p == '\t')) || *p == 0x7F) return (const char *)p;
+        if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) return (const char *)p;
+    }
+    return NULL;
+}
+
 static lrp_status out_of_memory(lrp_tokens *out, lrp_error *err)
 {
     lrp_tokens_free(out);
