@@ -45,7 +45,10 @@ typedef enum lrp_status {
     LRP_ERR_FORMAT,   /* a model file is malformed, truncated or inconsistent */
     LRP_ERR_INPUT,    /* bad input text or sentence: empty, invalid UTF-8, unknown word, bad id */
     LRP_ERR_ARGUMENT, /* bad option: unknown method, target out of range, eps <= 0, NULL pointer */
-    LRP_ERR_NOMEM     /* out of memory, or a size that would overflow */
+    LRP_ERR_NOMEM,    /* out of memory, or a size that would overflow */
+    LRP_ERR_NUMERIC   /* a result is not finite: a score, probability or relevance of a
+                         sentence overflowed to Inf or NaN (extreme weights or inputs;
+                         float32 sooner than float64) */
 } lrp_status;
 
 /* A short name for a status ("ok", "i/o error", ...). Never NULL. */
@@ -241,14 +244,18 @@ typedef struct lrp_result {
 } lrp_result;
 
 /* Forward pass, then one backward pass per requested method and target, all
- * sharing the forward pass. Fills *out; release it with lrp_result_free. */
+ * sharing the forward pass. Fills *out; release it with lrp_result_free. Every value
+ * of a result is finite: when one is not (the computation overflowed: extreme weights
+ * or inputs, float32 sooner), the call fails with LRP_ERR_NUMERIC naming the value. */
 LRP_API lrp_status lrp_explain(const lrp_model *model, const lrp_sentence *sentence,
                                const lrp_options *options, lrp_result *out, lrp_error *err);
 
 /* Explain n sentences over `threads` threads (0 = all cores). out has n entries.
  * Results are bitwise identical to one lrp_explain call per sentence, whatever
- * the thread count. On failure, err names the first failing sentence and every
- * entry of out is left empty (safe to lrp_result_free). */
+ * the thread count. On failure, err names the first failing sentence ("sentence 4:
+ * ..."; for LRP_ERR_NUMERIC the first in input order whose result is not finite,
+ * whatever the thread count) and every entry of out is left empty (safe to
+ * lrp_result_free): explain the sentences one at a time to keep the others. */
 LRP_API lrp_status lrp_explain_batch(const lrp_model *model, const lrp_sentence *sentences,
                                      size_t n, const lrp_options *options, int threads,
                                      lrp_result *out, lrp_error *err);
@@ -271,7 +278,8 @@ LRP_API void lrp_explainer_free(lrp_explainer *explainer);
 /* Number of online cores (at least 1): the default thread count. */
 LRP_API int lrp_default_threads(void);
 
-/* Scores only, without allocating a result: scores has C entries. */
+/* Scores only, without allocating a result: scores has C entries (LRP_ERR_NUMERIC
+ * when one is not finite). */
 LRP_API lrp_status lrp_predict(const lrp_model *model, const lrp_sentence *sentence,
                                double *scores, lrp_error *err);
 

@@ -51,6 +51,11 @@ typedef struct batch_job {
     size_t chunks;
     atomic_size_t next;     /* next chunk to take */
     atomic_int failed;      /* a thread could not allocate its workspace */
+    /* the first sentence (in input order, whatever the threads) whose result is not
+     * finite: every chunk is still computed, so that it is the same one every run */
+    pthread_mutex_t bad_mu;
+    size_t bad;             /* its index, n when none */
+    lrp_error bad_err;
 } batch_job;
 
 typedef struct batch_thread {
@@ -76,6 +81,17 @@ static void *batch_worker(void *arg)
             atomic_store(&job->failed, 1);
             atomic_store(&job->next, job->chunks);
             break;
+        }
+        for (size_t i = 0; i < m; i++) {
+            lrp_error e;
+            size_t index = job->order[begin + i].index;
+            if (explain_check_result(job->model, res[i], job->options, &e) == LRP_OK) continue;
+            pthread_mutex_lock(&job->bad_mu);
+            if (index < job->bad) {
+                job->bad = index;
+                job->bad_err = e;
+            }
+            pthread_mutex_unlock(&job->bad_mu);
         }
     }
     return NULL;
@@ -178,6 +194,8 @@ lrp_status lrp_explainer_run(lrp_explainer *ex, const lrp_sentence *sentences, s
         job.chunks = cut_chunks(ex->order, n, ex->starts);
         atomic_init(&job.next, 0);
         atomic_init(&job.failed, 0);
+        job.bad = n;
+        pthread_mutex_init(&job.bad_mu, NULL);
         size_t nt = ex->threads;
         if (nt > job.chunks) nt = job.chunks;
         pthread_t tid[MAX_THREADS];
@@ -190,6 +208,9 @@ lrp_status lrp_explainer_run(lrp_explainer *ex, const lrp_sentence *sentences, s
         for (size_t t = 1; t <= started; t++) pthread_join(tid[t], NULL);
         if (atomic_load(&job.failed))
             st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a thread's workspace");
+        else if (job.bad < n)
+            st = lrp_fail(err, LRP_ERR_NUMERIC, "sentence %zu: %s", job.bad, job.bad_err.message);
+        pthread_mutex_destroy(&job.bad_mu);
     }
     if (st != LRP_OK)
         for (size_t i = 0; i < n; i++) lrp_result_free(&out[i]);

@@ -72,6 +72,7 @@ const char *lrp_status_string(lrp_status status)
     case LRP_ERR_INPUT: return "bad input";
     case LRP_ERR_ARGUMENT: return "bad argument";
     case LRP_ERR_NOMEM: return "out of memory";
+    case LRP_ERR_NUMERIC: return "not finite";
     }
     return "unknown status";
 }

@@ -2,8 +2,9 @@
  * lrp_testtool.c - a helper for the command's tests (tests/cli_*.sh), so that the
  * scripts need no committed binary, no Python and no jq:
  *
- *   lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N]
- *       a random bi-LSTM (E = 6, H = 5, the five SST classes, output bias) over a
+ *   lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N] [--scale X]
+ *       a random bi-LSTM (E = 6, H = 5, the five SST classes, output bias, weights
+ *       uniform in [-X, X], X = 0.8 unless --scale says otherwise) over a
  *       vocabulary of treebank tokens, including the characters that HTML, LaTeX,
  *       JSON and TSV must escape; unknown word "<unk>" unless --no-unk; lowercase
  *       unless --cased
@@ -60,8 +61,10 @@ static int make_model(int argc, char **argv)
     int unk = 1, lowercase = 1;
     lrp_dtype dtype = LRP_F64;
     unsigned long long seed = 20170907;
+    double scale = 0.8;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--no-unk") == 0) unk = 0;
+        else if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) scale = strtod(argv[++i], NULL);
         else if (strcmp(argv[i], "--cased") == 0) lowercase = 0;
         else if (strcmp(argv[i], "--float32") == 0) dtype = LRP_F32;
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
@@ -79,7 +82,7 @@ static int make_model(int argc, char **argv)
         if (!m) return fail("cannot build the golden model", NULL);
     } else {
         const size_t V = sizeof vocabulary / sizeof vocabulary[0], C = 5;
-        m = tu_random_model(V, 6, 5, C, 1, 2, 1, 0.8, seed);
+        m = tu_random_model(V, 6, 5, C, 1, 2, 1, scale, seed);
         if (!m) return fail("cannot build the random model", NULL);
         if (model_set_vocab(m, vocabulary, V, &err) != LRP_OK ||
             model_set_labels(m, sst_labels, C, &err) != LRP_OK ||
@@ -185,7 +188,7 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "words") == 0) return print_names(argv[2], 0);
     if (argc == 3 && strcmp(argv[1], "labels") == 0) return print_names(argv[2], 1);
     if (argc == 2 && strcmp(argv[1], "json") == 0) return flatten_lines();
-    fprintf(stderr, "usage: lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N]\n"
+    fprintf(stderr, "usage: lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N] [--scale X]\n"
                     "       lrp_testtool model OUT --golden FIXTURE.json\n"
                     "       lrp_testtool words MODEL | labels MODEL\n"
                     "       lrp_testtool maxrss FILE COMMAND [ARGS...]\n"
