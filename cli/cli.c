@@ -1,6 +1,7 @@
 /*
  * cli.c - helpers shared by the `lrp` subcommands (cli.h).
  */
+#define _DEFAULT_SOURCE /* realpath */
 #include "cli.h"
 
 #include <errno.h>
@@ -15,6 +16,9 @@
 
 #ifndef LRP_DEFAULT_MODEL_INSTALLED
 #define LRP_DEFAULT_MODEL_INSTALLED ""
+#endif
+#ifndef LRP_DEFAULT_MODEL_FROM_BIN
+#define LRP_DEFAULT_MODEL_FROM_BIN ""
 #endif
 #ifndef LRP_SOURCE_DIR
 #define LRP_SOURCE_DIR "."
@@ -81,12 +85,41 @@ int cli_exit_code(lrp_status st)
 // ----------------------------------------------------------------------------
 // model
 
+/* The installed model beside this binary (BINDIR/../share/lrp-rnn/...): wherever the
+ * files were installed, whatever prefix was configured. "" when unknown. */
+static const char *model_beside_binary(char *buf, size_t len)
+{
+#if defined(__linux__)
+    char exe[4096];
+    ssize_t n = LRP_DEFAULT_MODEL_FROM_BIN[0] ? readlink("/proc/self/exe", exe, sizeof exe - 1) : -1;
+    if (n > 0 && (size_t)n < sizeof exe - 1) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        size_t dir = slash ? (size_t)(slash - exe) + 1 : 0, rel = strlen(LRP_DEFAULT_MODEL_FROM_BIN);
+        if (slash && dir + rel < len) {
+            memcpy(buf, exe, dir); /* with its '/' */
+            memcpy(buf + dir, LRP_DEFAULT_MODEL_FROM_BIN, rel + 1);
+            return buf;
+        }
+    }
+#endif
+    (void)len;
+    buf[0] = '\0';
+    return buf;
+}
+
 const char *cli_model_path(const char *option)
 {
-    static char buf[4096];
+    static char buf[4096], beside[4096];
     if (option && option[0]) return option;
     const char *env = getenv("LRP_MODEL");
     if (env && env[0]) return env;
+    if (model_beside_binary(beside, sizeof beside)[0] && access(beside, R_OK) == 0) {
+        char *real = realpath(beside, NULL); /* without the bin/../ */
+        if (real && strlen(real) < sizeof beside) strcpy(beside, real);
+        free(real);
+        return beside;
+    }
     if (LRP_DEFAULT_MODEL_INSTALLED[0] && access(LRP_DEFAULT_MODEL_INSTALLED, R_OK) == 0)
         return LRP_DEFAULT_MODEL_INSTALLED;
     snprintf(buf, sizeof buf, "%s/%s", LRP_SOURCE_DIR, DEFAULT_MODEL_REL);

@@ -50,7 +50,8 @@ void cli_warn(const char *fmt, ...)
 /* Exit code for a library status: 1 for input, model and I/O problems, 2 for arguments. */
 int cli_exit_code(lrp_status st);
 
-/* The model path: `option` if given, else $LRP_MODEL, else the installed default,
+/* The model path: `option` if given, else $LRP_MODEL, else the installed default (beside
+ * the installed binary: BINDIR/../share/lrp-rnn/, else under the configured prefix),
  * else models/sst5-bilstm.safetensors of the source tree, else of the current directory. */
 const char *cli_model_path(const char *option);
 
