@@ -5,10 +5,12 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,7 +62,28 @@ void cli_usage(const char *fmt, ...)
     exit(EXIT_USAGE);
 }
 
+void cli_unknown_option(char *const *argv, int sentences)
+{
+    /* the word of argv: getopt sets optopt for a short option and has not moved past
+     * its word unless the option was its last letter; a long option's word is done */
+    const char *word = argv[optind - 1];
+    if (optopt && argv[optind] && argv[optind][0] == '-' && strchr(argv[optind] + 1, optopt)) word = argv[optind];
+    char opt[4] = {'-', (char)optopt, '\0', '\0'};
+    if (sentences && strchr(word, ' '))
+        cli_usage("unknown option '%s' in '%s': a sentence that starts with '-' goes after '--', as in "
+                  "lrp %s -- '%s'", optopt ? opt : word, word, command ? command : "explain", word);
+    cli_usage("unknown option '%s'", optopt ? opt : word);
+}
+
 void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprefix("", fmt, ap);
+    va_end(ap);
+}
+
+void cli_note(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -74,6 +97,13 @@ void cli_warn(const char *fmt, ...)
     va_start(ap, fmt);
     vprefix("warning: ", fmt, ap);
     va_end(ap);
+}
+
+void cli_flush_output(void)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout)) return;
+    cli_die(EXIT_BAD_INPUT, "cannot write the output: %s", errno ? strerror(errno) : "a write error");
 }
 
 int cli_exit_code(lrp_status st)
@@ -221,6 +251,13 @@ int cli_use_color(FILE *f)
     const char *term = getenv("TERM");
     if (term && strcmp(term, "dumb") == 0) return 0;
     return isatty(fileno(f));
+}
+
+size_t cli_terminal_width(FILE *f)
+{
+    struct winsize ws;
+    if (ioctl(fileno(f), TIOCGWINSZ, &ws) != 0) return 0;
+    return ws.ws_col;
 }
 
 double cli_now(void)

@@ -109,7 +109,7 @@ int cmd_info(int argc, char **argv)
         case 'h': usage(stdout); return EXIT_OK;
         case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
         default:
-            if (!cli_load_option(c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+            if (!cli_load_option(c, optarg)) cli_unknown_option(argv, 0);
         }
     }
     if (argc - optind > 1) cli_usage("one model file at a time, got %d", argc - optind);
@@ -128,6 +128,6 @@ int cmd_info(int argc, char **argv)
     if (json) write_json(path, bytes, m, &info);
     else write_text(path, bytes, m, &info);
     lrp_model_free(m);
-    if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
+    cli_flush_output();
     return EXIT_OK;
 }

@@ -195,7 +195,7 @@ int cmd_train(int argc, char **argv)
         case O_THREADS: o.threads = (int)cli_parse_long("--threads", optarg, 0, 1024); break;
         case 'h': usage(stdout); return EXIT_OK;
         case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default: cli_usage("unknown option '%s'", argv[optind - 1]);
+        default: cli_unknown_option(argv, 0);
         }
     }
     if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
@@ -212,9 +212,10 @@ int cmd_train(int argc, char **argv)
     if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
     size_t threads = o.threads ? (size_t)o.threads : (size_t)lrp_default_threads();
     if (threads > TRAIN_SHARDS) threads = TRAIN_SHARDS;
-    printf("data     %s: %zu distinct phrases (%zu words) from %zu training sentences; "
-           "dev %zu, test %zu sentences\n",
-           data, d.n_phrases, d.n_tokens, d.n_train_sentences, d.n_dev, d.n_test);
+    printf("data     %s: %zu distinct phrase%s (%zu word%s) from %zu training sentence%s; "
+           "dev %zu, test %zu sentence%s\n",
+           data, d.n_phrases, cli_s(d.n_phrases), d.n_tokens, cli_s(d.n_tokens), d.n_train_sentences,
+           cli_s(d.n_train_sentences), d.n_dev, d.n_test, cli_s(d.n_test));
     printf("model    vocabulary %zu (with %s), embedding %zu, hidden %zu x 2 directions, %zu classes\n",
            d.V, UNK_WORD, o.embed, o.hidden, d.C);
     printf("training %s lr %g (decay %g), batch %zu, dropout %g, l2 %g, embed-init %g, unk-rate %g, "
@@ -261,7 +262,7 @@ int cmd_train(int argc, char **argv)
     int stopped = sum.stopped;
     train_summary_free(&sum);
     train_data_free(&d);
-    if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
+    cli_flush_output();
     if (stopped) {
         cli_error("interrupted%s", interrupted ? " (Ctrl-C)" : "");
         return 130;

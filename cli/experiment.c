@@ -54,10 +54,11 @@ int expcli_getopt(expcli *x, int argc, char **argv, const struct option *longopt
         }
         if (c == 'h') {
             usage(stdout, x);
+            cli_flush_output(); /* --help to a full disk is an error too */
             exit(EXIT_OK);
         }
         if (c == ':') cli_usage("option '%s' needs a value", argv[optind - 1]);
-        if (c == '?') cli_usage("unknown option '%s'", argv[optind - 1]);
+        if (c == '?') cli_unknown_option(argv, 0);
         if (!expcli_option(x, c, optarg)) return c;
     }
 }
@@ -180,11 +181,6 @@ void expcli_write_file(const char *path, lrp_write_fn fill, void *ctx)
 {
     lrp_error err;
     if (lrp_write_atomic(path, fill, ctx, &err) != LRP_OK) cli_die(EXIT_BAD_INPUT, "%s", err.message);
-}
-
-void expcli_flush_stdout(void)
-{
-    if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
 }
 
 void expcli_csv_field(FILE *f, const char *s)

@@ -46,6 +46,10 @@ void input_open(input_reader *r, const lrp_model *model, input_format format, in
     r->args = n_args ? args : NULL;
     r->n_args = n_args;
     ds_lines_open(&r->lines, fd, DS_MAX_LINE);
+    /* a person at a terminal would otherwise wait for an answer that waits for them */
+    if (!n_args && isatty(fd))
+        cli_note("reading sentences from standard input, one per line (end with Ctrl-D; or give them as "
+                 "arguments)");
 
     lrp_model_info info;
     lrp_model_get_info(model, &info);

@@ -170,7 +170,7 @@ size_t run_all(input_reader *r, const lrp_options *o, int threads, run_writer wr
             input_item_clear(&items[i]);
         }
         /* a reader downstream sees each chunk as soon as it is done */
-        if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
+        cli_flush_output();
         pthread_mutex_lock(&p.mu);
         s->full = 0;
         pthread_cond_broadcast(&p.cv);
@@ -221,12 +221,7 @@ void run_json_error(FILE *f, const input_item *it)
     fputs("}\n", f);
 }
 
-size_t run_text_width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++) w += ((unsigned char)*s & 0xC0u) != 0x80u;
-    return w;
-}
+size_t run_text_width(const char *s) { return render_text_width(s); }
 
 void run_tsv_field(FILE *f, const char *s)
 {

@@ -137,7 +137,8 @@ LRP_API const char *lrp_model_word(const lrp_model *model, size_t id);
 LRP_API const char *lrp_model_label(const lrp_model *model, size_t c);
 /* Id of `word` (exact match, no lowercasing), -1 if not in the vocabulary. */
 LRP_API long lrp_model_lookup(const lrp_model *model, const char *word);
-/* Class index of a label name, or of a decimal index "0".."C-1"; -1 if neither. */
+/* Class index of a label name, else of a decimal index "0".."C-1" (a name wins: a
+ * model may name class 3 "1"); -1 if neither. */
 LRP_API int lrp_model_label_index(const lrp_model *model, const char *label);
 
 /* ---------------------------------------------------------------- text */

@@ -192,8 +192,8 @@ static lrp_status parse_label(const char *s, size_t len, size_t *i, const ds_opt
     for (size_t k = *i; k < p && v <= INT32_MAX; k++) v = v * 10 + (s[k] - '0');
     if (v > INT32_MAX || (o->n_labels && (unsigned long long)v >= o->n_labels)) {
         range_text(o, range, sizeof range);
-        return fail_at(err, *i, "label %.*s out of range (expected %s)", (int)(p - *i > 12 ? 12 : p - *i),
-                       s + *i, range);
+        return fail_at(err, *i, "label %.*s%s out of range (expected %s)", (int)(p - *i > 40 ? 40 : p - *i),
+                       s + *i, p - *i > 40 ? "..." : "", range);
     }
     if (p < len && s[p] != '(' && s[p] != ')' && !text_is_space((unsigned char)s[p]))
         return fail_at(err, p, "expected a space after the label %lld, found %s", v, found(s, len, p, ch));
@@ -273,6 +273,13 @@ static lrp_status tsv_label(const char *s, size_t a, size_t e, const ds_options 
     char range[48];
     range_text(o, range, sizeof range);
     if (a == e) return fail_at(err, a, "expected a label (%s or a label name) before the tab", range);
+    /* a label name first, as lrp_model_label_index reads --target: a model may name a
+     * class "1" */
+    for (size_t c = 0; o->labels && c < o->n_labels; c++)
+        if (o->labels[c] && strlen(o->labels[c]) == e - a && memcmp(o->labels[c], s + a, e - a) == 0) {
+            *label = (int)c;
+            return LRP_OK;
+        }
     size_t p = a;
     long long v = 0;
     while (p < e && s[p] >= '0' && s[p] <= '9') {
@@ -281,16 +288,11 @@ static lrp_status tsv_label(const char *s, size_t a, size_t e, const ds_options 
     }
     if (p == e) {
         if (v > INT32_MAX || (o->n_labels && (unsigned long long)v >= o->n_labels))
-            return fail_at(err, a, "label %.*s out of range (expected %s)", (int)(e - a > 12 ? 12 : e - a),
-                           s + a, range);
+            return fail_at(err, a, "label %.*s%s out of range (expected %s)", (int)(e - a > 40 ? 40 : e - a),
+                           s + a, e - a > 40 ? "..." : "", range);
         *label = (int)v;
         return LRP_OK;
     }
-    for (size_t c = 0; o->labels && c < o->n_labels; c++)
-        if (o->labels[c] && strlen(o->labels[c]) == e - a && memcmp(o->labels[c], s + a, e - a) == 0) {
-            *label = (int)c;
-            return LRP_OK;
-        }
     char names[200] = "";
     size_t k = 0;
     for (size_t c = 0; o->labels && c < o->n_labels && k < sizeof names; c++)

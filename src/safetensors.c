@@ -140,13 +140,16 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
     return len;
 }
 
-/* A JSON number that is a whole number in [0, 2^53] (exact in a double) and fits size_t. */
+/* A JSON number that is a whole number in [0, 2^53] (exact in a double) and fits
+ * size_t: 1; 0 when it is not a non-negative integer; -1 when it is one, but larger
+ * than that (JSON numbers are read as doubles: above 2^53 not every integer is exact). */
 static int json_size(const cJSON *j, size_t *out)
 {
     const double limit = 9007199254740992.0; /* 2^53 */
     if (!cJSON_IsNumber(j)) return 0;
     double d = j->valuedouble;
-    if (!(d >= 0 && d <= limit) || d != floor(d) || d > (double)SIZE_MAX) return 0;
+    if (!(d >= 0) || d != floor(d)) return 0;
+    if (d > limit || d > (double)SIZE_MAX) return -1;
     *out = (size_t)d;
     return 1;
 }
@@ -262,19 +265,26 @@ static lrp_status parse_entry(st_tensor *t, const cJSON *e, size_t data_size, lr
         if (t->rank == ST_MAX_RANK)
             return lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\": more than %d dimensions", name,
                             ST_MAX_RANK);
-        if (!json_size(d, &t->shape[t->rank]))
-            return lrp_fail(err, LRP_ERR_FORMAT,
-                            "tensor \"%.80s\": shape entry %zu is not a non-negative integer", name,
-                            t->rank);
+        int ok = json_size(d, &t->shape[t->rank]);
+        if (ok <= 0)
+            return lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\": shape entry %zu is %s", name, t->rank,
+                            ok ? "larger than 2^53 (9007199254740992), the largest size a JSON reader "
+                                 "holds exactly"
+                               : "not a non-negative integer");
         if (!lrp_mul_size(t->numel, t->shape[t->rank], &t->numel))
             return lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\": shape overflows", name);
         t->rank++;
     }
 
     const cJSON *off = cJSON_GetObjectItemCaseSensitive(e, "data_offsets");
-    if (!cJSON_IsArray(off) || cJSON_GetArraySize(off) != 2 ||
-        !json_size(cJSON_GetArrayItem(off, 0), &t->begin) ||
-        !json_size(cJSON_GetArrayItem(off, 1), &t->end))
+    int ok0 = cJSON_IsArray(off) && cJSON_GetArraySize(off) == 2 ? json_size(cJSON_GetArrayItem(off, 0), &t->begin) : 0;
+    int ok1 = ok0 ? json_size(cJSON_GetArrayItem(off, 1), &t->end) : 0;
+    if (ok0 < 0 || ok1 < 0)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "tensor \"%.80s\": \"data_offsets\" holds an offset larger than 2^53 "
+                        "(9007199254740992), the largest a JSON reader holds exactly",
+                        name);
+    if (ok0 == 0 || ok1 == 0)
         return lrp_fail(err, LRP_ERR_FORMAT,
                         "tensor \"%.80s\": \"data_offsets\" is not two non-negative integers", name);
     if (t->begin > t->end || t->end > data_size)
@@ -533,7 +543,7 @@ lrp_status st_declared_size(void *ctx, const unsigned char *data, size_t have, s
         {
             /* an entry's other problems are st_parse's to name */
             off = cJSON_GetObjectItemCaseSensitive(e, "data_offsets");
-            if (cJSON_IsArray(off) && json_size(cJSON_GetArrayItem(off, 1), &at) && at > end) end = at;
+            if (cJSON_IsArray(off) && json_size(cJSON_GetArrayItem(off, 1), &at) > 0 && at > end) end = at;
         }
         st_free(&f);
         if (st != LRP_OK) return st;

@@ -647,6 +647,16 @@ static void test_strings(void)
         expect_fail(edits[k].tag, b, n, LRP_ERR_FORMAT, edits[k].k1, edits[k].k2);
         free(b);
     }
+    /* integers beyond 2^53 are named as such, not as "not a non-negative integer" */
+    size_t rn;
+    unsigned char *rb = raw_file("{\"t\": {\"dtype\": \"U8\", \"shape\": [18014398509481984], "
+                                 "\"data_offsets\": [0, 0]}}", NULL, 0, &rn);
+    expect_fail("shape beyond 2^53", rb, rn, LRP_ERR_FORMAT, "shape entry 0 is larger than 2^53", NULL);
+    free(rb);
+    rb = raw_file("{\"t\": {\"dtype\": \"U8\", \"shape\": [1], \"data_offsets\": [18014398509481984, "
+                  "18014398509481985]}}", NULL, 0, &rn);
+    expect_fail("offsets beyond 2^53", rb, rn, LRP_ERR_FORMAT, "an offset larger than 2^53", NULL);
+    free(rb);
     /* a tab stays allowed in a word and a label (JSON escapes it) */
     doc_set_meta(&d, "labels", "c\t0\nc1");
     expect_ok("a tab in a label", &d);
