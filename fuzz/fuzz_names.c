@@ -120,7 +120,7 @@ static void check_names(const lrp_model *m, size_t V, size_t C)
     for (size_t i = 0; i < V + C; i++) {
         const char *s = i < V ? lrp_model_word(m, i) : lrp_model_label(m, i - V);
         CHECK(s && s[0]);
-        CHECK(text_control(s, 1) == NULL);
+        CHECK(text_control(s, TEXT_ALLOW_TAB) == NULL);
         CHECK(!strchr(s, '\n') && !strchr(s, '\r'));
         if (i < V) CHECK(lrp_model_lookup(m, s) == (long)i);
     }

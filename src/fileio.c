@@ -24,7 +24,7 @@ static int grow(lrp_file_view *v, size_t have, size_t need)
     if (need < v->cap_) return 1;
     size_t cap = need + 1;
     if (v->cap_ && cap < 2 * v->cap_ && v->cap_ <= SIZE_MAX / 2) cap = 2 * v->cap_;
-    unsigned char *p = lrp_alloc_large(cap);
+    unsigned char *p = lrp_alloc_large_filled(cap);
     if (!p) return 0;
     if (have) memcpy(p, v->data, have);
     lrp_free_large(v->data, v->cap_);

@@ -175,7 +175,7 @@ static int cmp_string(const void *a, const void *b)
  * character: names reach messages and `lrp info`, and no real one has any. */
 static lrp_status check_name(const char *name, const char *what, lrp_error *err)
 {
-    const char *c = text_control(name, 0);
+    const char *c = text_control(name, TEXT_ALLOW_NONE);
     if (!c) return LRP_OK;
     char s[32];
     return lrp_fail(err, LRP_ERR_FORMAT, "header: %s \"%s\" contains a control character at byte %zu", what,
@@ -217,11 +217,14 @@ static lrp_status parse_metadata(st_file *f, const cJSON *meta, lrp_error *err)
             return lrp_fail(err, LRP_ERR_FORMAT,
                             "__metadata__.%.80s: not a string (metadata values are strings)",
                             v->string);
-        /* text, as a side file must be: no control character but tabs and line breaks */
-        size_t at;
-        char why[128];
-        if (!text_check(v->valuestring, strlen(v->valuestring), &at, why, sizeof why))
-            return lrp_fail(err, LRP_ERR_FORMAT, "__metadata__.%.80s: byte %zu: %s", v->string, at, why);
+        /* text, as a side file must be (text_check; the header is UTF-8 already): no
+         * control character but tabs and line breaks */
+        const char *c = text_control(v->valuestring, TEXT_ALLOW_SPACE);
+        if (c)
+            return lrp_fail(err, LRP_ERR_FORMAT,
+                            "__metadata__.%.80s: byte %zu: control character U+%04X (only tab and line breaks "
+                            "are allowed)",
+                            v->string, (size_t)(c - v->valuestring), text_control_code(c));
     }
     lrp_status st = check_unique_keys(meta, "__metadata__", err);
     if (st != LRP_OK) return st;
@@ -464,14 +467,13 @@ static lrp_status parse_header(st_file *f, const unsigned char *data, size_t siz
     if (!cJSON_IsObject(f->header))
         return lrp_fail(err, LRP_ERR_FORMAT, "header is JSON but not an object");
     /* "\u0000" in a string: cJSON's strings end at the NUL, so "lrp-rnn\u0000garbage"
-     * would read as "lrp-rnn" */
-    for (size_t i = 0, in_string = 0; i < n; i++) {
-        if (text[i] == '"') in_string = !in_string;
-        else if (in_string && text[i] == '\\') {
-            if (i + 5 < n && memcmp(text + i + 1, "u0000", 5) == 0)
-                return lrp_fail(err, LRP_ERR_FORMAT, "header: byte %zu: \\u0000 (a NUL character) in a string", i);
-            i++; /* the escaped character */
-        }
+     * would read as "lrp-rnn". In valid JSON a backslash only starts an escape in a
+     * string, whose escaped character is skipped ("\\u0000" is a backslash, then text) */
+    for (const char *p = text, *end = text + n; (p = memchr(p, '\\', (size_t)(end - p))) != NULL; p += 2) {
+        if (end - p > 5 && memcmp(p + 1, "u0000", 5) == 0)
+            return lrp_fail(err, LRP_ERR_FORMAT, "header: byte %zu: \\u0000 (a NUL character) in a string",
+                            (size_t)(p - text));
+        if (end - p < 2) break;
     }
     return LRP_OK;
 }

@@ -32,10 +32,13 @@ int text_check(const char *s, size_t len, size_t *offset, char *what, size_t n);
 lrp_status text_tokenize_max(const char *text, size_t len, int lowercase, int pretokenized, size_t max,
                              lrp_tokens *out, size_t *total, lrp_error *err);
 
-/* The first control character of the NUL-terminated s (C0, DEL, C1 as UTF-8; a tab
- * only when !allow_tab), or NULL: for names printed on terminals, where a control
- * character or an escape sequence would act. */
-const char *text_control(const char *s, int allow_tab);
+/* The first control character of the NUL-terminated UTF-8 text s (C0, DEL, C1), or
+ * NULL: for names printed on terminals, where a control character or an escape
+ * sequence would act. allow: TEXT_ALLOW_NONE; TEXT_ALLOW_TAB; TEXT_ALLOW_SPACE, the
+ * tab and the line breaks that text_check allows (\n \v \f \r and U+0085). One pass
+ * over the bytes, no decoding (s is valid UTF-8). */
+enum { TEXT_ALLOW_NONE = 0, TEXT_ALLOW_TAB = 1, TEXT_ALLOW_SPACE = 2 };
+const char *text_control(const char *s, int allow);
 
 /* The code point of the control character at c (as text_control found it). */
 static inline unsigned text_control_code(const char *c)

@@ -698,11 +698,17 @@ static lrp_status begin(const char *fn, const char *text, size_t len, lrp_tokens
     return LRP_OK;
 }
 
-const char *text_control(const char *s, int allow_tab)
+const char *text_control(const char *s, int allow)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p < 0x20 && !(allow_tab && *p == '\t')) || *p == 0x7F) return (const char *)p;
-        if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) return (const char *)p;
+        if (*p >= 0x20 && *p != 0x7F && *p != 0xC2) continue;
+        if (*p < 0x20) {
+            if (*p == '\t' && allow >= TEXT_ALLOW_TAB) continue;
+            if (text_is_space(*p) && allow >= TEXT_ALLOW_SPACE) continue;
+            return (const char *)p;
+        }
+        if (*p == 0x7F) return (const char *)p;
+        if (p[1] >= 0x80 && p[1] <= 0x9F && !(p[1] == 0x85 && allow >= TEXT_ALLOW_SPACE)) return (const char *)p;
     }
     return NULL;
 }
