@@ -3,8 +3,10 @@
  * scripts need no committed binary, no Python and no jq:
  *
  *   lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N] [--scale X]
+ *                          [--classifier W]
  *       a random bi-LSTM (E = 6, H = 5, the five SST classes, output bias, weights
- *       uniform in [-X, X], X = 0.8 unless --scale says otherwise) over a
+ *       uniform in [-X, X], X = 0.8 unless --scale says otherwise; with --classifier
+ *       the classifier's weights W for classes 0, 2, 4 and -W for 1, 3, its biases W) over a
  *       vocabulary of treebank tokens, including the characters that HTML, LaTeX,
  *       JSON and TSV must escape; unknown word "<unk>" unless --no-unk; lowercase
  *       unless --cased
@@ -61,9 +63,10 @@ static int make_model(int argc, char **argv)
     int unk = 1, lowercase = 1;
     lrp_dtype dtype = LRP_F64;
     unsigned long long seed = 20170907;
-    double scale = 0.8;
+    double scale = 0.8, classifier = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--no-unk") == 0) unk = 0;
+        else if (strcmp(argv[i], "--classifier") == 0 && i + 1 < argc) classifier = strtod(argv[++i], NULL);
         else if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) scale = strtod(argv[++i], NULL);
         else if (strcmp(argv[i], "--cased") == 0) lowercase = 0;
         else if (strcmp(argv[i], "--float32") == 0) dtype = LRP_F32;
@@ -91,6 +94,12 @@ static int make_model(int argc, char **argv)
             return fail("naming the model", &err);
         }
         m->lowercase = lowercase;
+        /* the classifier's weights X (class 0, 2, 4) or -X (class 1, 3), its biases X */
+        const size_t Y = m->shape.D * m->shape.H;
+        for (size_t c = 0; classifier != 0 && c < C; c++) {
+            for (size_t k = 0; k < Y; k++) m->params[m->layout.wout + c * Y + k] = c % 2 ? -classifier : classifier;
+            m->params[m->layout.bout + c] = classifier;
+        }
     }
     lrp_status st = lrp_model_save(m, out, dtype, &err);
     lrp_model_free(m);
@@ -188,7 +197,8 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "words") == 0) return print_names(argv[2], 0);
     if (argc == 3 && strcmp(argv[1], "labels") == 0) return print_names(argv[2], 1);
     if (argc == 2 && strcmp(argv[1], "json") == 0) return flatten_lines();
-    fprintf(stderr, "usage: lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N] [--scale X]\n"
+    fprintf(stderr, "usage: lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N] [--scale X] "
+                    "[--classifier W]\n"
                     "       lrp_testtool model OUT --golden FIXTURE.json\n"
                     "       lrp_testtool words MODEL | labels MODEL\n"
                     "       lrp_testtool maxrss FILE COMMAND [ARGS...]\n"

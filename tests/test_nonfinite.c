@@ -5,6 +5,7 @@
  * the first such sentence in input order, whatever the thread count) and lrp_predict
  * fail with LRP_ERR_NUMERIC; the other sentences and float64 are unaffected.
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -63,14 +64,15 @@ int main(void)
         lrp_result_free(&out[i]);
     }
 
-    /* lrp_predict: scores that overflow in float64. z_0 = 1.7e308 (1 + sum h) and
-     * z_2 = 1.7e308 (1 - sum h): one of them unless |sum h| < 0.06 */
+    /* lrp_predict: scores that overflow in float64. With W the largest double,
+     * z_0 = W (1 + sum h) and z_2 = W (1 - sum h): one of them overflows unless
+     * |sum h| < 1e-16 */
     const size_t Y = m->shape.D * m->shape.H;
     for (size_t k = 0; k < Y; k++) {
-        m->params[m->layout.wout + k] = 1.7e308;
-        m->params[m->layout.wout + 2 * Y + k] = -1.7e308;
+        m->params[m->layout.wout + k] = DBL_MAX;
+        m->params[m->layout.wout + 2 * Y + k] = -DBL_MAX;
     }
-    m->params[m->layout.bout] = m->params[m->layout.bout + 2] = 1.7e308;
+    m->params[m->layout.bout] = m->params[m->layout.bout + 2] = DBL_MAX;
     TU_REQUIRE(model_prepare(m, &err) == LRP_OK, "prepare: %s", err.message);
     st = lrp_predict(m, &ok, scores, &err);
     TU_CHECK(st == LRP_ERR_NUMERIC && strstr(err.message, "the score of class") && strstr(err.message, "inf"),
