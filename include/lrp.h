@@ -115,7 +115,9 @@ LRP_API void lrp_model_free(lrp_model *model);
 typedef enum lrp_dtype { LRP_F32 = 0, LRP_F64 = 1 } lrp_dtype;
 
 /* Write the model in this project's format, atomically (temporary file, then
- * rename): an interrupted write never leaves a corrupt file at `path`. */
+ * rename): an interrupted write never leaves a corrupt file at `path`. A symbolic
+ * link is followed (its target replaced, the link kept), the replaced file's mode
+ * kept; a device or a FIFO at `path` is written where it is, not atomically. */
 LRP_API lrp_status lrp_model_save(const lrp_model *model, const char *path, lrp_dtype dtype,
                                   lrp_error *err);
 
