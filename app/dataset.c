@@ -15,12 +15,14 @@
 #include "app/dataset.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "core/common.h"
 #include "text/text.h"
@@ -77,6 +79,7 @@ typedef struct builder {
     size_t *word_at;      /* [T] offset of each word in chars */
     int *word_labels;     /* [T] */
     size_t T, cap_words, cap_labels;
+    size_t dropped;       /* words after the first LRP_MAX_LENGTH: counted, not kept */
     ds_span *spans;       /* [S] */
     size_t S, cap_spans;
     size_t *open;         /* [depth] indexes into spans of the nodes not closed yet */
@@ -113,6 +116,10 @@ static int reserve(void **buf, size_t *cap, size_t need, size_t size)
 /* Append a word (lowercased if asked) with its leaf label. */
 static int add_word(builder *b, const char *w, size_t len, int label, int lowercase)
 {
+    if (b->T >= LRP_MAX_LENGTH) { /* too long already: the line fails once counted */
+        b->dropped++;
+        return 1;
+    }
     size_t need;
     if (!lrp_add_size(b->n_chars, len + 1, &need) ||
         !reserve((void **)&b->chars, &b->cap_chars, need, 1) ||
@@ -185,8 +192,8 @@ static lrp_status parse_label(const char *s, size_t len, size_t *i, const ds_opt
     for (size_t k = *i; k < p && v <= INT32_MAX; k++) v = v * 10 + (s[k] - '0');
     if (v > INT32_MAX || (o->n_labels && (unsigned long long)v >= o->n_labels)) {
         range_text(o, range, sizeof range);
-        return fail_at(err, *i, "label %.*s out of range (expected %s)", (int)(p - *i > 12 ? 12 : p - *i),
-                       s + *i, range);
+        return fail_at(err, *i, "label %.*s%s out of range (expected %s)", (int)(p - *i > 40 ? 40 : p - *i),
+                       s + *i, p - *i > 40 ? "..." : "", range);
     }
     if (p < len && s[p] != '(' && s[p] != ')' && !text_is_space((unsigned char)s[p]))
         return fail_at(err, p, "expected a space after the label %lld, found %s", v, found(s, len, p, ch));
@@ -266,6 +273,13 @@ static lrp_status tsv_label(const char *s, size_t a, size_t e, const ds_options 
     char range[48];
     range_text(o, range, sizeof range);
     if (a == e) return fail_at(err, a, "expected a label (%s or a label name) before the tab", range);
+    /* a label name first, as lrp_model_label_index reads --target: a model may name a
+     * class "1" */
+    for (size_t c = 0; o->labels && c < o->n_labels; c++)
+        if (o->labels[c] && strlen(o->labels[c]) == e - a && memcmp(o->labels[c], s + a, e - a) == 0) {
+            *label = (int)c;
+            return LRP_OK;
+        }
     size_t p = a;
     long long v = 0;
     while (p < e && s[p] >= '0' && s[p] <= '9') {
@@ -274,16 +288,11 @@ static lrp_status tsv_label(const char *s, size_t a, size_t e, const ds_options 
     }
     if (p == e) {
         if (v > INT32_MAX || (o->n_labels && (unsigned long long)v >= o->n_labels))
-            return fail_at(err, a, "label %.*s out of range (expected %s)", (int)(e - a > 12 ? 12 : e - a),
-                           s + a, range);
+            return fail_at(err, a, "label %.*s%s out of range (expected %s)", (int)(e - a > 40 ? 40 : e - a),
+                           s + a, e - a > 40 ? "..." : "", range);
         *label = (int)v;
         return LRP_OK;
     }
-    for (size_t c = 0; o->labels && c < o->n_labels; c++)
-        if (o->labels[c] && strlen(o->labels[c]) == e - a && memcmp(o->labels[c], s + a, e - a) == 0) {
-            *label = (int)c;
-            return LRP_OK;
-        }
     char names[200] = "";
     size_t k = 0;
     for (size_t c = 0; o->labels && c < o->n_labels && k < sizeof names; c++)
@@ -302,9 +311,11 @@ static lrp_status parse_tsv(const char *s, size_t len, const ds_options *o, buil
     if (st != LRP_OK) return st;
     lrp_tokens toks;
     lrp_error terr;
-    st = o->pretokenized ? lrp_split_tokens(s + t + 1, len - t - 1, o->lowercase, &toks, &terr)
-                         : lrp_tokenize(s + t + 1, len - t - 1, o->lowercase, &toks, &terr);
+    size_t total;
+    st = text_tokenize_max(s + t + 1, len - t - 1, o->lowercase, o->pretokenized, LRP_MAX_LENGTH, &toks, &total,
+                           &terr);
     if (st != LRP_OK) return lrp_fail(err, st, "column %zu: %s", t + 2, terr.message);
+    b->dropped += total - toks.count;
     if (toks.count == 0) {
         lrp_tokens_free(&toks);
         return fail_at(err, t + 1, "empty sentence after the label");
@@ -360,11 +371,14 @@ static lrp_status parse_line(const char *line, size_t len, const ds_options *o, 
     size_t i = skip_space(line, len, 0);
     if (i == len) return lrp_fail(err, LRP_ERR_INPUT, "empty line (expected a sentence)");
     int ptb = o->format == DS_PTB || (o->format == DS_AUTO && line[i] == '(');
-    b->n_chars = b->T = b->S = b->depth = 0;
+    b->n_chars = b->T = b->S = b->depth = b->dropped = 0;
     int label = 0;
     lrp_status st = ptb ? parse_tree(line, len, i, o, b, &label, err)
                         : parse_tsv(line, len, o, b, &label, err);
     if (st != LRP_OK) return st;
+    if (b->dropped)
+        return lrp_fail(err, LRP_ERR_INPUT, "%zu words, more than the %d a sentence may have", b->T + b->dropped,
+                        LRP_MAX_LENGTH);
     return finish(b, label, ptb, a, out, err);
 }
 
@@ -410,6 +424,98 @@ void ds_sentence_free(ds_sentence *s)
 // ----------------------------------------------------------------------------
 // files
 
+// ----------------------------------------------------------------------------
+// lines
+
+enum { READ_PART = 1 << 16 };
+
+void ds_lines_open(ds_lines *r, int fd, size_t max)
+{
+    memset(r, 0, sizeof *r);
+    r->fd = fd;
+    r->max = max;
+}
+
+void ds_lines_close(ds_lines *r)
+{
+    free(r->buf);
+    memset(r, 0, sizeof *r);
+}
+
+/* Read more bytes after buf[end): first drop the returned ones, grow when the buffer is
+ * full of one line (up to max + 1 bytes of it and a part). 1, or 0 on an error. */
+static int read_more(ds_lines *r)
+{
+    if (r->begin > 0) {
+        memmove(r->buf, r->buf + r->begin, r->end - r->begin);
+        r->end -= r->begin;
+        r->begin = 0;
+    }
+    if (r->cap - r->end < READ_PART / 2) {
+        size_t cap = r->cap ? 2 * r->cap : READ_PART;
+        if (cap > r->max + 1 + READ_PART) cap = r->max + 1 + READ_PART;
+        if (cap < r->end + READ_PART / 2) cap = r->end + READ_PART;
+        char *bigger = realloc(r->buf, cap);
+        if (!bigger) {
+            errno = ENOMEM;
+            return 0;
+        }
+        r->buf = bigger;
+        r->cap = cap;
+    }
+    for (;;) {
+        ssize_t got = read(r->fd, r->buf + r->end, r->cap - r->end);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) return 0;
+        if (got == 0) r->eof = 1;
+        r->end += (size_t)got;
+        return 1;
+    }
+}
+
+int ds_lines_next(ds_lines *r, const char **text, size_t *len)
+{
+    while (r->skipping) { /* the rest of a line that was too long */
+        char *nl = memchr(r->buf + r->begin, '\n', r->end - r->begin);
+        if (nl) {
+            r->bytes += (size_t)(nl - (r->buf + r->begin)) + 1;
+            r->begin = (size_t)(nl - r->buf) + 1;
+            r->skipping = 0;
+            break;
+        }
+        r->bytes += r->end - r->begin;
+        r->begin = r->end = 0;
+        if (r->eof) return DS_LINE_END;
+        if (!read_more(r)) return DS_LINE_ERROR;
+    }
+    size_t scanned = r->begin;
+    for (;;) {
+        char *nl = r->end > scanned ? memchr(r->buf + scanned, '\n', r->end - scanned) : NULL;
+        size_t n = nl ? (size_t)(nl - (r->buf + r->begin)) : r->end - r->begin;
+        if (n > r->max) { /* too long, ended or not: what is buffered goes */
+            r->number++;
+            r->bytes += nl ? n + 1 : n;
+            r->begin = nl ? (size_t)(nl - r->buf) + 1 : r->end;
+            r->skipping = !nl;
+            return DS_LINE_TOO_LONG;
+        }
+        if (nl || (r->eof && r->end > r->begin)) {
+            *text = r->buf + r->begin;
+            *len = n;
+            r->begin += nl ? n + 1 : n;
+            r->bytes += nl ? n + 1 : n;
+            r->number++;
+            return DS_LINE;
+        }
+        if (r->eof) return DS_LINE_END;
+        scanned = r->end - r->begin; /* offsets after read_more moves the bytes down */
+        if (!read_more(r)) return DS_LINE_ERROR;
+    }
+}
+
+// ----------------------------------------------------------------------------
+// files
+
 static int is_blank(const char *s, size_t len)
 {
     return skip_space(s, len, 0) == len;
@@ -421,23 +527,36 @@ lrp_status ds_read(const char *path, const ds_options *o, ds_corpus *out, lrp_er
     memset(out, 0, sizeof *out);
     if (!path || !o) return lrp_fail(err, LRP_ERR_ARGUMENT, "ds_read: NULL argument");
     int is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f) return lrp_fail(err, LRP_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return lrp_fail(err, LRP_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     const char *name = is_stdin ? "<stdin>" : path;
 
     arena *a = calloc(1, sizeof *a);
     builder b = {0};
-    char *line = NULL;
-    size_t cap_line = 0, cap_sent = 0, lineno = 0;
+    ds_lines lines;
+    ds_lines_open(&lines, fd, DS_MAX_LINE);
+    size_t cap_sent = 0;
     lrp_status st = a ? LRP_OK : nomem(err);
-    ssize_t got;
-    errno = 0;
-    while (st == LRP_OK && (got = getline(&line, &cap_line, f)) >= 0) {
-        size_t len = (size_t)got;
-        lineno++;
-        if (len && line[len - 1] == '\n') len--;
-        if (len && line[len - 1] == '\r') len--; /* CRLF */
-        char *text = line;
+    while (st == LRP_OK) {
+        const char *text;
+        size_t len;
+        int got = ds_lines_next(&lines, &text, &len);
+        const size_t lineno = lines.number;
+        if (got == DS_LINE_END) break;
+        if (got == DS_LINE_ERROR) {
+            st = errno == ENOMEM ? nomem(err) : lrp_fail(err, LRP_ERR_IO, "%s: read error: %s", name, strerror(errno));
+            break;
+        }
+        if (got == DS_LINE_TOO_LONG) {
+            st = lrp_fail(err, LRP_ERR_INPUT, "%s:%zu: the line is longer than the limit of %zu bytes", name, lineno,
+                          DS_MAX_LINE);
+            break;
+        }
+        if (lines.bytes > DS_MAX_FILE) {
+            st = lrp_fail(err, LRP_ERR_INPUT, "%s: larger than the limit of %zu bytes of data", name, DS_MAX_FILE);
+            break;
+        }
+        if (len && text[len - 1] == '\r') len--; /* CRLF */
         if (lineno == 1 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3;
         if (is_blank(text, len)) continue;
         if (!reserve((void **)&out->sentences, &cap_sent, out->n + 1, sizeof *out->sentences)) {
@@ -452,11 +571,9 @@ lrp_status ds_read(const char *path, const ds_options *o, ds_corpus *out, lrp_er
         }
         out->sentences[out->n++].line = lineno;
     }
-    if (st == LRP_OK && ferror(f)) st = lrp_fail(err, LRP_ERR_IO, "%s: read error: %s", name, strerror(errno));
-    if (st == LRP_OK && !feof(f)) st = nomem(err); /* getline failed without an error or the end */
-    free(line);
+    ds_lines_close(&lines);
     builder_free(&b);
-    if (!is_stdin) fclose(f);
+    if (!is_stdin) close(fd);
     out->arena_ = a;
     if (st != LRP_OK) {
         ds_free(out);

@@ -74,13 +74,30 @@ double render_heatmap_norm(const render_heatmap *h)
 
 static int is_unknown(const render_heatmap *h, size_t t) { return h->unknown && h->unknown[t]; }
 
-void render_heatmap_ansi(FILE *f, const render_heatmap *h)
+size_t render_text_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++) w += ((unsigned char)*s & 0xC0u) != 0x80u;
+    return w;
+}
+
+void render_heatmap_ansi(FILE *f, const render_heatmap *h) { render_heatmap_ansi_wrap(f, h, 0, 0, 0); }
+
+void render_heatmap_ansi_wrap(FILE *f, const render_heatmap *h, size_t col, size_t width, size_t indent)
 {
     double norm = render_heatmap_norm(h);
     for (size_t t = 0; t < h->T; t++) {
         render_rgb bg = render_color(h->relevance[t], norm, h->kind);
         render_rgb fg = render_text_color(bg);
-        if (t) fputc(' ', f);
+        const size_t cell = render_text_width(h->words[t]) + 2; /* " word " */
+        if (t && width && col + 1 + cell > width && col > indent) {
+            fprintf(f, "\n%*s", (int)indent, ""); /* outside any colour: the word before is reset */
+            col = indent;
+        } else if (t) {
+            fputc(' ', f);
+            col++;
+        }
+        col += cell;
         fprintf(f, "\033[48;2;%u;%u;%um\033[38;2;%u;%u;%um", bg.r, bg.g, bg.b, fg.r, fg.g, fg.b);
         /* underline the word only, not its padding */
         fputs(is_unknown(h, t) ? " \033[4m" : " ", f);

@@ -66,9 +66,19 @@ double render_heatmap_norm(const render_heatmap *h);
 
 /* Terminal: each word as " word " on a 24-bit background (ESC[48;2;R;G;Bm) with a
  * black or white foreground, unknown words underlined, words separated by one
- * uncoloured space; attributes reset at the end; words through render_terminal_text.
- * No newline. */
+ * uncoloured space; attributes reset after each word; words through
+ * render_terminal_text. No newline at the end. */
 void render_heatmap_ansi(FILE *f, const render_heatmap *h);
+
+/* The same, starting at column `col` of a terminal `width` columns wide (0: no limit):
+ * a word that would pass the last column goes on a new line, which starts at column
+ * `indent`, broken after the previous word's reset. So the terminal never wraps inside
+ * a coloured word: one that fills a new line with the current background would draw a
+ * band across it. */
+void render_heatmap_ansi_wrap(FILE *f, const render_heatmap *h, size_t col, size_t width, size_t indent);
+
+/* Columns that render_terminal_text takes for s (one per code point). */
+size_t render_text_width(const char *s);
 
 /* HTML: one <span class="w"> per word with inline background and text colour and
  * the relevance as tooltip (title="<tooltip>: R", R with 6 significant digits);

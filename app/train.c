@@ -1,7 +1,7 @@
 /*
  * train.c - the trainer (train.h): data preparation (vocabulary, distinct phrases),
  * initialisation, the forward pass and gradient of a shard of phrases as one batch of
- * the batched kernels (fast/fast.h, float64, with the dropout masks as their hooks),
+ * the batched kernels (src/fast, float64, with the dropout masks as their hooks),
  * minibatches over threads with a fixed reduction order, Adagrad / Adam, dev
  * evaluation and atomic saving.
  *
@@ -12,6 +12,7 @@
  */
 #include "app/train.h"
 
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -22,8 +23,10 @@
 #include <unistd.h>
 
 #include "core/common.h"
+#include "io/fileio.h"
 #include "fast/fast.h"
 #include "core/model.h"
+#include "io/model_io.h"
 
 static const char *const SST_LABELS[5] = {"very negative", "negative", "neutral", "positive",
                                           "very positive"};
@@ -56,8 +59,8 @@ lrp_status train_options_check(const train_options *o, lrp_error *err)
     if (o->embed == 0 || o->embed > 100000 || o->hidden == 0 || o->hidden > 100000)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "embedding and hidden sizes must lie in 1..100000");
     if (o->epochs == 0) return lrp_fail(err, LRP_ERR_ARGUMENT, "epochs must be at least 1");
-    if (o->batch == 0 || o->batch > 1000000)
-        return lrp_fail(err, LRP_ERR_ARGUMENT, "batch must lie in 1..1000000");
+    if (o->batch == 0 || o->batch > TRAIN_MAX_BATCH)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "batch must lie in 1..%d", TRAIN_MAX_BATCH);
     if (!(o->lr > 0) || !isfinite(o->lr))
         return lrp_fail(err, LRP_ERR_ARGUMENT, "the learning rate must be positive, got %g", o->lr);
     if (!(o->lr_decay > 0 && o->lr_decay <= 1))
@@ -491,7 +494,7 @@ lrp_status train_model_init(const train_data *d, const train_options *o, lrp_mod
 }
 
 // ----------------------------------------------------------------------------
-// a batch of phrases: forward, loss, gradient (the batched kernels, fast/fast.h)
+// a batch of phrases: forward, loss, gradient (the batched kernels, src/fast)
 
 /* Dropout and unk replacement of one phrase in one epoch (p = 0: none). */
 typedef struct phrase_noise {
@@ -736,6 +739,8 @@ typedef struct trainer {
     int stop, stop_epoch;
     size_t since_best;
     double best_dev;
+    char *best_bytes;      /* the file last written, as written (read back at the end) */
+    size_t best_size;
     train_summary *sum;
     lrp_error err;
     double t_start;
@@ -874,6 +879,42 @@ static void reduce_update(trainer *tr, size_t tid)
     }
 }
 
+typedef struct bytes_job {
+    const char *data;
+    size_t size;
+} bytes_job;
+
+static lrp_status fill_bytes(FILE *f, void *ctx, lrp_error *err)
+{
+    const bytes_job *b = ctx;
+    if (fwrite(b->data, 1, b->size, f) != b->size)
+        return lrp_fail(err, LRP_ERR_IO, "%s", strerror(errno ? errno : EIO));
+    return LRP_OK;
+}
+
+/* Write the stored parameters to out_path, and keep the bytes written: the model
+ * evaluated at the end is this run's, whatever else writes out_path meanwhile. */
+static lrp_status save_best(trainer *tr)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *mf = open_memstream(&buf, &size);
+    lrp_status st = mf ? model_write(tr->snap, mf, tr->o->dtype, LRP_FILE_GATE_ORDER, &tr->err)
+                       : lrp_fail(&tr->err, LRP_ERR_NOMEM, "out of memory for the model's bytes");
+    if (mf && fclose(mf) != 0 && st == LRP_OK)
+        st = lrp_fail(&tr->err, LRP_ERR_NOMEM, "out of memory for the model's bytes");
+    bytes_job job = {buf, size};
+    if (st == LRP_OK) st = lrp_write_atomic(tr->out_path, fill_bytes, &job, &tr->err);
+    if (st != LRP_OK) {
+        free(buf);
+        return st;
+    }
+    free(tr->best_bytes);
+    tr->best_bytes = buf;
+    tr->best_size = size;
+    return LRP_OK;
+}
+
 /* Thread 0, after an epoch: the stored parameters, dev accuracy, saving, callback. */
 static void end_epoch(trainer *tr, double loss, size_t correct, double seconds)
 {
@@ -897,7 +938,7 @@ static void end_epoch(trainer *tr, double loss, size_t correct, double seconds)
     if (st == LRP_OK) {
         double acc = eval_accuracy(&es.dev);
         if (tr->sum->best_epoch == 0 || acc > tr->best_dev) {
-            st = lrp_model_save(tr->snap, tr->out_path, tr->o->dtype, &tr->err);
+            st = save_best(tr);
             tr->best_dev = acc;
             tr->sum->best_epoch = tr->epoch;
             tr->since_best = 0;
@@ -986,6 +1027,15 @@ void train_summary_free(train_summary *s)
     memset(s, 0, sizeof *s);
 }
 
+/* Out of memory for the minibatches' workspaces: say what takes the memory. */
+static lrp_status batch_nomem(lrp_error *err, size_t B, size_t T)
+{
+    return lrp_fail(err, LRP_ERR_NOMEM,
+                    "out of memory for minibatches of %zu phrases of up to %zu words (about %.0f MB per "
+                    "phrase of a batch): choose a smaller batch (--batch)",
+                    B, T, (double)T * TRAIN_BATCH_BYTES_PER_WORD / 1e6);
+}
+
 lrp_status train_run(const train_data *d, const train_options *o, const char *out_path,
                      const train_callbacks *cb, train_summary *sum, lrp_error *err)
 {
@@ -996,6 +1046,9 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
     if (st != LRP_OK) return st;
     if (d->n_phrases == 0 || d->n_dev == 0)
         return lrp_fail(err, LRP_ERR_INPUT, "no training phrases or no dev sentences");
+    /* the first write comes after an epoch: a path that cannot be written fails now */
+    st = lrp_write_check(out_path, err);
+    if (st != LRP_OK) return st;
 
     trainer tr;
     memset(&tr, 0, sizeof tr);
@@ -1009,6 +1062,8 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
     size_t nt = o->threads == 0 ? (size_t)lrp_default_threads() : (size_t)o->threads;
     tr.nthreads = nt > TRAIN_SHARDS ? TRAIN_SHARDS : nt;
 
+    const size_t B = o->batch < d->n_phrases ? o->batch : d->n_phrases;
+    const size_t per_shard = (B + TRAIN_SHARDS - 1) / TRAIN_SHARDS;
     st = train_model_init(d, o, &tr.m, err);
     if (st == LRP_OK) st = train_model_init(d, o, &tr.snap, err);
     thread_arg *args = NULL;
@@ -1018,8 +1073,8 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
         tr.P = L->total;
         tr.base = L->wx[0][0];
         tr.DP = L->emb - tr.base; /* the dense parameters come before the embedding */
-        /* the most words a shard can hold: its share of a batch, each a longest phrase */
-        size_t per_shard = (o->batch + TRAIN_SHARDS - 1) / TRAIN_SHARDS;
+        /* the most words a shard can hold: its share of a batch, each a longest phrase
+         * (no batch holds more phrases than the data has) */
         tr.cap_tokens = per_shard * d->max_length;
         tr.g = calloc(tr.P, sizeof *tr.g);
         tr.s1 = calloc(tr.P, sizeof *tr.s1);
@@ -1027,15 +1082,17 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
         tr.order = malloc(d->n_phrases * sizeof *tr.order);
         tr.seen = calloc(d->V, 1);
         args = calloc(tr.nthreads, sizeof *args);
-        int ok = tr.g && tr.s1 && tr.s2 && tr.order && tr.seen && args;
-        for (size_t k = 0; k < TRAIN_SHARDS && ok; k++) {
+        int ok = tr.g && tr.s1 && tr.s2 && tr.order && tr.seen && args, ok_batch = 1;
+        for (size_t k = 0; k < TRAIN_SHARDS && ok && ok_batch; k++) {
             shard *sh = &tr.shards[k];
             sh->dense = calloc(tr.DP, sizeof(double));
             sh->demb = malloc(tr.cap_tokens * o->embed * sizeof(double));
             sh->tok = malloc(tr.cap_tokens * sizeof *sh->tok);
-            ok = sh->dense && sh->demb && sh->tok;
+            ok = sh->dense != NULL;
+            ok_batch = sh->demb && sh->tok;
         }
         if (!ok) st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for the trainer's buffers");
+        else if (!ok_batch) st = batch_nomem(err, B, d->max_length);
     }
     if (st == LRP_OK) st = fast_pack_create_d(&tr.pack, tr.m, err);
     /* a thread takes its share of the shards as one batch of the kernels (the larger
@@ -1045,8 +1102,8 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
     for (size_t t = 0; t < tr.nthreads && st == LRP_OK; t++, n_args++) {
         args[t].tr = &tr;
         args[t].tid = t;
-        st = batch_work_init(&args[t].w, tr.m, tr.pack, tr.grab * ((o->batch + TRAIN_SHARDS - 1) / TRAIN_SHARDS),
-                             d->max_length, err);
+        st = batch_work_init(&args[t].w, tr.m, tr.pack, tr.grab * per_shard, d->max_length, err);
+        if (st == LRP_ERR_NOMEM) st = batch_nomem(err, B, d->max_length);
     }
     if (st == LRP_OK) {
         /* Start the threads, then fix the count to those that started (the result does
@@ -1076,10 +1133,10 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
     if (st == LRP_OK && stop == 2) st = lrp_fail(err, tr.err.status, "%s", tr.err.message);
     sum->stopped = stop == 1;
 
-    /* the written model, read back */
+    /* the written model, read back from the bytes written */
     if (st == LRP_OK && sum->best_epoch > 0) {
         lrp_model *best = NULL;
-        st = lrp_model_load(&best, out_path, err);
+        st = lrp_model_load_memory(&best, tr.best_bytes, tr.best_size, err);
         if (st == LRP_OK)
             st = eval_sentences(best, d->dev, d->dev_label, d->n_dev, (int)tr.nthreads, NULL, &sum->dev, err);
         if (st == LRP_OK && d->n_test)
@@ -1104,6 +1161,7 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
     free(tr.seen);
     lrp_model_free(tr.m);
     lrp_model_free(tr.snap);
+    free(tr.best_bytes);
     if (st != LRP_OK) train_summary_free(sum);
     return st;
 }

@@ -43,6 +43,11 @@
 /* Shards per minibatch: the most threads that help; fixed so that results do not
  * depend on the thread count. */
 #define TRAIN_SHARDS 8
+/* The largest minibatch: the workspaces hold every activation of a batch's phrases,
+ * about TRAIN_BATCH_BYTES_PER_WORD bytes per phrase and word of the longest phrase
+ * (E = H = 60; docs/cli.md), 0.5 GB for a batch of 1024 treebank phrases. */
+#define TRAIN_MAX_BATCH 1024
+#define TRAIN_BATCH_BYTES_PER_WORD 9000.0
 
 typedef enum train_optimizer { TRAIN_ADAGRAD = 0, TRAIN_ADAM = 1 } train_optimizer;
 typedef enum train_vocab { TRAIN_VOCAB_ALL = 0, TRAIN_VOCAB_TRAIN = 1 } train_vocab;
@@ -53,7 +58,8 @@ typedef struct train_options {
     size_t epochs;              /* at most this many passes over the phrases (6) */
     size_t patience;            /* stop after this many epochs without a better dev
                                    accuracy; 0 = never (2) */
-    size_t batch;               /* phrases per minibatch (32) */
+    size_t batch;               /* phrases per minibatch, 1..TRAIN_MAX_BATCH (32); the
+                                   memory is for min(batch, phrases) */
     train_optimizer optimizer;  /* (TRAIN_ADAM) */
     double lr;                  /* learning rate (0.003) */
     double lr_decay;            /* the rate is multiplied by this after each epoch (1) */
@@ -128,12 +134,15 @@ typedef struct train_summary {
     size_t best_epoch;          /* 0: no epoch finished, nothing was written */
     int stopped;                /* a callback stopped the training */
     double seconds;             /* whole run */
-    eval_result dev, test;      /* the written model, read back from out_path (test empty
-                                   without test.txt); release with train_summary_free */
+    eval_result dev, test;      /* the written model, read back from the bytes written to
+                                   out_path (another process writing out_path meanwhile
+                                   changes nothing here; test empty without test.txt);
+                                   release with train_summary_free */
 } train_summary;
 
 /* Train on d, writing the best model so far to out_path (atomically: the file is
- * always a complete model) each time the dev accuracy improves. */
+ * always a complete model) each time the dev accuracy improves. A path that cannot be
+ * written (lrp_write_check) fails before the training starts. */
 lrp_status train_run(const train_data *d, const train_options *o, const char *out_path,
                      const train_callbacks *cb, train_summary *summary, lrp_error *err);
 void train_summary_free(train_summary *s);

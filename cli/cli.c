@@ -1,18 +1,26 @@
 /*
  * cli.c - helpers shared by the `lrp` subcommands (cli.h).
  */
+#define _DEFAULT_SOURCE /* realpath */
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "app/render.h"
+
 #ifndef LRP_DEFAULT_MODEL_INSTALLED
 #define LRP_DEFAULT_MODEL_INSTALLED ""
+#endif
+#ifndef LRP_DEFAULT_MODEL_FROM_BIN
+#define LRP_DEFAULT_MODEL_FROM_BIN ""
 #endif
 #ifndef LRP_SOURCE_DIR
 #define LRP_SOURCE_DIR "."
@@ -23,10 +31,15 @@ static const char *command = NULL;
 
 void cli_set_command(const char *name) { command = name; }
 
+/* "lrp <cmd>: <what><message>": the message often quotes input (a file name, a model's
+ * strings, a line), so control characters are written as '?' (render_terminal_text),
+ * never sent to the terminal. */
 static void vprefix(const char *what, const char *fmt, va_list ap)
 {
+    char msg[2048];
+    vsnprintf(msg, sizeof msg, fmt, ap);
     fprintf(stderr, "lrp%s%s: %s", command ? " " : "", command ? command : "", what);
-    vfprintf(stderr, fmt, ap);
+    render_terminal_text(stderr, msg);
     fputc('\n', stderr);
 }
 
@@ -49,7 +62,28 @@ void cli_usage(const char *fmt, ...)
     exit(EXIT_USAGE);
 }
 
+void cli_unknown_option(char *const *argv, int sentences)
+{
+    /* the word of argv: getopt sets optopt for a short option and has not moved past
+     * its word unless the option was its last letter; a long option's word is done */
+    const char *word = argv[optind - 1];
+    if (optopt && argv[optind] && argv[optind][0] == '-' && strchr(argv[optind] + 1, optopt)) word = argv[optind];
+    char opt[4] = {'-', (char)optopt, '\0', '\0'};
+    if (sentences && strchr(word, ' '))
+        cli_usage("unknown option '%s' in '%s': a sentence that starts with '-' goes after '--', as in "
+                  "lrp %s -- '%s'", optopt ? opt : word, word, command ? command : "explain", word);
+    cli_usage("unknown option '%s'", optopt ? opt : word);
+}
+
 void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprefix("", fmt, ap);
+    va_end(ap);
+}
+
+void cli_note(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -65,6 +99,13 @@ void cli_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+void cli_flush_output(void)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout)) return;
+    cli_die(EXIT_BAD_INPUT, "cannot write the output: %s", errno ? strerror(errno) : "a write error");
+}
+
 int cli_exit_code(lrp_status st)
 {
     if (st == LRP_OK) return EXIT_OK;
@@ -74,12 +115,41 @@ int cli_exit_code(lrp_status st)
 // ----------------------------------------------------------------------------
 // model
 
+/* The installed model beside this binary (BINDIR/../share/lrp-rnn/...): wherever the
+ * files were installed, whatever prefix was configured. "" when unknown. */
+static const char *model_beside_binary(char *buf, size_t len)
+{
+#if defined(__linux__)
+    char exe[4096];
+    ssize_t n = LRP_DEFAULT_MODEL_FROM_BIN[0] ? readlink("/proc/self/exe", exe, sizeof exe - 1) : -1;
+    if (n > 0 && (size_t)n < sizeof exe - 1) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        size_t dir = slash ? (size_t)(slash - exe) + 1 : 0, rel = strlen(LRP_DEFAULT_MODEL_FROM_BIN);
+        if (slash && dir + rel < len) {
+            memcpy(buf, exe, dir); /* with its '/' */
+            memcpy(buf + dir, LRP_DEFAULT_MODEL_FROM_BIN, rel + 1);
+            return buf;
+        }
+    }
+#endif
+    (void)len;
+    buf[0] = '\0';
+    return buf;
+}
+
 const char *cli_model_path(const char *option)
 {
-    static char buf[4096];
+    static char buf[4096], beside[4096];
     if (option && option[0]) return option;
     const char *env = getenv("LRP_MODEL");
     if (env && env[0]) return env;
+    if (model_beside_binary(beside, sizeof beside)[0] && access(beside, R_OK) == 0) {
+        char *real = realpath(beside, NULL); /* without the bin/../ */
+        if (real && strlen(real) < sizeof beside) strcpy(beside, real);
+        free(real);
+        return beside;
+    }
     if (LRP_DEFAULT_MODEL_INSTALLED[0] && access(LRP_DEFAULT_MODEL_INSTALLED, R_OK) == 0)
         return LRP_DEFAULT_MODEL_INSTALLED;
     snprintf(buf, sizeof buf, "%s/%s", LRP_SOURCE_DIR, DEFAULT_MODEL_REL);
@@ -181,6 +251,13 @@ int cli_use_color(FILE *f)
     const char *term = getenv("TERM");
     if (term && strcmp(term, "dumb") == 0) return 0;
     return isatty(fileno(f));
+}
+
+size_t cli_terminal_width(FILE *f)
+{
+    struct winsize ws;
+    if (ioctl(fileno(f), TIOCGWINSZ, &ws) != 0) return 0;
+    return ws.ws_col;
 }
 
 double cli_now(void)

@@ -32,9 +32,21 @@ _Noreturn void cli_usage(const char *fmt, ...)
 #endif
     ;
 
+/* The usage error of an option getopt_long did not know (call it at once): the
+ * option as written, "-5" for a short one. `sentences`: the command takes sentences as
+ * arguments, and the message says how to give one that starts with '-'. */
+_Noreturn void cli_unknown_option(char *const *argv, int sentences);
+
 /* Print "lrp <cmd>: message" (no exit): an error the command goes on after, such as
  * one bad input line; the command still exits non-zero at the end. */
 void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Print "lrp <cmd>: message" (no exit), for a person at a terminal. */
+void cli_note(const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))
 #endif
@@ -47,10 +59,18 @@ void cli_warn(const char *fmt, ...)
 #endif
     ;
 
+/* Flush standard output; exit 1 with the system's reason ("cannot write the output: No
+ * space left on device") when it could not be written, now or before. */
+void cli_flush_output(void);
+
+/* "s" after a count other than 1: "%zu sentence%s", n, cli_s(n). */
+static inline const char *cli_s(size_t n) { return n == 1 ? "" : "s"; }
+
 /* Exit code for a library status: 1 for input, model and I/O problems, 2 for arguments. */
 int cli_exit_code(lrp_status st);
 
-/* The model path: `option` if given, else $LRP_MODEL, else the installed default,
+/* The model path: `option` if given, else $LRP_MODEL, else the installed default (beside
+ * the installed binary: BINDIR/../share/lrp-rnn/, else under the configured prefix),
  * else models/sst5-bilstm.safetensors of the source tree, else of the current directory. */
 const char *cli_model_path(const char *option);
 
@@ -95,6 +115,9 @@ long cli_parse_long(const char *option, const char *value, long min, long max);
 /* Colours on this stream? Only on a terminal, never when NO_COLOR is set (non-empty)
  * or TERM is "dumb". */
 int cli_use_color(FILE *f);
+
+/* The columns of the terminal f is, 0 when it is none or does not say. */
+size_t cli_terminal_width(FILE *f);
 
 /* Seconds on a monotonic clock. */
 double cli_now(void);

@@ -66,7 +66,7 @@ int cmd_convert(int argc, char **argv)
         case 'h': usage(stdout); return EXIT_OK;
         case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
         default:
-            if (!cli_load_option(c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+            if (!cli_load_option(c, optarg)) cli_unknown_option(argv, 0);
         }
     }
     if (argc - optind != 2) cli_usage("expected IN and OUT, got %d file name%s", argc - optind,

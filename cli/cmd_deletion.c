@@ -56,14 +56,15 @@ static void num(FILE *f, double v)
 
 void deletion_write_text(FILE *f, const exp_deletion_result *r, size_t min_length)
 {
-    fprintf(f, "Word deletion (Arras et al. 2017, Figure 3): %zu sentences of at least %zu words,\n"
-               "relevance for the true class; random: mean (std) over %zu runs.\n",
-            r->sentences, min_length, r->random_runs);
+    fprintf(f, "Word deletion (Arras et al. 2017, Figure 3): %zu sentence%s of at least %zu words,\n"
+               "relevance for the true class; random: mean (std) over %zu run%s.\n",
+            r->sentences, cli_s(r->sentences), min_length, r->random_runs, cli_s(r->random_runs));
     for (int panel = 0; panel < 2; panel++) {
         const exp_deletion_panel *p = panel ? &r->false_ : &r->correct;
-        fprintf(f, "\ninitially %s: %zu sentences, words deleted in %s order of relevance\n"
+        fprintf(f, "\ninitially %s: %zu sentence%s, words deleted in %s order of relevance\n"
                    "fraction classified correctly after k deletions:\n%3s",
-                panel ? "falsely classified" : "correctly classified", p->n, panel ? "increasing" : "decreasing", "k");
+                panel ? "falsely classified" : "correctly classified", p->n, cli_s(p->n),
+                panel ? "increasing" : "decreasing", "k");
         for (int v = 0; v < EXP_DEL_VARIANTS; v++) fprintf(f, "%10s", exp_deletion_name(v));
         fprintf(f, "%10s\n", "(std)");
         for (size_t k = 0; k <= r->max_deletions; k++) {
@@ -126,7 +127,7 @@ void deletion_write_panel_svg(FILE *f, const exp_deletion_result *r, int panel)
         s[v] = (plot_series){legend[v], p->accuracy[v], v == EXP_DEL_RANDOM ? p->random_std : NULL, variant_colors[v],
                              v == EXP_DEL_LRP_CONS || v == EXP_DEL_RANDOM};
     char title[160];
-    snprintf(title, sizeof title, "initially %s (%zu sentences)", panel ? "false" : "correct", p->n);
+    snprintf(title, sizeof title, "initially %s (%zu sentence%s)", panel ? "false" : "correct", p->n, cli_s(p->n));
     /* the correct panel falls from 1, the false one rises from 0: its y axis up to the
      * largest value (rounded up to a tenth) so that the curves can be told apart */
     double ymax = 1.0;
@@ -205,7 +206,7 @@ int cmd_deletion(int argc, char **argv)
     if (strcmp(fmt, "json") == 0) deletion_write_json(stdout, &r);
     else if (strcmp(fmt, "csv") == 0) deletion_write_csv(stdout, &r);
     else deletion_write_text(stdout, &r, o.min_length);
-    expcmd_flush_stdout();
+    cli_flush_output();
     if (figure) expcmd_write_file(figure, fill_svg, &r);
     exp_deletion_free(&r);
     expcmd_free(&x);

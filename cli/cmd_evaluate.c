@@ -26,9 +26,11 @@ static void usage(FILE *f)
             "Options:\n"
             "  --data FILE         labelled sentences ('-' = standard input): treebank trees\n"
             "                      (a line starting with '(') or LABEL<TAB>sentence lines,\n"
-            "                      LABEL a class index or name (required; no default)\n"
+            "                      LABEL a label name or class index; blank lines are\n"
+            "                      skipped (required; no default)\n"
             "  --pretokenized      LABEL<TAB>sentence: the sentence is tokens separated by\n"
-            "                      spaces, taken as they are (default: raw text, tokenized)\n"
+            "                      spaces or tabs, taken as they are (default: raw text,\n"
+            "                      tokenized)\n"
             "  --model FILE        model file (default: $LRP_MODEL, else %s)\n"
             "  --format FORMAT     text or json (one JSON object) (default: text)\n"
             "  --threads N         threads, 0 = all cores (default: 0, here %d)\n"
@@ -44,13 +46,14 @@ static void usage(FILE *f)
 
 static void write_text(const char *path, const lrp_model *m, const eval_result *r)
 {
-    printf("data           %s (%zu sentences", path, r->n);
-    if (r->unknown_words) printf(", %zu unknown words read as the unk word", r->unknown_words);
+    printf("data           %s (%zu sentence%s", path, r->n, cli_s(r->n));
+    if (r->unknown_words)
+        printf(", %zu unknown word%s read as the unk word", r->unknown_words, cli_s(r->unknown_words));
     printf(")\n");
     printf("fine-grained   %.4f (%zu/%zu)\n", eval_accuracy(r), r->correct, r->n);
     if (r->has_binary)
-        printf("binary         %.4f (%zu/%zu non-neutral sentences; %s)\n", eval_binary_accuracy(r),
-               r->binary_correct, r->binary_n, EVAL_BINARY_RULE);
+        printf("binary         %.4f (%zu/%zu non-neutral sentence%s; %s)\n", eval_binary_accuracy(r),
+               r->binary_correct, r->binary_n, cli_s(r->binary_n), EVAL_BINARY_RULE);
     else
         printf("binary         (only for five-class models)\n");
     printf("confusion      rows: true class, columns: predicted class\n");
@@ -125,7 +128,7 @@ int cmd_evaluate(int argc, char **argv)
         case 'h': usage(stdout); return EXIT_OK;
         case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
         default:
-            if (!cli_load_option(c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+            if (!cli_load_option(c, optarg)) cli_unknown_option(argv, 0);
         }
     }
     if (optind < argc) cli_usage("unexpected argument '%s' (the data is --data FILE)", argv[optind]);
@@ -153,6 +156,6 @@ int cmd_evaluate(int argc, char **argv)
     ds_free(&corpus);
     free(labels);
     lrp_model_free(model);
-    if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
+    cli_flush_output();
     return EXIT_OK;
 }

@@ -35,6 +35,7 @@ typedef struct explain_ctx {
     size_t n_specs;
     out_format format;
     int color;              /* text format: heatmap (terminal) or plain columns */
+    size_t width;           /* the terminal's columns, 0 when unknown */
 } explain_ctx;
 
 // ----------------------------------------------------------------------------
@@ -54,8 +55,8 @@ static void usage(FILE *f)
             "                      (default: lrp); written in that order\n"
             "  --target LIST       comma-separated classes to explain: pred (the predicted\n"
             "                      class), true (the line's true class: needs --input tsv or\n"
-            "                      ptb), all (every class), a class index or a label name\n"
-            "                      (default: pred)\n"
+            "                      ptb), all (every class), a label name or a class index\n"
+            "                      (a name wins) (default: pred)\n"
             "  --format FORMAT     text, json, tsv, html, latex or null (default: text)\n"
             "                      text: a heatmap on a terminal, plain columns otherwise or\n"
             "                      when NO_COLOR is set; json: JSON Lines, one object per\n"
@@ -78,11 +79,13 @@ static void usage(FILE *f)
             "\n"
             "Words not in the vocabulary are read as the model's unknown word and marked\n"
             "in every format; without an unknown word such a line fails. A bad line (empty,\n"
-            "invalid UTF-8, unknown words, bad label, longer than %d words) is reported on\n"
-            "standard error with its line number, and the command goes on with the next.\n"
+            "invalid UTF-8, unknown words, bad label, longer than %d words or %zu MiB) is\n"
+            "reported on standard error with its line number, and the command goes on with\n"
+            "the next. Limits and memory: docs/cli.md.\n"
+            "A sentence that starts with '-' goes after '--': lrp explain -- '-5 stars'.\n"
             "Exit status: 0 success, 1 a bad line, input or model, 2 usage error.\n"
             "Example: lrp explain --method lrp,sa \"Don't waste your money.\"\n",
-            LRP_MAX_LENGTH);
+            LRP_MAX_LENGTH, DS_MAX_LINE >> 20);
 }
 
 // ----------------------------------------------------------------------------
@@ -113,12 +116,15 @@ static void add_spec(explain_ctx *x, int target, const char *name)
     x->n_specs++;
 }
 
-/* --target LIST against the model's classes; a label that itself contains a comma
- * is recognised when it is the whole list. */
+/* --target LIST against the model's classes: pred, true and all are always those
+ * words; any other item is a label name of the model, else a class index
+ * (lrp_model_label_index). A label that itself contains a comma is recognised when it
+ * is the whole list. */
 static void parse_targets(explain_ctx *x, const char *list, int labelled)
 {
     char name[24];
-    int whole = lrp_model_label_index(x->model, list);
+    int keyword = strcmp(list, "pred") == 0 || strcmp(list, "true") == 0 || strcmp(list, "all") == 0;
+    int whole = keyword ? -1 : lrp_model_label_index(x->model, list);
     if (whole >= 0) {
         snprintf(name, sizeof name, "%d", whole);
         add_spec(x, whole, name);
@@ -199,7 +205,8 @@ static void write_heatmaps(const explain_ctx *x, const input_reader *r, const in
         printf("%*s  ", (int)(wl - run_text_width(label)), "");
         render_heatmap h = {it->T, (const char *const *)it->words, e->relevance, it->unknown,
                             render_kind_of(e->method), 0.0};
-        render_heatmap_ansi(stdout, &h);
+        const size_t col = 2 + 8 + 1 + wl + 2; /* continuation lines start under the first word */
+        render_heatmap_ansi_wrap(stdout, &h, col, x->width, col);
         putchar('\n');
     }
     int any = 0;
@@ -450,7 +457,7 @@ int cmd_explain(int argc, char **argv)
         case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
         default:
             if (!input_option(c, optarg, &in) && !cli_load_option(c, optarg))
-                cli_usage("unknown option '%s'", argv[optind - 1]);
+                cli_unknown_option(argv, 1);
         }
     }
 
@@ -459,6 +466,7 @@ int cmd_explain(int argc, char **argv)
     lrp_model_get_info(x.model, &x.info);
     parse_targets(&x, target_list, in.format != INPUT_TEXT);
     x.color = x.format == FMT_TEXT && cli_use_color(stdout);
+    x.width = x.color ? cli_terminal_width(stdout) : 0;
 
     int *targets = malloc(x.n_specs * sizeof *targets);
     if (!targets) cli_die(EXIT_BAD_INPUT, "out of memory");
@@ -480,7 +488,7 @@ int cmd_explain(int argc, char **argv)
     input_close(&r);
 
     if (x.format == FMT_HTML) render_html_end(stdout);
-    if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
+    cli_flush_output();
     if (bad) cli_error("%zu bad %s%s", bad, unit, bad == 1 ? "" : "s");
     free(targets);
     free(x.specs);

@@ -199,6 +199,7 @@ static void write_csv(const expcmd *x, const heatmaps *h)
 static void write_text(const expcmd *x, const heatmaps *h)
 {
     int color = cli_use_color(stdout);
+    size_t width = color ? cli_terminal_width(stdout) : 0;
     for (size_t k = 0; k < h->n; k++) {
         size_t i = h->index[k], T = x->sentences[i].T;
         printf("%zu. line %zu: true ", k + 1, x->corpus.sentences[i].line);
@@ -210,7 +211,7 @@ static void write_text(const expcmd *x, const heatmaps *h)
             printf("  %-4s", sa ? "sa" : "lrp");
             render_heatmap m = heatmap_of(x, h, k, sa);
             if (color) {
-                render_heatmap_ansi(stdout, &m);
+                render_heatmap_ansi_wrap(stdout, &m, 6, width, 6);
             } else {
                 for (size_t t = 0; t < T; t++) {
                     putchar(' ');
@@ -274,8 +275,8 @@ void heatmaps_resolve_lines(const expcmd *x, size_t *idx, size_t n)
         if (paper)
             cli_die(EXIT_BAD_INPUT, "--lines paper: line %zu is not a sentence of %s (the paper's lines are of "
                     "the SST test set, test.txt)", line, x->data_path);
-        cli_die(EXIT_BAD_INPUT, "--lines: line %zu of %s holds no sentence (%zu sentences, last on line %zu)", line,
-                x->data_path, x->n, x->corpus.sentences[x->n - 1].line);
+        cli_die(EXIT_BAD_INPUT, "--lines: line %zu of %s holds no sentence (%zu sentence%s, last on line %zu)", line,
+                x->data_path, x->n, cli_s(x->n), x->corpus.sentences[x->n - 1].line);
     }
 }
 
@@ -316,7 +317,7 @@ int cmd_heatmaps(int argc, char **argv)
     else if (strcmp(fmt, "json") == 0) write_json(&x, &h);
     else if (strcmp(fmt, "csv") == 0) write_csv(&x, &h);
     else write_text(&x, &h);
-    expcmd_flush_stdout();
+    cli_flush_output();
     heatmaps_free(&h);
     free(idx);
     expcmd_free(&x);

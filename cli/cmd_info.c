@@ -32,21 +32,34 @@ static void usage(FILE *f)
     fprintf(f, "\nExit status: 0 success, 1 missing or bad model file, 2 usage error.\n");
 }
 
+/* a row "name           value": the value as terminal text (control characters as ?) */
+static void row(const char *name, const char *value)
+{
+    printf("%-15s", name);
+    render_terminal_text(stdout, value);
+}
+
 static void write_text(const char *path, long long bytes, const lrp_model *m, const lrp_model_info *in)
 {
     const char *unk = in->unk_id >= 0 ? lrp_model_word(m, (size_t)in->unk_id) : NULL;
-    if (bytes >= 0) printf("file           %s (%lld bytes)\n", path, bytes);
-    else printf("file           %s (not a regular file)\n", path);
-    printf("read as        %s\n", lrp_model_source(m));
-    printf("vocabulary     %zu words\n", in->vocab_size);
-    printf("unknown word   %s\n", unk ? unk : "(none: unknown words are an error)");
+    row("file", path);
+    if (bytes >= 0) printf(" (%lld bytes)\n", bytes);
+    else printf(" (not a regular file)\n");
+    row("read as", lrp_model_source(m));
+    printf("\nvocabulary     %zu words\n", in->vocab_size);
+    row("unknown word", unk ? unk : "(none: unknown words are an error)");
+    putchar('\n');
     printf("lowercase      %s\n", in->lowercase ? "yes" : "no");
     printf("embedding      %zu\n", in->embed_dim);
     printf("hidden         %zu per direction\n", in->hidden_dim);
     printf("layers         %zu\n", in->layers);
     printf("directions     %zu (%s)\n", in->directions, in->directions == 2 ? "bidirectional" : "forward only");
     printf("classes        %zu\n", in->classes);
-    for (size_t c = 0; c < in->classes; c++) printf("  %2zu  %s\n", c, lrp_model_label(m, c));
+    for (size_t c = 0; c < in->classes; c++) {
+        printf("  %2zu  ", c);
+        render_terminal_text(stdout, lrp_model_label(m, c));
+        putchar('\n');
+    }
     printf("output bias    %s\n", in->has_output_bias ? "yes" : "no");
     printf("parameters     %zu\n", m->layout.total);
 }
@@ -96,7 +109,7 @@ int cmd_info(int argc, char **argv)
         case 'h': usage(stdout); return EXIT_OK;
         case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
         default:
-            if (!cli_load_option(c, optarg)) cli_usage("unknown option '%s'", argv[optind - 1]);
+            if (!cli_load_option(c, optarg)) cli_unknown_option(argv, 0);
         }
     }
     if (argc - optind > 1) cli_usage("one model file at a time, got %d", argc - optind);
@@ -115,6 +128,6 @@ int cmd_info(int argc, char **argv)
     if (json) write_json(path, bytes, m, &info);
     else write_text(path, bytes, m, &info);
     lrp_model_free(m);
-    if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
+    cli_flush_output();
     return EXIT_OK;
 }

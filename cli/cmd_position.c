@@ -43,9 +43,9 @@ static void usage(FILE *f, const expcmd *x)
 
 void position_write_text(FILE *f, const exp_position_result *r, const lrp_model *model, size_t min_length)
 {
-    fprintf(f, "Relevance by position (Arras et al. 2017, Figure 4): %zu sentences of at least\n"
-               "%zu words, %zu intervals; LRP |R|, SA R; each row sums to 1.\n",
-            r->sentences, min_length, r->bins);
+    fprintf(f, "Relevance by position (Arras et al. 2017, Figure 4): %zu sentence%s of at least\n"
+               "%zu words, %zu interval%s; LRP |R|, SA R; each row sums to 1.\n",
+            r->sentences, cli_s(r->sentences), min_length, r->bins, cli_s(r->bins));
     for (int m = 0; m < EXP_POS_METHODS; m++)
         for (size_t c = 0; c < r->classes; c++) {
             fprintf(f, "\n%s, target %zu (", m == EXP_POS_LRP ? "LRP" : "SA", c);
@@ -112,8 +112,8 @@ void position_write_grid_svg(FILE *f, const exp_position_result *r, const lrp_mo
     static const char *const colors_lrp[3] = {"#d62728", "#e377c2", "#ff7f0e"};
     static const char *const colors_sa[3] = {"#1f77b4", "#17becf", "#9467bd"};
     char title[128];
-    snprintf(title, sizeof title, "%s relevance by position (%zu sentences)", method == EXP_POS_LRP ? "LRP |R|" : "SA",
-             r->sentences);
+    snprintf(title, sizeof title, "%s relevance by position (%zu sentence%s)", method == EXP_POS_LRP ? "LRP |R|" : "SA",
+             r->sentences, cli_s(r->sentences));
     plot_bar_grid g = {title, rows, C, rows_lrp, cols, v, B,
                        method == EXP_POS_LRP ? colors_lrp : colors_sa, "position in the sentence (intervals)", 0.0, 140, 90};
     plot_bar_grid_svg(f, &g);
@@ -187,7 +187,7 @@ int cmd_position(int argc, char **argv)
     if (strcmp(fmt, "json") == 0) position_write_json(stdout, &r);
     else if (strcmp(fmt, "csv") == 0) position_write_csv(stdout, &r, x.model);
     else position_write_text(stdout, &r, x.model, min_length);
-    expcmd_flush_stdout();
+    cli_flush_output();
     if (figure) {
         svg_ctx s = {&r, x.model};
         expcmd_write_file(figure, fill_svg, &s);

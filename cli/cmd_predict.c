@@ -44,9 +44,13 @@ static void usage(FILE *f)
     cli_load_options_help(f);
     fprintf(f,
             "\n"
-            "A bad line is reported on standard error with its line number and the command\n"
-            "goes on. Exit status: 0 success, 1 a bad line, input or model, 2 usage error.\n"
-            "Example: echo 'A gorgeous, witty film.' | lrp predict --format json\n");
+            "A bad line (as for explain: empty, invalid UTF-8, longer than %d words or %zu\n"
+            "MiB, ...) is reported on standard error with its line number and the command\n"
+            "goes on. A sentence that starts with '-' goes after '--':\n"
+            "lrp predict -- '-5 stars'.\n"
+            "Exit status: 0 success, 1 a bad line, input or model, 2 usage error.\n"
+            "Example: echo 'A gorgeous, witty film.' | lrp predict --format json\n",
+            LRP_MAX_LENGTH, DS_MAX_LINE >> 20);
 }
 
 static void write_item(void *ctx, const input_reader *r, const input_item *it, const lrp_result *res)
@@ -135,7 +139,7 @@ int cmd_predict(int argc, char **argv)
         case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
         default:
             if (!input_option(c, optarg, &in) && !cli_load_option(c, optarg))
-                cli_usage("unknown option '%s'", argv[optind - 1]);
+                cli_unknown_option(argv, 1);
         }
     }
 
@@ -155,7 +159,7 @@ int cmd_predict(int argc, char **argv)
     const char *unit = input_unit(&r);
     input_close(&r);
 
-    if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
+    cli_flush_output();
     if (bad) cli_error("%zu bad %s%s", bad, unit, bad == 1 ? "" : "s");
     lrp_model_free(model);
     return bad ? EXIT_BAD_INPUT : EXIT_OK;

@@ -35,8 +35,9 @@ static void usage(FILE *f, const expcmd *x)
                "DIR/test.txt. The findings table also goes to standard output.\n"
                "\n"
                "Options:\n"
-               "  --out DIR           the report's directory (created if missing; files in it\n"
-               "                      are replaced atomically)\n"
+               "  --out DIR           the report's directory (created if missing; its files are\n"
+               "                      replaced together at the end: a failed run leaves the\n"
+               "                      previous report as it was)\n"
                "  --lines LIST        the heatmaps' lines (as lrp heatmaps; default: 'paper'\n"
                "                      when the data has the paper's lines, else the first 21\n"
                "                      sentences)\n");
@@ -138,7 +139,7 @@ static void findings(report *r)
 
     /* accuracy */
     f = add_finding(r, "accuracy", "The model reaches 46.3% fine-grained accuracy on the test sentences.");
-    snprintf(f->measure, sizeof f->measure, "fine-grained accuracy (%zu sentences)", r->ev.n);
+    snprintf(f->measure, sizeof f->measure, "fine-grained accuracy (%zu sentence%s)", r->ev.n, cli_s(r->ev.n));
     snprintf(f->ours, sizeof f->ours, "%.1f%% (%zu/%zu)", 100.0 * eval_accuracy(&r->ev), r->ev.correct, r->ev.n);
     f->holds = eval_accuracy(&r->ev) >= 0.463 ? HOLDS_YES : HOLDS_NO;
     f = add_finding(r, "accuracy", "The model reaches 82.9% binary accuracy (positive vs. negative, neutral left out).");
@@ -178,8 +179,8 @@ static void findings(report *r)
                                                "relevance raises the accuracy more than SA, GI and random deletion."
                                              : "Initially correct sentences: deleting words in decreasing order of LRP "
                                                "relevance lowers the accuracy more than SA, GI and random deletion.");
-        snprintf(f->measure, sizeof f->measure, "accuracy after k = %zu deletions, initially %s panel (%zu sentences)", K,
-                 panel ? "false" : "correct", p->n);
+        snprintf(f->measure, sizeof f->measure, "accuracy after k = %zu deletion%s, initially %s panel (%zu sentence%s)",
+                 K, cli_s(K), panel ? "false" : "correct", p->n, cli_s(p->n));
         snprintf(f->ours, sizeof f->ours, "LRP %.3f; SA %.3f; GI %.3f; random %.3f (std %.3f)", a[EXP_DEL_LRP], a[EXP_DEL_SA],
                  a[EXP_DEL_GI], a[EXP_DEL_RANDOM], p->random_std[K]);
         if (p->n) {
@@ -251,7 +252,7 @@ static void findings(report *r)
         f = add_finding(r, "position", "Most of the relevance lies in the second half of the sentence, for every target "
                                        "class except neutral (almost symmetric).");
         snprintf(f->measure, sizeof f->measure, "%s: share of the total relevance in the second half, per target class "
-                                                "(%zu sentences)", mnames[m], r->pos.sentences);
+                                                "(%zu sentence%s)", mnames[m], r->pos.sentences, cli_s(r->pos.sentences));
         int ok = r->pos.sentences > 0 && five;
         size_t at = 0;
         for (size_t c = 0; c < r->C; c++) {
@@ -429,11 +430,13 @@ static void html_findings(FILE *f, const report *r)
 static void html_accuracy(FILE *f, const report *r)
 {
     const expcmd *x = r->x;
-    fprintf(f, "<p>Fine-grained: <b>%.1f%%</b> (%zu of %zu sentences).", 100.0 * eval_accuracy(&r->ev), r->ev.correct, r->ev.n);
+    fprintf(f, "<p>Fine-grained: <b>%.1f%%</b> (%zu of %zu sentence%s).", 100.0 * eval_accuracy(&r->ev), r->ev.correct,
+            r->ev.n, cli_s(r->ev.n));
     if (r->ev.has_binary)
-        fprintf(f, " Binary: <b>%.1f%%</b> (%zu of %zu non-neutral sentences; %s &mdash; the paper does not say how it "
+        fprintf(f, " Binary: <b>%.1f%%</b> (%zu of %zu non-neutral sentence%s; %s &mdash; the paper does not say how it "
                    "collapsed the classes).",
-                100.0 * eval_binary_accuracy(&r->ev), r->ev.binary_correct, r->ev.binary_n, EVAL_BINARY_RULE);
+                100.0 * eval_binary_accuracy(&r->ev), r->ev.binary_correct, r->ev.binary_n, cli_s(r->ev.binary_n),
+                EVAL_BINARY_RULE);
     fputs("</p>\n<table class=\"num\">\n<tr><th>true \\ predicted</th>", f);
     for (size_t c = 0; c < r->ev.C; c++) cell(f, "th", lrp_model_label(x->model, c));
     fputs("</tr>\n", f);
@@ -530,10 +533,11 @@ static void html_top_words(FILE *f, const report *r)
 
 static void html_deletion(FILE *f, const report *r)
 {
-    fprintf(f, "<p>%zu sentences of at least 10 words; relevance for the true class on the original sentence; a word "
-               "is deleted by zeroing its embedding; ties by position. Random: mean over %zu runs (seed %llu), the band "
+    fprintf(f, "<p>%zu sentence%s of at least 10 words; relevance for the true class on the original sentence; a word "
+               "is deleted by zeroing its embedding; ties by position. Random: mean over %zu run%s (seed %llu), the band "
                "&plusmn; one standard deviation.</p>\n<div class=\"row\">\n",
-            r->del.sentences, r->del.random_runs, (unsigned long long)r->seed);
+            r->del.sentences, cli_s(r->del.sentences), r->del.random_runs, cli_s(r->del.random_runs),
+            (unsigned long long)r->seed);
     for (int panel = 0; panel < 2; panel++) {
         fputs("<figure>", f);
         deletion_write_panel_svg(f, &r->del, panel);
@@ -557,9 +561,9 @@ static void html_deletion(FILE *f, const report *r)
 static void html_position(FILE *f, const report *r)
 {
     const expcmd *x = r->x;
-    fprintf(f, "<p>%zu sentences of at least 19 words, 10 equal intervals; LRP |R|, SA R; each distribution sums to 1. "
+    fprintf(f, "<p>%zu sentence%s of at least 19 words, 10 equal intervals; LRP |R|, SA R; each distribution sums to 1. "
                "Left encoder: forward; right encoder: backward. Hover over a bar for its value.</p>\n",
-            r->pos.sentences);
+            r->pos.sentences, cli_s(r->pos.sentences));
     for (int m = 0; m < EXP_POS_METHODS; m++) {
         fputs("<figure>", f);
         position_write_grid_svg(f, &r->pos, x->model, m);
@@ -655,10 +659,10 @@ static void write_index(FILE *f, const report *r)
             x->info.hidden_dim, x->info.directions == 2 ? "bidirectional" : "unidirectional", x->info.classes,
             x->info.vocab_size);
     h(f, r->data_path);
-    fprintf(f, " (%zu sentences, %zu words, %zu read as the unknown word)</td></tr>\n<tr><th>settings</th><td>LRP "
+    fprintf(f, " (%zu sentence%s, %zu word%s, %zu read as the unknown word)</td></tr>\n<tr><th>settings</th><td>LRP "
                "&epsilon; = 0.001 (bias factor 0; LRP_cons: 1); random seed %llu; results do not depend on the thread "
                "count</td></tr>\n</table>\n",
-            x->n, x->total_words, x->n_unknown, (unsigned long long)r->seed);
+            x->n, cli_s(x->n), x->total_words, cli_s(x->total_words), x->n_unknown, (unsigned long long)r->seed);
     fputs("<h2 id=\"findings\">The paper's findings, measured on this model</h2>\n", f);
     html_findings(f, r);
     csv_link(f, "findings.csv", "this table");
@@ -712,14 +716,21 @@ static lrp_status fill(FILE *f, void *ctx, lrp_error *err)
     return LRP_OK;
 }
 
-static void write_file(const report *r, const char *name, file_kind kind)
+/* Fill a report file in a temporary file (lrp_write_prepare); exits 1 after discarding
+ * the n files prepared before it when it fails. */
+static void prepare_file(const report *r, const char *name, file_kind kind, lrp_pending *done, size_t n,
+                         lrp_pending *p)
 {
     size_t len = strlen(r->out_dir) + strlen(name) + 2;
     char *path = malloc(len);
     if (!path) cli_die(EXIT_BAD_INPUT, "out of memory");
     snprintf(path, len, "%s/%s", r->out_dir, name);
     file_job j = {r, kind};
-    expcmd_write_file(path, fill, &j);
+    lrp_error err;
+    if (lrp_write_prepare(p, path, fill, &j, &err) != LRP_OK) {
+        for (size_t k = 0; k < n; k++) lrp_write_discard(&done[k]);
+        cli_die(EXIT_BAD_INPUT, "%s (the report in %s is left as it was)", err.message, r->out_dir);
+    }
     free(path);
 }
 
@@ -917,9 +928,19 @@ int cmd_reproduce(int argc, char **argv)
                  {"findings.csv", F_FINDINGS},   {"deletion.svg", F_DELETION_SVG},
                  {"position.svg", F_POSITION_SVG}, {"heatmaps.tex", F_HEATMAPS_TEX},
                  {"index.html", F_INDEX}};
-    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) write_file(r, files[k].name, files[k].kind);
+    /* every file is filled first, then all are renamed into place: a failure leaves the
+     * old report whole, never a mix of old and new files */
+    enum { N_FILES = sizeof files / sizeof files[0] };
+    lrp_pending pending[N_FILES];
+    for (size_t k = 0; k < N_FILES; k++) prepare_file(r, files[k].name, files[k].kind, pending, k, &pending[k]);
+    for (size_t k = 0; k < N_FILES; k++)
+        if (lrp_write_commit(&pending[k], &err) != LRP_OK) {
+            for (size_t j = k + 1; j < N_FILES; j++) lrp_write_discard(&pending[j]);
+            cli_die(EXIT_BAD_INPUT, "%s (the report in %s is incomplete: %zu of its %d files were replaced)",
+                    err.message, out, k, (int)N_FILES);
+        }
     print_findings(r, strcmp(expcmd_format(&x), "json") == 0);
-    expcmd_flush_stdout();
+    cli_flush_output();
 
     eval_result_free(&r->ev);
     heatmaps_free(&r->hm);

@@ -83,7 +83,8 @@ void top_words_write_text(FILE *f, const expcmd *x, const top_words *tw)
 {
     fprintf(f, "Representative words (Arras et al. 2017, Table 1): target %d (", tw->target);
     render_terminal_text(f, lrp_model_label(x->model, (size_t)tw->target));
-    fprintf(f, "), %zu sentences, %zu word occurrences;\n", x->n, tw->occurrences);
+    fprintf(f, "), %zu sentence%s, %zu word occurrence%s;\n", x->n, cli_s(x->n), tw->occurrences,
+            cli_s(tw->occurrences));
     if (tw->aggregate == EXP_AGG_MEAN)
         fprintf(f, "words ranked by mean relevance over at least %zu occurrences.\n\n", tw->min_count);
     else fprintf(f, "occurrences ranked by relevance, the first %zu distinct words.\n\n", tw->k);
@@ -228,7 +229,7 @@ int cmd_top_words(int argc, char **argv)
     if (strcmp(fmt, "json") == 0) top_words_write_json(stdout, &x, &tw);
     else if (strcmp(fmt, "csv") == 0) top_words_write_csv(stdout, &x, &tw);
     else top_words_write_text(stdout, &x, &tw);
-    expcmd_flush_stdout();
+    cli_flush_output();
     top_words_free(&tw);
     expcmd_free(&x);
     return EXIT_OK;

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "io/fileio.h"
 #include "app/train.h"
 
 static volatile sig_atomic_t interrupted = 0;
@@ -38,13 +39,15 @@ static void usage(FILE *f)
             "  --data DIR          directory with train.txt, dev.txt [, test.txt] (required;\n"
             "                      no default)\n"
             "  --out FILE          where the best model is written, atomically, each time\n"
-            "                      the dev accuracy improves (required; no default)\n"
+            "                      the dev accuracy improves; checked before training\n"
+            "                      (required; no default)\n"
             "  --embed N           embedding size (default: %zu)\n"
             "  --hidden N          hidden size of each LSTM direction (default: %zu)\n"
             "  --epochs N          passes over the phrases (default: %zu)\n"
             "  --patience N        stop after N epochs without a better dev accuracy,\n"
             "                      0 = never (default: %zu)\n"
-            "  --batch N           phrases per minibatch (default: %zu)\n"
+            "  --batch N           phrases per minibatch, 1 to %d; memory grows with it\n"
+            "                      (docs/cli.md, Limits) (default: %zu)\n"
             "  --optimizer NAME    adam or adagrad (default: adam)\n"
             "  --lr X              learning rate (default: %g)\n"
             "  --lr-decay X        multiply the rate by X after each epoch (default: %g)\n"
@@ -71,7 +74,7 @@ static void usage(FILE *f)
             "Exit status: 0 success, 1 bad data or a failed write, 2 usage error, 130\n"
             "interrupted (Ctrl-C; FILE holds the best model so far).\n"
             "Example: lrp train --data ../shared/data/sst --out models/sst5-bilstm.safetensors\n",
-            o.embed, o.hidden, o.epochs, o.patience, o.batch, o.lr, o.lr_decay, o.dropout, o.l2,
+            o.embed, o.hidden, o.epochs, o.patience, TRAIN_MAX_BATCH, o.batch, o.lr, o.lr_decay, o.dropout, o.l2,
             o.embed_init, UNK_WORD, o.unk_rate, o.min_count, (unsigned long long)o.seed,
             TRAIN_SHARDS, lrp_default_threads());
 }
@@ -160,7 +163,7 @@ int cmd_train(int argc, char **argv)
         case O_HIDDEN: o.hidden = (size_t)cli_parse_long("--hidden", optarg, 1, 10000); break;
         case O_EPOCHS: o.epochs = (size_t)cli_parse_long("--epochs", optarg, 1, 100000); break;
         case O_PATIENCE: o.patience = (size_t)cli_parse_long("--patience", optarg, 0, 100000); break;
-        case O_BATCH: o.batch = (size_t)cli_parse_long("--batch", optarg, 1, 1000000); break;
+        case O_BATCH: o.batch = (size_t)cli_parse_long("--batch", optarg, 1, TRAIN_MAX_BATCH); break;
         case O_OPT:
             if (strcmp(optarg, "adam") == 0) o.optimizer = TRAIN_ADAM;
             else if (strcmp(optarg, "adagrad") == 0) o.optimizer = TRAIN_ADAGRAD;
@@ -192,7 +195,7 @@ int cmd_train(int argc, char **argv)
         case O_THREADS: o.threads = (int)cli_parse_long("--threads", optarg, 0, 1024); break;
         case 'h': usage(stdout); return EXIT_OK;
         case ':': cli_usage("option '%s' needs a value", argv[optind - 1]);
-        default: cli_usage("unknown option '%s'", argv[optind - 1]);
+        default: cli_unknown_option(argv, 0);
         }
     }
     if (optind < argc) cli_usage("unexpected argument '%s'", argv[optind]);
@@ -201,15 +204,18 @@ int cmd_train(int argc, char **argv)
     lrp_error err;
     lrp_status st = train_options_check(&o, &err);
     if (st != LRP_OK) cli_usage("%s", err.message);
+    /* the model is first written after an epoch: find out now that it cannot be */
+    if (lrp_write_check(out, &err) != LRP_OK) cli_die(EXIT_BAD_INPUT, "--out: %s", err.message);
 
     train_data d;
     st = train_data_load(data, &o, &d, &err);
     if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
     size_t threads = o.threads ? (size_t)o.threads : (size_t)lrp_default_threads();
     if (threads > TRAIN_SHARDS) threads = TRAIN_SHARDS;
-    printf("data     %s: %zu distinct phrases (%zu words) from %zu training sentences; "
-           "dev %zu, test %zu sentences\n",
-           data, d.n_phrases, d.n_tokens, d.n_train_sentences, d.n_dev, d.n_test);
+    printf("data     %s: %zu distinct phrase%s (%zu word%s) from %zu training sentence%s; "
+           "dev %zu, test %zu sentence%s\n",
+           data, d.n_phrases, cli_s(d.n_phrases), d.n_tokens, cli_s(d.n_tokens), d.n_train_sentences,
+           cli_s(d.n_train_sentences), d.n_dev, d.n_test, cli_s(d.n_test));
     printf("model    vocabulary %zu (with %s), embedding %zu, hidden %zu x 2 directions, %zu classes\n",
            d.V, UNK_WORD, o.embed, o.hidden, d.C);
     printf("training %s lr %g (decay %g), batch %zu, dropout %g, l2 %g, embed-init %g, unk-rate %g, "
@@ -256,7 +262,7 @@ int cmd_train(int argc, char **argv)
     int stopped = sum.stopped;
     train_summary_free(&sum);
     train_data_free(&d);
-    if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
+    cli_flush_output();
     if (stopped) {
         cli_error("interrupted%s", interrupted ? " (Ctrl-C)" : "");
         return 130;

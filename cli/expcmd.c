@@ -54,10 +54,11 @@ int expcmd_getopt(expcmd *x, int argc, char **argv, const struct option *longopt
         }
         if (c == 'h') {
             usage(stdout, x);
+            cli_flush_output(); /* --help to a full disk is an error too */
             exit(EXIT_OK);
         }
         if (c == ':') cli_usage("option '%s' needs a value", argv[optind - 1]);
-        if (c == '?') cli_usage("unknown option '%s'", argv[optind - 1]);
+        if (c == '?') cli_unknown_option(argv, 0);
         if (!expcmd_option(x, c, optarg)) return c;
     }
 }
@@ -111,10 +112,7 @@ void expcmd_load(expcmd *x)
     size_t at = 0;
     for (size_t i = 0; i < x->n; i++) {
         const ds_sentence *s = &x->corpus.sentences[i];
-        if (s->length > LRP_MAX_LENGTH) {
-            cli_die(EXIT_BAD_INPUT, "%s:%zu: %zu words, more than the %d a sentence may have", x->data_path, s->line,
-                    s->length, LRP_MAX_LENGTH);
-        }
+        /* ds_read has rejected sentences of more than LRP_MAX_LENGTH words */
         lrp_tokens tok = {s->length, s->words};
         if (lrp_encode(x->model, &tok, x->ids + at, unknown + at, &err) != LRP_OK) {
             cli_die(EXIT_BAD_INPUT, "%s:%zu: %s", x->data_path, s->line, err.message);
@@ -183,11 +181,6 @@ void expcmd_write_file(const char *path, lrp_write_fn fill, void *ctx)
 {
     lrp_error err;
     if (lrp_write_atomic(path, fill, ctx, &err) != LRP_OK) cli_die(EXIT_BAD_INPUT, "%s", err.message);
-}
-
-void expcmd_flush_stdout(void)
-{
-    if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
 }
 
 void expcmd_csv_field(FILE *f, const char *s)

@@ -100,8 +100,6 @@ void expcmd_free(expcmd *x);
 /* Write path atomically with fill, or exit 1 naming the path. */
 void expcmd_write_file(const char *path, lrp_write_fn fill, void *ctx);
 
-/* Exit 1 when standard output could not be written. */
-void expcmd_flush_stdout(void);
 
 /* A CSV field: quoted when it has a comma, quote, or line break. */
 void expcmd_csv_field(FILE *f, const char *s);

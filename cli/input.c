@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "text/text.h"
 
 int input_parse_format(const char *name)
 {
@@ -44,7 +45,11 @@ void input_open(input_reader *r, const lrp_model *model, input_format format, in
     r->pretokenized = pretokenized;
     r->args = n_args ? args : NULL;
     r->n_args = n_args;
-    r->fd = fd;
+    ds_lines_open(&r->lines, fd, DS_MAX_LINE);
+    /* a person at a terminal would otherwise wait for an answer that waits for them */
+    if (!n_args && isatty(fd))
+        cli_note("reading sentences from standard input, one per line (end with Ctrl-D; or give them as "
+                 "arguments)");
 
     lrp_model_info info;
     lrp_model_get_info(model, &info);
@@ -60,7 +65,7 @@ void input_open(input_reader *r, const lrp_model *model, input_format format, in
 
 void input_close(input_reader *r)
 {
-    free(r->buf);
+    ds_lines_close(&r->lines);
     free(r->labels);
     ds_parser_free(&r->parser);
     memset(r, 0, sizeof *r);
@@ -109,11 +114,19 @@ static int parse_item(input_reader *r, const char *text, size_t len, input_item 
     if (blank == len) return bad(it, "empty sentence: nothing to explain");
 
     if (r->format == INPUT_TEXT) {
-        lrp_status st = r->pretokenized ? lrp_split_tokens(text, len, info.lowercase, &it->tokens_, &err)
-                                        : lrp_tokenize(text, len, info.lowercase, &it->tokens_, &err);
+        /* the words after LRP_MAX_LENGTH are counted, not kept */
+        size_t total;
+        lrp_status st = text_tokenize_max(text, len, info.lowercase, r->pretokenized, LRP_MAX_LENGTH, &it->tokens_,
+                                          &total, &err);
         if (st != LRP_OK) return bad(it, err.message);
         it->T = it->tokens_.count;
         it->words = it->tokens_.tokens;
+        if (total > LRP_MAX_LENGTH) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "sentence of %zu words is too long: at most %d words per sentence", total,
+                     LRP_MAX_LENGTH);
+            return bad(it, msg);
+        }
     } else {
         if (ds_parser_parse(&r->parser, text, len, &r->ds, &it->tree_, &err) != LRP_OK)
             return bad(it, err.message);
@@ -123,12 +136,6 @@ static int parse_item(input_reader *r, const char *text, size_t len, input_item 
         it->label = it->tree_.label;
     }
     if (it->T == 0) return bad(it, "no words: nothing to explain");
-    if (it->T > LRP_MAX_LENGTH) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "sentence of %zu words is too long: at most %d words per sentence",
-                 it->T, LRP_MAX_LENGTH);
-        return bad(it, msg);
-    }
 
     it->ids = malloc(it->T * sizeof *it->ids);
     it->unknown = malloc(it->T);
@@ -142,61 +149,12 @@ static int parse_item(input_reader *r, const char *text, size_t len, input_item 
 // ----------------------------------------------------------------------------
 // lines from a file descriptor
 
-/* Make room for more bytes: drop the used ones, grow when the buffer is full of one line. */
-static void make_room(input_reader *r)
-{
-    if (r->begin > 0) {
-        memmove(r->buf, r->buf + r->begin, r->end - r->begin);
-        r->end -= r->begin;
-        r->begin = 0;
-    }
-    if (r->end == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 1 << 16;
-        char *bigger = cap > r->cap ? realloc(r->buf, cap) : NULL;
-        if (!bigger) cli_die(EXIT_BAD_INPUT, "out of memory for a line of %zu bytes", r->cap);
-        r->buf = bigger;
-        r->cap = cap;
-    }
-}
-
-/* The next line (without its newline) in *text, *len; 0 at the end of the input. The
- * text stays valid until the next call. */
-static int next_line(input_reader *r, const char **text, size_t *len)
-{
-    size_t scanned = r->begin;
-    for (;;) {
-        char *nl = r->end > scanned ? memchr(r->buf + scanned, '\n', r->end - scanned) : NULL;
-        if (nl) {
-            *text = r->buf + r->begin;
-            *len = (size_t)(nl - *text);
-            r->begin += *len + 1;
-            return 1;
-        }
-        if (r->eof) {
-            /* a last line without a newline */
-            if (r->begin == r->end) return 0;
-            *text = r->buf + r->begin;
-            *len = r->end - r->begin;
-            r->begin = r->end;
-            return 1;
-        }
-        scanned = r->end;
-        size_t offset = r->begin;
-        make_room(r);
-        scanned -= offset;
-        ssize_t got = read(r->fd, r->buf + r->end, r->cap - r->end);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) cli_die(EXIT_BAD_INPUT, "reading standard input: %s", strerror(errno));
-        if (got == 0) r->eof = 1;
-        r->end += (size_t)got;
-    }
-}
-
 /* Is more input waiting (buffered, or readable now without blocking, or the end)? */
 static int input_waiting(const input_reader *r)
 {
-    if (r->begin < r->end || r->eof) return 1;
-    struct pollfd p = {.fd = r->fd, .events = POLLIN};
+    const ds_lines *l = &r->lines;
+    if (l->begin < l->end || l->eof) return 1;
+    struct pollfd p = {.fd = l->fd, .events = POLLIN};
     return poll(&p, 1, 0) > 0;
 }
 
@@ -205,10 +163,13 @@ static int input_waiting(const input_reader *r)
 
 size_t input_read(input_reader *r, input_item *items, size_t cap)
 {
-    size_t n = 0;
-    while (n < cap) {
+    size_t n = 0, words = 0;
+    /* a chunk also ends at INPUT_CHUNK_WORDS words, so that its memory is bounded
+     * whatever the lines' lengths */
+    while (n < cap && words < INPUT_CHUNK_WORDS) {
         const char *text;
         size_t len, number;
+        int too_long = 0;
         if (r->args) {
             if (r->next_arg == r->n_args) break;
             text = r->args[r->next_arg++];
@@ -219,15 +180,26 @@ size_t input_read(input_reader *r, input_item *items, size_t cap)
              * and enough lines to keep the threads busy when they wait for them */
             if (n > 0 && !input_waiting(r)) break;
             if (n >= INPUT_CHUNK_HURRY && r->hurry && atomic_load(r->hurry)) break;
-            if (!next_line(r, &text, &len)) break;
+            int got = ds_lines_next(&r->lines, &text, &len);
+            if (got == DS_LINE_END) break;
+            if (got == DS_LINE_ERROR) cli_die(EXIT_BAD_INPUT, "reading standard input: %s", strerror(errno));
+            too_long = got == DS_LINE_TOO_LONG;
             /* a carriage return before the newline (files from Windows) */
-            if (len && text[len - 1] == '\r') len--;
-            number = ++r->line;
+            if (!too_long && len && text[len - 1] == '\r') len--;
+            number = r->lines.number;
         }
         input_item *it = &items[n++];
         memset(it, 0, sizeof *it);
         it->line = number;
+        if (too_long) {
+            /* reported now: the rest of the line may never come (/dev/zero) */
+            char msg[128];
+            snprintf(msg, sizeof msg, "the line is longer than the limit of %zu bytes: skipped", DS_MAX_LINE);
+            input_item_fail(it, msg);
+            break;
+        }
         parse_item(r, text, len, it);
+        words += it->T;
     }
     return n;
 }

@@ -28,6 +28,10 @@
  * ends, small enough for constant memory. A chunk ends after INPUT_CHUNK_HURRY lines
  * when the consumer is already waiting for it (input_reader.hurry). */
 enum { INPUT_CHUNK = 256, INPUT_CHUNK_MAX = 2048, INPUT_CHUNK_HURRY = 64 };
+/* A chunk also ends once its lines hold this many words (the treebank's 2048 lines hold
+ * about 40000): with lines of up to LRP_MAX_LENGTH words, a chunk's memory stays
+ * bounded (docs/cli.md, Limits). */
+enum { INPUT_CHUNK_WORDS = 1 << 16 };
 
 typedef enum input_format { INPUT_TEXT = 0, INPUT_TSV, INPUT_PTB } input_format;
 
@@ -74,12 +78,8 @@ typedef struct input_reader {
     int pretokenized;
     char **args;            /* sentences given as arguments, or NULL: read `in` */
     size_t n_args, next_arg;
-    int fd;                 /* the input when there are no arguments */
-    int eof;
+    ds_lines lines;         /* the input when there are no arguments */
     const atomic_int *hurry; /* NULL, or set while the chunk being read is waited for */
-    size_t line;            /* lines read from fd so far */
-    char *buf;              /* [cap] bytes read and not yet used: buf[begin, end) */
-    size_t cap, begin, end;
     ds_options ds;
     ds_parser parser;       /* its buffers, kept from line to line */
     const char **labels;    /* [C] the model's class names, for tsv labels given by name */

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "lrp.h"
+#include "app/render.h"
 
 typedef struct command {
     const char *name;
@@ -47,6 +48,29 @@ static void usage(FILE *f)
             cli_model_path(NULL));
 }
 
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < n_commands; i++)
+        if (strcmp(name, commands[i].name) == 0) return &commands[i];
+    return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+    fputs("lrp: unknown command '", stderr);
+    render_terminal_text(stderr, name);
+    fputs("'\nTry 'lrp --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
+/* The command's exit status, once what it wrote to standard output has been written
+ * (--help or --version to a full disk is an error, not a success). */
+static int finish(int code)
+{
+    if (code == EXIT_OK) cli_flush_output();
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -56,27 +80,26 @@ int main(int argc, char **argv)
     const char *name = argv[1];
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
         usage(stdout);
-        return EXIT_OK;
+        return finish(EXIT_OK);
     }
     if (strcmp(name, "--version") == 0) {
         printf("lrp %s\n", lrp_version());
-        return EXIT_OK;
+        return finish(EXIT_OK);
     }
-    if (strcmp(name, "help") == 0 && argc >= 3) {
-        char *help_argv[] = {argv[2], "--help", NULL};
-        for (size_t i = 0; i < n_commands; i++)
-            if (strcmp(argv[2], commands[i].name) == 0) {
-                cli_set_command(commands[i].name);
-                return commands[i].run(2, help_argv);
-            }
-    }
-    for (size_t i = 0; i < n_commands; i++) {
-        if (strcmp(name, commands[i].name) == 0) {
-            cli_set_command(name);
-            return commands[i].run(argc - 1, argv + 1);
+    if (strcmp(name, "help") == 0) {
+        /* lrp help: the list of commands; lrp help COMMAND: its --help */
+        if (argc < 3) {
+            usage(stdout);
+            return finish(EXIT_OK);
         }
+        const command *c = find_command(argv[2]);
+        if (!c) return unknown_command(argv[2]);
+        char *help_argv[] = {argv[2], "--help", NULL};
+        cli_set_command(c->name);
+        return finish(c->run(2, help_argv));
     }
-    fprintf(stderr, "lrp: unknown command '%s'\n", name);
-    fprintf(stderr, "Try 'lrp --help'.\n");
-    return EXIT_USAGE;
+    const command *c = find_command(name);
+    if (!c) return unknown_command(name);
+    cli_set_command(name);
+    return finish(c->run(argc - 1, argv + 1));
 }

@@ -16,8 +16,10 @@
 // one chunk
 
 /* Explain the good items whose true label is `label` (any label when label < 0)
- * in one batch, with targets[] resolved for that label; results go to out[item]. */
-static void explain_group(lrp_explainer *ex, const input_item *items, size_t n,
+ * in one batch, with targets[] resolved for that label; results go to out[item]. A
+ * sentence whose result is not finite (LRP_ERR_NUMERIC: the batch fails as a whole)
+ * becomes a bad line: the group is then explained one sentence at a time. */
+static void explain_group(const lrp_model *model, lrp_explainer *ex, input_item *items, size_t n,
                           const lrp_options *o, const int *targets, int label,
                           lrp_sentence *sentences, size_t *index, lrp_result *tmp, lrp_result *out)
 {
@@ -32,9 +34,18 @@ static void explain_group(lrp_explainer *ex, const input_item *items, size_t n,
     group.targets = targets;
     lrp_error err;
     lrp_status st = lrp_explainer_run(ex, sentences, m, &group, tmp, &err);
+    if (st == LRP_ERR_NUMERIC) {
+        for (size_t k = 0; k < m; k++) {
+            st = lrp_explain(model, &sentences[k], &group, &tmp[k], &err);
+            if (st == LRP_ERR_NUMERIC) input_item_fail(&items[index[k]], err.message);
+            else if (st != LRP_OK) break;
+        }
+        if (st == LRP_ERR_NUMERIC) st = LRP_OK;
+    }
     /* every sentence was checked when it was read, so only resources can fail here */
     if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
-    for (size_t k = 0; k < m; k++) out[index[k]] = tmp[k];
+    for (size_t k = 0; k < m; k++)
+        if (items[index[k]].ok) out[index[k]] = tmp[k];
 }
 
 /* A chunk's buffers, INPUT_CHUNK_MAX of each. */
@@ -55,7 +66,7 @@ static void explain_chunk(const input_reader *r, lrp_explainer *ex, input_item *
     int uses_true = 0;
     for (size_t k = 0; k < o->n_targets; k++) uses_true |= o->targets[k] == RUN_TARGET_TRUE;
     if (!uses_true) {
-        explain_group(ex, items, n, o, o->targets, -1, sentences, index, tmp, out);
+        explain_group(r->model, ex, items, n, o, o->targets, -1, sentences, index, tmp, out);
         return;
     }
     /* the true class differs from line to line: one batch per class, so that each
@@ -70,7 +81,7 @@ static void explain_chunk(const input_reader *r, lrp_explainer *ex, input_item *
     for (size_t c = 0; c < info.classes; c++) {
         for (size_t k = 0; k < o->n_targets; k++)
             targets[k] = o->targets[k] == RUN_TARGET_TRUE ? (int)c : o->targets[k];
-        explain_group(ex, items, n, o, targets, (int)c, sentences, index, tmp, out);
+        explain_group(r->model, ex, items, n, o, targets, (int)c, sentences, index, tmp, out);
     }
     free(targets);
 }
@@ -159,7 +170,7 @@ size_t run_all(input_reader *r, const lrp_options *o, int threads, run_writer wr
             input_item_clear(&items[i]);
         }
         /* a reader downstream sees each chunk as soon as it is done */
-        if (fflush(stdout) != 0 || ferror(stdout)) cli_die(EXIT_BAD_INPUT, "cannot write the output");
+        cli_flush_output();
         pthread_mutex_lock(&p.mu);
         s->full = 0;
         pthread_cond_broadcast(&p.cv);
@@ -210,12 +221,7 @@ void run_json_error(FILE *f, const input_item *it)
     fputs("}\n", f);
 }
 
-size_t run_text_width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++) w += ((unsigned char)*s & 0xC0u) != 0x80u;
-    return w;
-}
+size_t run_text_width(const char *s) { return render_text_width(s); }
 
 void run_tsv_field(FILE *f, const char *s)
 {

@@ -50,7 +50,9 @@ static void explain_once(const lrp_model *m)
     o.methods = LRP_METHODS_ALL;
     lrp_result r;
     lrp_error err;
-    CHECK(lrp_explain(m, &s, &o, &r, &err) == LRP_OK);
+    /* extreme weights may overflow: an error, never a result that is not finite */
+    lrp_status st = lrp_explain(m, &s, &o, &r, &err);
+    CHECK(st == LRP_OK || (st == LRP_ERR_NUMERIC && err.message[0] && r.scores == NULL));
     lrp_result_free(&r);
 }
 

@@ -45,7 +45,10 @@ typedef enum lrp_status {
     LRP_ERR_FORMAT,   /* a model file is malformed, truncated or inconsistent */
     LRP_ERR_INPUT,    /* bad input text or sentence: empty, invalid UTF-8, unknown word, bad id */
     LRP_ERR_ARGUMENT, /* bad option: unknown method, target out of range, eps <= 0, NULL pointer */
-    LRP_ERR_NOMEM     /* out of memory, or a size that would overflow */
+    LRP_ERR_NOMEM,    /* out of memory, or a size that would overflow */
+    LRP_ERR_NUMERIC   /* a result is not finite: a score, probability or relevance of a
+                         sentence overflowed to Inf or NaN (extreme weights or inputs;
+                         float32 sooner than float64) */
 } lrp_status;
 
 /* A short name for a status ("ok", "i/o error", ...). Never NULL. */
@@ -64,10 +67,11 @@ typedef struct lrp_model lrp_model;
  * "lrp-rnn", docs/model-format.md) or a PyTorch state_dict of nn.Embedding +
  * nn.LSTM + nn.Linear (docs/pytorch.md), whose parts are found by their names.
  * Every tensor, shape and value is checked; the first problem is named in err.
- * A float32 embedding is used where it lies in the file, mapped into memory (no
- * copy; widened exactly when used): the file stays open until lrp_model_free and
- * must not be changed in place meanwhile. Replace a model file by renaming a new
- * one over it, as lrp_model_save does; the loaded model keeps the old one. */
+ * The file is read into memory once, by the sizes its header declares (a pipe or a
+ * device up to the end of its declared data, never further): the loaded model is a
+ * private copy, which no later change to the file reaches (a file changed while it
+ * is read fails with LRP_ERR_IO; load again). A float32 embedding is kept as the
+ * file's floats (widened exactly when used). */
 LRP_API lrp_status lrp_model_load(lrp_model **model, const char *path, lrp_error *err);
 
 /* The same from bytes in memory (the bytes are not kept). */
@@ -111,7 +115,9 @@ LRP_API void lrp_model_free(lrp_model *model);
 typedef enum lrp_dtype { LRP_F32 = 0, LRP_F64 = 1 } lrp_dtype;
 
 /* Write the model in this project's format, atomically (temporary file, then
- * rename): an interrupted write never leaves a corrupt file at `path`. */
+ * rename): an interrupted write never leaves a corrupt file at `path`. A symbolic
+ * link is followed (its target replaced, the link kept), the replaced file's mode
+ * kept; a device or a FIFO at `path` is written where it is, not atomically. */
 LRP_API lrp_status lrp_model_save(const lrp_model *model, const char *path, lrp_dtype dtype,
                                   lrp_error *err);
 
@@ -133,7 +139,8 @@ LRP_API const char *lrp_model_word(const lrp_model *model, size_t id);
 LRP_API const char *lrp_model_label(const lrp_model *model, size_t c);
 /* Id of `word` (exact match, no lowercasing), -1 if not in the vocabulary. */
 LRP_API long lrp_model_lookup(const lrp_model *model, const char *word);
-/* Class index of a label name, or of a decimal index "0".."C-1"; -1 if neither. */
+/* Class index of a label name, else of a decimal index "0".."C-1" (a name wins: a
+ * model may name class 3 "1"); -1 if neither. */
 LRP_API int lrp_model_label_index(const lrp_model *model, const char *label);
 
 /* ---------------------------------------------------------------- text */
@@ -240,14 +247,18 @@ typedef struct lrp_result {
 } lrp_result;
 
 /* Forward pass, then one backward pass per requested method and target, all
- * sharing the forward pass. Fills *out; release it with lrp_result_free. */
+ * sharing the forward pass. Fills *out; release it with lrp_result_free. Every value
+ * of a result is finite: when one is not (the computation overflowed: extreme weights
+ * or inputs, float32 sooner), the call fails with LRP_ERR_NUMERIC naming the value. */
 LRP_API lrp_status lrp_explain(const lrp_model *model, const lrp_sentence *sentence,
                                const lrp_options *options, lrp_result *out, lrp_error *err);
 
 /* Explain n sentences over `threads` threads (0 = all cores). out has n entries.
  * Results are bitwise identical to one lrp_explain call per sentence, whatever
- * the thread count. On failure, err names the first failing sentence and every
- * entry of out is left empty (safe to lrp_result_free). */
+ * the thread count. On failure, err names the first failing sentence ("sentence 4:
+ * ..."; for LRP_ERR_NUMERIC the first in input order whose result is not finite,
+ * whatever the thread count) and every entry of out is left empty (safe to
+ * lrp_result_free): explain the sentences one at a time to keep the others. */
 LRP_API lrp_status lrp_explain_batch(const lrp_model *model, const lrp_sentence *sentences,
                                      size_t n, const lrp_options *options, int threads,
                                      lrp_result *out, lrp_error *err);
@@ -270,7 +281,8 @@ LRP_API void lrp_explainer_free(lrp_explainer *explainer);
 /* Number of online cores (at least 1): the default thread count. */
 LRP_API int lrp_default_threads(void);
 
-/* Scores only, without allocating a result: scores has C entries. */
+/* Scores only, without allocating a result: scores has C entries (LRP_ERR_NUMERIC
+ * when one is not finite). */
 LRP_API lrp_status lrp_predict(const lrp_model *model, const lrp_sentence *sentence,
                                double *scores, lrp_error *err);
 

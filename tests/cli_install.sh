@@ -1,6 +1,8 @@
-# cli_install.sh - `make install` as a user would use it: install into a temporary
-# prefix, build examples/explain_sentence.c against the installed header and library
-# through pkg-config, and run it on a model; the installed `lrp` runs too.
+# cli_install.sh - `make install PREFIX=X` as a user would use it: install into a
+# temporary prefix other than the configured one (what `make install` runs: cmake
+# --install --prefix), build examples/explain_sentence.c against the installed header
+# and library through the installed lrp.pc as it is (README's command), and run it on a
+# model; the installed `lrp` finds the installed default model.
 . "$(dirname "$0")/testlib.sh"
 
 if [ -z "${LRP_BUILD_DIR:-}" ] || ! command -v pkg-config >/dev/null || ! command -v cc >/dev/null; then
@@ -19,13 +21,10 @@ CHECKS=$((CHECKS + 1))
 libdir=$(dirname "$(dirname "$pc")")
 
 export PKG_CONFIG_PATH="$(dirname "$pc")"
-# the .pc file names the configured prefix; point it at the temporary one
-flags=$(pkg-config --define-variable=prefix="$prefix" --define-variable=libdir="$libdir" \
-        --define-variable=includedir="$prefix/include" --cflags --libs --static lrp)
 # a sanitized library needs the sanitizer runtimes in the program too
 san=""
 [ "${LRP_SANITIZE:-0}" = 1 ] && san="-fsanitize=address,undefined"
-run 0 cc -std=c11 $san examples/explain_sentence.c $flags -o "$TMP/explain_sentence"
+run 0 cc -std=c11 $san examples/explain_sentence.c $(pkg-config --cflags --libs lrp) -o "$TMP/explain_sentence"
 model="$TMP/m.safetensors"
 run 0 "$LRP_TESTTOOL" model "$model"
 run 0 env LD_LIBRARY_PATH="$libdir" "$TMP/explain_sentence" "$model" "Don't waste your popcorn."
@@ -40,4 +39,13 @@ flat "$TMP/out" >"$TMP/flat"
 near "$waste" "$(value "$TMP/flat" 0.explanations.0.relevance.2)" 1e-6 "example and command agree on 'waste'"
 run 0 "$prefix/bin/lrp" --version
 has "$TMP/out" "lrp "
+# the installed default model, not the configured prefix's nor the source tree's
+if [ -e "$prefix/share/lrp-rnn/sst5-bilstm.safetensors" ]; then
+    run 0 env LD_LIBRARY_PATH="$libdir" "$prefix/bin/lrp" info --format json
+    flat "$TMP/out" >"$TMP/info"
+    same "$(value "$TMP/info" 0.file)" "$(realpath "$prefix/share/lrp-rnn/sst5-bilstm.safetensors")" "the installed lrp's model"
+    run 0 "$prefix/bin/lrp" explain "a gorgeous, witty film"
+else
+    echo "no models/sst5-bilstm.safetensors installed: the default model is not checked"
+fi
 finish

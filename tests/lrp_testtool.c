@@ -2,8 +2,11 @@
  * lrp_testtool.c - a helper for the command's tests (tests/cli_*.sh), so that the
  * scripts need no committed binary, no Python and no jq:
  *
- *   lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N]
- *       a random bi-LSTM (E = 6, H = 5, the five SST classes, output bias) over a
+ *   lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N] [--scale X]
+ *                          [--classifier W]
+ *       a random bi-LSTM (E = 6, H = 5, the five SST classes, output bias, weights
+ *       uniform in [-X, X], X = 0.8 unless --scale says otherwise; with --classifier
+ *       the classifier's weights W for classes 0, 2, 4 and -W for 1, 3, its biases W) over a
  *       vocabulary of treebank tokens, including the characters that HTML, LaTeX,
  *       JSON and TSV must escape; unknown word "<unk>" unless --no-unk; lowercase
  *       unless --cased
@@ -12,6 +15,10 @@
  *   lrp_testtool words MODEL | labels MODEL
  *       the model's vocabulary or class names, one per line (side files for the
  *       --vocab and --labels options)
+ *   lrp_testtool maxrss FILE COMMAND [ARGS...]
+ *       runs COMMAND (standard input, output and error passed on), writes its peak
+ *       resident memory in kB (getrusage) to FILE, and exits as COMMAND did (128 + N
+ *       when killed by signal N)
  *   lrp_testtool json < LINES
  *       parses JSON Lines with cJSON and prints one "path=value" line per scalar,
  *       the path starting with the 0-based line index: 0.tokens.1=good,
@@ -20,8 +27,12 @@
  *
  * Exits 0 on success, 1 with a message otherwise, 2 on bad usage.
  */
+#define _DEFAULT_SOURCE /* wait4 */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/model.h"
 #include "testutil.h"
@@ -52,8 +63,11 @@ static int make_model(int argc, char **argv)
     int unk = 1, lowercase = 1;
     lrp_dtype dtype = LRP_F64;
     unsigned long long seed = 20170907;
+    double scale = 0.8, classifier = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--no-unk") == 0) unk = 0;
+        else if (strcmp(argv[i], "--classifier") == 0 && i + 1 < argc) classifier = strtod(argv[++i], NULL);
+        else if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) scale = strtod(argv[++i], NULL);
         else if (strcmp(argv[i], "--cased") == 0) lowercase = 0;
         else if (strcmp(argv[i], "--float32") == 0) dtype = LRP_F32;
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
@@ -71,7 +85,7 @@ static int make_model(int argc, char **argv)
         if (!m) return fail("cannot build the golden model", NULL);
     } else {
         const size_t V = sizeof vocabulary / sizeof vocabulary[0], C = 5;
-        m = tu_random_model(V, 6, 5, C, 1, 2, 1, 0.8, seed);
+        m = tu_random_model(V, 6, 5, C, 1, 2, 1, scale, seed);
         if (!m) return fail("cannot build the random model", NULL);
         if (model_set_vocab(m, vocabulary, V, &err) != LRP_OK ||
             model_set_labels(m, sst_labels, C, &err) != LRP_OK ||
@@ -80,6 +94,12 @@ static int make_model(int argc, char **argv)
             return fail("naming the model", &err);
         }
         m->lowercase = lowercase;
+        /* the classifier's weights X (class 0, 2, 4) or -X (class 1, 3), its biases X */
+        const size_t Y = m->shape.D * m->shape.H;
+        for (size_t c = 0; classifier != 0 && c < C; c++) {
+            for (size_t k = 0; k < Y; k++) m->params[m->layout.wout + c * Y + k] = c % 2 ? -classifier : classifier;
+            m->params[m->layout.bout + c] = classifier;
+        }
     }
     lrp_status st = lrp_model_save(m, out, dtype, &err);
     lrp_model_free(m);
@@ -151,15 +171,37 @@ static int print_names(const char *path, int labels)
     return 0;
 }
 
+static int maxrss(const char *file, char **cmd)
+{
+    pid_t pid = fork();
+    if (pid < 0) return fail("fork failed", NULL);
+    if (pid == 0) {
+        execvp(cmd[0], cmd);
+        fprintf(stderr, "lrp_testtool: cannot run %s\n", cmd[0]);
+        _exit(127);
+    }
+    int status = 0;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) != pid) return fail("wait4 failed", NULL);
+    FILE *f = fopen(file, "w");
+    if (!f) return fail("cannot write the maxrss file", NULL);
+    fprintf(f, "%ld\n", (long)ru.ru_maxrss); /* kB on Linux */
+    fclose(f);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 4 && strcmp(argv[1], "maxrss") == 0) return maxrss(argv[2], argv + 3);
     if (argc >= 3 && strcmp(argv[1], "model") == 0) return make_model(argc - 2, argv + 2);
     if (argc == 3 && strcmp(argv[1], "words") == 0) return print_names(argv[2], 0);
     if (argc == 3 && strcmp(argv[1], "labels") == 0) return print_names(argv[2], 1);
     if (argc == 2 && strcmp(argv[1], "json") == 0) return flatten_lines();
-    fprintf(stderr, "usage: lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N]\n"
+    fprintf(stderr, "usage: lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N] [--scale X] "
+                    "[--classifier W]\n"
                     "       lrp_testtool model OUT --golden FIXTURE.json\n"
                     "       lrp_testtool words MODEL | labels MODEL\n"
+                    "       lrp_testtool maxrss FILE COMMAND [ARGS...]\n"
                     "       lrp_testtool json < JSON_LINES\n");
     return 2;
 }

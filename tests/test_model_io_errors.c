@@ -581,6 +581,89 @@ static void test_metadata(void)
 }
 
 // ----------------------------------------------------------------------------
+// strings of the header: NUL escapes, duplicate keys, control characters
+
+/* The doc's file with the first `from` of its header text replaced by `to` (the
+ * header length follows). */
+static unsigned char *doc_bytes_replacing(const doc *d, const char *from, const char *to, size_t *n)
+{
+    size_t bn;
+    unsigned char *b = doc_bytes(d, NULL, &bn);
+    size_t hl = 0;
+    for (int k = 7; k >= 0; k--) hl = (hl << 8) | b[k];
+    char *json = malloc(hl + strlen(to) + 1);
+    memcpy(json, b + 8, hl);
+    json[hl] = '\0';
+    char *at = strstr(json, from);
+    if (!at) {
+        fprintf(stderr, "doc_bytes_replacing: \"%s\" is not in the header\n", from);
+        exit(1);
+    }
+    size_t tail = strlen(at + strlen(from));
+    memmove(at + strlen(to), at + strlen(from), tail + 1);
+    memcpy(at, to, strlen(to));
+    unsigned char *out = raw_file(json, b + 8 + hl, bn - 8 - hl, n);
+    free(json);
+    free(b);
+    return out;
+}
+
+static void test_strings(void)
+{
+    doc d;
+    doc_valid(&d, LRP_F64);
+    doc_set_meta(&d, "trained_on", "sst5");
+    doc_set_meta(&d, "labels", "c0\nc1");
+    expect_ok("a valid doc with an extra key", &d);
+    static const struct {
+        const char *tag, *from, *to, *k1, *k2;
+    } edits[] = {
+        /* cJSON's strings end at a NUL: "lrp-rnn\u0000garbage" would read as "lrp-rnn" */
+        {"NUL escape in format", "\"format\":\"lrp-rnn\"", "\"format\":\"lrp-rnn\\u0000garbage\"", "\\u0000",
+         "in a string"},
+        {"NUL escape in a label", "c0\\nc1", "c0\\nc1\\u0000x", "\\u0000", NULL},
+        {"NUL escape in a tensor name", "\"embedding\"", "\"embedding\\u0000x\"", "\\u0000", NULL},
+        /* a JSON reader keeps the first of two keys, another the last */
+        {"duplicate metadata key", "\"trained_on\":\"sst5\"", "\"format\":\"pt\"", "__metadata__",
+         "\"format\" appears twice"},
+        {"duplicate key in a tensor entry", "\"dtype\":\"F64\"", "\"dtype\":\"F64\",\"dtype\":\"F32\"", "\"dtype\"",
+         "appears twice"},
+        /* control characters: in names, in metadata values */
+        {"ESC in a tensor name", "\"embedding\"", "\"embedding\\u001b[2J\"", "control character", NULL},
+        {"BEL in a metadata key", "\"trained_on\"", "\"trained\\u0007on\"", "control character", NULL},
+        {"ESC in a metadata value", "\"sst5\"", "\"sst\\u001b[2J\"", "__metadata__.trained_on: byte 3",
+         "control character U+001B"},
+        {"ESC in a label", "c0\\nc1", "c0\\nc\\u001b[31m1", "__metadata__.labels: byte 4", "U+001B"},
+        {"C1 CSI in a label", "c0\\nc1", "c0\\nc\\u009b1", "__metadata__.labels", "U+009B"},
+        /* what text allows as a line break or space is still no part of a name */
+        {"vertical tab in a label", "c0\\nc1", "c0\\nc\\u000b1", "labels: the name of class 1",
+         "control character U+000B"},
+        {"NEL in a label", "c0\\nc1", "c0\\nc\\u00851", "labels: the name of class 1", "U+0085"},
+        {"form feed in a word", "\"w0\\n", "\"w\\f0\\n", "vocab: word 0", "control character U+000C"},
+    };
+    for (size_t k = 0; k < sizeof edits / sizeof *edits; k++) {
+        size_t n;
+        unsigned char *b = doc_bytes_replacing(&d, edits[k].from, edits[k].to, &n);
+        expect_fail(edits[k].tag, b, n, LRP_ERR_FORMAT, edits[k].k1, edits[k].k2);
+        free(b);
+    }
+    /* integers beyond 2^53 are named as such, not as "not a non-negative integer" */
+    size_t rn;
+    unsigned char *rb = raw_file("{\"t\": {\"dtype\": \"U8\", \"shape\": [18014398509481984], "
+                                 "\"data_offsets\": [0, 0]}}", NULL, 0, &rn);
+    expect_fail("shape beyond 2^53", rb, rn, LRP_ERR_FORMAT, "shape entry 0 is larger than 2^53", NULL);
+    free(rb);
+    rb = raw_file("{\"t\": {\"dtype\": \"U8\", \"shape\": [1], \"data_offsets\": [18014398509481984, "
+                  "18014398509481985]}}", NULL, 0, &rn);
+    expect_fail("offsets beyond 2^53", rb, rn, LRP_ERR_FORMAT, "an offset larger than 2^53", NULL);
+    free(rb);
+    /* a tab stays allowed in a word and a label (JSON escapes it) */
+    doc_set_meta(&d, "labels", "c\t0\nc1");
+    expect_ok("a tab in a label", &d);
+    doc_free(&d);
+}
+
+// ----------------------------------------------------------------------------
 // files
 
 static void test_files(void)
@@ -626,6 +709,7 @@ int main(void)
     test_missing_unexpected();
     test_non_finite();
     test_metadata();
+    test_strings();
     test_files();
     return tu_finish();
 }

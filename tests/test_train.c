@@ -476,6 +476,79 @@ static void check_errors(const char *good)
     }
 }
 
+// ----------------------------------------------------------------------------
+// the output: checked before training, the run's own model reported
+
+static int count_batches(void *ctx, size_t epoch, size_t done, size_t total)
+{
+    (void)epoch, (void)done, (void)total;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+typedef struct clobber_ctx {
+    const char *path;
+    size_t correct, n; /* the saved model's dev result */
+} clobber_ctx;
+
+/* After the first epoch's save, another "process" writes something else to the path. */
+static int clobber(void *ctx, const train_epoch_stats *s)
+{
+    clobber_ctx *x = ctx;
+    if (s->best) {
+        x->correct = s->dev.correct;
+        x->n = s->dev.n;
+    }
+    FILE *f = fopen(x->path, "wb");
+    if (f) {
+        fputs("not a model: another run wrote here", f);
+        fclose(f);
+    }
+    return 0;
+}
+
+static void check_output(const char *dir)
+{
+    train_options o;
+    tiny_options(&o);
+    o.epochs = 1;
+    train_data d;
+    lrp_error err;
+    lrp_status st = train_data_load(dir, &o, &d, &err);
+    TU_CHECK_STATUS(st, LRP_OK, err);
+    if (st != LRP_OK) return;
+
+    /* an output that cannot be written fails before the first minibatch */
+    size_t batches = 0;
+    train_callbacks cb = {count_batches, NULL, &batches};
+    train_summary sum;
+    char path[800];
+    snprintf(path, sizeof path, "%s/missing-dir/model.safetensors", tu_tmpdir());
+    st = train_run(&d, &o, path, &cb, &sum, &err);
+    TU_CHECK(st == LRP_ERR_IO && strstr(err.message, "missing-dir"), "unwritable output: %s (%s)",
+             lrp_status_string(st), err.message);
+    TU_CHECK(batches == 0, "%zu minibatches trained before an unwritable output failed", batches);
+    snprintf(path, sizeof path, "%s", tu_tmpdir());
+    batches = 0;
+    st = train_run(&d, &o, path, &cb, &sum, &err);
+    TU_CHECK(st == LRP_ERR_IO && strstr(err.message, "directory") && batches == 0,
+             "a directory as output: %s (%s), %zu minibatches", lrp_status_string(st), err.message, batches);
+
+    /* the summary is the model this run wrote, even when the file is overwritten */
+    snprintf(path, sizeof path, "%s/clobbered.safetensors", tu_tmpdir());
+    clobber_ctx x = {path, 0, 0};
+    train_callbacks cc = {NULL, clobber, &x};
+    st = train_run(&d, &o, path, &cc, &sum, &err);
+    TU_CHECK_STATUS(st, LRP_OK, err);
+    if (st == LRP_OK) {
+        TU_CHECK(sum.best_epoch == 1 && sum.dev.n == x.n && sum.dev.correct == x.correct,
+                 "the summary's dev result %zu/%zu is not the written model's %zu/%zu", sum.dev.correct,
+                 sum.dev.n, x.correct, x.n);
+        train_summary_free(&sum);
+    }
+    train_data_free(&d);
+}
+
 int main(void)
 {
     check_against_reference();
@@ -485,5 +558,6 @@ int main(void)
     check_training(dir);
     check_determinism(dir);
     check_errors(dir);
+    check_output(dir);
     return tu_finish();
 }

@@ -3,7 +3,8 @@
  * ordered by length (longest first, ties in input order) and cut into chunks of
  * BATCH_CHUNK (8: one register tile of the kernels; a thread's workspace, which
  * every activation of its chunk fills, then stays near the size of a core's L2
- * cache, and a chunk of 16 was no faster); a thread takes the next chunk and
+ * cache, and a chunk of 16 was no faster), fewer for long sentences (BATCH_WORDS);
+ * a thread takes the next chunk and
  * explains it as one batch of the
  * fast path (explain_fast: the sentences of a chunk advance together, step by
  * step). Each thread owns its workspace and writes only the results of its
@@ -24,13 +25,19 @@ typedef struct length_index {
     size_t length, index;
 } length_index;
 
-enum { BATCH_CHUNK = 8, MAX_THREADS = 256 };
+/* A chunk has at most BATCH_CHUNK sentences and, unless it is one sentence, at most
+ * BATCH_WORDS words counted as its longest sentence's length times its size: a
+ * thread's workspace, which holds every activation of its chunk, stays bounded for
+ * sentences of any length (up to LRP_MAX_LENGTH), and the treebank's sentences (56
+ * words at most) fill whole chunks. */
+enum { BATCH_CHUNK = 8, BATCH_WORDS = 8192, MAX_THREADS = 256 };
 
 struct lrp_explainer {
     const lrp_model *model;
     size_t threads;
     explain_work *work;     /* [threads] */
     length_index *order;    /* [cap] */
+    size_t *starts;         /* [cap + 1] */
     size_t cap;
 };
 
@@ -40,9 +47,15 @@ typedef struct batch_job {
     const lrp_options *options;
     lrp_result *out;
     const length_index *order; /* [n] sentences, longest first */
-    size_t n;
-    atomic_size_t next;     /* next position in order to take */
+    const size_t *starts;   /* [chunks + 1] chunk k is order[starts[k], starts[k + 1]) */
+    size_t chunks;
+    atomic_size_t next;     /* next chunk to take */
     atomic_int failed;      /* a thread could not allocate its workspace */
+    /* the first sentence (in input order, whatever the threads) whose result is not
+     * finite: every chunk is still computed, so that it is the same one every run */
+    pthread_mutex_t bad_mu;
+    size_t bad;             /* its index, n when none */
+    lrp_error bad_err;
 } batch_job;
 
 typedef struct batch_thread {
@@ -57,20 +70,45 @@ static void *batch_worker(void *arg)
     lrp_sentence chunk[BATCH_CHUNK];
     lrp_result *res[BATCH_CHUNK];
     for (;;) {
-        size_t begin = atomic_fetch_add(&job->next, BATCH_CHUNK);
-        if (begin >= job->n) break;
-        size_t m = job->n - begin < BATCH_CHUNK ? job->n - begin : BATCH_CHUNK;
+        size_t k = atomic_fetch_add(&job->next, 1);
+        if (k >= job->chunks) break;
+        size_t begin = job->starts[k], m = job->starts[k + 1] - begin;
         for (size_t i = 0; i < m; i++) {
             chunk[i] = job->sentences[job->order[begin + i].index];
             res[i] = &job->out[job->order[begin + i].index];
         }
         if (explain_fast(job->model, w, m, chunk, job->options, res, NULL) != LRP_OK) {
             atomic_store(&job->failed, 1);
-            atomic_store(&job->next, job->n);
+            atomic_store(&job->next, job->chunks);
             break;
+        }
+        for (size_t i = 0; i < m; i++) {
+            lrp_error e;
+            size_t index = job->order[begin + i].index;
+            if (explain_check_result(job->model, res[i], job->options, &e) == LRP_OK) continue;
+            pthread_mutex_lock(&job->bad_mu);
+            if (index < job->bad) {
+                job->bad = index;
+                job->bad_err = e;
+            }
+            pthread_mutex_unlock(&job->bad_mu);
         }
     }
     return NULL;
+}
+
+/* Cut n sentences ordered longest first into chunks: starts[0..chunks]. */
+static size_t cut_chunks(const length_index *order, size_t n, size_t *starts)
+{
+    size_t k = 0;
+    for (size_t begin = 0; begin < n; k++) {
+        size_t m = BATCH_WORDS / order[begin].length; /* order[begin] is the chunk's longest */
+        m = m < 1 ? 1 : m > BATCH_CHUNK ? BATCH_CHUNK : m;
+        starts[k] = begin;
+        begin += m < n - begin ? m : n - begin;
+    }
+    starts[k] = n;
+    return k;
 }
 
 /* Longest first; equal lengths in input order (a total order: the same for every run). */
@@ -118,6 +156,7 @@ void lrp_explainer_free(lrp_explainer *ex)
     for (size_t t = 0; t < ex->threads; t++) explain_work_free(&ex->work[t]);
     free(ex->work);
     free(ex->order);
+    free(ex->starts);
     free(ex);
 }
 
@@ -140,23 +179,25 @@ lrp_status lrp_explainer_run(lrp_explainer *ex, const lrp_sentence *sentences, s
         st = explain_result_alloc(m, o, sentences[i].length, &out[i], err);
     if (st == LRP_OK && n > ex->cap) {
         length_index *more = realloc(ex->order, n * sizeof *more);
-        if (more) {
-            ex->order = more;
-            ex->cap = n;
-        } else {
-            st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory ordering %zu sentences", n);
-        }
+        if (more) ex->order = more;
+        size_t *starts = more ? realloc(ex->starts, (n + 1) * sizeof *starts) : NULL;
+        if (starts) ex->starts = starts;
+        if (more && starts) ex->cap = n;
+        else st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory ordering %zu sentences", n);
     }
     if (st == LRP_OK && n > 0) {
         for (size_t i = 0; i < n; i++) ex->order[i] = (length_index){sentences[i].length, i};
         qsort(ex->order, n, sizeof *ex->order, by_length);
 
         batch_job job = {.model = m, .sentences = sentences, .options = o, .out = out,
-                         .order = ex->order, .n = n};
+                         .order = ex->order, .starts = ex->starts};
+        job.chunks = cut_chunks(ex->order, n, ex->starts);
         atomic_init(&job.next, 0);
         atomic_init(&job.failed, 0);
+        job.bad = n;
+        pthread_mutex_init(&job.bad_mu, NULL);
         size_t nt = ex->threads;
-        if (nt > (n + BATCH_CHUNK - 1) / BATCH_CHUNK) nt = (n + BATCH_CHUNK - 1) / BATCH_CHUNK;
+        if (nt > job.chunks) nt = job.chunks;
         pthread_t tid[MAX_THREADS];
         batch_thread arg[MAX_THREADS];
         size_t started = 0;
@@ -167,6 +208,9 @@ lrp_status lrp_explainer_run(lrp_explainer *ex, const lrp_sentence *sentences, s
         for (size_t t = 1; t <= started; t++) pthread_join(tid[t], NULL);
         if (atomic_load(&job.failed))
             st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a thread's workspace");
+        else if (job.bad < n)
+            st = lrp_fail(err, LRP_ERR_NUMERIC, "sentence %zu: %s", job.bad, job.bad_err.message);
+        pthread_mutex_destroy(&job.bad_mu);
     }
     if (st != LRP_OK)
         for (size_t i = 0; i < n; i++) lrp_result_free(&out[i]);

@@ -31,6 +31,17 @@ void *lrp_alloc_large(size_t n)
     return calloc(1, n ? n : 1);
 }
 
+void *lrp_alloc_large_filled(size_t n)
+{
+#if defined(MAP_ANONYMOUS) && defined(MADV_NOHUGEPAGE) && defined(MAP_POPULATE)
+    if (n >= LARGE_MIN) {
+        void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+        return p == MAP_FAILED ? NULL : p;
+    }
+#endif
+    return lrp_alloc_large(n);
+}
+
 void lrp_free_large(void *p, size_t n)
 {
     if (!p) return;
@@ -72,6 +83,7 @@ const char *lrp_status_string(lrp_status status)
     case LRP_ERR_INPUT: return "bad input";
     case LRP_ERR_ARGUMENT: return "bad argument";
     case LRP_ERR_NOMEM: return "out of memory";
+    case LRP_ERR_NUMERIC: return "not finite";
     }
     return "unknown status";
 }

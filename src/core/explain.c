@@ -134,6 +134,56 @@ lrp_status explain_result_alloc(const lrp_model *m, const lrp_options *o, size_t
     return LRP_OK;
 }
 
+/* The first of n values that is not finite, or -1. */
+static long first_non_finite(const double *x, size_t n)
+{
+    for (size_t i = 0; x && i < n; i++)
+        if (!isfinite(x[i])) return (long)i;
+    return -1;
+}
+
+static lrp_status not_finite(lrp_error *err, const lrp_options *o, const char *what, double v)
+{
+    return lrp_fail(err, LRP_ERR_NUMERIC,
+                    "%s is %g: the computation overflowed (the model's weights or the input are too "
+                    "large for %s)",
+                    what, v, o && o->precision == LRP_F32 ? "float32, which ends at 3.4e38; float64 goes further"
+                                                          : "float64");
+}
+
+lrp_status explain_check_result(const lrp_model *m, const lrp_result *r, const lrp_options *o, lrp_error *err)
+{
+    char what[96];
+    long i = first_non_finite(r->scores, r->classes);
+    if (i >= 0) {
+        snprintf(what, sizeof what, "the score of class %ld", i);
+        return not_finite(err, o, what, r->scores[i]);
+    }
+    if ((i = first_non_finite(r->probabilities, r->classes)) >= 0) {
+        snprintf(what, sizeof what, "the probability of class %ld", i);
+        return not_finite(err, o, what, r->probabilities[i]);
+    }
+    const size_t T = r->length, E = m->shape.E;
+    static const char *const name[5] = {"relevance", "forward relevance", "backward relevance",
+                                        "forward per-dimension value", "backward per-dimension value"};
+    for (size_t k = 0; k < r->n_explanations; k++) {
+        const lrp_explanation *e = &r->explanations[k];
+        const double *part[5] = {e->relevance, e->relevance_fwd, e->relevance_bwd, e->dims_fwd, e->dims_bwd};
+        for (int p = 0; p < 5; p++) {
+            const size_t per = p < 3 ? 1 : E; /* values per word */
+            if ((i = first_non_finite(part[p], T * per)) < 0) continue;
+            snprintf(what, sizeof what, "the %s %s of word %ld for class %d", lrp_method_name(e->method), name[p],
+                     i / (long)per, e->target);
+            return not_finite(err, o, what, part[p][i]);
+        }
+        if (!isfinite(e->rest)) {
+            snprintf(what, sizeof what, "the %s rest for class %d", lrp_method_name(e->method), e->target);
+            return not_finite(err, o, what, e->rest);
+        }
+    }
+    return LRP_OK;
+}
+
 void lrp_result_free(lrp_result *r)
 {
     if (!r) return;
@@ -267,6 +317,7 @@ lrp_status lrp_explain(const lrp_model *m, const lrp_sentence *sent, const lrp_o
     explain_work_init(&w);
     lrp_result *outs[1] = {out};
     st = explain_fast(m, &w, 1, sent, o, outs, err);
+    if (st == LRP_OK) st = explain_check_result(m, out, o, err);
     explain_work_free(&w);
     if (st != LRP_OK) lrp_result_free(out);
     return st;
@@ -312,7 +363,14 @@ lrp_status lrp_predict(const lrp_model *m, const lrp_sentence *sent, double *sco
     fast_work_init_d(&w);
     const fast_pack_d *pack = model_pack_d(m, err);
     st = pack ? fast_forward_d(pack, m, &w, 1, sent, err) : LRP_ERR_NOMEM;
-    for (size_t c = 0; st == LRP_OK && c < m->shape.C; c++) scores[c] = w.sent[0].scores[c];
+    for (size_t c = 0; st == LRP_OK && c < m->shape.C; c++) {
+        scores[c] = w.sent[0].scores[c];
+        if (!isfinite(scores[c])) {
+            char what[48];
+            snprintf(what, sizeof what, "the score of class %zu", c);
+            st = not_finite(err, NULL, what, scores[c]);
+        }
+    }
     fast_work_free_d(&w);
     return st;
 }

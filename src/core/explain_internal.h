@@ -29,6 +29,12 @@ lrp_status explain_check_sentence(const lrp_model *m, const lrp_sentence *s, lrp
 lrp_status explain_result_alloc(const lrp_model *m, const lrp_options *o, size_t T, lrp_result *out,
                                 lrp_error *err);
 
+/* Is every value of a computed result finite (scores, probabilities, each relevance,
+ * rest, per-dimension values)? Else LRP_ERR_NUMERIC naming the first value that is
+ * not, and saying that the computation overflowed. Checked once per sentence, after
+ * it is computed: NaN never comes out as a result. */
+lrp_status explain_check_result(const lrp_model *m, const lrp_result *r, const lrp_options *o, lrp_error *err);
+
 /* Softmax of C scores into p, and the first index of the largest score. */
 void explain_softmax(size_t C, const double *z, double *p, int *argmax);
 

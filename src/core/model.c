@@ -12,6 +12,7 @@
 
 #include "core/common.h"
 #include "fast/fast.h"
+#include "text/text.h"
 
 // ----------------------------------------------------------------------------
 // parameter layout
@@ -359,8 +360,14 @@ lrp_status model_set_vocab(lrp_model *m, const char *const *words, size_t n, lrp
             st = lrp_fail(err, LRP_ERR_FORMAT, "vocab: word %zu is empty", id);
             break;
         }
-        if (strpbrk(w, "\n\r")) {
+        const char *c = text_control(w, TEXT_ALLOW_TAB); /* a tab is no harm: words never hold one */
+        if (c && (*c == '\n' || *c == '\r')) {
             st = lrp_fail(err, LRP_ERR_FORMAT, "vocab: word %zu contains a line break", id);
+            break;
+        }
+        if (c) {
+            st = lrp_fail(err, LRP_ERR_FORMAT, "vocab: word %zu contains the control character U+%04X", id,
+                          text_control_code(c));
             break;
         }
         for (size_t i = (size_t)hash_word(w) & (nslots - 1);; i = (i + 1) & (nslots - 1)) {
@@ -397,6 +404,10 @@ lrp_status model_set_labels(lrp_model *m, const char *const *labels, size_t n, l
     for (size_t i = 0; i < n; i++) {
         if (labels[i][0] == '\0')
             return lrp_fail(err, LRP_ERR_FORMAT, "labels: class %zu has an empty name", i);
+        const char *c = text_control(labels[i], TEXT_ALLOW_TAB);
+        if (c)
+            return lrp_fail(err, LRP_ERR_FORMAT, "labels: the name of class %zu contains the control character U+%04X",
+                            i, text_control_code(c));
         for (size_t j = 0; j < i; j++)
             if (strcmp(labels[i], labels[j]) == 0)
                 return lrp_fail(err, LRP_ERR_FORMAT, "labels: duplicate name \"%.80s\" (classes %zu and %zu)",

@@ -139,7 +139,8 @@ struct lrp_model {
     const double *emb;                  /* (V, E) view into params, or NULL */
     const float *emb32;                 /* (V, E) in emb32_owned or in file, or NULL */
     float *emb32_owned;
-    lrp_file_view file;                 /* the model file, kept open when emb32 lies in it */
+    lrp_file_view file;                 /* the model file's bytes (read into memory), kept
+                                           when emb32 lies in them */
     int emb_kind;                       /* model_emb_kind */
     /* views into params */
     rnn_weights rnn[LRP_MAX_LAYERS][2];
@@ -209,7 +210,8 @@ lrp_status model_create(lrp_model **out, const model_shape *shape, lrp_error *er
 typedef enum model_emb_kind {
     MODEL_EMB_F64 = 0,    /* in params (emb) */
     MODEL_EMB_F32 = 1,    /* in emb32_owned, zeroed (emb32 points there) */
-    MODEL_EMB_F32_FILE = 2 /* float32 values the caller points emb32 at, in m->file */
+    MODEL_EMB_F32_FILE = 2 /* float32 values the caller points emb32 at, in m->file (the
+                              file's bytes, read into memory: no copy of them) */
 } model_emb_kind;
 
 /* The same, with the embedding kept as `kind` says. */
@@ -229,10 +231,12 @@ static inline double model_param(const lrp_model *m, size_t i)
 }
 
 /* Copy the V words in (checks: V matches the shape, no empty word, no duplicate,
- * no newline inside a word) and build the lookup table. */
+ * no line break or other control character but a tab inside a word) and build the
+ * lookup table. */
 lrp_status model_set_vocab(lrp_model *m, const char *const *words, size_t n, lrp_error *err);
 
-/* Copy the C class names in (checks count, empty, duplicates). */
+/* Copy the C class names in (checks count, empty, control characters but tabs,
+ * duplicates). */
 lrp_status model_set_labels(lrp_model *m, const char *const *labels, size_t n, lrp_error *err);
 
 /* Set the unknown-word token by name (NULL or "" for none); it must be in the vocabulary. */

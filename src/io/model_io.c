@@ -440,27 +440,25 @@ static size_t count_lines(const char *text)
 typedef struct model_names {
     const char *text[2]; /* vocab, labels: lines joined by '\n' */
     char what[2][160];   /* "vocab", or "vocab file PATH": where they came from, for messages */
-    char *owned[2];      /* side-file contents */
+    lrp_file_view owned[2]; /* side-file contents (size 0: none) */
     const char *unk;     /* NULL or "": none */
     int lowercase;       /* 1, 0, or -1: not said (a PyTorch file; inferred from the words) */
 } model_names;
 
 static const char *const name_key[2] = {"vocab", "labels"};
 
-/* A side file of one name per line (LF or CRLF; a final line break is optional)
- * as lines joined by '\n', into *out (malloc'ed). */
-static lrp_status read_lines_file(const char *path, const char *what, char **out, lrp_error *err)
+/* A side file of one name per line (LF or CRLF; a final line break is optional), at
+ * most LRP_MAX_SIDE_FILE bytes, as lines joined by '\n' in *v (text: v->data). */
+static lrp_status read_lines_file(const char *path, const char *what, lrp_file_view *v, lrp_error *err)
 {
-    unsigned char *data;
-    size_t n, off;
+    size_t off;
     lrp_error inner;
-    lrp_status st = lrp_read_file(path, &data, &n, &inner);
+    lrp_status st = lrp_read_file(v, path, LRP_MAX_SIDE_FILE, &inner);
     if (st != LRP_OK) return lrp_fail(err, st, "%s file %s", what, inner.message);
-    char *s = (char *)data, why[128];
-    if (!text_check(s, n, &off, why, sizeof why)) {
-        free(data);
+    char *s = (char *)v->data, why[128];
+    const size_t n = v->size;
+    if (!text_check(s, n, &off, why, sizeof why))
         return lrp_fail(err, LRP_ERR_FORMAT, "%s file %.200s: byte %zu: %s", what, path, off, why);
-    }
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '\r' && (i + 1 == n || s[i + 1] == '\n')) continue; /* CRLF */
@@ -468,18 +466,14 @@ static lrp_status read_lines_file(const char *path, const char *what, char **out
     }
     if (k > 0 && s[k - 1] == '\n') k--;
     s[k] = '\0';
-    if (k == 0) {
-        free(data);
-        return lrp_fail(err, LRP_ERR_FORMAT, "%s file %.200s is empty", what, path);
-    }
-    *out = s;
+    if (k == 0) return lrp_fail(err, LRP_ERR_FORMAT, "%s file %.200s is empty", what, path);
     return LRP_OK;
 }
 
 static void names_free(model_names *nm)
 {
-    free(nm->owned[0]);
-    free(nm->owned[1]);
+    lrp_file_view_close(&nm->owned[0]);
+    lrp_file_view_close(&nm->owned[1]);
 }
 
 static lrp_status names_resolve(const st_file *f, const lrp_load_options *o, int torch,
@@ -495,7 +489,7 @@ static lrp_status names_resolve(const st_file *f, const lrp_load_options *o, int
         if (path[k]) {
             lrp_status st = read_lines_file(path[k], name_key[k], &nm->owned[k], err);
             if (st != LRP_OK) return st;
-            nm->text[k] = nm->owned[k];
+            nm->text[k] = (const char *)nm->owned[k].data;
             snprintf(nm->what[k], sizeof nm->what[k], "%s file %.120s", name_key[k], path[k]);
         } else {
             nm->text[k] = st_metadata(f, name_key[k]);
@@ -574,7 +568,7 @@ static lrp_status set_names(lrp_model *m, const model_names *nm, lrp_error *err)
     free(names);
     if (st != LRP_OK) {
         /* the model's messages start "vocab: ..."; name the side file when there is one */
-        if (!nm->owned[k]) return lrp_fail(err, st, "%s", inner.message);
+        if (!nm->owned[k].data) return lrp_fail(err, st, "%s", inner.message);
         return lrp_fail(err, st, "%s: %s", nm->what[k], inner.message);
     }
 
@@ -714,9 +708,11 @@ lrp_status lrp_model_load_ex(lrp_model **model, const char *path, const lrp_load
     *model = NULL;
     if (!path) return lrp_fail(err, LRP_ERR_ARGUMENT, "path must not be NULL");
     lrp_file_view file;
-    lrp_status st = lrp_file_view_open(&file, path, err);
-    if (st != LRP_OK) return st;
+    size_t declared = 0;
     lrp_error inner;
+    lrp_status st = lrp_file_view_open(&file, path, st_declared_size, &declared, &inner);
+    if (st == LRP_ERR_FORMAT) return lrp_fail(err, st, "%s: %s", path, inner.message);
+    if (st != LRP_OK) return lrp_fail(err, st, "%s", inner.message);
     st = load_bytes(model, file.data, file.size, options, &file, &inner);
     lrp_file_view_close(&file); /* unless the model took it */
     if (st != LRP_OK) return lrp_fail(err, st, "%s: %s", path, inner.message);

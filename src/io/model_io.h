@@ -15,6 +15,10 @@
 /* The gate order lrp_model_save writes: PyTorch's, which users know. */
 #define LRP_FILE_GATE_ORDER "ifgo"
 
+/* The largest vocabulary or labels file (--vocab, --labels): as large as the header
+ * that would hold them in the model file may be (ST_MAX_HEADER). */
+#define LRP_MAX_SIDE_FILE ST_MAX_HEADER
+
 /* Highest format_version this library reads (and the one it writes). */
 #define LRP_FORMAT_VERSION 1
 
@@ -37,8 +41,8 @@ lrp_status model_read_finite(const st_tensor *t, size_t first, size_t count, dou
                              lrp_error *err);
 
 /* How a model keeps the embedding tensor t: float32 for an F32 tensor (where it lies
- * in the file when in_file, the file being kept, and its floats usable in place),
- * else float64. */
+ * in the file's bytes when in_file, those bytes being kept, and its floats usable in
+ * place), else float64. */
 model_emb_kind model_embedding_kind(const st_tensor *t, int in_file);
 
 /* Create the model for shape s with the embedding kept as model_embedding_kind says

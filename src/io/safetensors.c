@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/common.h"
+#include "text/text.h"
 
 // ----------------------------------------------------------------------------
 // dtypes
@@ -139,13 +140,16 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
     return len;
 }
 
-/* A JSON number that is a whole number in [0, 2^53] (exact in a double) and fits size_t. */
+/* A JSON number that is a whole number in [0, 2^53] (exact in a double) and fits
+ * size_t: 1; 0 when it is not a non-negative integer; -1 when it is one, but larger
+ * than that (JSON numbers are read as doubles: above 2^53 not every integer is exact). */
 static int json_size(const cJSON *j, size_t *out)
 {
     const double limit = 9007199254740992.0; /* 2^53 */
     if (!cJSON_IsNumber(j)) return 0;
     double d = j->valuedouble;
-    if (!(d >= 0 && d <= limit) || d != floor(d) || d > (double)SIZE_MAX) return 0;
+    if (!(d >= 0) || d != floor(d)) return 0;
+    if (d > limit || d > (double)SIZE_MAX) return -1;
     *out = (size_t)d;
     return 1;
 }
@@ -162,6 +166,42 @@ static const char *snippet(const char *p, const char *end, char *buf, size_t len
     return buf;
 }
 
+static int cmp_string(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A name of the header (a tensor, an entry's field, a metadata key) holds no control
+ * character: names reach messages and `lrp info`, and no real one has any. */
+static lrp_status check_name(const char *name, const char *what, lrp_error *err)
+{
+    const char *c = text_control(name, TEXT_ALLOW_NONE);
+    if (!c) return LRP_OK;
+    char s[32];
+    return lrp_fail(err, LRP_ERR_FORMAT, "header: %s \"%s\" contains a control character at byte %zu", what,
+                    snippet(name, name + strlen(name), s, sizeof s), (size_t)(c - name));
+}
+
+/* Fail on a key that appears twice in object o (JSON readers keep either one, so two
+ * readers could see different values). O(n log n) for n keys. */
+static lrp_status check_unique_keys(const cJSON *o, const char *where, lrp_error *err)
+{
+    size_t n = 0, k = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, o) n++;
+    if (n < 2) return LRP_OK;
+    const char **keys = malloc(n * sizeof *keys);
+    if (!keys) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory checking %zu keys", n);
+    cJSON_ArrayForEach(e, o) keys[k++] = e->string;
+    qsort(keys, n, sizeof *keys, cmp_string);
+    lrp_status st = LRP_OK;
+    for (size_t i = 1; i < n && st == LRP_OK; i++)
+        if (strcmp(keys[i], keys[i - 1]) == 0)
+            st = lrp_fail(err, LRP_ERR_FORMAT, "%s: the key \"%.80s\" appears twice", where, keys[i]);
+    free(keys);
+    return st;
+}
+
 static lrp_status parse_metadata(st_file *f, const cJSON *meta, lrp_error *err)
 {
     if (f->metadata)
@@ -171,11 +211,23 @@ static lrp_status parse_metadata(st_file *f, const cJSON *meta, lrp_error *err)
     const cJSON *v;
     cJSON_ArrayForEach(v, meta)
     {
+        lrp_status st = check_name(v->string, "__metadata__ key", err);
+        if (st != LRP_OK) return st;
         if (!cJSON_IsString(v))
             return lrp_fail(err, LRP_ERR_FORMAT,
                             "__metadata__.%.80s: not a string (metadata values are strings)",
                             v->string);
+        /* text, as a side file must be (text_check; the header is UTF-8 already): no
+         * control character but tabs and line breaks */
+        const char *c = text_control(v->valuestring, TEXT_ALLOW_SPACE);
+        if (c)
+            return lrp_fail(err, LRP_ERR_FORMAT,
+                            "__metadata__.%.80s: byte %zu: control character U+%04X (only tab and line breaks "
+                            "are allowed)",
+                            v->string, (size_t)(c - v->valuestring), text_control_code(c));
     }
+    lrp_status st = check_unique_keys(meta, "__metadata__", err);
+    if (st != LRP_OK) return st;
     f->metadata = meta;
     return LRP_OK;
 }
@@ -187,6 +239,16 @@ static lrp_status parse_entry(st_tensor *t, const cJSON *e, size_t data_size, lr
     t->name = name;
     if (!cJSON_IsObject(e))
         return lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\": entry is not an object", name);
+    const cJSON *field;
+    cJSON_ArrayForEach(field, e)
+    {
+        lrp_status st = check_name(field->string, "a tensor entry's key", err);
+        if (st != LRP_OK) return st;
+    }
+    char where[120];
+    snprintf(where, sizeof where, "tensor \"%.80s\"", name);
+    lrp_status st = check_unique_keys(e, where, err);
+    if (st != LRP_OK) return st;
 
     const cJSON *dt = cJSON_GetObjectItemCaseSensitive(e, "dtype");
     if (!cJSON_IsString(dt))
@@ -206,19 +268,26 @@ static lrp_status parse_entry(st_tensor *t, const cJSON *e, size_t data_size, lr
         if (t->rank == ST_MAX_RANK)
             return lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\": more than %d dimensions", name,
                             ST_MAX_RANK);
-        if (!json_size(d, &t->shape[t->rank]))
-            return lrp_fail(err, LRP_ERR_FORMAT,
-                            "tensor \"%.80s\": shape entry %zu is not a non-negative integer", name,
-                            t->rank);
+        int ok = json_size(d, &t->shape[t->rank]);
+        if (ok <= 0)
+            return lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\": shape entry %zu is %s", name, t->rank,
+                            ok ? "larger than 2^53 (9007199254740992), the largest size a JSON reader "
+                                 "holds exactly"
+                               : "not a non-negative integer");
         if (!lrp_mul_size(t->numel, t->shape[t->rank], &t->numel))
             return lrp_fail(err, LRP_ERR_FORMAT, "tensor \"%.80s\": shape overflows", name);
         t->rank++;
     }
 
     const cJSON *off = cJSON_GetObjectItemCaseSensitive(e, "data_offsets");
-    if (!cJSON_IsArray(off) || cJSON_GetArraySize(off) != 2 ||
-        !json_size(cJSON_GetArrayItem(off, 0), &t->begin) ||
-        !json_size(cJSON_GetArrayItem(off, 1), &t->end))
+    int ok0 = cJSON_IsArray(off) && cJSON_GetArraySize(off) == 2 ? json_size(cJSON_GetArrayItem(off, 0), &t->begin) : 0;
+    int ok1 = ok0 ? json_size(cJSON_GetArrayItem(off, 1), &t->end) : 0;
+    if (ok0 < 0 || ok1 < 0)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "tensor \"%.80s\": \"data_offsets\" holds an offset larger than 2^53 "
+                        "(9007199254740992), the largest a JSON reader holds exactly",
+                        name);
+    if (ok0 == 0 || ok1 == 0)
         return lrp_fail(err, LRP_ERR_FORMAT,
                         "tensor \"%.80s\": \"data_offsets\" is not two non-negative integers", name);
     if (t->begin > t->end || t->end > data_size)
@@ -351,6 +420,20 @@ void st_free(st_file *f)
     memset(f, 0, sizeof *f);
 }
 
+/* The header length n64 against the `after` bytes that follow it (SIZE_MAX: not
+ * known yet) and the limit. */
+static lrp_status check_header_length(uint64_t n64, size_t after, lrp_error *err)
+{
+    if (n64 > after)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "header length %llu exceeds the %zu bytes that follow it: truncated, or not "
+                        "a safetensors file", (unsigned long long)n64, after);
+    if (n64 > ST_MAX_HEADER)
+        return lrp_fail(err, LRP_ERR_FORMAT, "header length %llu exceeds the limit of %zu bytes",
+                        (unsigned long long)n64, ST_MAX_HEADER);
+    return LRP_OK;
+}
+
 static lrp_status parse_header(st_file *f, const unsigned char *data, size_t size, lrp_error *err)
 {
     if (size < 8)
@@ -358,14 +441,9 @@ static lrp_status parse_header(st_file *f, const unsigned char *data, size_t siz
                         "truncated: %zu bytes, but a safetensors file starts with an 8-byte header "
                         "length", size);
     uint64_t n64 = load_le64(data);
-    if (n64 > size - 8)
-        return lrp_fail(err, LRP_ERR_FORMAT,
-                        "header length %llu exceeds the %zu bytes that follow it: truncated, or not "
-                        "a safetensors file", (unsigned long long)n64, size - 8);
+    lrp_status st = check_header_length(n64, size - 8, err);
+    if (st != LRP_OK) return st;
     size_t n = (size_t)n64;
-    if (n > ST_MAX_HEADER)
-        return lrp_fail(err, LRP_ERR_FORMAT, "header length %zu exceeds the limit of %zu bytes", n,
-                        ST_MAX_HEADER);
     const char *text = (const char *)data + 8;
     size_t bad = utf8_invalid_at(data + 8, n);
     if (bad < n)
@@ -388,6 +466,15 @@ static lrp_status parse_header(st_file *f, const unsigned char *data, size_t siz
                         "%zu: \"%s\"", (size_t)(end - text), snippet(end, text + n, s, sizeof s));
     if (!cJSON_IsObject(f->header))
         return lrp_fail(err, LRP_ERR_FORMAT, "header is JSON but not an object");
+    /* "\u0000" in a string: cJSON's strings end at the NUL, so "lrp-rnn\u0000garbage"
+     * would read as "lrp-rnn". In valid JSON a backslash only starts an escape in a
+     * string, whose escaped character is skipped ("\\u0000" is a backslash, then text) */
+    for (const char *p = text, *end = text + n; (p = memchr(p, '\\', (size_t)(end - p))) != NULL; p += 2) {
+        if (end - p > 5 && memcmp(p + 1, "u0000", 5) == 0)
+            return lrp_fail(err, LRP_ERR_FORMAT, "header: byte %zu: \\u0000 (a NUL character) in a string",
+                            (size_t)(p - text));
+        if (end - p < 2) break;
+    }
     return LRP_OK;
 }
 
@@ -408,6 +495,8 @@ lrp_status st_parse(st_file *f, const unsigned char *data, size_t size, lrp_erro
     }
     cJSON_ArrayForEach(e, f->header)
     {
+        st = check_name(e->string, "the tensor name", err);
+        if (st != LRP_OK) goto fail;
         if (strcmp(e->string, "__metadata__") == 0) {
             st = parse_metadata(f, e, err);
         } else {
@@ -423,6 +512,48 @@ lrp_status st_parse(st_file *f, const unsigned char *data, size_t size, lrp_erro
 fail:
     st_free(f);
     return st;
+}
+
+lrp_status st_declared_size(void *ctx, const unsigned char *data, size_t have, size_t known,
+                            size_t *need, lrp_error *err)
+{
+    size_t *total = ctx;
+    if (have < 8) {
+        *need = 8; /* a shorter file is reported truncated by st_parse */
+        return LRP_OK;
+    }
+    const uint64_t n64 = load_le64(data);
+    lrp_status st = check_header_length(n64, known == SIZE_MAX ? SIZE_MAX : known - 8, err);
+    if (st != LRP_OK) return st;
+    if (known != SIZE_MAX) {
+        *need = known; /* a regular file is read whole: st_parse checks the rest */
+        return LRP_OK;
+    }
+    /* a stream: read the header, then the data section its tensors declare, and stop */
+    const size_t header_end = 8 + (size_t)n64;
+    if (have < header_end) {
+        *need = header_end;
+        return LRP_OK;
+    }
+    if (*total == 0) {
+        st_file f;
+        memset(&f, 0, sizeof f);
+        st = parse_header(&f, data, header_end, err);
+        size_t end = 0, at;
+        const cJSON *e, *off;
+        cJSON_ArrayForEach(e, f.header)
+        {
+            /* an entry's other problems are st_parse's to name */
+            off = cJSON_GetObjectItemCaseSensitive(e, "data_offsets");
+            if (cJSON_IsArray(off) && json_size(cJSON_GetArrayItem(off, 1), &at) > 0 && at > end) end = at;
+        }
+        st_free(&f);
+        if (st != LRP_OK) return st;
+        if (!lrp_add_size(header_end, end, total))
+            return lrp_fail(err, LRP_ERR_FORMAT, "the tensors' data_offsets overflow");
+    }
+    *need = *total;
+    return LRP_OK;
 }
 
 // ----------------------------------------------------------------------------

@@ -61,6 +61,14 @@ void st_free(st_file *f);
 /* The tensor called name, or NULL. */
 const st_tensor *st_find(const st_file *f, const char *name);
 
+/* An lrp_size_fn (fileio.h) for a safetensors file; ctx points to a size_t that is 0
+ * at first. The header length is checked against the limit and a regular file's size
+ * from the first 8 bytes on (/dev/urandom fails there); a regular file is then read
+ * whole, and a pipe, FIFO or device up to the end of the data its header declares and
+ * no further (/dev/zero: an empty header, rejected). */
+lrp_status st_declared_size(void *ctx, const unsigned char *data, size_t have, size_t known,
+                            size_t *need, lrp_error *err);
+
 /* String value of a metadata key, or NULL when absent. */
 const char *st_metadata(const st_file *f, const char *key);
 

@@ -19,10 +19,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lrp.h"
+
 /* Check s[0..len). Returns 1 if the text is acceptable; else 0, with the byte
  * offset of the first bad sequence in *offset and a description in what[0..n)
  * (e.g. "invalid UTF-8: overlong encoding 0xC0 0xAF"). */
 int text_check(const char *s, size_t len, size_t *offset, char *what, size_t n);
+
+/* lrp_tokenize (pretokenized: lrp_split_tokens) keeping the first `max` tokens only:
+ * the ones after them are counted into *total (all the tokens) but not made, so a
+ * line of too many words costs memory for max of them, whatever its length. */
+lrp_status text_tokenize_max(const char *text, size_t len, int lowercase, int pretokenized, size_t max,
+                             lrp_tokens *out, size_t *total, lrp_error *err);
+
+/* The first control character of the NUL-terminated UTF-8 text s (C0, DEL, C1), or
+ * NULL: for names printed on terminals, where a control character or an escape
+ * sequence would act. allow: TEXT_ALLOW_NONE; TEXT_ALLOW_TAB; TEXT_ALLOW_SPACE, the
+ * tab and the line breaks that text_check allows (\n \v \f \r and U+0085). One pass
+ * over the bytes, no decoding (s is valid UTF-8). */
+enum { TEXT_ALLOW_NONE = 0, TEXT_ALLOW_TAB = 1, TEXT_ALLOW_SPACE = 2 };
+const char *text_control(const char *s, int allow);
+
+/* The code point of the control character at c (as text_control found it). */
+static inline unsigned text_control_code(const char *c)
+{
+    const unsigned char *p = (const unsigned char *)c;
+    return p[0] == 0xC2 ? p[1] : p[0];
+}
 
 /* ASCII whitespace that separates words: space, \t, \n, \v, \f, \r. */
 static inline int text_is_space(unsigned char c)

@@ -299,7 +299,17 @@ typedef struct scanner {
     int lowercase;
     lrp_tokens *out;
     size_t cap;         /* allocated entries of out->tokens */
+    size_t max;         /* tokens kept; the ones after them are only counted */
+    size_t dropped;     /* tokens counted, not kept */
 } scanner;
+
+/* Is out full? Then the next token is counted and not made. */
+static int full(scanner *sc)
+{
+    if (sc->out->count < sc->max) return 0;
+    sc->dropped++;
+    return 1;
+}
 
 static int push(scanner *sc, char *tok)
 {
@@ -320,6 +330,7 @@ static int push(scanner *sc, char *tok)
  * escaped (an escape already there is kept as it is), lowercased if asked. */
 static int emit(scanner *sc, size_t a, size_t b)
 {
+    if (full(sc)) return 1;
     const unsigned char *s = sc->s;
     size_t m = 0;
     for (size_t i = a; i < b;) {
@@ -357,6 +368,7 @@ static int emit(scanner *sc, size_t a, size_t b)
 
 static int emit_literal(scanner *sc, const char *lit)
 {
+    if (full(sc)) return 1;
     size_t m = strlen(lit);
     char *tok = malloc(m + 1);
     if (!tok) return 0;
@@ -686,50 +698,78 @@ static lrp_status begin(const char *fn, const char *text, size_t len, lrp_tokens
     return LRP_OK;
 }
 
+const char *text_control(const char *s, int allow)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7F && *p != 0xC2) continue;
+        if (*p < 0x20) {
+            if (*p == '\t' && allow >= TEXT_ALLOW_TAB) continue;
+            if (text_is_space(*p) && allow >= TEXT_ALLOW_SPACE) continue;
+            return (const char *)p;
+        }
+        if (*p == 0x7F) return (const char *)p;
+        if (p[1] >= 0x80 && p[1] <= 0x9F && !(p[1] == 0x85 && allow >= TEXT_ALLOW_SPACE)) return (const char *)p;
+    }
+    return NULL;
+}
+
 static lrp_status out_of_memory(lrp_tokens *out, lrp_error *err)
 {
     lrp_tokens_free(out);
     return lrp_fail(err, LRP_ERR_NOMEM, "out of memory while tokenizing");
 }
 
-lrp_status lrp_tokenize(const char *text, size_t len, int lowercase, lrp_tokens *out, lrp_error *err)
+/* lrp_tokenize or lrp_split_tokens (split), keeping at most max tokens and counting
+ * all of them into *total. */
+static lrp_status tokenize(const char *fn, const char *text, size_t len, int lowercase, int split, size_t max,
+                           lrp_tokens *out, size_t *total, lrp_error *err)
 {
-    lrp_status st = begin("lrp_tokenize", text, len, out, err);
+    lrp_status st = begin(fn, text, len, out, err);
     if (st != LRP_OK) return st;
     const unsigned char *s = (const unsigned char *)text;
-    scanner sc = {s, len, content_end(s, len), lowercase, out, 0};
-    if (!run(&sc)) return out_of_memory(out, err);
-    lrp_error_clear(err);
-    return LRP_OK;
-}
-
-lrp_status lrp_split_tokens(const char *text, size_t len, int lowercase, lrp_tokens *out,
-                            lrp_error *err)
-{
-    lrp_status st = begin("lrp_split_tokens", text, len, out, err);
-    if (st != LRP_OK) return st;
-    const unsigned char *s = (const unsigned char *)text;
-    scanner sc = {s, len, len, lowercase, out, 0};
-    for (size_t i = 0; i < len;) {
+    scanner sc = {s, len, split ? len : content_end(s, len), lowercase, out, 0, max, 0};
+    if (!split && !run(&sc)) return out_of_memory(out, err);
+    for (size_t i = 0; split && i < len;) {
         if (text_is_space(s[i])) {
             i++;
             continue;
         }
         size_t j = i;
         while (j < len && !text_is_space(s[j])) j++;
-        char *tok = malloc(j - i + 1);
-        if (!tok) return out_of_memory(out, err);
-        memcpy(tok, s + i, j - i);
-        tok[j - i] = '\0';
-        if (lowercase) text_lowercase(tok, j - i);
-        if (!push(&sc, tok)) {
-            free(tok);
-            return out_of_memory(out, err);
+        if (!full(&sc)) {
+            char *tok = malloc(j - i + 1);
+            if (!tok) return out_of_memory(out, err);
+            memcpy(tok, s + i, j - i);
+            tok[j - i] = '\0';
+            if (lowercase) text_lowercase(tok, j - i);
+            if (!push(&sc, tok)) {
+                free(tok);
+                return out_of_memory(out, err);
+            }
         }
         i = j;
     }
+    if (total) *total = out->count + sc.dropped;
     lrp_error_clear(err);
     return LRP_OK;
+}
+
+lrp_status lrp_tokenize(const char *text, size_t len, int lowercase, lrp_tokens *out, lrp_error *err)
+{
+    return tokenize("lrp_tokenize", text, len, lowercase, 0, SIZE_MAX, out, NULL, err);
+}
+
+lrp_status lrp_split_tokens(const char *text, size_t len, int lowercase, lrp_tokens *out,
+                            lrp_error *err)
+{
+    return tokenize("lrp_split_tokens", text, len, lowercase, 1, SIZE_MAX, out, NULL, err);
+}
+
+lrp_status text_tokenize_max(const char *text, size_t len, int lowercase, int pretokenized, size_t max,
+                             lrp_tokens *out, size_t *total, lrp_error *err)
+{
+    return tokenize(pretokenized ? "lrp_split_tokens" : "lrp_tokenize", text, len, lowercase, pretokenized,
+                    max, out, total, err);
 }
 
 void lrp_tokens_free(lrp_tokens *tokens)
