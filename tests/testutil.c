@@ -397,13 +397,17 @@ lrp_model *tu_random_model_shape(const model_shape *shape, double scale, unsigne
     return m;
 }
 
-double tu_uniform(unsigned long long *state)
+unsigned long long tu_random_u64(unsigned long long *state)
 {
     unsigned long long z = (*state += 0x9e3779b97f4a7c15ull);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
-    return (double)(z >> 11) * (1.0 / 9007199254740992.0);
+    return z ^ (z >> 31);
+}
+
+double tu_uniform(unsigned long long *state)
+{
+    return (double)(tu_random_u64(state) >> 11) * (1.0 / 9007199254740992.0);
 }
 
 lrp_model *tu_random_model(size_t V, size_t E, size_t H, size_t C, size_t L, size_t D, int has_bias,

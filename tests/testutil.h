@@ -119,7 +119,8 @@ lrp_model *tu_random_model_shape(const struct model_shape *shape, double scale, 
 lrp_model *tu_random_model(size_t V, size_t E, size_t H, size_t C, size_t L, size_t D,
                            int has_bias, double scale, unsigned long long seed);
 
-/* Deterministic uniform numbers in [0, 1) (splitmix64). */
+/* Deterministic uniform numbers in [0, 1) (splitmix64); tu_random_u64 all 64 bits of one. */
+unsigned long long tu_random_u64(unsigned long long *state);
 double tu_uniform(unsigned long long *state);
 
 /* A fresh temporary directory (mkdtemp under TMPDIR) for this test. */
