@@ -4,6 +4,8 @@
 #include "app/outbuf.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 void outbuf_init(outbuf *o, FILE *f)
@@ -62,6 +64,42 @@ void outbuf_write(outbuf *o, const void *p, size_t n)
 void outbuf_puts(outbuf *o, const char *s)
 {
     outbuf_write(o, s, strlen(s));
+}
+
+void outbuf_printf(outbuf *o, const char *fmt, ...)
+{
+    va_list ap;
+    /* vsnprintf writes a NUL after the text: it fits when it is shorter than the room */
+    size_t room = OUTBUF_SIZE - o->len;
+    va_start(ap, fmt);
+    int n = vsnprintf(o->buf + o->len, room, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        if (!o->err) o->err = EILSEQ;
+        return;
+    }
+    if ((size_t)n < room) {
+        o->len += (size_t)n;
+        return;
+    }
+    outbuf_drain(o);
+    if ((size_t)n < OUTBUF_SIZE) {
+        va_start(ap, fmt);
+        vsnprintf(o->buf, OUTBUF_SIZE, fmt, ap);
+        va_end(ap);
+        o->len = (size_t)n;
+        return;
+    }
+    char *text = malloc((size_t)n + 1);
+    if (!text) {
+        if (!o->err) o->err = ENOMEM;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(text, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    put_file(o, text, (size_t)n);
+    free(text);
 }
 
 void outbuf_u64(outbuf *o, uint64_t v)

@@ -2,7 +2,9 @@
  * outbuf.h - a buffered writer for output made of many small pieces (numbers, separators,
  * words): characters, strings, bytes, integers, doubles and floats (numfmt.h's spelling) go
  * into a 64 kB buffer with no call into stdio, which receives the buffer in one fwrite when it
- * fills and at outbuf_flush.
+ * fills and at outbuf_flush. Text that needs printf's own conversions (numbers rounded for a
+ * person: "%.4f", "%.6g"; padding: "%-8s") goes in with outbuf_printf, formatted into the
+ * buffer by vsnprintf.
  *
  * Contract with other writers of the same FILE: the writer owns the FILE's output between
  * outbuf_init and outbuf_flush. What the FILE received before outbuf_init comes first; after
@@ -80,6 +82,15 @@ static inline void outbuf_float(outbuf *o, float v)
 {
     o->len += numfmt_float(outbuf_reserve(o, NUMFMT_MAX), v);
 }
+
+/* printf's text of fmt and the arguments (vsnprintf into the buffer; a text larger than the
+ * buffer goes to the FILE directly). A failed conversion (an encoding error) is an error
+ * of the writer (EILSEQ). */
+void outbuf_printf(outbuf *o, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 
 /* Integers in decimal, "-" for negative values. */
 void outbuf_u64(outbuf *o, uint64_t v);

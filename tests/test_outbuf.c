@@ -1,7 +1,7 @@
 /*
  * test_outbuf.c - the buffered writer (app/outbuf.h): the bytes it gives a FILE for a long
  * mix of every kind of piece (characters, strings, bytes with a NUL, integers to the extremes,
- * doubles, floats, pieces as large as its buffer and larger), in order with what the FILE
+ * doubles, floats, printf texts, pieces as large as its buffer and larger), in order with what the FILE
  * had before and with other writes after a flush; the sticky error of a full device
  * (/dev/full: ENOSPC, "No space left on device"), at a flush and at a drain in the middle;
  * nothing written after a failed write (a file limited to 64 kB, whose limit is lifted
@@ -41,7 +41,7 @@ static int test_writer_bytes(void)
     for (int i = 0; i < 60000; i++) {
         size_t n;
         uint64_t r = tu_random_u64(&state);
-        switch (r % 8) {
+        switch (r % 9) {
         case 0:
             outbuf_putc(o, ',');
             piece[0] = ',';
@@ -82,6 +82,13 @@ static int test_writer_bytes(void)
             memcpy(piece, "bytes\0in", 8);
             n = 8;
             break;
+        case 7: { /* printf's conversions, padded, rounded */
+            double v = tu_uniform(&state) - 0.5;
+            int w = (int)(r >> 8) % 12;
+            outbuf_printf(o, "%-6s|%.4f|%*.6g|%*s", "ab", v, w, v * 1e6, w, "");
+            n = (size_t)snprintf(piece, sizeof piece, "%-6s|%.4f|%*.6g|%*s", "ab", v, w, v * 1e6, w, "");
+            break;
+        }
         default: /* now and then a piece as large as the buffer or larger */
             n = r % 997 == 0 ? sizeof big_piece : r % 991 == 0 ? OUTBUF_SIZE : 0;
             outbuf_write(o, big_piece, n);
@@ -93,6 +100,24 @@ static int test_writer_bytes(void)
             TU_REQUIRE(want, "out of memory");
         }
         memcpy(want + want_len, n > sizeof piece ? big_piece : piece, n);
+        want_len += n;
+    }
+    /* printf texts of the buffer's size and beyond, from wherever the buffer is */
+    static char text[2 * OUTBUF_SIZE + 2];
+    const size_t text_sizes[] = {OUTBUF_SIZE - 1, OUTBUF_SIZE, OUTBUF_SIZE + 1, 2 * OUTBUF_SIZE + 1};
+    for (size_t k = 0; k < sizeof text_sizes / sizeof text_sizes[0]; k++) {
+        size_t n = text_sizes[k];
+        for (size_t i = 0; i < n; i++) text[i] = (char)('A' + (i + k) % 26);
+        text[n] = '\0';
+        outbuf_putc(o, '<');
+        outbuf_printf(o, "%s", text);
+        if (want_len + n + 2 > want_cap) {
+            want_cap = 2 * (want_len + n + 2);
+            want = realloc(want, want_cap);
+            TU_REQUIRE(want, "out of memory");
+        }
+        want[want_len++] = '<';
+        memcpy(want + want_len, text, n);
         want_len += n;
     }
     outbuf_i64(o, INT64_MIN);
