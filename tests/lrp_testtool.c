@@ -24,16 +24,33 @@
  *       the path starting with the 0-based line index: 0.tokens.1=good,
  *       0.explanations.0.rest=0.0123 (numbers with 17 digits, true/false/null as
  *       words). Exits 1 naming the first line that is not one valid JSON value.
+ *   lrp_testtool same-values OLD NEW
+ *       compares two outputs token by token: numbers (JSON's grammar, not part of a
+ *       word) by value, as strtod reads them, bit for bit; every other byte as it is.
+ *       Prints how many numbers were compared and how many are spelled differently;
+ *       exits 1 at the first difference, naming its line
+ *   lrp_testtool shortest json|tsv|csv FILE
+ *       every number of FILE that lrp writes with numfmt (json: every number outside
+ *       strings; tsv, csv: every field that is a number) is the shortest decimal that
+ *       reads back as its value and the closest of those, as printf's correctly rounded
+ *       %.*e finds them, in %.17g's spelling (exponent form when the first digit's
+ *       exponent X is < -4 or > 16); exits 1 naming the first that is not
+ *   lrp_testtool spell17 json|tsv|csv < IN > OUT
+ *       writes IN with those numbers spelled as %.17g (as lrp wrote them before
+ *       numfmt): the bytes an earlier lrp wrote, if the values are the same
  *
  * Exits 0 on success, 1 with a message otherwise, 2 on bad usage.
  */
 #define _DEFAULT_SOURCE /* wait4 */
+#include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "app/numfmt.h"
 #include "core/model.h"
 #include "testutil.h"
 
@@ -190,6 +207,271 @@ static int maxrss(const char *file, char **cmd)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+// ----------------------------------------------------------------------------
+// numbers in outputs
+
+enum { NUM_MAX = 64 }; /* longer digit strings are not taken as numbers */
+
+static int word_byte(char c) { return isalnum((unsigned char)c) || c == '_' || c == '.'; }
+
+/* The length of the number that starts at s[i] (JSON's grammar: -?digits[.digits]
+ * [(e|E)[+-]digits]) and is no part of a word or a longer number; 0 when none. */
+static size_t number_at(const char *s, size_t i, size_t n)
+{
+    if (i > 0 && (word_byte(s[i - 1]) || s[i - 1] == '-' || s[i - 1] == '+')) return 0;
+    size_t k = i;
+    if (k < n && s[k] == '-') k++;
+    size_t d = k;
+    while (k < n && isdigit((unsigned char)s[k])) k++;
+    if (k == d) return 0;
+    if (k + 1 < n && s[k] == '.' && isdigit((unsigned char)s[k + 1])) {
+        k++;
+        while (k < n && isdigit((unsigned char)s[k])) k++;
+    }
+    if (k < n && (s[k] == 'e' || s[k] == 'E')) {
+        size_t e = k + 1;
+        if (e < n && (s[e] == '+' || s[e] == '-')) e++;
+        if (e < n && isdigit((unsigned char)s[e])) {
+            k = e;
+            while (k < n && isdigit((unsigned char)s[k])) k++;
+        }
+    }
+    if (k < n && word_byte(s[k])) return 0;
+    return k - i < NUM_MAX ? k - i : 0;
+}
+
+static double number_value(const char *s, size_t len)
+{
+    char buf[NUM_MAX];
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return strtod(buf, NULL);
+}
+
+static size_t line_of(const char *s, size_t at)
+{
+    size_t line = 1;
+    for (size_t i = 0; i < at; i++) line += s[i] == '\n';
+    return line;
+}
+
+static int same_values(const char *old_path, const char *new_path)
+{
+    size_t na, nb;
+    char *a = tu_read_file(old_path, &na), *b = tu_read_file(new_path, &nb);
+    if (!a || !b) {
+        fprintf(stderr, "lrp_testtool same-values: cannot read %s\n", a ? new_path : old_path);
+        return 1;
+    }
+    size_t i = 0, j = 0, numbers = 0, respelled = 0;
+    int status = 0;
+    while (i < na && j < nb) {
+        size_t la = number_at(a, i, na), lb = number_at(b, j, nb);
+        if (la && lb) {
+            double x = number_value(a + i, la), y = number_value(b + j, lb);
+            if (memcmp(&x, &y, sizeof x) != 0) {
+                fprintf(stderr, "%s line %zu: %.*s is not %.*s (%s line %zu)\n", new_path, line_of(b, j), (int)lb, b + j,
+                        (int)la, a + i, old_path, line_of(a, i));
+                status = 1;
+                break;
+            }
+            numbers++;
+            respelled += la != lb || memcmp(a + i, b + j, la) != 0;
+            i += la;
+            j += lb;
+        } else if (a[i] == b[j]) {
+            i++;
+            j++;
+        } else {
+            fprintf(stderr, "%s line %zu: byte %zu differs from %s line %zu: '%.20s' vs '%.20s'\n", new_path,
+                    line_of(b, j), j, old_path, line_of(a, i), b + j, a + i);
+            status = 1;
+            break;
+        }
+    }
+    if (!status && (i != na || j != nb)) {
+        fprintf(stderr, "%s: %zu bytes, %s: %zu bytes; the same up to the shorter's end\n", new_path, nb, old_path, na);
+        status = 1;
+    }
+    if (!status) printf("%s: %zu numbers of the same value (%zu spelled differently), every other byte the same\n", new_path,
+                        numbers, respelled);
+    free(a);
+    free(b);
+    return status;
+}
+
+/* Where the numbers lrp writes with numfmt are: outside the strings of JSON, or whole
+ * fields of TSV or CSV. */
+typedef enum number_place { IN_JSON, IN_TSV, IN_CSV } number_place;
+
+static int parse_place(const char *name)
+{
+    return strcmp(name, "json") == 0 ? IN_JSON : strcmp(name, "tsv") == 0 ? IN_TSV : strcmp(name, "csv") == 0 ? IN_CSV : -1;
+}
+
+/* Call fn(ctx, s, at, len) for every number of s[0, n) in place `place`; fn returns
+ * nonzero to stop. Returns the number of numbers seen. */
+static size_t each_number(const char *s, size_t n, number_place place, int (*fn)(void *, const char *, size_t, size_t),
+                          void *ctx)
+{
+    size_t count = 0;
+    int in_string = 0;
+    for (size_t i = 0; i < n;) {
+        size_t len = 0;
+        if (place == IN_JSON) {
+            if (in_string) {
+                if (s[i] == '\\') i++;
+                else if (s[i] == '"') in_string = 0;
+                i++;
+                continue;
+            }
+            if (s[i] == '"') {
+                in_string = 1;
+                i++;
+                continue;
+            }
+            len = number_at(s, i, n);
+        } else {
+            char sep = place == IN_TSV ? '\t' : ',';
+            size_t end = i;
+            while (end < n && s[end] != sep && s[end] != '\n') end++;
+            len = number_at(s, i, n) == end - i ? end - i : 0;
+            if (!len) {
+                i = end < n ? end + 1 : end;
+                continue;
+            }
+        }
+        if (len) {
+            count++;
+            if (fn(ctx, s, i, len)) break;
+            i += len;
+        } else {
+            i++;
+        }
+    }
+    return count;
+}
+
+typedef struct shortest_ctx {
+    const char *path;
+    int bad;
+} shortest_ctx;
+
+/* The first failure of the text s[at, at + len) as the shortest closest spelling in
+ * %.17g's form, or NULL. The text is [-]I[.F][e(+|-)EE]: digits D = IF, the first
+ * nonzero one at z, the decimal exponent of that digit X = |I| - 1 - z + E. */
+static const char *not_shortest(const char *s, size_t at, size_t len)
+{
+    const char *t = s + at, *end = t + len;
+    double v = number_value(t, len);
+    if (!isfinite(v)) return "not finite";
+    if (*t == '-') t++;
+    if (v == 0) return end - t == 1 ? NULL : "zero is spelled 0 or -0";
+    const char *I = t, *F = NULL, *ex = NULL;
+    size_t nI = 0, nF = 0;
+    while (t < end && isdigit((unsigned char)*t)) t++, nI++;
+    if (t < end && *t == '.') {
+        F = ++t;
+        while (t < end && isdigit((unsigned char)*t)) t++, nF++;
+    }
+    if (t < end) ex = t + 1; /* after the 'e' */
+    char D[2 * NUM_MAX];
+    memcpy(D, I, nI);
+    if (nF) memcpy(D + nI, F, nF);
+    size_t nD = nI + nF, z = 0;
+    while (z < nD && D[z] == '0') z++;
+    int X = (int)nI - 1 - (int)z + (ex ? atoi(ex) : 0);
+    size_t last = nD; /* significant digits D[z, last) */
+    while (last > z && D[last - 1] == '0') last--;
+    /* the form */
+    if (nF && F[nF - 1] == '0') return "a trailing zero after the point";
+    if (F && nF == 0) return "a point without digits";
+    if (ex) {
+        if (nI != 1 || *I == '0') return "exponent form with other than one nonzero digit before the point";
+        if ((ex[0] != '+' && ex[0] != '-') || end - ex < 3) return "the exponent is not signed with two digits or more";
+    } else if (nI > 1 && *I == '0') {
+        return "a leading zero";
+    }
+    if ((ex != NULL) != (X < -4 || X > 16)) return "not %.17g's form (an exponent iff X < -4 or X > 16)";
+    /* printf's correctly rounded shortest: the fewest digits p that read back as v */
+    char want[40], wd[20];
+    int p;
+    for (p = 1; p < 17; p++) {
+        snprintf(want, sizeof want, "%.*e", p - 1, v);
+        if (strtod(want, NULL) == v) break;
+    }
+    snprintf(want, sizeof want, "%.*e", p - 1, v);
+    size_t nw = 0;
+    for (const char *q = want; *q != 'e'; q++)
+        if (isdigit((unsigned char)*q)) wd[nw++] = *q;
+    if (last - z != nw) return "not the fewest digits that read back";
+    if (memcmp(D + z, wd, nw) != 0) return "not the closest of the shortest";
+    if (X != atoi(strchr(want, 'e') + 1)) return "the point or the exponent is misplaced";
+    return NULL;
+}
+
+static int check_shortest(void *ctx, const char *s, size_t at, size_t len)
+{
+    shortest_ctx *c = ctx;
+    const char *why = not_shortest(s, at, len);
+    if (why && c->bad++ < 5)
+        fprintf(stderr, "%s line %zu: %.*s: %s\n", c->path, line_of(s, at), (int)len, s + at, why);
+    return 0;
+}
+
+static int shortest(const char *place, const char *path)
+{
+    int where = parse_place(place);
+    size_t n;
+    char *s = tu_read_file(path, &n);
+    if (where < 0 || !s) {
+        fprintf(stderr, "lrp_testtool shortest: %s\n", s ? "json, tsv or csv" : "cannot read the file");
+        free(s);
+        return 2;
+    }
+    shortest_ctx c = {path, 0};
+    size_t count = each_number(s, n, (number_place)where, check_shortest, &c);
+    if (!c.bad) printf("%s: %zu numbers, each the shortest closest text of its value\n", path, count);
+    free(s);
+    return c.bad ? 1 : 0;
+}
+
+typedef struct spell_ctx {
+    size_t done; /* bytes of the input written */
+} spell_ctx;
+
+static int spell_one(void *ctx, const char *s, size_t at, size_t len)
+{
+    spell_ctx *c = ctx;
+    double v = number_value(s + at, len);
+    char num[NUMFMT_MAX];
+    size_t k = numfmt_double(num, v);
+    fwrite(s + c->done, 1, at - c->done, stdout);
+    /* only what numfmt spelled (an integer as text, "007", stays) */
+    if (k == len && memcmp(num, s + at, len) == 0) printf("%.17g", v);
+    else fwrite(s + at, 1, len, stdout);
+    c->done = at + len;
+    return 0;
+}
+
+static int spell17(const char *place)
+{
+    int where = parse_place(place);
+    if (where < 0) return 2;
+    size_t cap = 1 << 20, n = 0;
+    char *s = malloc(cap);
+    for (size_t got; s && (got = fread(s + n, 1, cap - n, stdin)) > 0;) {
+        n += got;
+        if (n == cap) s = realloc(s, cap *= 2);
+    }
+    if (!s) return 1;
+    spell_ctx c = {0};
+    each_number(s, n, (number_place)where, spell_one, &c);
+    fwrite(s + c.done, 1, n - c.done, stdout);
+    free(s);
+    return ferror(stdout) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "maxrss") == 0) return maxrss(argv[2], argv + 3);
@@ -197,11 +479,17 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "words") == 0) return print_names(argv[2], 0);
     if (argc == 3 && strcmp(argv[1], "labels") == 0) return print_names(argv[2], 1);
     if (argc == 2 && strcmp(argv[1], "json") == 0) return flatten_lines();
+    if (argc == 4 && strcmp(argv[1], "same-values") == 0) return same_values(argv[2], argv[3]);
+    if (argc == 4 && strcmp(argv[1], "shortest") == 0) return shortest(argv[2], argv[3]);
+    if (argc == 3 && strcmp(argv[1], "spell17") == 0) return spell17(argv[2]);
     fprintf(stderr, "usage: lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N] [--scale X] "
                     "[--classifier W]\n"
                     "       lrp_testtool model OUT --golden FIXTURE.json\n"
                     "       lrp_testtool words MODEL | labels MODEL\n"
                     "       lrp_testtool maxrss FILE COMMAND [ARGS...]\n"
-                    "       lrp_testtool json < JSON_LINES\n");
+                    "       lrp_testtool json < JSON_LINES\n"
+                    "       lrp_testtool same-values OLD NEW\n"
+                    "       lrp_testtool shortest json|tsv|csv FILE\n"
+                    "       lrp_testtool spell17 json|tsv|csv < IN > OUT\n");
     return 2;
 }
