@@ -50,28 +50,28 @@ static int tick_decimals(const double *ticks, size_t n)
     return d < 0 ? 0 : (d > 6 ? 6 : d);
 }
 
-static void text(FILE *f, double x, double y, const char *anchor, const char *extra, const char *s)
+static void text(outbuf *o, double x, double y, const char *anchor, const char *extra, const char *s)
 {
-    fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"%s\"%s%s>", x, y, anchor, extra ? " " : "",
-            extra ? extra : "");
-    render_html_text(f, s ? s : "");
-    fputs("</text>\n", f);
+    outbuf_printf(o, "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"%s\"%s%s>", x, y, anchor, extra ? " " : "",
+                  extra ? extra : "");
+    render_html_text(o, s ? s : "");
+    outbuf_puts(o, "</text>\n");
 }
 
-static void svg_begin(FILE *f, int w, int h, const char *title)
+static void svg_begin(outbuf *o, int w, int h, const char *title)
 {
-    fprintf(f,
+    outbuf_printf(o,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
             "font-family=\"sans-serif\" font-size=\"11\" role=\"img\">\n<title>",
             w, h, w, h);
-    render_html_text(f, title ? title : "");
-    fprintf(f, "</title>\n<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w, h);
+    render_html_text(o, title ? title : "");
+    outbuf_printf(o, "</title>\n<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", w, h);
 }
 
 // ----------------------------------------------------------------------------
 // line charts
 
-void plot_lines_svg(FILE *f, const plot_lines *c)
+void plot_lines_svg(outbuf *o, const plot_lines *c)
 {
     const int W = c->width > 0 ? c->width : 420, H = c->height > 0 ? c->height : 300;
     const double ml = 52, mr = 96, mt = c->title ? 26 : 10, mb = 40;
@@ -99,8 +99,8 @@ void plot_lines_svg(FILE *f, const plot_lines *c)
 #define PX(v) (ml + ((v) - x0) / (x1 - x0) * pw)
 #define PY(v) (mt + ph - ((v) - y0) / (y1 - y0) * ph)
 
-    svg_begin(f, W, H, c->title);
-    if (c->title) text(f, ml + pw / 2, 16, "middle", "font-weight=\"bold\"", c->title);
+    svg_begin(o, W, H, c->title);
+    if (c->title) text(o, ml + pw / 2, 16, "middle", "font-weight=\"bold\"", c->title);
 
     /* grid, ticks and their labels */
     double ticks[16];
@@ -109,25 +109,25 @@ void plot_lines_svg(FILE *f, const plot_lines *c)
     int dec = tick_decimals(ticks, nt);
     for (size_t i = 0; i < nt; i++) {
         double y = PY(ticks[i]);
-        fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#e5e5e5\"/>\n", ml, y, ml + pw, y);
+        outbuf_printf(o, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#e5e5e5\"/>\n", ml, y, ml + pw, y);
         snprintf(buf, sizeof buf, "%.*f", dec, ticks[i]);
-        text(f, ml - 5, y + 4, "end", NULL, buf);
+        text(o, ml - 5, y + 4, "end", NULL, buf);
     }
     nt = plot_ticks(x0, x1, c->n >= 2 && c->n < 11 ? c->n : 11, ticks);
     dec = tick_decimals(ticks, nt);
     for (size_t i = 0; i < nt; i++) {
         double x = PX(ticks[i]);
-        fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#000000\"/>\n", x, mt + ph, x,
-                mt + ph + 4);
+        outbuf_printf(o, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#000000\"/>\n", x, mt + ph, x,
+                      mt + ph + 4);
         snprintf(buf, sizeof buf, "%.*f", dec, ticks[i]);
-        text(f, x, mt + ph + 15, "middle", NULL, buf);
+        text(o, x, mt + ph + 15, "middle", NULL, buf);
     }
-    fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"none\" stroke=\"#000000\"/>\n", ml,
-            mt, pw, ph);
-    if (c->xlabel) text(f, ml + pw / 2, H - 8, "middle", NULL, c->xlabel);
+    outbuf_printf(o, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"none\" stroke=\"#000000\"/>\n", ml,
+                  mt, pw, ph);
+    if (c->xlabel) text(o, ml + pw / 2, H - 8, "middle", NULL, c->xlabel);
     if (c->ylabel) {
         snprintf(buf, sizeof buf, "transform=\"rotate(-90 %.2f %.2f)\"", 13.0, mt + ph / 2);
-        text(f, 13, mt + ph / 2, "middle", buf, c->ylabel);
+        text(o, 13, mt + ph / 2, "middle", buf, c->ylabel);
     }
 
     /* series: band, line (broken at non-finite values), markers */
@@ -141,10 +141,10 @@ void plot_lines_svg(FILE *f, const plot_lines *c)
                 size_t j = i;
                 while (j < c->n && isfinite(se->y[j]) && isfinite(se->err[j])) j++;
                 if (j > i) {
-                    fprintf(f, "<polygon fill=\"%s\" fill-opacity=\"0.2\" stroke=\"none\" points=\"", col);
-                    for (size_t k = i; k < j; k++) fprintf(f, "%.2f,%.2f ", PX(c->x[k]), PY(se->y[k] + se->err[k]));
-                    for (size_t k = j; k-- > i;) fprintf(f, "%.2f,%.2f ", PX(c->x[k]), PY(se->y[k] - se->err[k]));
-                    fputs("\"/>\n", f);
+                    outbuf_printf(o, "<polygon fill=\"%s\" fill-opacity=\"0.2\" stroke=\"none\" points=\"", col);
+                    for (size_t k = i; k < j; k++) outbuf_printf(o, "%.2f,%.2f ", PX(c->x[k]), PY(se->y[k] + se->err[k]));
+                    for (size_t k = j; k-- > i;) outbuf_printf(o, "%.2f,%.2f ", PX(c->x[k]), PY(se->y[k] - se->err[k]));
+                    outbuf_puts(o, "\"/>\n");
                 }
                 i = j;
             }
@@ -155,27 +155,27 @@ void plot_lines_svg(FILE *f, const plot_lines *c)
             size_t j = i;
             while (j < c->n && isfinite(se->y[j])) j++;
             if (j > i) {
-                fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"", col,
-                        se->dashed ? " stroke-dasharray=\"5,3\"" : "");
-                for (size_t k = i; k < j; k++) fprintf(f, "%.2f,%.2f%s", PX(c->x[k]), PY(se->y[k]), k + 1 < j ? " " : "");
-                fputs("\"/>\n", f);
+                outbuf_printf(o, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"", col,
+                              se->dashed ? " stroke-dasharray=\"5,3\"" : "");
+                for (size_t k = i; k < j; k++) outbuf_printf(o, "%.2f,%.2f%s", PX(c->x[k]), PY(se->y[k]), k + 1 < j ? " " : "");
+                outbuf_puts(o, "\"/>\n");
             }
             i = j;
         }
         for (size_t k = 0; k < c->n; k++)
             if (isfinite(se->y[k]))
-                fprintf(f, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"2.5\" fill=\"%s\"/>\n", PX(c->x[k]), PY(se->y[k]), col);
+                outbuf_printf(o, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"2.5\" fill=\"%s\"/>\n", PX(c->x[k]), PY(se->y[k]), col);
     }
 
     /* legend, right of the plot */
     for (size_t s = 0; s < c->n_series; s++) {
         const plot_series *se = &c->series[s];
         double y = mt + 10 + 16.0 * (double)s, x = ml + pw + 8;
-        fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" stroke-width=\"2\"%s/>\n", x,
-                y, x + 18, y, se->color ? se->color : "#333333", se->dashed ? " stroke-dasharray=\"5,3\"" : "");
-        text(f, x + 22, y + 4, "start", NULL, se->name);
+        outbuf_printf(o, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" stroke-width=\"2\"%s/>\n", x,
+                      y, x + 18, y, se->color ? se->color : "#333333", se->dashed ? " stroke-dasharray=\"5,3\"" : "");
+        text(o, x + 22, y + 4, "start", NULL, se->name);
     }
-    fputs("</svg>\n", f);
+    outbuf_puts(o, "</svg>\n");
 #undef PX
 #undef PY
 }
@@ -183,7 +183,7 @@ void plot_lines_svg(FILE *f, const plot_lines *c)
 // ----------------------------------------------------------------------------
 // bar grids
 
-void plot_bar_grid_svg(FILE *f, const plot_bar_grid *g)
+void plot_bar_grid_svg(outbuf *o, const plot_bar_grid *g)
 {
     const int pw = g->panel_width > 0 ? g->panel_width : 150, ph = g->panel_height > 0 ? g->panel_height : 100;
     const double ml = 96, mt = (g->title ? 26 : 6) + 16, mb = g->xlabel ? 34 : 18, gap = 12;
@@ -203,39 +203,39 @@ void plot_bar_grid_svg(FILE *f, const plot_bar_grid *g)
     int dec = tick_decimals(ticks, nt);
     char buf[64];
 
-    svg_begin(f, (int)ceil(W), (int)ceil(H), g->title);
-    if (g->title) text(f, W / 2, 16, "middle", "font-weight=\"bold\"", g->title);
+    svg_begin(o, (int)ceil(W), (int)ceil(H), g->title);
+    if (g->title) text(o, W / 2, 16, "middle", "font-weight=\"bold\"", g->title);
     for (size_t c = 0; c < g->cols; c++)
-        text(f, ml + (double)c * (pw + gap) + pw / 2.0, mt - 5, "middle", NULL, g->col_names ? g->col_names[c] : "");
+        text(o, ml + (double)c * (pw + gap) + pw / 2.0, mt - 5, "middle", NULL, g->col_names ? g->col_names[c] : "");
     for (size_t r = 0; r < g->rows; r++) {
         double top = mt + (double)r * (ph + gap);
-        text(f, ml - 30, top + ph / 2.0 + 4, "end", NULL, g->row_names ? g->row_names[r] : "");
+        text(o, ml - 30, top + ph / 2.0 + 4, "end", NULL, g->row_names ? g->row_names[r] : "");
         const char *col = g->row_colors && g->row_colors[r] ? g->row_colors[r] : "#777777";
         for (size_t c = 0; c < g->cols; c++) {
             double left = ml + (double)c * (pw + gap);
-            fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999999\"/>\n",
-                    left, top, pw, ph);
+            outbuf_printf(o, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999999\"/>\n",
+                          left, top, pw, ph);
             const double *v = g->values + (r * g->cols + c) * nb;
             double bw = nb ? (double)pw / (double)nb : 0.0;
             for (size_t b = 0; b < nb; b++) {
                 if (!isfinite(v[b])) continue;
                 double h = (v[b] < 0 ? 0 : (v[b] > ymax ? ymax : v[b])) / ymax * ph;
-                fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>", left + (double)b * bw + 1,
-                        top + ph - h, bw - 2 > 0.5 ? bw - 2 : 0.5, h, col);
+                outbuf_printf(o, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>", left + (double)b * bw + 1,
+                              top + ph - h, bw - 2 > 0.5 ? bw - 2 : 0.5, h, col);
                 snprintf(buf, sizeof buf, "%zu: %.4f", b, v[b]);
-                render_html_text(f, buf);
-                fputs("</title></rect>\n", f);
+                render_html_text(o, buf);
+                outbuf_puts(o, "</title></rect>\n");
             }
             if (c == 0)
                 for (size_t i = 0; i < nt; i++) {
                     double y = top + ph - ticks[i] / ymax * ph;
-                    fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#000000\"/>\n", left - 4, y,
-                            left, y);
+                    outbuf_printf(o, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#000000\"/>\n", left - 4, y,
+                                  left, y);
                     snprintf(buf, sizeof buf, "%.*f", dec, ticks[i]);
-                    text(f, left - 6, y + 4, "end", NULL, buf);
+                    text(o, left - 6, y + 4, "end", NULL, buf);
                 }
         }
     }
-    if (g->xlabel) text(f, ml + ((double)g->cols * (pw + gap) - gap) / 2, H - 10, "middle", NULL, g->xlabel);
-    fputs("</svg>\n", f);
+    if (g->xlabel) text(o, ml + ((double)g->cols * (pw + gap) - gap) / 2, H - 10, "middle", NULL, g->xlabel);
+    outbuf_puts(o, "</svg>\n");
 }

@@ -12,7 +12,8 @@
 #define LRP_PLOT_H
 
 #include <stddef.h>
-#include <stdio.h>
+
+#include "app/outbuf.h"
 
 // ----------------------------------------------------------------------------
 // line charts
@@ -36,7 +37,7 @@ typedef struct plot_lines {
     int width, height;  /* pixels; 0: 420 x 300 */
 } plot_lines;
 
-void plot_lines_svg(FILE *f, const plot_lines *chart);
+void plot_lines_svg(outbuf *o, const plot_lines *chart);
 
 // ----------------------------------------------------------------------------
 // bar grids
@@ -54,7 +55,7 @@ typedef struct plot_bar_grid {
     int panel_width, panel_height;    /* pixels; 0: 150 x 100 */
 } plot_bar_grid;
 
-void plot_bar_grid_svg(FILE *f, const plot_bar_grid *grid);
+void plot_bar_grid_svg(outbuf *o, const plot_bar_grid *grid);
 
 // ----------------------------------------------------------------------------
 // axes

@@ -1,6 +1,6 @@
 /*
  * render.c - heatmaps of explained sentences and the escaping and number
- * formatting of the output formats (render.h). Writes only to the caller's FILE*.
+ * formatting of the output formats (render.h). Writes only to the caller's writer.
  *
  * T = number of words of a sentence.
  */
@@ -81,9 +81,9 @@ size_t render_text_width(const char *s)
     return w;
 }
 
-void render_heatmap_ansi(FILE *f, const render_heatmap *h) { render_heatmap_ansi_wrap(f, h, 0, 0, 0); }
+void render_heatmap_ansi(outbuf *o, const render_heatmap *h) { render_heatmap_ansi_wrap(o, h, 0, 0, 0); }
 
-void render_heatmap_ansi_wrap(FILE *f, const render_heatmap *h, size_t col, size_t width, size_t indent)
+void render_heatmap_ansi_wrap(outbuf *o, const render_heatmap *h, size_t col, size_t width, size_t indent)
 {
     double norm = render_heatmap_norm(h);
     for (size_t t = 0; t < h->T; t++) {
@@ -91,55 +91,55 @@ void render_heatmap_ansi_wrap(FILE *f, const render_heatmap *h, size_t col, size
         render_rgb fg = render_text_color(bg);
         const size_t cell = render_text_width(h->words[t]) + 2; /* " word " */
         if (t && width && col + 1 + cell > width && col > indent) {
-            fprintf(f, "\n%*s", (int)indent, ""); /* outside any colour: the word before is reset */
+            outbuf_printf(o, "\n%*s", (int)indent, ""); /* outside any colour: the word before is reset */
             col = indent;
         } else if (t) {
-            fputc(' ', f);
+            outbuf_putc(o, ' ');
             col++;
         }
         col += cell;
-        fprintf(f, "\033[48;2;%u;%u;%um\033[38;2;%u;%u;%um", bg.r, bg.g, bg.b, fg.r, fg.g, fg.b);
+        outbuf_printf(o, "\033[48;2;%u;%u;%um\033[38;2;%u;%u;%um", bg.r, bg.g, bg.b, fg.r, fg.g, fg.b);
         /* underline the word only, not its padding */
-        fputs(is_unknown(h, t) ? " \033[4m" : " ", f);
-        render_terminal_text(f, h->words[t]);
-        fputs(is_unknown(h, t) ? "\033[24m \033[0m" : " \033[0m", f);
+        outbuf_puts(o, is_unknown(h, t) ? " \033[4m" : " ");
+        render_terminal_text(o, h->words[t]);
+        outbuf_puts(o, is_unknown(h, t) ? "\033[24m \033[0m" : " \033[0m");
     }
 }
 
-void render_heatmap_html(FILE *f, const render_heatmap *h, const char *tooltip)
+void render_heatmap_html(outbuf *o, const render_heatmap *h, const char *tooltip)
 {
     double norm = render_heatmap_norm(h);
     for (size_t t = 0; t < h->T; t++) {
         render_rgb bg = render_color(h->relevance[t], norm, h->kind);
         render_rgb fg = render_text_color(bg);
-        if (t) fputc(' ', f);
-        fprintf(f, "<span class=\"w%s\" style=\"background:#%02x%02x%02x;color:#%02x%02x%02x\" title=\"",
-                is_unknown(h, t) ? " unk" : "", bg.r, bg.g, bg.b, fg.r, fg.g, fg.b);
+        if (t) outbuf_putc(o, ' ');
+        outbuf_printf(o, "<span class=\"w%s\" style=\"background:#%02x%02x%02x;color:#%02x%02x%02x\" title=\"",
+                      is_unknown(h, t) ? " unk" : "", bg.r, bg.g, bg.b, fg.r, fg.g, fg.b);
         if (tooltip) {
-            render_html_text(f, tooltip);
-            fputs(": ", f);
+            render_html_text(o, tooltip);
+            outbuf_puts(o, ": ");
         }
-        fprintf(f, "%.6g", h->relevance[t]);
-        if (is_unknown(h, t)) fputs(" (unknown word)", f);
-        fputs("\">", f);
-        render_html_text(f, h->words[t]);
-        fputs("</span>", f);
+        outbuf_printf(o, "%.6g", h->relevance[t]);
+        if (is_unknown(h, t)) outbuf_puts(o, " (unknown word)");
+        outbuf_puts(o, "\">");
+        render_html_text(o, h->words[t]);
+        outbuf_puts(o, "</span>");
     }
 }
 
-void render_heatmap_latex(FILE *f, const render_heatmap *h)
+void render_heatmap_latex(outbuf *o, const render_heatmap *h)
 {
     double norm = render_heatmap_norm(h);
     for (size_t t = 0; t < h->T; t++) {
         render_rgb bg = render_color(h->relevance[t], norm, h->kind);
         render_rgb fg = render_text_color(bg);
-        if (t) fputc(' ', f);
-        fprintf(f, "\\colorbox[RGB]{%u,%u,%u}{\\strut ", bg.r, bg.g, bg.b);
-        if (fg.r) fputs("\\color{white}", f);
-        if (is_unknown(h, t)) fputs("\\underline{", f);
-        render_latex_text(f, h->words[t]);
-        if (is_unknown(h, t)) fputc('}', f);
-        fputc('}', f);
+        if (t) outbuf_putc(o, ' ');
+        outbuf_printf(o, "\\colorbox[RGB]{%u,%u,%u}{\\strut ", bg.r, bg.g, bg.b);
+        if (fg.r) outbuf_puts(o, "\\color{white}");
+        if (is_unknown(h, t)) outbuf_puts(o, "\\underline{");
+        render_latex_text(o, h->words[t]);
+        if (is_unknown(h, t)) outbuf_putc(o, '}');
+        outbuf_putc(o, '}');
     }
 }
 
@@ -147,52 +147,48 @@ void render_heatmap_latex(FILE *f, const render_heatmap *h)
 // HTML page
 
 /* a CSS linear-gradient over the colour scale of `kind`: -1..1 (signed) or 0..1 (positive) */
-static void css_gradient(FILE *f, render_kind kind)
+static void css_gradient(outbuf *o, render_kind kind)
 {
     const int n = 8;
     double lo = kind == RENDER_SIGNED ? -1.0 : 0.0;
-    fputs("linear-gradient(to right", f);
+    outbuf_puts(o, "linear-gradient(to right");
     for (int k = 0; k <= n; k++) {
         render_rgb c = render_color(lo + (1.0 - lo) * k / n, 1.0, kind);
-        fprintf(f, ",#%02x%02x%02x", c.r, c.g, c.b);
+        outbuf_printf(o, ",#%02x%02x%02x", c.r, c.g, c.b);
     }
-    fputc(')', f);
+    outbuf_putc(o, ')');
 }
 
-void render_html_begin(FILE *f, const char *title)
+void render_html_begin(outbuf *o, const char *title)
 {
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
-    render_html_text(f, title ? title : "");
-    fputs("</title>\n<style>\n"
-          "body{font-family:sans-serif;margin:2em;background:#fff;color:#000}\n"
-          ".sentence{margin:1.2em 0;padding-bottom:.6em;border-bottom:1px solid #ddd}\n"
-          ".meta{color:#444;font-size:90%;margin-bottom:.3em}\n"
-          ".row{margin:.25em 0;line-height:2}\n"
-          ".method{display:inline-block;min-width:14em;color:#444;font-size:90%}\n"
-          ".w{padding:.1em .25em;border-radius:3px;white-space:pre}\n"
-          ".unk{text-decoration:underline dotted}\n"
-          ".error{color:#a00}\n"
-          ".legend{font-size:90%;color:#444;margin-bottom:1.5em}\n"
-          ".bar{display:inline-block;width:12em;height:1em;vertical-align:middle;"
-          "border:1px solid #999;margin:0 .5em}\n"
-          "</style>\n</head>\n<body>\n<h1>",
-          f);
-    render_html_text(f, title ? title : "");
-    fputs("</h1>\n<div class=\"legend\">\n<div>LRP, LRP_cons, GI: negative<span class=\"bar\" "
-          "style=\"background:",
-          f);
-    css_gradient(f, RENDER_SIGNED);
-    fputs("\"></span>positive (intensity: |R| / largest |R| in the sentence)</div>\n"
-          "<div>SA: 0<span class=\"bar\" style=\"background:",
-          f);
-    css_gradient(f, RENDER_POSITIVE);
-    fputs("\"></span>largest R in the sentence</div>\n"
-          "<div>Hover over a word for its relevance; <span class=\"unk\">dotted underline</span>: "
-          "a word not in the vocabulary, read as the unknown word.</div>\n</div>\n",
-          f);
+    outbuf_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+    render_html_text(o, title ? title : "");
+    outbuf_puts(o, "</title>\n<style>\n"
+                   "body{font-family:sans-serif;margin:2em;background:#fff;color:#000}\n"
+                   ".sentence{margin:1.2em 0;padding-bottom:.6em;border-bottom:1px solid #ddd}\n"
+                   ".meta{color:#444;font-size:90%;margin-bottom:.3em}\n"
+                   ".row{margin:.25em 0;line-height:2}\n"
+                   ".method{display:inline-block;min-width:14em;color:#444;font-size:90%}\n"
+                   ".w{padding:.1em .25em;border-radius:3px;white-space:pre}\n"
+                   ".unk{text-decoration:underline dotted}\n"
+                   ".error{color:#a00}\n"
+                   ".legend{font-size:90%;color:#444;margin-bottom:1.5em}\n"
+                   ".bar{display:inline-block;width:12em;height:1em;vertical-align:middle;"
+                   "border:1px solid #999;margin:0 .5em}\n"
+                   "</style>\n</head>\n<body>\n<h1>");
+    render_html_text(o, title ? title : "");
+    outbuf_puts(o, "</h1>\n<div class=\"legend\">\n<div>LRP, LRP_cons, GI: negative<span class=\"bar\" "
+                   "style=\"background:");
+    css_gradient(o, RENDER_SIGNED);
+    outbuf_puts(o, "\"></span>positive (intensity: |R| / largest |R| in the sentence)</div>\n"
+                   "<div>SA: 0<span class=\"bar\" style=\"background:");
+    css_gradient(o, RENDER_POSITIVE);
+    outbuf_puts(o, "\"></span>largest R in the sentence</div>\n"
+                   "<div>Hover over a word for its relevance; <span class=\"unk\">dotted underline</span>: "
+                   "a word not in the vocabulary, read as the unknown word.</div>\n</div>\n");
 }
 
-void render_html_end(FILE *f) { fputs("</body>\n</html>\n", f); }
+void render_html_end(outbuf *o) { outbuf_puts(o, "</body>\n</html>\n"); }
 
 // ----------------------------------------------------------------------------
 // escaping
@@ -219,88 +215,101 @@ static size_t utf8_sequence(const unsigned char *s)
     return n;
 }
 
-void render_json_string(FILE *f, const char *str)
+void render_json_string(outbuf *o, const char *str)
 {
     const unsigned char *s = (const unsigned char *)(str ? str : "");
-    fputc('"', f);
+    outbuf_putc(o, '"');
     while (*s) {
         unsigned char c = *s;
         size_t n = utf8_sequence(s);
         if (n == 0) {
-            fputs("\\ufffd", f);
+            outbuf_puts(o, "\\ufffd");
             s++;
             continue;
         }
         if (n > 1) {
-            fwrite(s, 1, n, f);
+            outbuf_write(o, s, n);
             s += n;
             continue;
         }
         switch (c) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
+        case '"': outbuf_puts(o, "\\\""); break;
+        case '\\': outbuf_puts(o, "\\\\"); break;
+        case '\n': outbuf_puts(o, "\\n"); break;
+        case '\r': outbuf_puts(o, "\\r"); break;
+        case '\t': outbuf_puts(o, "\\t"); break;
         default:
-            if (c < 0x20 || c == 0x7F) fprintf(f, "\\u%04x", c);
-            else fputc(c, f);
+            if (c < 0x20 || c == 0x7F) outbuf_printf(o, "\\u%04x", c);
+            else outbuf_putc(o, c);
         }
         s++;
     }
-    fputc('"', f);
+    outbuf_putc(o, '"');
 }
 
-void render_terminal_text(FILE *f, const char *str)
+/* The bytes of a control character at s: 1 (C0, DEL), 2 (C1: U+0080..U+009F), else 0. */
+static size_t control_bytes(const unsigned char *s)
+{
+    if (*s < 0x20 || *s == 0x7F) return 1;
+    return s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F ? 2 : 0;
+}
+
+void render_terminal_text(outbuf *o, const char *str)
 {
     const unsigned char *s = (const unsigned char *)(str ? str : "");
-    for (; *s; s++) {
-        if (*s < 0x20 || *s == 0x7F) {
-            fputc('?', f);
-        } else if (*s == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F) { /* U+0080..U+009F */
-            fputc('?', f);
-            s++;
-        } else {
-            fputc(*s, f);
-        }
+    while (*s) {
+        size_t n = control_bytes(s);
+        outbuf_putc(o, n ? '?' : (char)*s);
+        s += n ? n : 1;
     }
 }
 
-void render_html_text(FILE *f, const char *s)
+void render_terminal_defuse(char *str)
+{
+    unsigned char *s = (unsigned char *)str, *d = s;
+    while (*s) {
+        size_t n = control_bytes(s);
+        *d++ = n ? '?' : *s;
+        s += n ? n : 1;
+    }
+    *d = '\0';
+}
+
+void render_html_text(outbuf *o, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
+        case '&': outbuf_puts(o, "&amp;"); break;
+        case '<': outbuf_puts(o, "&lt;"); break;
+        case '>': outbuf_puts(o, "&gt;"); break;
+        case '"': outbuf_puts(o, "&quot;"); break;
+        case '\'': outbuf_puts(o, "&#39;"); break;
+        default: outbuf_putc(o, *s);
         }
     }
 }
 
-void render_latex_text(FILE *f, const char *s)
+void render_latex_text(outbuf *o, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
         case '#': case '$': case '%': case '&': case '_': case '{': case '}':
-            fputc('\\', f);
-            fputc(*s, f);
+            outbuf_putc(o, '\\');
+            outbuf_putc(o, *s);
             break;
-        case '\\': fputs("\\textbackslash{}", f); break;
-        case '~': fputs("\\textasciitilde{}", f); break;
-        case '^': fputs("\\textasciicircum{}", f); break;
-        case '<': fputs("\\textless{}", f); break;
-        case '>': fputs("\\textgreater{}", f); break;
-        case '|': fputs("\\textbar{}", f); break;
-        case '"': fputs("\\textquotedbl{}", f); break;
+        case '\\': outbuf_puts(o, "\\textbackslash{}"); break;
+        case '~': outbuf_puts(o, "\\textasciitilde{}"); break;
+        case '^': outbuf_puts(o, "\\textasciicircum{}"); break;
+        case '<': outbuf_puts(o, "\\textless{}"); break;
+        case '>': outbuf_puts(o, "\\textgreater{}"); break;
+        case '|': outbuf_puts(o, "\\textbar{}"); break;
+        case '"': outbuf_puts(o, "\\textquotedbl{}"); break;
         case '-':
             /* "--" would print as a dash; `` and '' are left to print as the quotes they stand for */
-            fputc('-', f);
-            if (s[1] == '-') fputs("{}", f);
+            outbuf_putc(o, '-');
+            if (s[1] == '-') outbuf_puts(o, "{}");
             break;
-        default: fputc(*s, f);
+        default: outbuf_putc(o, *s);
         }
     }
 }
@@ -308,34 +317,22 @@ void render_latex_text(FILE *f, const char *s)
 // ----------------------------------------------------------------------------
 // numbers
 
-const char *render_format_double(char buf[RENDER_DOUBLE_CHARS], double x)
+void render_json_double(outbuf *o, double x)
 {
-    if (isnan(x)) strcpy(buf, "nan");
-    else if (isinf(x)) strcpy(buf, x > 0 ? "inf" : "-inf");
-    else snprintf(buf, RENDER_DOUBLE_CHARS, "%.17g", x);
-    return buf;
+    if (isfinite(x)) outbuf_double(o, x);
+    else outbuf_puts(o, "null");
 }
 
-void render_json_double(FILE *f, double x)
-{
-    if (!isfinite(x)) {
-        fputs("null", f);
-        return;
-    }
-    char buf[RENDER_DOUBLE_CHARS];
-    fputs(render_format_double(buf, x), f);
-}
-
-void render_json_doubles(FILE *f, const double *x, size_t n)
+void render_json_doubles(outbuf *o, const double *x, size_t n)
 {
     if (!x) {
-        fputs("null", f);
+        outbuf_puts(o, "null");
         return;
     }
-    fputc('[', f);
+    outbuf_putc(o, '[');
     for (size_t i = 0; i < n; i++) {
-        if (i) fputc(',', f);
-        render_json_double(f, x[i]);
+        if (i) outbuf_putc(o, ',');
+        render_json_double(o, x[i]);
     }
-    fputc(']', f);
+    outbuf_putc(o, ']');
 }

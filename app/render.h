@@ -11,15 +11,15 @@
  *   RENDER_POSITIVE  (SA, whose relevances are >= 0): red only, a = R / max_t R_t;
  *                    values below zero are drawn white
  *
- * Every writer goes to a caller's FILE* and never prints anywhere else. T is the
- * number of words of a sentence.
+ * Every writer goes to a caller's buffered writer (app/outbuf.h) and never prints
+ * anywhere else. T is the number of words of a sentence.
  */
 #ifndef LRP_RENDER_H
 #define LRP_RENDER_H
 
 #include <stddef.h>
-#include <stdio.h>
 
+#include "app/outbuf.h"
 #include "lrp.h"
 
 // ----------------------------------------------------------------------------
@@ -68,14 +68,14 @@ double render_heatmap_norm(const render_heatmap *h);
  * black or white foreground, unknown words underlined, words separated by one
  * uncoloured space; attributes reset after each word; words through
  * render_terminal_text. No newline at the end. */
-void render_heatmap_ansi(FILE *f, const render_heatmap *h);
+void render_heatmap_ansi(outbuf *o, const render_heatmap *h);
 
 /* The same, starting at column `col` of a terminal `width` columns wide (0: no limit):
  * a word that would pass the last column goes on a new line, which starts at column
  * `indent`, broken after the previous word's reset. So the terminal never wraps inside
  * a coloured word: one that fills a new line with the current background would draw a
  * band across it. */
-void render_heatmap_ansi_wrap(FILE *f, const render_heatmap *h, size_t col, size_t width, size_t indent);
+void render_heatmap_ansi_wrap(outbuf *o, const render_heatmap *h, size_t col, size_t width, size_t indent);
 
 /* Columns that render_terminal_text takes for s (one per code point). */
 size_t render_text_width(const char *s);
@@ -84,54 +84,54 @@ size_t render_text_width(const char *s);
  * the relevance as tooltip (title="<tooltip>: R", R with 6 significant digits);
  * unknown words get class "w unk" and say so in the tooltip. Words are escaped,
  * separated by a space. tooltip may be NULL. No newline. */
-void render_heatmap_html(FILE *f, const render_heatmap *h, const char *tooltip);
+void render_heatmap_html(outbuf *o, const render_heatmap *h, const char *tooltip);
 
 /* LaTeX (needs \usepackage{xcolor}): \colorbox[RGB]{r,g,b}{\strut word} per word,
  * special characters escaped, unknown words underlined, separated by a space.
  * No newline. */
-void render_heatmap_latex(FILE *f, const render_heatmap *h);
+void render_heatmap_latex(outbuf *o, const render_heatmap *h);
 
 /* A self-contained HTML page (inline CSS, UTF-8, a legend for both colour schemes):
  * begin writes everything up to and including <body> and the legend; the caller
  * writes the sentences; end closes the page. title is escaped. */
-void render_html_begin(FILE *f, const char *title);
-void render_html_end(FILE *f);
+void render_html_begin(outbuf *o, const char *title);
+void render_html_end(outbuf *o);
 
 // ----------------------------------------------------------------------------
 // escaping
 
 /* s as a JSON string, quotes included: ", \ and control characters escaped, bytes
  * that are not valid UTF-8 replaced by U+FFFD, so the output is always valid JSON. */
-void render_json_string(FILE *f, const char *s);
+void render_json_string(outbuf *o, const char *s);
 
 /* s for a terminal: control characters (C0, DEL and the two-byte C1 range) written
  * as '?', so that text from the input or a model file cannot send commands to the
  * terminal. Every other byte as it is. */
-void render_terminal_text(FILE *f, const char *s);
+void render_terminal_text(outbuf *o, const char *s);
+
+/* The same rule applied to s in place (it may get shorter), for text that goes out by
+ * other means (messages on standard error). */
+void render_terminal_defuse(char *s);
 
 /* s with & < > " ' as character references. */
-void render_html_text(FILE *f, const char *s);
+void render_html_text(outbuf *o, const char *s);
 
 /* s for LaTeX text mode: # $ % & _ { } escaped with a backslash; \ ~ ^ < > | " as
  * \textbackslash{} \textasciitilde{} ... (text symbols), "--" broken up so it stays
  * two hyphens. The treebank's `` and '' are left alone: TeX prints them as the
  * opening and closing quotes they stand for. */
-void render_latex_text(FILE *f, const char *s);
+void render_latex_text(outbuf *o, const char *s);
 
 // ----------------------------------------------------------------------------
 // numbers
 
-/* Room for any %.17g double, sign and exponent included. */
-#define RENDER_DOUBLE_CHARS 32
+/* Numbers that a program reads back (JSON, TSV, CSV) are written with outbuf_double:
+ * the shortest text that reads back as exactly x (app/numfmt.h), in %.17g's spelling. */
 
-/* x with 17 significant digits (%.17g), which reads back as exactly x; "nan",
- * "inf", "-inf" for non-finite values. Returns buf. */
-const char *render_format_double(char buf[RENDER_DOUBLE_CHARS], double x);
-
-/* x as a JSON number (17 significant digits), or null when x is not finite. */
-void render_json_double(FILE *f, double x);
+/* x as a JSON number (outbuf_double), or null when x is not finite. */
+void render_json_double(outbuf *o, double x);
 
 /* [x0,x1,...] as JSON numbers; "null" when x is NULL. */
-void render_json_doubles(FILE *f, const double *x, size_t n);
+void render_json_doubles(outbuf *o, const double *x, size_t n);
 
 #endif /* LRP_RENDER_H */

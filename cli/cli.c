@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +39,8 @@ static void vprefix(const char *what, const char *fmt, va_list ap)
 {
     char msg[2048];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    fprintf(stderr, "lrp%s%s: %s", command ? " " : "", command ? command : "", what);
-    render_terminal_text(stderr, msg);
-    fputc('\n', stderr);
+    render_terminal_defuse(msg);
+    fprintf(stderr, "lrp%s%s: %s%s\n", command ? " " : "", command ? command : "", what, msg);
 }
 
 void cli_die(int code, const char *fmt, ...)
@@ -99,11 +99,36 @@ void cli_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+// ----------------------------------------------------------------------------
+// standard output
+
+/* The writer of standard output, made at the first cli_out (on the main thread); what it
+ * holds when the process exits from that thread is handed to stdout, which exit flushes. */
+static outbuf *out_writer;
+static pthread_t out_thread;
+
+static void out_at_exit(void)
+{
+    if (out_writer && pthread_equal(pthread_self(), out_thread)) outbuf_drain(out_writer);
+}
+
+outbuf *cli_out(void)
+{
+    if (!out_writer) {
+        static outbuf writer;
+        outbuf_init(&writer, stdout);
+        out_writer = &writer;
+        out_thread = pthread_self();
+        atexit(out_at_exit);
+    }
+    return out_writer;
+}
+
 void cli_flush_output(void)
 {
-    errno = 0;
-    if (fflush(stdout) == 0 && !ferror(stdout)) return;
-    cli_die(EXIT_BAD_INPUT, "cannot write the output: %s", errno ? strerror(errno) : "a write error");
+    int e = outbuf_flush(cli_out());
+    if (e == 0) return;
+    cli_die(EXIT_BAD_INPUT, "cannot write the output: %s", strerror(e));
 }
 
 int cli_exit_code(lrp_status st)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "app/outbuf.h"
 #include "lrp.h"
 
 enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2 };
@@ -59,8 +60,14 @@ void cli_warn(const char *fmt, ...)
 #endif
     ;
 
-/* Flush standard output; exit 1 with the system's reason ("cannot write the output: No
- * space left on device") when it could not be written, now or before. */
+/* The buffered writer of standard output (app/outbuf.h), for everything a command
+ * writes there but its --help. Call it first on the main thread: what it holds when the
+ * process exits from that thread (cli_die, a return from main) is still written. */
+outbuf *cli_out(void);
+
+/* Hand what cli_out holds to standard output and flush it; exit 1 with the system's
+ * reason ("cannot write the output: No space left on device") when it could not be
+ * written, now or before. */
 void cli_flush_output(void);
 
 /* "s" after a count other than 1: "%zu sentence%s", n, cli_s(n). */

@@ -48,73 +48,77 @@ static void usage(FILE *f, const expcmd *x)
 
 static const char *panel_name(int panel) { return panel ? "false" : "correct"; }
 
-static void num(FILE *f, double v)
+static void num(outbuf *o, double v)
 {
-    if (isfinite(v)) fprintf(f, "%8.4f", v);
-    else fprintf(f, "%8s", "n/a");
+    if (isfinite(v)) outbuf_printf(o, "%8.4f", v);
+    else outbuf_printf(o, "%8s", "n/a");
 }
 
-void deletion_write_text(FILE *f, const exp_deletion_result *r, size_t min_length)
+void deletion_write_text(outbuf *o, const exp_deletion_result *r, size_t min_length)
 {
-    fprintf(f, "Word deletion (Arras et al. 2017, Figure 3): %zu sentence%s of at least %zu words,\n"
-               "relevance for the true class; random: mean (std) over %zu run%s.\n",
-            r->sentences, cli_s(r->sentences), min_length, r->random_runs, cli_s(r->random_runs));
+    outbuf_printf(o, "Word deletion (Arras et al. 2017, Figure 3): %zu sentence%s of at least %zu words,\n"
+                     "relevance for the true class; random: mean (std) over %zu run%s.\n",
+                  r->sentences, cli_s(r->sentences), min_length, r->random_runs, cli_s(r->random_runs));
     for (int panel = 0; panel < 2; panel++) {
         const exp_deletion_panel *p = panel ? &r->false_ : &r->correct;
-        fprintf(f, "\ninitially %s: %zu sentence%s, words deleted in %s order of relevance\n"
-                   "fraction classified correctly after k deletions:\n%3s",
-                panel ? "falsely classified" : "correctly classified", p->n, cli_s(p->n),
-                panel ? "increasing" : "decreasing", "k");
-        for (int v = 0; v < EXP_DEL_VARIANTS; v++) fprintf(f, "%10s", exp_deletion_name(v));
-        fprintf(f, "%10s\n", "(std)");
+        outbuf_printf(o, "\ninitially %s: %zu sentence%s, words deleted in %s order of relevance\n"
+                         "fraction classified correctly after k deletions:\n%3s",
+                      panel ? "falsely classified" : "correctly classified", p->n, cli_s(p->n),
+                      panel ? "increasing" : "decreasing", "k");
+        for (int v = 0; v < EXP_DEL_VARIANTS; v++) outbuf_printf(o, "%10s", exp_deletion_name(v));
+        outbuf_printf(o, "%10s\n", "(std)");
         for (size_t k = 0; k <= r->max_deletions; k++) {
-            fprintf(f, "%3zu", k);
+            outbuf_printf(o, "%3zu", k);
             for (int v = 0; v < EXP_DEL_VARIANTS; v++) {
-                fputs("  ", f);
-                num(f, p->accuracy[v][k]);
+                outbuf_puts(o, "  ");
+                num(o, p->accuracy[v][k]);
             }
-            fputs("  ", f);
-            num(f, p->random_std[k]);
-            fputc('\n', f);
+            outbuf_puts(o, "  ");
+            num(o, p->random_std[k]);
+            outbuf_putc(o, '\n');
         }
     }
 }
 
-void deletion_write_json(FILE *f, const exp_deletion_result *r)
+void deletion_write_json(outbuf *o, const exp_deletion_result *r)
 {
     size_t K1 = r->max_deletions + 1;
-    fprintf(f, "{\"sentences\":%zu,\"max_deletions\":%zu", r->sentences, r->max_deletions);
+    outbuf_printf(o, "{\"sentences\":%zu,\"max_deletions\":%zu", r->sentences, r->max_deletions);
     for (int panel = 0; panel < 2; panel++) {
         const exp_deletion_panel *p = panel ? &r->false_ : &r->correct;
-        fprintf(f, ",\"%s\":{\"n\":%zu,\"accuracy\":{", panel_name(panel), p->n);
+        outbuf_printf(o, ",\"%s\":{\"n\":%zu,\"accuracy\":{", panel_name(panel), p->n);
         for (int v = 0; v < EXP_DEL_VARIANTS; v++) {
-            fprintf(f, "%s\"%s\":", v ? "," : "", exp_deletion_name(v));
-            render_json_doubles(f, p->accuracy[v], K1);
+            outbuf_printf(o, "%s\"%s\":", v ? "," : "", exp_deletion_name(v));
+            render_json_doubles(o, p->accuracy[v], K1);
         }
-        fputs("},\"random_std\":", f);
-        render_json_doubles(f, p->random_std, K1);
-        fputc('}', f);
+        outbuf_puts(o, "},\"random_std\":");
+        render_json_doubles(o, p->random_std, K1);
+        outbuf_putc(o, '}');
     }
-    fputs("}\n", f);
+    outbuf_puts(o, "}\n");
 }
 
-void deletion_write_csv(FILE *f, const exp_deletion_result *r)
+void deletion_write_csv(outbuf *o, const exp_deletion_result *r)
 {
-    char buf[RENDER_DOUBLE_CHARS];
-    fputs("panel,n,k", f);
-    for (int v = 0; v < EXP_DEL_VARIANTS; v++) fprintf(f, ",%s", exp_deletion_name(v));
-    fputs(",random_std\n", f);
+    outbuf_puts(o, "panel,n,k");
+    for (int v = 0; v < EXP_DEL_VARIANTS; v++) outbuf_printf(o, ",%s", exp_deletion_name(v));
+    outbuf_puts(o, ",random_std\n");
     for (int panel = 0; panel < 2; panel++) {
         const exp_deletion_panel *p = panel ? &r->false_ : &r->correct;
         for (size_t k = 0; k <= r->max_deletions; k++) {
-            fprintf(f, "%s,%zu,%zu", panel_name(panel), p->n, k);
-            for (int v = 0; v < EXP_DEL_VARIANTS; v++) fprintf(f, ",%s", render_format_double(buf, p->accuracy[v][k]));
-            fprintf(f, ",%s\n", render_format_double(buf, p->random_std[k]));
+            outbuf_printf(o, "%s,%zu,%zu", panel_name(panel), p->n, k);
+            for (int v = 0; v < EXP_DEL_VARIANTS; v++) {
+                outbuf_putc(o, ',');
+                outbuf_double(o, p->accuracy[v][k]);
+            }
+            outbuf_putc(o, ',');
+            outbuf_double(o, p->random_std[k]);
+            outbuf_putc(o, '\n');
         }
     }
 }
 
-void deletion_write_panel_svg(FILE *f, const exp_deletion_result *r, int panel)
+void deletion_write_panel_svg(outbuf *o, const exp_deletion_result *r, int panel)
 {
     const exp_deletion_panel *p = panel ? &r->false_ : &r->correct;
     size_t K1 = r->max_deletions + 1;
@@ -144,27 +148,24 @@ void deletion_write_panel_svg(FILE *f, const exp_deletion_result *r, int panel)
     }
     plot_lines c = {title, panel ? "k words deleted, increasing relevance" : "k words deleted, decreasing relevance",
                     "accuracy", x, K1, s, EXP_DEL_VARIANTS, 0.0, ymax, 420, 300};
-    plot_lines_svg(f, &c);
+    plot_lines_svg(o, &c);
     free(x);
 }
 
-void deletion_write_svg(FILE *f, const exp_deletion_result *r)
+void deletion_write_svg(outbuf *o, const exp_deletion_result *r)
 {
-    fputs("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"840\" height=\"300\" viewBox=\"0 0 840 300\">\n", f);
+    outbuf_puts(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"840\" height=\"300\" viewBox=\"0 0 840 300\">\n");
     for (int panel = 0; panel < 2; panel++) {
-        fprintf(f, "<g transform=\"translate(%d,0)\">\n", panel * 420);
-        deletion_write_panel_svg(f, r, panel);
-        fputs("</g>\n", f);
+        outbuf_printf(o, "<g transform=\"translate(%d,0)\">\n", panel * 420);
+        deletion_write_panel_svg(o, r, panel);
+        outbuf_puts(o, "</g>\n");
     }
-    fputs("</svg>\n", f);
+    outbuf_puts(o, "</svg>\n");
 }
 
-static lrp_status fill_svg(FILE *f, void *ctx, lrp_error *err)
-{
-    (void)err;
-    deletion_write_svg(f, ctx);
-    return LRP_OK;
-}
+static void write_svg(outbuf *o, const void *r) { deletion_write_svg(o, r); }
+
+static lrp_status fill_svg(FILE *f, void *ctx, lrp_error *err) { return expcmd_fill(f, write_svg, ctx, err); }
 
 // ----------------------------------------------------------------------------
 // the command
@@ -203,9 +204,9 @@ int cmd_deletion(int argc, char **argv)
     if (r.sentences == 0) cli_warn("no sentence of %s has at least %zu words", x.data_path, o.min_length);
 
     const char *fmt = expcmd_format(&x);
-    if (strcmp(fmt, "json") == 0) deletion_write_json(stdout, &r);
-    else if (strcmp(fmt, "csv") == 0) deletion_write_csv(stdout, &r);
-    else deletion_write_text(stdout, &r, o.min_length);
+    if (strcmp(fmt, "json") == 0) deletion_write_json(cli_out(), &r);
+    else if (strcmp(fmt, "csv") == 0) deletion_write_csv(cli_out(), &r);
+    else deletion_write_text(cli_out(), &r, o.min_length);
     cli_flush_output();
     if (figure) expcmd_write_file(figure, fill_svg, &r);
     exp_deletion_free(&r);

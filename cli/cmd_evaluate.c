@@ -46,60 +46,64 @@ static void usage(FILE *f)
 
 static void write_text(const char *path, const lrp_model *m, const eval_result *r)
 {
-    printf("data           %s (%zu sentence%s", path, r->n, cli_s(r->n));
+    outbuf *o = cli_out();
+    outbuf_printf(o, "data           %s (%zu sentence%s", path, r->n, cli_s(r->n));
     if (r->unknown_words)
-        printf(", %zu unknown word%s read as the unk word", r->unknown_words, cli_s(r->unknown_words));
-    printf(")\n");
-    printf("fine-grained   %.4f (%zu/%zu)\n", eval_accuracy(r), r->correct, r->n);
+        outbuf_printf(o, ", %zu unknown word%s read as the unk word", r->unknown_words, cli_s(r->unknown_words));
+    outbuf_printf(o, ")\n");
+    outbuf_printf(o, "fine-grained   %.4f (%zu/%zu)\n", eval_accuracy(r), r->correct, r->n);
     if (r->has_binary)
-        printf("binary         %.4f (%zu/%zu non-neutral sentence%s; %s)\n", eval_binary_accuracy(r),
-               r->binary_correct, r->binary_n, cli_s(r->binary_n), EVAL_BINARY_RULE);
+        outbuf_printf(o, "binary         %.4f (%zu/%zu non-neutral sentence%s; %s)\n", eval_binary_accuracy(r),
+                      r->binary_correct, r->binary_n, cli_s(r->binary_n), EVAL_BINARY_RULE);
     else
-        printf("binary         (only for five-class models)\n");
-    printf("confusion      rows: true class, columns: predicted class\n");
+        outbuf_printf(o, "binary         (only for five-class models)\n");
+    outbuf_printf(o, "confusion      rows: true class, columns: predicted class\n");
     int w = 1; /* label column width: the longest label, at most 20 columns */
     for (size_t c = 0; c < r->C; c++) {
         size_t len = run_text_width(lrp_model_label(m, c));
         if ((int)len > w) w = len > 20 ? 20 : (int)len;
     }
-    printf("     %*s", w, "");
-    for (size_t c = 0; c < r->C; c++) printf(" %7zu", c);
-    printf("\n");
+    outbuf_printf(o, "     %*s", w, "");
+    for (size_t c = 0; c < r->C; c++) outbuf_printf(o, " %7zu", c);
+    outbuf_printf(o, "\n");
     for (size_t t = 0; t < r->C; t++) {
         const char *label = lrp_model_label(m, t);
-        printf("  %2zu ", t);
+        outbuf_printf(o, "  %2zu ", t);
         /* labels come from the model file: control characters defused on the terminal */
-        render_terminal_text(stdout, label);
-        printf("%*s", w - (int)(run_text_width(label) > (size_t)w ? (size_t)w : run_text_width(label)), "");
-        for (size_t c = 0; c < r->C; c++) printf(" %7zu", r->confusion[t * r->C + c]);
-        printf("\n");
+        render_terminal_text(o, label);
+        outbuf_printf(o, "%*s", w - (int)(run_text_width(label) > (size_t)w ? (size_t)w : run_text_width(label)), "");
+        for (size_t c = 0; c < r->C; c++) outbuf_printf(o, " %7zu", r->confusion[t * r->C + c]);
+        outbuf_printf(o, "\n");
     }
 }
 
 static void write_json(const char *path, const lrp_model *m, const eval_result *r)
 {
-    printf("{\"data\":");
-    render_json_string(stdout, path);
-    printf(",\"sentences\":%zu,\"unknown_words\":%zu,\"correct\":%zu,\"accuracy\":%.17g", r->n,
-           r->unknown_words, r->correct, eval_accuracy(r));
-    if (r->has_binary)
-        printf(",\"binary_sentences\":%zu,\"binary_correct\":%zu,\"binary_accuracy\":%.17g,"
-               "\"binary_rule\":\"%s\"",
-               r->binary_n, r->binary_correct, eval_binary_accuracy(r), EVAL_BINARY_RULE);
-    else
-        printf(",\"binary_sentences\":null,\"binary_correct\":null,\"binary_accuracy\":null");
-    printf(",\"labels\":[");
+    outbuf *o = cli_out();
+    outbuf_printf(o, "{\"data\":");
+    render_json_string(o, path);
+    outbuf_printf(o, ",\"sentences\":%zu,\"unknown_words\":%zu,\"correct\":%zu,\"accuracy\":", r->n,
+                  r->unknown_words, r->correct);
+    render_json_double(o, eval_accuracy(r));
+    if (r->has_binary) {
+        outbuf_printf(o, ",\"binary_sentences\":%zu,\"binary_correct\":%zu,\"binary_accuracy\":", r->binary_n,
+                      r->binary_correct);
+        render_json_double(o, eval_binary_accuracy(r));
+        outbuf_puts(o, ",\"binary_rule\":\"" EVAL_BINARY_RULE "\"");
+    } else
+        outbuf_printf(o, ",\"binary_sentences\":null,\"binary_correct\":null,\"binary_accuracy\":null");
+    outbuf_printf(o, ",\"labels\":[");
     for (size_t c = 0; c < r->C; c++) {
-        if (c) putchar(',');
-        render_json_string(stdout, lrp_model_label(m, c));
+        if (c) outbuf_putc(o, ',');
+        render_json_string(o, lrp_model_label(m, c));
     }
-    printf("],\"confusion\":[");
+    outbuf_printf(o, "],\"confusion\":[");
     for (size_t t = 0; t < r->C; t++) {
-        printf("%s[", t ? "," : "");
-        for (size_t c = 0; c < r->C; c++) printf("%s%zu", c ? "," : "", r->confusion[t * r->C + c]);
-        printf("]");
+        outbuf_printf(o, "%s[", t ? "," : "");
+        for (size_t c = 0; c < r->C; c++) outbuf_printf(o, "%s%zu", c ? "," : "", r->confusion[t * r->C + c]);
+        outbuf_printf(o, "]");
     }
-    printf("]}\n");
+    outbuf_printf(o, "]}\n");
 }
 
 int cmd_evaluate(int argc, char **argv)

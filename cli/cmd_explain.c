@@ -36,6 +36,7 @@ typedef struct explain_ctx {
     out_format format;
     int color;              /* text format: heatmap (terminal) or plain columns */
     size_t width;           /* the terminal's columns, 0 when unknown */
+    outbuf *out;            /* standard output */
 } explain_ctx;
 
 // ----------------------------------------------------------------------------
@@ -166,7 +167,7 @@ static const char *label_of(const explain_ctx *x, int c) { return lrp_model_labe
 static int is_lrp(lrp_method m) { return m == LRP_METHOD_LRP || m == LRP_METHOD_LRP_CONS; }
 
 /* tokens and labels on the terminal: control characters defused */
-static void put(const char *s) { render_terminal_text(stdout, s); }
+static void put(outbuf *o, const char *s) { render_terminal_text(o, s); }
 
 /* "lrp:3": the column of an explanation in the plain text format */
 static size_t column_name(char *buf, size_t len, const lrp_explanation *e)
@@ -174,24 +175,24 @@ static size_t column_name(char *buf, size_t len, const lrp_explanation *e)
     return (size_t)snprintf(buf, len, "%s:%d", lrp_method_name(e->method), e->target);
 }
 
-static void text_header(const explain_ctx *x, const input_reader *r, const input_item *it,
+static void text_header(outbuf *o, const explain_ctx *x, const input_reader *r, const input_item *it,
                         const lrp_result *res)
 {
-    printf("%s %zu: predicted ", input_unit(r), it->line);
-    put(label_of(x, res->predicted));
-    printf(" (%d, p = %.4f)", res->predicted, res->probabilities[res->predicted]);
+    outbuf_printf(o, "%s %zu: predicted ", input_unit(r), it->line);
+    put(o, label_of(x, res->predicted));
+    outbuf_printf(o, " (%d, p = %.4f)", res->predicted, res->probabilities[res->predicted]);
     if (it->label >= 0) {
-        printf(", true ");
-        put(label_of(x, it->label));
-        printf(" (%d)", it->label);
+        outbuf_printf(o, ", true ");
+        put(o, label_of(x, it->label));
+        outbuf_printf(o, " (%d)", it->label);
     }
-    putchar('\n');
+    outbuf_putc(o, '\n');
 }
 
-static void write_heatmaps(const explain_ctx *x, const input_reader *r, const input_item *it,
+static void write_heatmaps(outbuf *o, const explain_ctx *x, const input_reader *r, const input_item *it,
                            const lrp_result *res)
 {
-    text_header(x, r, it, res);
+    text_header(o, x, r, it, res);
     size_t wl = 0;
     for (size_t k = 0; k < res->n_explanations; k++) {
         size_t w = run_text_width(label_of(x, res->explanations[k].target));
@@ -200,31 +201,31 @@ static void write_heatmaps(const explain_ctx *x, const input_reader *r, const in
     for (size_t k = 0; k < res->n_explanations; k++) {
         const lrp_explanation *e = &res->explanations[k];
         const char *label = label_of(x, e->target);
-        printf("  %-8s ", lrp_method_name(e->method));
-        put(label);
-        printf("%*s  ", (int)(wl - run_text_width(label)), "");
+        outbuf_printf(o, "  %-8s ", lrp_method_name(e->method));
+        put(o, label);
+        outbuf_printf(o, "%*s  ", (int)(wl - run_text_width(label)), "");
         render_heatmap h = {it->T, (const char *const *)it->words, e->relevance, it->unknown,
                             render_kind_of(e->method), 0.0};
         const size_t col = 2 + 8 + 1 + wl + 2; /* continuation lines start under the first word */
-        render_heatmap_ansi_wrap(stdout, &h, col, x->width, col);
-        putchar('\n');
+        render_heatmap_ansi_wrap(o, &h, col, x->width, col);
+        outbuf_putc(o, '\n');
     }
     int any = 0;
     for (size_t t = 0; t < it->T; t++)
         if (it->unknown[t]) {
-            printf("%s", any++ ? " " : "  underlined, not in the vocabulary: ");
-            put(it->words[t]);
+            outbuf_printf(o, "%s", any++ ? " " : "  underlined, not in the vocabulary: ");
+            put(o, it->words[t]);
         }
-    if (any) putchar('\n');
-    putchar('\n');
+    if (any) outbuf_putc(o, '\n');
+    outbuf_putc(o, '\n');
 }
 
-static void write_columns(const explain_ctx *x, const input_reader *r, const input_item *it,
+static void write_columns(outbuf *o, const explain_ctx *x, const input_reader *r, const input_item *it,
                           const lrp_result *res)
 {
-    text_header(x, r, it, res);
+    text_header(o, x, r, it, res);
     size_t n = res->n_explanations;
-    char head[64], num[RENDER_DOUBLE_CHARS];
+    char head[64], num[32];
     int any_lrp = 0, any_unknown = 0;
     /* column widths: tokens (with a * for unknown words), then each method:target */
     size_t wt = 6; /* "(rest)" */
@@ -246,165 +247,174 @@ static void write_columns(const explain_ctx *x, const input_reader *r, const inp
         size_t w = (size_t)snprintf(num, sizeof num, "%.6g", e->rest);
         if (is_lrp(e->method) && w > wc[k]) wc[k] = w;
     }
-    printf("%-*s", (int)wt, "token");
+    outbuf_printf(o, "%-*s", (int)wt, "token");
     for (size_t k = 0; k < n; k++) {
         column_name(head, sizeof head, &res->explanations[k]);
-        printf("  %*s", (int)wc[k], head);
+        outbuf_printf(o, "  %*s", (int)wc[k], head);
     }
-    putchar('\n');
+    outbuf_putc(o, '\n');
     for (size_t t = 0; t < it->T; t++) {
         /* pad by display width: printf's %-*s counts bytes */
-        put(it->words[t]);
-        printf("%s%*s", it->unknown[t] ? "*" : "",
-               (int)(wt - run_text_width(it->words[t]) - (it->unknown[t] ? 1 : 0)), "");
-        for (size_t k = 0; k < n; k++) printf("  %*.6g", (int)wc[k], res->explanations[k].relevance[t]);
-        putchar('\n');
+        put(o, it->words[t]);
+        outbuf_printf(o, "%s%*s", it->unknown[t] ? "*" : "",
+                      (int)(wt - run_text_width(it->words[t]) - (it->unknown[t] ? 1 : 0)), "");
+        for (size_t k = 0; k < n; k++) outbuf_printf(o, "  %*.6g", (int)wc[k], res->explanations[k].relevance[t]);
+        outbuf_putc(o, '\n');
     }
     if (any_lrp) {
-        printf("%-*s", (int)wt, "(rest)");
+        outbuf_printf(o, "%-*s", (int)wt, "(rest)");
         for (size_t k = 0; k < n; k++) {
             const lrp_explanation *e = &res->explanations[k];
-            if (is_lrp(e->method)) printf("  %*.6g", (int)wc[k], e->rest);
-            else printf("  %*s", (int)wc[k], "-");
+            if (is_lrp(e->method)) outbuf_printf(o, "  %*.6g", (int)wc[k], e->rest);
+            else outbuf_printf(o, "  %*s", (int)wc[k], "-");
         }
-        putchar('\n');
+        outbuf_putc(o, '\n');
     }
-    printf("classes:");
+    outbuf_puts(o, "classes:");
     for (size_t k = 0; k < n; k++) {
         int c = res->explanations[k].target, seen = 0;
         for (size_t j = 0; j < k; j++) seen |= res->explanations[j].target == c;
         if (seen) continue;
-        printf("%s %d = ", k ? "," : "", c);
-        put(label_of(x, c));
+        outbuf_printf(o, "%s %d = ", k ? "," : "", c);
+        put(o, label_of(x, c));
     }
-    putchar('\n');
-    if (any_unknown) printf("*: not in the vocabulary, read as the unknown word\n");
-    if (any_lrp) printf("(rest): relevance that reached the initial states h0, c0\n");
-    putchar('\n');
+    outbuf_putc(o, '\n');
+    if (any_unknown) outbuf_puts(o, "*: not in the vocabulary, read as the unknown word\n");
+    if (any_lrp) outbuf_puts(o, "(rest): relevance that reached the initial states h0, c0\n");
+    outbuf_putc(o, '\n');
     free(wc);
 }
 
 // ----------------------------------------------------------------------------
 // json, tsv, html, latex
 
-static void write_json(const explain_ctx *x, const input_item *it, const lrp_result *res)
+static void write_json(outbuf *o, const explain_ctx *x, const input_item *it, const lrp_result *res)
 {
-    FILE *f = stdout;
-    fputc('{', f);
-    run_json_prediction(f, x->model, it, res);
-    fputs(",\"explanations\":[", f);
+    outbuf_putc(o, '{');
+    run_json_prediction(o, x->model, it, res);
+    outbuf_puts(o, ",\"explanations\":[");
     for (size_t k = 0; k < res->n_explanations; k++) {
         const lrp_explanation *e = &res->explanations[k];
-        fprintf(f, "%s{\"method\":\"%s\",\"target\":%d,\"target_label\":", k ? "," : "",
-                lrp_method_name(e->method), e->target);
-        render_json_string(f, label_of(x, e->target));
-        fputs(",\"relevance\":", f);
-        render_json_doubles(f, e->relevance, it->T);
-        fputs(",\"relevance_fwd\":", f);
-        render_json_doubles(f, e->relevance_fwd, it->T);
+        outbuf_puts(o, k ? ",{\"method\":\"" : "{\"method\":\"");
+        outbuf_puts(o, lrp_method_name(e->method));
+        outbuf_puts(o, "\",\"target\":");
+        outbuf_i64(o, e->target);
+        outbuf_puts(o, ",\"target_label\":");
+        render_json_string(o, label_of(x, e->target));
+        outbuf_puts(o, ",\"relevance\":");
+        render_json_doubles(o, e->relevance, it->T);
+        outbuf_puts(o, ",\"relevance_fwd\":");
+        render_json_doubles(o, e->relevance_fwd, it->T);
         if (e->relevance_bwd) {
-            fputs(",\"relevance_bwd\":", f);
-            render_json_doubles(f, e->relevance_bwd, it->T);
+            outbuf_puts(o, ",\"relevance_bwd\":");
+            render_json_doubles(o, e->relevance_bwd, it->T);
         }
         if (is_lrp(e->method)) {
-            fputs(",\"rest\":", f);
-            render_json_double(f, e->rest);
+            outbuf_puts(o, ",\"rest\":");
+            render_json_double(o, e->rest);
         }
-        fputc('}', f);
+        outbuf_putc(o, '}');
     }
-    fputs("]}\n", f);
+    outbuf_puts(o, "]}\n");
 }
 
-static void tsv_header(const explain_ctx *x)
+static void tsv_header(outbuf *o, const explain_ctx *x)
 {
-    printf("line\tposition\ttoken\tunknown\tpredicted\ttrue");
+    outbuf_puts(o, "line\tposition\ttoken\tunknown\tpredicted\ttrue");
     for (size_t s = 0; s < x->n_specs; s++)
         for (int m = 0; m < LRP_METHOD_COUNT; m++)
-            if (x->methods & LRP_METHOD_BIT(m)) printf("\t%s:%s", lrp_method_name((lrp_method)m), x->specs[s].name);
-    putchar('\n');
+            if (x->methods & LRP_METHOD_BIT(m))
+                outbuf_printf(o, "\t%s:%s", lrp_method_name((lrp_method)m), x->specs[s].name);
+    outbuf_putc(o, '\n');
 }
 
-static void write_tsv(const input_item *it, const lrp_result *res)
+static void write_tsv(outbuf *o, const input_item *it, const lrp_result *res)
 {
-    char num[RENDER_DOUBLE_CHARS];
     for (size_t t = 0; t < it->T; t++) {
-        printf("%zu\t%zu\t", it->line, t);
-        run_tsv_field(stdout, it->words[t]);
-        printf("\t%d\t%d\t", it->unknown[t] ? 1 : 0, res->predicted);
-        if (it->label >= 0) printf("%d", it->label);
-        for (size_t k = 0; k < res->n_explanations; k++)
-            printf("\t%s", render_format_double(num, res->explanations[k].relevance[t]));
-        putchar('\n');
+        outbuf_u64(o, it->line);
+        outbuf_putc(o, '\t');
+        outbuf_u64(o, t);
+        outbuf_putc(o, '\t');
+        run_tsv_field(o, it->words[t]);
+        outbuf_puts(o, it->unknown[t] ? "\t1\t" : "\t0\t");
+        outbuf_i64(o, res->predicted);
+        outbuf_putc(o, '\t');
+        if (it->label >= 0) outbuf_i64(o, it->label);
+        for (size_t k = 0; k < res->n_explanations; k++) {
+            outbuf_putc(o, '\t');
+            outbuf_double(o, res->explanations[k].relevance[t]);
+        }
+        outbuf_putc(o, '\n');
     }
 }
 
-static void write_html(const explain_ctx *x, const input_reader *r, const input_item *it,
+static void write_html(outbuf *o, const explain_ctx *x, const input_reader *r, const input_item *it,
                        const lrp_result *res)
 {
-    FILE *f = stdout;
     if (!res) {
-        fprintf(f, "<div class=\"sentence error\">%s %zu: ", input_unit(r), it->line);
-        render_html_text(f, it->message);
-        fputs("</div>\n", f);
+        outbuf_printf(o, "<div class=\"sentence error\">%s %zu: ", input_unit(r), it->line);
+        render_html_text(o, it->message);
+        outbuf_puts(o, "</div>\n");
         return;
     }
-    fprintf(f, "<div class=\"sentence\">\n<div class=\"meta\">%s %zu &middot; predicted <b>", input_unit(r),
-            it->line);
-    render_html_text(f, label_of(x, res->predicted));
-    fprintf(f, "</b> (p = %.4f)", res->probabilities[res->predicted]);
+    outbuf_printf(o, "<div class=\"sentence\">\n<div class=\"meta\">%s %zu &middot; predicted <b>", input_unit(r),
+                  it->line);
+    render_html_text(o, label_of(x, res->predicted));
+    outbuf_printf(o, "</b> (p = %.4f)", res->probabilities[res->predicted]);
     if (it->label >= 0) {
-        fputs(" &middot; true <b>", f);
-        render_html_text(f, label_of(x, it->label));
-        fputs("</b>", f);
+        outbuf_puts(o, " &middot; true <b>");
+        render_html_text(o, label_of(x, it->label));
+        outbuf_puts(o, "</b>");
     }
-    fputs("</div>\n", f);
+    outbuf_puts(o, "</div>\n");
     for (size_t k = 0; k < res->n_explanations; k++) {
         const lrp_explanation *e = &res->explanations[k];
         char tip[160];
         snprintf(tip, sizeof tip, "%s for %s", lrp_method_name(e->method), label_of(x, e->target));
-        fputs("<div class=\"row\"><span class=\"method\">", f);
-        render_html_text(f, tip);
-        fputs("</span>", f);
+        outbuf_puts(o, "<div class=\"row\"><span class=\"method\">");
+        render_html_text(o, tip);
+        outbuf_puts(o, "</span>");
         render_heatmap h = {it->T, (const char *const *)it->words, e->relevance, it->unknown,
                             render_kind_of(e->method), 0.0};
-        render_heatmap_html(f, &h, tip);
-        fputs("</div>\n", f);
+        render_heatmap_html(o, &h, tip);
+        outbuf_puts(o, "</div>\n");
     }
-    fputs("</div>\n", f);
+    outbuf_puts(o, "</div>\n");
 }
 
-static void write_latex(const explain_ctx *x, const input_reader *r, const input_item *it,
+static void write_latex(outbuf *o, const explain_ctx *x, const input_reader *r, const input_item *it,
                         const lrp_result *res)
 {
     for (size_t k = 0; k < res->n_explanations; k++) {
         const lrp_explanation *e = &res->explanations[k];
         /* comments end at the newline, and labels and tokens have none */
-        printf("%% %s %zu: %s for %s (%d); predicted %s (%d)", input_unit(r), it->line,
-               lrp_method_name(e->method), label_of(x, e->target), e->target, label_of(x, res->predicted),
-               res->predicted);
-        if (it->label >= 0) printf("; true %s (%d)", label_of(x, it->label), it->label);
-        printf("\n{\\setlength{\\fboxsep}{1pt}\\noindent ");
+        outbuf_printf(o, "%% %s %zu: %s for %s (%d); predicted %s (%d)", input_unit(r), it->line,
+                      lrp_method_name(e->method), label_of(x, e->target), e->target, label_of(x, res->predicted),
+                      res->predicted);
+        if (it->label >= 0) outbuf_printf(o, "; true %s (%d)", label_of(x, it->label), it->label);
+        outbuf_printf(o, "\n{\\setlength{\\fboxsep}{1pt}\\noindent ");
         render_heatmap h = {it->T, (const char *const *)it->words, e->relevance, it->unknown,
                             render_kind_of(e->method), 0.0};
-        render_heatmap_latex(stdout, &h);
-        printf("\\par}\n\n");
+        render_heatmap_latex(o, &h);
+        outbuf_printf(o, "\\par}\n\n");
     }
 }
 
 static void write_item(void *ctx, const input_reader *r, const input_item *it, const lrp_result *res)
 {
     const explain_ctx *x = ctx;
-    if (x->format == FMT_JSON && !res) run_json_error(stdout, it);
-    if (x->format == FMT_HTML) write_html(x, r, it, res);
+    outbuf *o = x->out;
+    if (x->format == FMT_JSON && !res) run_json_error(o, it);
+    if (x->format == FMT_HTML) write_html(o, x, r, it, res);
     if (!res) return; /* the other formats: the message on stderr is all */
     switch (x->format) {
     case FMT_TEXT:
-        if (x->color) write_heatmaps(x, r, it, res);
-        else write_columns(x, r, it, res);
+        if (x->color) write_heatmaps(o, x, r, it, res);
+        else write_columns(o, x, r, it, res);
         break;
-    case FMT_JSON: write_json(x, it, res); break;
-    case FMT_TSV: write_tsv(it, res); break;
-    case FMT_LATEX: write_latex(x, r, it, res); break;
+    case FMT_JSON: write_json(o, x, it, res); break;
+    case FMT_TSV: write_tsv(o, it, res); break;
+    case FMT_LATEX: write_latex(o, x, r, it, res); break;
     case FMT_HTML:
     case FMT_NULL: break;
     }
@@ -475,11 +485,12 @@ int cmd_explain(int argc, char **argv)
     o.targets = targets;
     o.n_targets = x.n_specs;
 
-    if (x.format == FMT_TSV) tsv_header(&x);
-    if (x.format == FMT_HTML) render_html_begin(stdout, "lrp explain");
+    x.out = cli_out();
+    if (x.format == FMT_TSV) tsv_header(x.out, &x);
+    if (x.format == FMT_HTML) render_html_begin(x.out, "lrp explain");
     if (x.format == FMT_LATEX)
-        printf("%% lrp explain: word heatmaps; needs \\usepackage{xcolor}. Red: relevance for the "
-               "class, blue: against it (SA: red only).\n\n");
+        outbuf_puts(x.out, "% lrp explain: word heatmaps; needs \\usepackage{xcolor}. Red: relevance for the "
+                           "class, blue: against it (SA: red only).\n\n");
 
     input_reader r;
     input_open(&r, x.model, in.format, in.pretokenized, argv + optind, (size_t)(argc - optind), STDIN_FILENO);
@@ -487,7 +498,7 @@ int cmd_explain(int argc, char **argv)
     const char *unit = input_unit(&r);
     input_close(&r);
 
-    if (x.format == FMT_HTML) render_html_end(stdout);
+    if (x.format == FMT_HTML) render_html_end(x.out);
     cli_flush_output();
     if (bad) cli_error("%zu bad %s%s", bad, unit, bad == 1 ? "" : "s");
     free(targets);

@@ -98,128 +98,130 @@ static render_heatmap heatmap_of(const expcmd *x, const heatmaps *h, size_t k, i
 // ----------------------------------------------------------------------------
 // writers
 
-void heatmaps_write_html_table(FILE *f, const expcmd *x, const heatmaps *h)
+void heatmaps_write_html_table(outbuf *o, const expcmd *x, const heatmaps *h)
 {
-    fputs("<table class=\"heatmaps\">\n<tr><th>true</th><th>predicted</th><th>N&deg;</th><th>line</th>"
-          "<th>SA (red: relevance, normalised to the sentence's maximum)</th>"
-          "<th>LRP (red: for the true class, blue: against it)</th></tr>\n",
-          f);
+    outbuf_puts(o, "<table class=\"heatmaps\">\n<tr><th>true</th><th>predicted</th><th>N&deg;</th><th>line</th>"
+                   "<th>SA (red: relevance, normalised to the sentence's maximum)</th>"
+                   "<th>LRP (red: for the true class, blue: against it)</th></tr>\n");
     for (size_t k = 0; k < h->n; k++) {
         size_t i = h->index[k];
-        fputs("<tr><td>", f);
-        render_html_text(f, notation(x, x->sentences[i].label));
-        fputs("</td><td>", f);
-        render_html_text(f, notation(x, h->res[k].predicted));
-        fprintf(f, "</td><td>%zu.</td><td>%zu</td><td>", k + 1, x->corpus.sentences[i].line);
+        outbuf_puts(o, "<tr><td>");
+        render_html_text(o, notation(x, x->sentences[i].label));
+        outbuf_puts(o, "</td><td>");
+        render_html_text(o, notation(x, h->res[k].predicted));
+        outbuf_printf(o, "</td><td>%zu.</td><td>%zu</td><td>", k + 1, x->corpus.sentences[i].line);
         render_heatmap sa = heatmap_of(x, h, k, 1), lrp = heatmap_of(x, h, k, 0);
-        render_heatmap_html(f, &sa, "sa");
-        fputs("</td><td>", f);
-        render_heatmap_html(f, &lrp, "lrp");
-        fputs("</td></tr>\n", f);
+        render_heatmap_html(o, &sa, "sa");
+        outbuf_puts(o, "</td><td>");
+        render_heatmap_html(o, &lrp, "lrp");
+        outbuf_puts(o, "</td></tr>\n");
     }
-    fputs("</table>\n", f);
+    outbuf_puts(o, "</table>\n");
 }
 
-static void write_html(const expcmd *x, const heatmaps *h)
+static void write_html(outbuf *o, const expcmd *x, const heatmaps *h)
 {
-    render_html_begin(stdout, "Heatmaps (Arras et al. 2017, Figures 1 and 2)");
-    fputs("<style>.heatmaps td,.heatmaps th{padding:.2em .5em;text-align:left;vertical-align:top;"
-          "border-bottom:1px solid #eee}</style>\n",
-          stdout);
+    render_html_begin(o, "Heatmaps (Arras et al. 2017, Figures 1 and 2)");
+    outbuf_puts(o, "<style>.heatmaps td,.heatmaps th{padding:.2em .5em;text-align:left;vertical-align:top;"
+                   "border-bottom:1px solid #eee}</style>\n");
     if (x->info.classes == 5)
-        fputs("<p>Notation: -- very negative, - negative, 0 neutral, + positive, ++ very positive. "
-              "Relevance for the true class.</p>\n",
-              stdout);
-    heatmaps_write_html_table(stdout, x, h);
-    render_html_end(stdout);
+        outbuf_puts(o, "<p>Notation: -- very negative, - negative, 0 neutral, + positive, ++ very positive. "
+                       "Relevance for the true class.</p>\n");
+    heatmaps_write_html_table(o, x, h);
+    render_html_end(o);
 }
 
-void heatmaps_write_latex(FILE *f, const expcmd *x, const heatmaps *h)
+void heatmaps_write_latex(outbuf *o, const expcmd *x, const heatmaps *h)
 {
-    fprintf(f, "%% lrp heatmaps: Arras et al. 2017, Figures 1 and 2; needs \\usepackage{xcolor}.\n"
-           "%% SA: red, normalised to the sentence's largest relevance; LRP: red for the true class,\n"
-           "%% blue against it, normalised to the largest |relevance|.\n"
-           "{\\setlength{\\fboxsep}{1pt}\n"
-           "\\begin{tabular}{llr p{0.38\\textwidth} p{0.38\\textwidth}}\n"
-           "true & predicted & N\\textsuperscript{o} & SA & LRP \\\\\n\\hline\n");
+    outbuf_printf(o, "%% lrp heatmaps: Arras et al. 2017, Figures 1 and 2; needs \\usepackage{xcolor}.\n"
+                     "%% SA: red, normalised to the sentence's largest relevance; LRP: red for the true class,\n"
+                     "%% blue against it, normalised to the largest |relevance|.\n"
+                     "{\\setlength{\\fboxsep}{1pt}\n"
+                     "\\begin{tabular}{llr p{0.38\\textwidth} p{0.38\\textwidth}}\n"
+                     "true & predicted & N\\textsuperscript{o} & SA & LRP \\\\\n\\hline\n");
     for (size_t k = 0; k < h->n; k++) {
         size_t i = h->index[k];
-        render_latex_text(f, notation(x, x->sentences[i].label));
-        fputs(" & ", f);
-        render_latex_text(f, notation(x, h->res[k].predicted));
-        fprintf(f, " & %zu. & ", k + 1);
+        render_latex_text(o, notation(x, x->sentences[i].label));
+        outbuf_puts(o, " & ");
+        render_latex_text(o, notation(x, h->res[k].predicted));
+        outbuf_printf(o, " & %zu. & ", k + 1);
         render_heatmap sa = heatmap_of(x, h, k, 1), lrp = heatmap_of(x, h, k, 0);
-        render_heatmap_latex(f, &sa);
-        fputs(" & ", f);
-        render_heatmap_latex(f, &lrp);
-        fprintf(f, " \\\\ %% line %zu\n", x->corpus.sentences[i].line);
+        render_heatmap_latex(o, &sa);
+        outbuf_puts(o, " & ");
+        render_heatmap_latex(o, &lrp);
+        outbuf_printf(o, " \\\\ %% line %zu\n", x->corpus.sentences[i].line);
     }
-    fprintf(f, "\\end{tabular}}\n");
+    outbuf_printf(o, "\\end{tabular}}\n");
 }
 
-static void write_json(const expcmd *x, const heatmaps *h)
+static void write_json(outbuf *o, const expcmd *x, const heatmaps *h)
 {
     for (size_t k = 0; k < h->n; k++) {
         size_t i = h->index[k], T = x->sentences[i].T;
-        printf("{\"line\":%zu,\"true\":%d,\"true_label\":", x->corpus.sentences[i].line, x->sentences[i].label);
-        render_json_string(stdout, lrp_model_label(x->model, (size_t)x->sentences[i].label));
-        printf(",\"predicted\":%d,\"label\":", h->res[k].predicted);
-        render_json_string(stdout, lrp_model_label(x->model, (size_t)h->res[k].predicted));
-        fputs(",\"tokens\":[", stdout);
+        outbuf_printf(o, "{\"line\":%zu,\"true\":%d,\"true_label\":", x->corpus.sentences[i].line,
+                      x->sentences[i].label);
+        render_json_string(o, lrp_model_label(x->model, (size_t)x->sentences[i].label));
+        outbuf_printf(o, ",\"predicted\":%d,\"label\":", h->res[k].predicted);
+        render_json_string(o, lrp_model_label(x->model, (size_t)h->res[k].predicted));
+        outbuf_puts(o, ",\"tokens\":[");
         for (size_t t = 0; t < T; t++) {
-            if (t) putchar(',');
-            render_json_string(stdout, x->words[x->offset[i] + t]);
+            if (t) outbuf_putc(o, ',');
+            render_json_string(o, x->words[x->offset[i] + t]);
         }
-        fputs("],\"unknown\":[", stdout);
-        for (size_t t = 0; t < T; t++) printf("%s%s", t ? "," : "", x->unknown[x->offset[i] + t] ? "true" : "false");
-        fputs("],\"sa\":", stdout);
-        render_json_doubles(stdout, h->res[k].explanations[1].relevance, T);
-        fputs(",\"lrp\":", stdout);
-        render_json_doubles(stdout, h->res[k].explanations[0].relevance, T);
-        fputs("}\n", stdout);
+        outbuf_puts(o, "],\"unknown\":[");
+        for (size_t t = 0; t < T; t++) {
+            if (t) outbuf_putc(o, ',');
+            outbuf_puts(o, x->unknown[x->offset[i] + t] ? "true" : "false");
+        }
+        outbuf_puts(o, "],\"sa\":");
+        render_json_doubles(o, h->res[k].explanations[1].relevance, T);
+        outbuf_puts(o, ",\"lrp\":");
+        render_json_doubles(o, h->res[k].explanations[0].relevance, T);
+        outbuf_puts(o, "}\n");
     }
 }
 
-static void write_csv(const expcmd *x, const heatmaps *h)
+static void write_csv(outbuf *o, const expcmd *x, const heatmaps *h)
 {
-    char a[RENDER_DOUBLE_CHARS], b[RENDER_DOUBLE_CHARS];
-    puts("line,position,token,true,predicted,sa,lrp");
+    outbuf_puts(o, "line,position,token,true,predicted,sa,lrp\n");
     for (size_t k = 0; k < h->n; k++) {
         size_t i = h->index[k];
         for (size_t t = 0; t < x->sentences[i].T; t++) {
-            printf("%zu,%zu,", x->corpus.sentences[i].line, t);
-            expcmd_csv_field(stdout, x->words[x->offset[i] + t]);
-            printf(",%d,%d,%s,%s\n", x->sentences[i].label, h->res[k].predicted,
-                   render_format_double(a, h->res[k].explanations[1].relevance[t]),
-                   render_format_double(b, h->res[k].explanations[0].relevance[t]));
+            outbuf_printf(o, "%zu,%zu,", x->corpus.sentences[i].line, t);
+            expcmd_csv_field(o, x->words[x->offset[i] + t]);
+            outbuf_printf(o, ",%d,%d,", x->sentences[i].label, h->res[k].predicted);
+            outbuf_double(o, h->res[k].explanations[1].relevance[t]);
+            outbuf_putc(o, ',');
+            outbuf_double(o, h->res[k].explanations[0].relevance[t]);
+            outbuf_putc(o, '\n');
         }
     }
 }
 
-static void write_text(const expcmd *x, const heatmaps *h)
+static void write_text(outbuf *o, const expcmd *x, const heatmaps *h)
 {
     int color = cli_use_color(stdout);
     size_t width = color ? cli_terminal_width(stdout) : 0;
     for (size_t k = 0; k < h->n; k++) {
         size_t i = h->index[k], T = x->sentences[i].T;
-        printf("%zu. line %zu: true ", k + 1, x->corpus.sentences[i].line);
-        render_terminal_text(stdout, lrp_model_label(x->model, (size_t)x->sentences[i].label));
-        fputs(", predicted ", stdout);
-        render_terminal_text(stdout, lrp_model_label(x->model, (size_t)h->res[k].predicted));
-        putchar('\n');
+        outbuf_printf(o, "%zu. line %zu: true ", k + 1, x->corpus.sentences[i].line);
+        render_terminal_text(o, lrp_model_label(x->model, (size_t)x->sentences[i].label));
+        outbuf_puts(o, ", predicted ");
+        render_terminal_text(o, lrp_model_label(x->model, (size_t)h->res[k].predicted));
+        outbuf_putc(o, '\n');
         for (int sa = 1; sa >= 0; sa--) {
-            printf("  %-4s", sa ? "sa" : "lrp");
+            outbuf_printf(o, "  %-4s", sa ? "sa" : "lrp");
             render_heatmap m = heatmap_of(x, h, k, sa);
             if (color) {
-                render_heatmap_ansi_wrap(stdout, &m, 6, width, 6);
+                render_heatmap_ansi_wrap(o, &m, 6, width, 6);
             } else {
                 for (size_t t = 0; t < T; t++) {
-                    putchar(' ');
-                    render_terminal_text(stdout, m.words[t]);
-                    printf("(%.3g)", m.relevance[t]);
+                    outbuf_putc(o, ' ');
+                    render_terminal_text(o, m.words[t]);
+                    outbuf_printf(o, "(%.3g)", m.relevance[t]);
                 }
             }
-            putchar('\n');
+            outbuf_putc(o, '\n');
         }
     }
 }
@@ -312,11 +314,11 @@ int cmd_heatmaps(int argc, char **argv)
     heatmaps_compute(&x, &run, idx, n, &h);
     expcmd_progress_done(&x);
     const char *fmt = expcmd_format(&x);
-    if (strcmp(fmt, "html") == 0) write_html(&x, &h);
-    else if (strcmp(fmt, "latex") == 0) heatmaps_write_latex(stdout, &x, &h);
-    else if (strcmp(fmt, "json") == 0) write_json(&x, &h);
-    else if (strcmp(fmt, "csv") == 0) write_csv(&x, &h);
-    else write_text(&x, &h);
+    if (strcmp(fmt, "html") == 0) write_html(cli_out(), &x, &h);
+    else if (strcmp(fmt, "latex") == 0) heatmaps_write_latex(cli_out(), &x, &h);
+    else if (strcmp(fmt, "json") == 0) write_json(cli_out(), &x, &h);
+    else if (strcmp(fmt, "csv") == 0) write_csv(cli_out(), &x, &h);
+    else write_text(cli_out(), &x, &h);
     cli_flush_output();
     heatmaps_free(&h);
     free(idx);

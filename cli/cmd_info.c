@@ -35,56 +35,59 @@ static void usage(FILE *f)
 /* a row "name           value": the value as terminal text (control characters as ?) */
 static void row(const char *name, const char *value)
 {
-    printf("%-15s", name);
-    render_terminal_text(stdout, value);
+    outbuf *o = cli_out();
+    outbuf_printf(o, "%-15s", name);
+    render_terminal_text(o, value);
 }
 
 static void write_text(const char *path, long long bytes, const lrp_model *m, const lrp_model_info *in)
 {
+    outbuf *o = cli_out();
     const char *unk = in->unk_id >= 0 ? lrp_model_word(m, (size_t)in->unk_id) : NULL;
     row("file", path);
-    if (bytes >= 0) printf(" (%lld bytes)\n", bytes);
-    else printf(" (not a regular file)\n");
+    if (bytes >= 0) outbuf_printf(o, " (%lld bytes)\n", bytes);
+    else outbuf_printf(o, " (not a regular file)\n");
     row("read as", lrp_model_source(m));
-    printf("\nvocabulary     %zu words\n", in->vocab_size);
+    outbuf_printf(o, "\nvocabulary     %zu words\n", in->vocab_size);
     row("unknown word", unk ? unk : "(none: unknown words are an error)");
-    putchar('\n');
-    printf("lowercase      %s\n", in->lowercase ? "yes" : "no");
-    printf("embedding      %zu\n", in->embed_dim);
-    printf("hidden         %zu per direction\n", in->hidden_dim);
-    printf("layers         %zu\n", in->layers);
-    printf("directions     %zu (%s)\n", in->directions, in->directions == 2 ? "bidirectional" : "forward only");
-    printf("classes        %zu\n", in->classes);
+    outbuf_putc(o, '\n');
+    outbuf_printf(o, "lowercase      %s\n", in->lowercase ? "yes" : "no");
+    outbuf_printf(o, "embedding      %zu\n", in->embed_dim);
+    outbuf_printf(o, "hidden         %zu per direction\n", in->hidden_dim);
+    outbuf_printf(o, "layers         %zu\n", in->layers);
+    outbuf_printf(o, "directions     %zu (%s)\n", in->directions, in->directions == 2 ? "bidirectional" : "forward only");
+    outbuf_printf(o, "classes        %zu\n", in->classes);
     for (size_t c = 0; c < in->classes; c++) {
-        printf("  %2zu  ", c);
-        render_terminal_text(stdout, lrp_model_label(m, c));
-        putchar('\n');
+        outbuf_printf(o, "  %2zu  ", c);
+        render_terminal_text(o, lrp_model_label(m, c));
+        outbuf_putc(o, '\n');
     }
-    printf("output bias    %s\n", in->has_output_bias ? "yes" : "no");
-    printf("parameters     %zu\n", m->layout.total);
+    outbuf_printf(o, "output bias    %s\n", in->has_output_bias ? "yes" : "no");
+    outbuf_printf(o, "parameters     %zu\n", m->layout.total);
 }
 
 static void write_json(const char *path, long long bytes, const lrp_model *m, const lrp_model_info *in)
 {
-    printf("{\"file\":");
-    render_json_string(stdout, path);
-    printf(",\"source\":");
-    render_json_string(stdout, lrp_model_source(m));
-    printf(",\"bytes\":");
-    if (bytes >= 0) printf("%lld", bytes);
-    else printf("null");
-    printf(",\"vocab_size\":%zu,\"embed_dim\":%zu,\"hidden_dim\":%zu,\"layers\":%zu,"
-           "\"directions\":%zu,\"classes\":%zu,\"labels\":[",
-           in->vocab_size, in->embed_dim, in->hidden_dim, in->layers, in->directions, in->classes);
+    outbuf *o = cli_out();
+    outbuf_printf(o, "{\"file\":");
+    render_json_string(o, path);
+    outbuf_printf(o, ",\"source\":");
+    render_json_string(o, lrp_model_source(m));
+    outbuf_printf(o, ",\"bytes\":");
+    if (bytes >= 0) outbuf_printf(o, "%lld", bytes);
+    else outbuf_printf(o, "null");
+    outbuf_printf(o, ",\"vocab_size\":%zu,\"embed_dim\":%zu,\"hidden_dim\":%zu,\"layers\":%zu,"
+                     "\"directions\":%zu,\"classes\":%zu,\"labels\":[",
+                  in->vocab_size, in->embed_dim, in->hidden_dim, in->layers, in->directions, in->classes);
     for (size_t c = 0; c < in->classes; c++) {
-        if (c) putchar(',');
-        render_json_string(stdout, lrp_model_label(m, c));
+        if (c) outbuf_putc(o, ',');
+        render_json_string(o, lrp_model_label(m, c));
     }
-    printf("],\"unk\":");
-    if (in->unk_id >= 0) render_json_string(stdout, lrp_model_word(m, (size_t)in->unk_id));
-    else printf("null");
-    printf(",\"lowercase\":%s,\"output_bias\":%s,\"parameters\":%zu}\n", in->lowercase ? "true" : "false",
-           in->has_output_bias ? "true" : "false", m->layout.total);
+    outbuf_printf(o, "],\"unk\":");
+    if (in->unk_id >= 0) render_json_string(o, lrp_model_word(m, (size_t)in->unk_id));
+    else outbuf_printf(o, "null");
+    outbuf_printf(o, ",\"lowercase\":%s,\"output_bias\":%s,\"parameters\":%zu}\n", in->lowercase ? "true" : "false",
+                  in->has_output_bias ? "true" : "false", m->layout.total);
 }
 
 int cmd_info(int argc, char **argv)

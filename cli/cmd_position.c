@@ -41,65 +41,67 @@ static void usage(FILE *f, const expcmd *x)
 // ----------------------------------------------------------------------------
 // writers
 
-void position_write_text(FILE *f, const exp_position_result *r, const lrp_model *model, size_t min_length)
+void position_write_text(outbuf *o, const exp_position_result *r, const lrp_model *model, size_t min_length)
 {
-    fprintf(f, "Relevance by position (Arras et al. 2017, Figure 4): %zu sentence%s of at least\n"
-               "%zu words, %zu interval%s; LRP |R|, SA R; each row sums to 1.\n",
-            r->sentences, cli_s(r->sentences), min_length, r->bins, cli_s(r->bins));
+    outbuf_printf(o, "Relevance by position (Arras et al. 2017, Figure 4): %zu sentence%s of at least\n"
+                     "%zu words, %zu interval%s; LRP |R|, SA R; each row sums to 1.\n",
+                  r->sentences, cli_s(r->sentences), min_length, r->bins, cli_s(r->bins));
     for (int m = 0; m < EXP_POS_METHODS; m++)
         for (size_t c = 0; c < r->classes; c++) {
-            fprintf(f, "\n%s, target %zu (", m == EXP_POS_LRP ? "LRP" : "SA", c);
-            render_terminal_text(f, lrp_model_label(model, c));
-            fputs("):\n", f);
+            outbuf_printf(o, "\n%s, target %zu (", m == EXP_POS_LRP ? "LRP" : "SA", c);
+            render_terminal_text(o, lrp_model_label(model, c));
+            outbuf_puts(o, "):\n");
             for (int part = 0; part < EXP_POS_PARTS; part++) {
                 if (part == EXP_POS_BWD && !r->has_bwd) continue;
-                fprintf(f, "  %-6s", part_names[part]);
+                outbuf_printf(o, "  %-6s", part_names[part]);
                 const double *d = exp_position_dist(r, m, c, part);
-                for (size_t b = 0; b < r->bins; b++) fprintf(f, " %.4f", d[b]);
-                fputc('\n', f);
+                for (size_t b = 0; b < r->bins; b++) outbuf_printf(o, " %.4f", d[b]);
+                outbuf_putc(o, '\n');
             }
         }
 }
 
-void position_write_json(FILE *f, const exp_position_result *r)
+void position_write_json(outbuf *o, const exp_position_result *r)
 {
-    fprintf(f, "{\"sentences\":%zu,\"bins\":%zu", r->sentences, r->bins);
+    outbuf_printf(o, "{\"sentences\":%zu,\"bins\":%zu", r->sentences, r->bins);
     for (int m = 0; m < EXP_POS_METHODS; m++) {
-        fprintf(f, ",\"%s\":{", method_names[m]);
+        outbuf_printf(o, ",\"%s\":{", method_names[m]);
         for (size_t c = 0; c < r->classes; c++) {
-            fprintf(f, "%s\"%zu\":{", c ? "," : "", c);
+            outbuf_printf(o, "%s\"%zu\":{", c ? "," : "", c);
             for (int part = 0; part < EXP_POS_PARTS; part++) {
-                fprintf(f, "%s\"%s\":", part ? "," : "", part_names[part]);
-                render_json_doubles(f, part == EXP_POS_BWD && !r->has_bwd ? NULL : exp_position_dist(r, m, c, part),
+                outbuf_printf(o, "%s\"%s\":", part ? "," : "", part_names[part]);
+                render_json_doubles(o, part == EXP_POS_BWD && !r->has_bwd ? NULL : exp_position_dist(r, m, c, part),
                                     r->bins);
             }
-            fputc('}', f);
+            outbuf_putc(o, '}');
         }
-        fputc('}', f);
+        outbuf_putc(o, '}');
     }
-    fputs("}\n", f);
+    outbuf_puts(o, "}\n");
 }
 
-void position_write_csv(FILE *f, const exp_position_result *r, const lrp_model *model)
+void position_write_csv(outbuf *o, const exp_position_result *r, const lrp_model *model)
 {
-    char buf[RENDER_DOUBLE_CHARS];
-    fputs("method,target,target_label,part", f);
-    for (size_t b = 0; b < r->bins; b++) fprintf(f, ",bin_%zu", b);
-    fputc('\n', f);
+    outbuf_puts(o, "method,target,target_label,part");
+    for (size_t b = 0; b < r->bins; b++) outbuf_printf(o, ",bin_%zu", b);
+    outbuf_putc(o, '\n');
     for (int m = 0; m < EXP_POS_METHODS; m++)
         for (size_t c = 0; c < r->classes; c++)
             for (int part = 0; part < EXP_POS_PARTS; part++) {
                 if (part == EXP_POS_BWD && !r->has_bwd) continue;
-                fprintf(f, "%s,%zu,", method_names[m], c);
-                expcmd_csv_field(f, lrp_model_label(model, c));
-                fprintf(f, ",%s", part_names[part]);
+                outbuf_printf(o, "%s,%zu,", method_names[m], c);
+                expcmd_csv_field(o, lrp_model_label(model, c));
+                outbuf_printf(o, ",%s", part_names[part]);
                 const double *d = exp_position_dist(r, m, c, part);
-                for (size_t b = 0; b < r->bins; b++) fprintf(f, ",%s", render_format_double(buf, d[b]));
-                fputc('\n', f);
+                for (size_t b = 0; b < r->bins; b++) {
+                    outbuf_putc(o, ',');
+                    outbuf_double(o, d[b]);
+                }
+                outbuf_putc(o, '\n');
             }
 }
 
-void position_write_grid_svg(FILE *f, const exp_position_result *r, const lrp_model *model, int method)
+void position_write_grid_svg(outbuf *o, const exp_position_result *r, const lrp_model *model, int method)
 {
     size_t rows = r->has_bwd ? 3 : 2, C = r->classes, B = r->bins;
     double *v = malloc(rows * C * B * sizeof *v);
@@ -116,7 +118,7 @@ void position_write_grid_svg(FILE *f, const exp_position_result *r, const lrp_mo
              r->sentences, cli_s(r->sentences));
     plot_bar_grid g = {title, rows, C, rows_lrp, cols, v, B,
                        method == EXP_POS_LRP ? colors_lrp : colors_sa, "position in the sentence (intervals)", 0.0, 140, 90};
-    plot_bar_grid_svg(f, &g);
+    plot_bar_grid_svg(o, &g);
     free(v);
     free(cols);
 }
@@ -126,28 +128,28 @@ typedef struct svg_ctx {
     const lrp_model *model;
 } svg_ctx;
 
-void position_write_svg(FILE *f, const exp_position_result *r, const lrp_model *model)
+void position_write_svg(outbuf *o, const exp_position_result *r, const lrp_model *model)
 {
     /* the two grids one under the other; their height from the grid's layout */
     size_t rows = r->has_bwd ? 3 : 2;
     int h = 42 + (int)rows * (90 + 12) + 34, w = 96 + (int)r->classes * (140 + 12);
-    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n", w,
-            EXP_POS_METHODS * h, w, EXP_POS_METHODS * h);
+    outbuf_printf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n", w,
+                  EXP_POS_METHODS * h, w, EXP_POS_METHODS * h);
     for (int m = 0; m < EXP_POS_METHODS; m++) {
-        fprintf(f, "<g transform=\"translate(0,%d)\">\n", m * h);
-        position_write_grid_svg(f, r, model, m);
-        fputs("</g>\n", f);
+        outbuf_printf(o, "<g transform=\"translate(0,%d)\">\n", m * h);
+        position_write_grid_svg(o, r, model, m);
+        outbuf_puts(o, "</g>\n");
     }
-    fputs("</svg>\n", f);
+    outbuf_puts(o, "</svg>\n");
 }
 
-static lrp_status fill_svg(FILE *f, void *ctx, lrp_error *err)
+static void write_svg(outbuf *o, const void *ctx)
 {
-    (void)err;
     const svg_ctx *s = ctx;
-    position_write_svg(f, s->r, s->model);
-    return LRP_OK;
+    position_write_svg(o, s->r, s->model);
 }
+
+static lrp_status fill_svg(FILE *f, void *ctx, lrp_error *err) { return expcmd_fill(f, write_svg, ctx, err); }
 
 // ----------------------------------------------------------------------------
 // the command
@@ -184,9 +186,9 @@ int cmd_position(int argc, char **argv)
     if (r.sentences == 0) cli_warn("no sentence of %s has at least %zu words", x.data_path, min_length);
 
     const char *fmt = expcmd_format(&x);
-    if (strcmp(fmt, "json") == 0) position_write_json(stdout, &r);
-    else if (strcmp(fmt, "csv") == 0) position_write_csv(stdout, &r, x.model);
-    else position_write_text(stdout, &r, x.model, min_length);
+    if (strcmp(fmt, "json") == 0) position_write_json(cli_out(), &r);
+    else if (strcmp(fmt, "csv") == 0) position_write_csv(cli_out(), &r, x.model);
+    else position_write_text(cli_out(), &r, x.model, min_length);
     cli_flush_output();
     if (figure) {
         svg_ctx s = {&r, x.model};

@@ -20,6 +20,7 @@ typedef struct predict_ctx {
     const lrp_model *model;
     size_t C;
     out_format format;
+    outbuf *out; /* standard output */
 } predict_ctx;
 
 static void usage(FILE *f)
@@ -56,61 +57,71 @@ static void usage(FILE *f)
 static void write_item(void *ctx, const input_reader *r, const input_item *it, const lrp_result *res)
 {
     const predict_ctx *x = ctx;
+    outbuf *o = x->out;
     if (!res) {
-        if (x->format == FMT_JSON) run_json_error(stdout, it);
+        if (x->format == FMT_JSON) run_json_error(o, it);
         return;
     }
     const char *label = lrp_model_label(x->model, (size_t)res->predicted);
-    char num[RENDER_DOUBLE_CHARS];
     switch (x->format) {
     case FMT_TEXT:
         /* labels come from the model file: control characters defused on the terminal */
-        printf("%s %zu: ", input_unit(r), it->line);
-        render_terminal_text(stdout, label);
-        printf(" (%d, p = %.4f)", res->predicted, res->probabilities[res->predicted]);
+        outbuf_printf(o, "%s %zu: ", input_unit(r), it->line);
+        render_terminal_text(o, label);
+        outbuf_printf(o, " (%d, p = %.4f)", res->predicted, res->probabilities[res->predicted]);
         if (it->label >= 0) {
-            printf(", true ");
-            render_terminal_text(stdout, lrp_model_label(x->model, (size_t)it->label));
-            printf(" (%d)", it->label);
+            outbuf_puts(o, ", true ");
+            render_terminal_text(o, lrp_model_label(x->model, (size_t)it->label));
+            outbuf_printf(o, " (%d)", it->label);
         }
-        printf("\n ");
+        outbuf_puts(o, "\n ");
         for (size_t c = 0; c < x->C; c++) {
-            putchar(' ');
-            render_terminal_text(stdout, lrp_model_label(x->model, c));
-            printf(" %.4f%s", res->probabilities[c], c + 1 < x->C ? ";" : "\n");
+            outbuf_putc(o, ' ');
+            render_terminal_text(o, lrp_model_label(x->model, c));
+            outbuf_printf(o, " %.4f%s", res->probabilities[c], c + 1 < x->C ? ";" : "\n");
         }
         break;
     case FMT_JSON:
-        putchar('{');
-        run_json_prediction(stdout, x->model, it, res);
-        puts("}");
+        outbuf_putc(o, '{');
+        run_json_prediction(o, x->model, it, res);
+        outbuf_puts(o, "}\n");
         break;
     case FMT_TSV:
-        printf("%zu\t%d\t", it->line, res->predicted);
-        run_tsv_field(stdout, label);
-        putchar('\t');
+        outbuf_u64(o, it->line);
+        outbuf_putc(o, '\t');
+        outbuf_i64(o, res->predicted);
+        outbuf_putc(o, '\t');
+        run_tsv_field(o, label);
+        outbuf_putc(o, '\t');
         if (it->label >= 0) {
-            printf("%d\t", it->label);
-            run_tsv_field(stdout, lrp_model_label(x->model, (size_t)it->label));
+            outbuf_i64(o, it->label);
+            outbuf_putc(o, '\t');
+            run_tsv_field(o, lrp_model_label(x->model, (size_t)it->label));
         } else {
-            putchar('\t');
+            outbuf_putc(o, '\t');
         }
-        for (size_t c = 0; c < x->C; c++) printf("\t%s", render_format_double(num, res->scores[c]));
-        for (size_t c = 0; c < x->C; c++) printf("\t%s", render_format_double(num, res->probabilities[c]));
-        putchar('\n');
+        for (size_t c = 0; c < x->C; c++) {
+            outbuf_putc(o, '\t');
+            outbuf_double(o, res->scores[c]);
+        }
+        for (size_t c = 0; c < x->C; c++) {
+            outbuf_putc(o, '\t');
+            outbuf_double(o, res->probabilities[c]);
+        }
+        outbuf_putc(o, '\n');
         break;
     }
 }
 
-static void tsv_header(const predict_ctx *x)
+static void tsv_header(outbuf *o, const predict_ctx *x)
 {
-    printf("line\tpredicted\tlabel\ttrue\ttrue_label");
+    outbuf_puts(o, "line\tpredicted\tlabel\ttrue\ttrue_label");
     for (int pass = 0; pass < 2; pass++)
         for (size_t c = 0; c < x->C; c++) {
-            printf("\t%s:", pass == 0 ? "score" : "probability");
-            run_tsv_field(stdout, lrp_model_label(x->model, c));
+            outbuf_printf(o, "\t%s:", pass == 0 ? "score" : "probability");
+            run_tsv_field(o, lrp_model_label(x->model, c));
         }
-    putchar('\n');
+    outbuf_putc(o, '\n');
 }
 
 int cmd_predict(int argc, char **argv)
@@ -148,7 +159,8 @@ int cmd_predict(int argc, char **argv)
     lrp_model_get_info(model, &info);
     x.model = model;
     x.C = info.classes;
-    if (x.format == FMT_TSV) tsv_header(&x);
+    x.out = cli_out();
+    if (x.format == FMT_TSV) tsv_header(x.out, &x);
 
     lrp_options o;
     lrp_options_init(&o);

@@ -292,56 +292,50 @@ typedef struct file_job {
     file_kind kind;
 } file_job;
 
-static void csv_double(FILE *f, double v)
+static void write_accuracy_csv(outbuf *o, const report *r)
 {
-    char buf[RENDER_DOUBLE_CHARS];
-    fputs(render_format_double(buf, v), f);
-}
-
-static void write_accuracy_csv(FILE *f, const report *r)
-{
-    fputs("measure,correct,sentences,accuracy\n", f);
-    fprintf(f, "fine-grained,%zu,%zu,", r->ev.correct, r->ev.n);
-    csv_double(f, eval_accuracy(&r->ev));
-    fputc('\n', f);
+    outbuf_puts(o, "measure,correct,sentences,accuracy\n");
+    outbuf_printf(o, "fine-grained,%zu,%zu,", r->ev.correct, r->ev.n);
+    outbuf_double(o, eval_accuracy(&r->ev));
+    outbuf_putc(o, '\n');
     if (r->ev.has_binary) {
-        fprintf(f, "binary,%zu,%zu,", r->ev.binary_correct, r->ev.binary_n);
-        csv_double(f, eval_binary_accuracy(&r->ev));
-        fputc('\n', f);
+        outbuf_printf(o, "binary,%zu,%zu,", r->ev.binary_correct, r->ev.binary_n);
+        outbuf_double(o, eval_binary_accuracy(&r->ev));
+        outbuf_putc(o, '\n');
     }
 }
 
-static void write_confusion_csv(FILE *f, const report *r)
+static void write_confusion_csv(outbuf *o, const report *r)
 {
-    fputs("true", f);
-    for (size_t c = 0; c < r->ev.C; c++) fprintf(f, ",predicted_%zu", c);
-    fputc('\n', f);
+    outbuf_puts(o, "true");
+    for (size_t c = 0; c < r->ev.C; c++) outbuf_printf(o, ",predicted_%zu", c);
+    outbuf_putc(o, '\n');
     for (size_t t = 0; t < r->ev.C; t++) {
-        fprintf(f, "%zu", t);
-        for (size_t c = 0; c < r->ev.C; c++) fprintf(f, ",%zu", r->ev.confusion[t * r->ev.C + c]);
-        fputc('\n', f);
+        outbuf_printf(o, "%zu", t);
+        for (size_t c = 0; c < r->ev.C; c++) outbuf_printf(o, ",%zu", r->ev.confusion[t * r->ev.C + c]);
+        outbuf_putc(o, '\n');
     }
 }
 
-static void write_heatmaps_csv(FILE *f, const report *r)
+static void write_heatmaps_csv(outbuf *o, const report *r)
 {
     const expcmd *x = r->x;
-    fputs("number,line,position,token,true,predicted,sa,lrp\n", f);
+    outbuf_puts(o, "number,line,position,token,true,predicted,sa,lrp\n");
     for (size_t k = 0; k < r->hm.n; k++) {
         size_t i = r->hm.index[k];
         for (size_t t = 0; t < x->sentences[i].T; t++) {
-            fprintf(f, "%zu,%zu,%zu,", k + 1, x->corpus.sentences[i].line, t);
-            expcmd_csv_field(f, x->words[x->offset[i] + t]);
-            fprintf(f, ",%d,%d,", x->sentences[i].label, r->hm.res[k].predicted);
-            csv_double(f, r->hm.res[k].explanations[1].relevance[t]);
-            fputc(',', f);
-            csv_double(f, r->hm.res[k].explanations[0].relevance[t]);
-            fputc('\n', f);
+            outbuf_printf(o, "%zu,%zu,%zu,", k + 1, x->corpus.sentences[i].line, t);
+            expcmd_csv_field(o, x->words[x->offset[i] + t]);
+            outbuf_printf(o, ",%d,%d,", x->sentences[i].label, r->hm.res[k].predicted);
+            outbuf_double(o, r->hm.res[k].explanations[1].relevance[t]);
+            outbuf_putc(o, ',');
+            outbuf_double(o, r->hm.res[k].explanations[0].relevance[t]);
+            outbuf_putc(o, '\n');
         }
     }
 }
 
-static void write_negation_csv(FILE *f, const report *r)
+static void write_negation_csv(outbuf *o, const report *r)
 {
     const exp_negation *g = &r->neg;
     const struct {
@@ -352,136 +346,134 @@ static void write_negation_csv(FILE *f, const report *r)
                  {"first_non_neutral", "positive", g->n_pos, g->sum_pos},
                  {"next_word", "negative", g->n_neg_next, g->sum_neg_next},
                  {"next_word", "positive", g->n_pos_next, g->sum_pos_next}};
-    fputs("deciding_word,label,negators,mean_lrp_relevance\n", f);
+    outbuf_puts(o, "deciding_word,label,negators,mean_lrp_relevance\n");
     for (int k = 0; k < 4; k++) {
-        fprintf(f, "%s,%s,%zu,", rows[k].rule, rows[k].label, rows[k].n);
-        csv_double(f, rows[k].n ? rows[k].sum / (double)rows[k].n : NAN);
-        fputc('\n', f);
+        outbuf_printf(o, "%s,%s,%zu,", rows[k].rule, rows[k].label, rows[k].n);
+        outbuf_double(o, rows[k].n ? rows[k].sum / (double)rows[k].n : NAN);
+        outbuf_putc(o, '\n');
     }
 }
 
-static void write_position_summary_csv(FILE *f, const report *r)
+static void write_position_summary_csv(outbuf *o, const report *r)
 {
     static const char *const mnames[EXP_POS_METHODS] = {"lrp", "sa"};
-    fputs("method,target,target_label,second_half,roughness_fwd,roughness_bwd\n", f);
+    outbuf_puts(o, "method,target,target_label,second_half,roughness_fwd,roughness_bwd\n");
     for (int m = 0; m < EXP_POS_METHODS; m++)
         for (size_t c = 0; c < r->C; c++) {
-            fprintf(f, "%s,%zu,", mnames[m], c);
-            expcmd_csv_field(f, lrp_model_label(r->x->model, c));
-            fputc(',', f);
-            csv_double(f, r->second_half[m][c]);
-            fputc(',', f);
-            csv_double(f, r->rough[m][c][0]);
-            fputc(',', f);
-            if (r->pos.has_bwd) csv_double(f, r->rough[m][c][1]);
-            fputc('\n', f);
+            outbuf_printf(o, "%s,%zu,", mnames[m], c);
+            expcmd_csv_field(o, lrp_model_label(r->x->model, c));
+            outbuf_putc(o, ',');
+            outbuf_double(o, r->second_half[m][c]);
+            outbuf_putc(o, ',');
+            outbuf_double(o, r->rough[m][c][0]);
+            outbuf_putc(o, ',');
+            if (r->pos.has_bwd) outbuf_double(o, r->rough[m][c][1]);
+            outbuf_putc(o, '\n');
         }
 }
 
-static void write_findings_csv(FILE *f, const report *r)
+static void write_findings_csv(outbuf *o, const report *r)
 {
-    fputs("section,paper,measure,ours,holds\n", f);
+    outbuf_puts(o, "section,paper,measure,ours,holds\n");
     for (size_t k = 0; k < r->nf; k++) {
         const char *text[FINDING_TEXTS];
         finding_texts(&r->f[k], text);
         for (int j = 0; j < FINDING_TEXTS; j++) {
-            expcmd_csv_field(f, text[j]);
-            fputc(',', f);
+            expcmd_csv_field(o, text[j]);
+            outbuf_putc(o, ',');
         }
-        fprintf(f, "%s\n", holds_name(r->f[k].holds));
+        outbuf_printf(o, "%s\n", holds_name(r->f[k].holds));
     }
 }
 
 // ----------------------------------------------------------------------------
 // index.html
 
-static void h(FILE *f, const char *s) { render_html_text(f, s); }
+static void h(outbuf *o, const char *s) { render_html_text(o, s); }
 
 /* a table cell <tag>s</tag>, s escaped */
-static void cell(FILE *f, const char *tag, const char *s)
+static void cell(outbuf *o, const char *tag, const char *s)
 {
-    fprintf(f, "<%s>", tag);
-    h(f, s);
-    fprintf(f, "</%s>", tag);
+    outbuf_printf(o, "<%s>", tag);
+    h(o, s);
+    outbuf_printf(o, "</%s>", tag);
 }
 
-static void csv_link(FILE *f, const char *name, const char *what)
+static void csv_link(outbuf *o, const char *name, const char *what)
 {
-    fprintf(f, "<p class=\"csv\">The numbers: <a href=\"%s\">%s</a> (%s).</p>\n", name, name, what);
+    outbuf_printf(o, "<p class=\"csv\">The numbers: <a href=\"%s\">%s</a> (%s).</p>\n", name, name, what);
 }
 
-static void html_findings(FILE *f, const report *r)
+static void html_findings(outbuf *o, const report *r)
 {
-    fputs("<table class=\"findings\">\n<tr><th>part</th><th>the paper's finding</th><th>measured by</th><th>this model"
-          "</th><th>holds</th></tr>\n",
-          f);
+    outbuf_puts(o, "<table class=\"findings\">\n<tr><th>part</th><th>the paper's finding</th><th>measured by</th><th>this model"
+                   "</th><th>holds</th></tr>\n");
     for (size_t k = 0; k < r->nf; k++) {
         const char *text[FINDING_TEXTS];
         const char *holds = holds_name(r->f[k].holds);
         finding_texts(&r->f[k], text);
-        fputs("<tr>", f);
-        for (int j = 0; j < FINDING_TEXTS; j++) cell(f, "td", text[j]);
-        fprintf(f, "<td class=\"%s\">%s</td></tr>\n", holds, holds);
+        outbuf_puts(o, "<tr>");
+        for (int j = 0; j < FINDING_TEXTS; j++) cell(o, "td", text[j]);
+        outbuf_printf(o, "<td class=\"%s\">%s</td></tr>\n", holds, holds);
     }
-    fputs("</table>\n", f);
+    outbuf_puts(o, "</table>\n");
 }
 
 /* html_accuracy .. html_position: each part's numbers, written after its heading and quote (parts[]) */
-static void html_accuracy(FILE *f, const report *r)
+static void html_accuracy(outbuf *o, const report *r)
 {
     const expcmd *x = r->x;
-    fprintf(f, "<p>Fine-grained: <b>%.1f%%</b> (%zu of %zu sentence%s).", 100.0 * eval_accuracy(&r->ev), r->ev.correct,
-            r->ev.n, cli_s(r->ev.n));
+    outbuf_printf(o, "<p>Fine-grained: <b>%.1f%%</b> (%zu of %zu sentence%s).", 100.0 * eval_accuracy(&r->ev), r->ev.correct,
+                  r->ev.n, cli_s(r->ev.n));
     if (r->ev.has_binary)
-        fprintf(f, " Binary: <b>%.1f%%</b> (%zu of %zu non-neutral sentence%s; %s &mdash; the paper does not say how it "
-                   "collapsed the classes).",
-                100.0 * eval_binary_accuracy(&r->ev), r->ev.binary_correct, r->ev.binary_n, cli_s(r->ev.binary_n),
-                EVAL_BINARY_RULE);
-    fputs("</p>\n<table class=\"num\">\n<tr><th>true \\ predicted</th>", f);
-    for (size_t c = 0; c < r->ev.C; c++) cell(f, "th", lrp_model_label(x->model, c));
-    fputs("</tr>\n", f);
+        outbuf_printf(o, " Binary: <b>%.1f%%</b> (%zu of %zu non-neutral sentence%s; %s &mdash; the paper does not say how it "
+                         "collapsed the classes).",
+                      100.0 * eval_binary_accuracy(&r->ev), r->ev.binary_correct, r->ev.binary_n, cli_s(r->ev.binary_n),
+                      EVAL_BINARY_RULE);
+    outbuf_puts(o, "</p>\n<table class=\"num\">\n<tr><th>true \\ predicted</th>");
+    for (size_t c = 0; c < r->ev.C; c++) cell(o, "th", lrp_model_label(x->model, c));
+    outbuf_puts(o, "</tr>\n");
     for (size_t t = 0; t < r->ev.C; t++) {
-        fputs("<tr>", f);
-        cell(f, "th", lrp_model_label(x->model, t));
-        for (size_t c = 0; c < r->ev.C; c++) fprintf(f, "<td>%zu</td>", r->ev.confusion[t * r->ev.C + c]);
-        fputs("</tr>\n", f);
+        outbuf_puts(o, "<tr>");
+        cell(o, "th", lrp_model_label(x->model, t));
+        for (size_t c = 0; c < r->ev.C; c++) outbuf_printf(o, "<td>%zu</td>", r->ev.confusion[t * r->ev.C + c]);
+        outbuf_puts(o, "</tr>\n");
     }
-    fputs("</table>\n", f);
-    csv_link(f, "accuracy.csv", "accuracies");
-    csv_link(f, "confusion.csv", "the confusion matrix, rows the true class");
+    outbuf_puts(o, "</table>\n");
+    csv_link(o, "accuracy.csv", "accuracies");
+    csv_link(o, "confusion.csv", "the confusion matrix, rows the true class");
 }
 
-static void html_heatmaps(FILE *f, const report *r)
+static void html_heatmaps(outbuf *o, const report *r)
 {
-    fputs("<p>Relevance for the true class. Hover over a word for its relevance.</p>\n", f);
-    heatmaps_write_html_table(f, r->x, &r->hm);
-    csv_link(f, "heatmaps.csv", "every word's SA and LRP relevance");
-    fputs("<p class=\"csv\">The table as LaTeX: <a href=\"heatmaps.tex\">heatmaps.tex</a>.</p>\n", f);
+    outbuf_puts(o, "<p>Relevance for the true class. Hover over a word for its relevance.</p>\n");
+    heatmaps_write_html_table(o, r->x, &r->hm);
+    csv_link(o, "heatmaps.csv", "every word's SA and LRP relevance");
+    outbuf_puts(o, "<p class=\"csv\">The table as LaTeX: <a href=\"heatmaps.tex\">heatmaps.tex</a>.</p>\n");
 
-    fputs("<h3 id=\"negation\">Negation</h3>\n", f);
-    fputs("<p>Over the whole data, for target very negative: the mean LRP relevance of each negator (not, n't, no, "
-          "never, neither, nor), grouped by the treebank leaf label of the first non-neutral word after it (the "
-          "finding's measure), and, for comparison, of the word right after it.</p>\n",
-          f);
+    outbuf_puts(o, "<h3 id=\"negation\">Negation</h3>\n");
+    outbuf_puts(o, "<p>Over the whole data, for target very negative: the mean LRP relevance of each negator (not, n't, no, "
+                   "never, neither, nor), grouped by the treebank leaf label of the first non-neutral word after it (the "
+                   "finding's measure), and, for comparison, of the word right after it.</p>\n");
     if (r->has_leaf_labels) {
         const exp_negation *g = &r->neg;
-        fprintf(f, "<table class=\"num\"><tr><th>the word deciding</th><th>its label</th><th>negators</th>"
-                   "<th>mean LRP relevance</th></tr>\n"
-                   "<tr><td>first non-neutral word after</td><td>negative (0, 1)</td><td>%zu</td><td>%+.4f</td></tr>\n"
-                   "<tr><td>first non-neutral word after</td><td>positive (3, 4)</td><td>%zu</td><td>%+.4f</td></tr>\n"
-                   "<tr><td>the next word</td><td>negative (0, 1)</td><td>%zu</td><td>%+.4f</td></tr>\n"
-                   "<tr><td>the next word</td><td>positive (3, 4)</td><td>%zu</td><td>%+.4f</td></tr></table>\n",
-                g->n_neg, g->n_neg ? g->sum_neg / (double)g->n_neg : NAN, g->n_pos,
-                g->n_pos ? g->sum_pos / (double)g->n_pos : NAN, g->n_neg_next,
-                g->n_neg_next ? g->sum_neg_next / (double)g->n_neg_next : NAN, g->n_pos_next,
-                g->n_pos_next ? g->sum_pos_next / (double)g->n_pos_next : NAN);
+        outbuf_printf(o, "<table class=\"num\"><tr><th>the word deciding</th><th>its label</th><th>negators</th>"
+                         "<th>mean LRP relevance</th></tr>\n"
+                         "<tr><td>first non-neutral word after</td><td>negative (0, 1)</td><td>%zu</td><td>%+.4f</td></tr>\n"
+                         "<tr><td>first non-neutral word after</td><td>positive (3, 4)</td><td>%zu</td><td>%+.4f</td></tr>\n"
+                         "<tr><td>the next word</td><td>negative (0, 1)</td><td>%zu</td><td>%+.4f</td></tr>\n"
+                         "<tr><td>the next word</td><td>positive (3, 4)</td><td>%zu</td><td>%+.4f</td></tr></table>\n",
+                      g->n_neg, g->n_neg ? g->sum_neg / (double)g->n_neg : NAN, g->n_pos,
+                      g->n_pos ? g->sum_pos / (double)g->n_pos : NAN, g->n_neg_next,
+                      g->n_neg_next ? g->sum_neg_next / (double)g->n_neg_next : NAN, g->n_pos_next,
+                      g->n_pos_next ? g->sum_pos_next / (double)g->n_pos_next : NAN);
     }
     else
-        fputs("<p>Needs treebank data (each word's own label).</p>\n", f);
-    csv_link(f, "negation.csv", "the two groups");
+        outbuf_puts(o, "<p>Needs treebank data (each word's own label).</p>\n");
+    csv_link(o, "negation.csv", "the two groups");
 }
 
-static void html_top_words(FILE *f, const report *r)
+static void html_top_words(outbuf *o, const report *r)
 {
     static const char *const paper[4][10] = {
         {"broken-down", "wall", "execution", "lackadaisical", "milestone", "unreality", "soldier", "mournfully", "insight",
@@ -491,104 +483,102 @@ static void html_top_words(FILE *f, const report *r)
         {"wrong", "n't", "forgettable", "shame", "little", "predictable", "overblown", "trying", "lacking", "nonsense"}};
     static const int order[4][2] = {{TW_SA, TW_MOST}, {TW_SA, TW_LEAST}, {TW_LRP, TW_MOST}, {TW_LRP, TW_LEAST}};
     const expcmd *x = r->x;
-    fprintf(f, "<p>Target class %d (", r->tw.target);
-    h(f, lrp_model_label(x->model, (size_t)r->tw.target));
-    fprintf(f, "), %zu word occurrences ranked; the first %zu distinct words. Colour: the word's own treebank leaf "
-               "label at that occurrence (<span class=\"lp\">positive</span>, <span class=\"ln\">negative</span>, "
-               "neutral).</p>\n<div class=\"row\">\n",
-            r->tw.occurrences, r->tw.k);
+    outbuf_printf(o, "<p>Target class %d (", r->tw.target);
+    h(o, lrp_model_label(x->model, (size_t)r->tw.target));
+    outbuf_printf(o, "), %zu word occurrences ranked; the first %zu distinct words. Colour: the word's own treebank leaf "
+                     "label at that occurrence (<span class=\"lp\">positive</span>, <span class=\"ln\">negative</span>, "
+                     "neutral).</p>\n<div class=\"row\">\n",
+                  r->tw.occurrences, r->tw.k);
     for (int table = 0; table < 2; table++) {
-        fprintf(f, "<table class=\"words\"><caption>%s</caption>\n<tr><th></th><th>SA most</th><th>SA least</th>"
-                   "<th>LRP most</th><th>LRP least</th></tr>\n",
-                table ? "the paper (2210 test sentences, its model)" : "this model");
+        outbuf_printf(o, "<table class=\"words\"><caption>%s</caption>\n<tr><th></th><th>SA most</th><th>SA least</th>"
+                         "<th>LRP most</th><th>LRP least</th></tr>\n",
+                      table ? "the paper (2210 test sentences, its model)" : "this model");
         size_t rows = table ? 10 : 0;
         if (!table)
             for (int c = 0; c < 4; c++)
                 if (r->tw.n[order[c][0]][order[c][1]] > rows) rows = r->tw.n[order[c][0]][order[c][1]];
         for (size_t k = 0; k < rows; k++) {
-            fprintf(f, "<tr><td>%zu</td>", k + 1);
+            outbuf_printf(o, "<tr><td>%zu</td>", k + 1);
             for (int c = 0; c < 4; c++) {
                 if (table) {
-                    cell(f, "td", paper[c][k]);
+                    cell(o, "td", paper[c][k]);
                     continue;
                 }
                 int m = order[c][0], l = order[c][1];
                 if (k >= r->tw.n[m][l]) {
-                    fputs("<td></td>", f);
+                    outbuf_puts(o, "<td></td>");
                     continue;
                 }
                 const exp_ranked *e = &r->tw.list[m][l][k];
                 int lab = expcmd_leaf_label(x, e->occurrence);
-                fprintf(f, "<td class=\"%s\" title=\"%.4g\">", lab > 2 ? "lp" : (lab >= 0 && lab < 2 ? "ln" : ""), e->value);
-                h(f, e->word);
-                fputs("</td>", f);
+                outbuf_printf(o, "<td class=\"%s\" title=\"%.4g\">", lab > 2 ? "lp" : (lab >= 0 && lab < 2 ? "ln" : ""), e->value);
+                h(o, e->word);
+                outbuf_puts(o, "</td>");
             }
-            fputs("</tr>\n", f);
+            outbuf_puts(o, "</tr>\n");
         }
-        fputs("</table>\n", f);
+        outbuf_puts(o, "</table>\n");
     }
-    fputs("</div>\n", f);
-    csv_link(f, "top_words.csv", "each listed word with its relevance, count, line and leaf label");
+    outbuf_puts(o, "</div>\n");
+    csv_link(o, "top_words.csv", "each listed word with its relevance, count, line and leaf label");
 }
 
-static void html_deletion(FILE *f, const report *r)
+static void html_deletion(outbuf *o, const report *r)
 {
-    fprintf(f, "<p>%zu sentence%s of at least 10 words; relevance for the true class on the original sentence; a word "
-               "is deleted by zeroing its embedding; ties by position. Random: mean over %zu run%s (seed %llu), the band "
-               "&plusmn; one standard deviation.</p>\n<div class=\"row\">\n",
-            r->del.sentences, cli_s(r->del.sentences), r->del.random_runs, cli_s(r->del.random_runs),
-            (unsigned long long)r->seed);
+    outbuf_printf(o, "<p>%zu sentence%s of at least 10 words; relevance for the true class on the original sentence; a word "
+                     "is deleted by zeroing its embedding; ties by position. Random: mean over %zu run%s (seed %llu), the band "
+                     "&plusmn; one standard deviation.</p>\n<div class=\"row\">\n",
+                  r->del.sentences, cli_s(r->del.sentences), r->del.random_runs, cli_s(r->del.random_runs),
+                  (unsigned long long)r->seed);
     for (int panel = 0; panel < 2; panel++) {
-        fputs("<figure>", f);
-        deletion_write_panel_svg(f, &r->del, panel);
-        fputs("</figure>\n", f);
+        outbuf_puts(o, "<figure>");
+        deletion_write_panel_svg(o, &r->del, panel);
+        outbuf_puts(o, "</figure>\n");
     }
-    fputs("</div>\n<table class=\"num\"><tr><th>panel</th><th>k</th><th>LRP</th><th>LRP_cons</th><th>SA</th><th>GI</th>"
-          "<th>random</th><th>std</th></tr>\n",
-          f);
+    outbuf_puts(o, "</div>\n<table class=\"num\"><tr><th>panel</th><th>k</th><th>LRP</th><th>LRP_cons</th><th>SA</th><th>GI</th>"
+                   "<th>random</th><th>std</th></tr>\n");
     for (int panel = 0; panel < 2; panel++) {
         const exp_deletion_panel *p = panel ? &r->del.false_ : &r->del.correct;
         for (size_t k = 0; k <= r->del.max_deletions; k++) {
-            fprintf(f, "<tr><td>%s (%zu)</td><td>%zu</td>", panel ? "false" : "correct", p->n, k);
-            for (int v = 0; v < EXP_DEL_VARIANTS; v++) fprintf(f, "<td>%.3f</td>", p->accuracy[v][k]);
-            fprintf(f, "<td>%.3f</td></tr>\n", p->random_std[k]);
+            outbuf_printf(o, "<tr><td>%s (%zu)</td><td>%zu</td>", panel ? "false" : "correct", p->n, k);
+            for (int v = 0; v < EXP_DEL_VARIANTS; v++) outbuf_printf(o, "<td>%.3f</td>", p->accuracy[v][k]);
+            outbuf_printf(o, "<td>%.3f</td></tr>\n", p->random_std[k]);
         }
     }
-    fputs("</table>\n", f);
-    csv_link(f, "deletion.csv", "both panels, k = 0..5");
+    outbuf_puts(o, "</table>\n");
+    csv_link(o, "deletion.csv", "both panels, k = 0..5");
 }
 
-static void html_position(FILE *f, const report *r)
+static void html_position(outbuf *o, const report *r)
 {
     const expcmd *x = r->x;
-    fprintf(f, "<p>%zu sentence%s of at least 19 words, 10 equal intervals; LRP |R|, SA R; each distribution sums to 1. "
-               "Left encoder: forward; right encoder: backward. Hover over a bar for its value.</p>\n",
-            r->pos.sentences, cli_s(r->pos.sentences));
+    outbuf_printf(o, "<p>%zu sentence%s of at least 19 words, 10 equal intervals; LRP |R|, SA R; each distribution sums to 1. "
+                     "Left encoder: forward; right encoder: backward. Hover over a bar for its value.</p>\n",
+                  r->pos.sentences, cli_s(r->pos.sentences));
     for (int m = 0; m < EXP_POS_METHODS; m++) {
-        fputs("<figure>", f);
-        position_write_grid_svg(f, &r->pos, x->model, m);
-        fputs("</figure>\n", f);
+        outbuf_puts(o, "<figure>");
+        position_write_grid_svg(o, &r->pos, x->model, m);
+        outbuf_puts(o, "</figure>\n");
     }
-    fputs("<table class=\"num\"><tr><th>method</th><th>target</th><th>second half</th><th>roughness fwd</th>"
-          "<th>roughness bwd</th></tr>\n",
-          f);
+    outbuf_puts(o, "<table class=\"num\"><tr><th>method</th><th>target</th><th>second half</th><th>roughness fwd</th>"
+                   "<th>roughness bwd</th></tr>\n");
     for (int m = 0; m < EXP_POS_METHODS; m++)
         for (size_t c = 0; c < r->C; c++) {
-            fprintf(f, "<tr><td>%s</td><td>", m == EXP_POS_LRP ? "LRP" : "SA");
-            h(f, lrp_model_label(x->model, c));
-            fprintf(f, "</td><td>%.3f</td><td>%.3f</td><td>%.3f</td></tr>\n", r->second_half[m][c], r->rough[m][c][0],
-                    r->rough[m][c][1]);
+            outbuf_printf(o, "<tr><td>%s</td><td>", m == EXP_POS_LRP ? "LRP" : "SA");
+            h(o, lrp_model_label(x->model, c));
+            outbuf_printf(o, "</td><td>%.3f</td><td>%.3f</td><td>%.3f</td></tr>\n", r->second_half[m][c], r->rough[m][c][0],
+                          r->rough[m][c][1]);
         }
-    fputs("</table>\n", f);
-    csv_link(f, "position.csv", "every distribution");
-    csv_link(f, "position_summary.csv", "share in the second half, roughness of each encoder's distribution");
+    outbuf_puts(o, "</table>\n");
+    csv_link(o, "position.csv", "every distribution");
+    csv_link(o, "position_summary.csv", "share in the second half, roughness of each encoder's distribution");
 }
 
 /* the parts of index.html after the findings, in order: each one's heading, the paper's words
  * that it reproduces, and the function writing our numbers below them */
 static const struct report_part {
     const char *id, *title, *paper;
-    void (*write)(FILE *f, const report *r);
+    void (*write)(outbuf *o, const report *r);
 } parts[] = {
     {"accuracy", "1. Accuracy",
      "On five-class sentiment prediction of full sentences (very negative, negative, neutral, positive, very "
@@ -628,93 +618,89 @@ static const struct report_part {
      html_position},
 };
 
-static void write_index(FILE *f, const report *r)
+static void write_index(outbuf *o, const report *r)
 {
     const expcmd *x = r->x;
-    render_html_begin(f, "Explaining RNN predictions: the paper's experiments, reproduced");
-    fputs("<style>\n"
-          "body{max-width:1200px}\n"
-          "h2{margin-top:2em;border-bottom:2px solid #ccc}\n"
-          "table{border-collapse:collapse;margin:.8em 0}\n"
-          "td,th{padding:.25em .6em;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top}\n"
-          ".num td{text-align:right}\n"
-          ".findings td.yes{background:#d9f2d9;font-weight:bold}\n"
-          ".findings td.no{background:#f8d7d7;font-weight:bold}\n"
-          ".findings td.n\\/a{color:#777}\n"
-          "blockquote.paper{border-left:4px solid #999;margin:1em 0;padding:.3em 1em;color:#333;background:#f7f7f7}\n"
-          ".row{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}\n"
-          "figure{margin:.5em 0}\n"
-          ".words caption{font-weight:bold;text-align:left}\n"
-          ".lp{color:#b00000}.ln{color:#0000b0}\n"
-          ".csv{font-size:90%;color:#444}\n"
-          "</style>\n",
-          f);
-    fputs("<p>Arras, Montavon, M&uuml;ller, Samek (2017), <i>Explaining Recurrent Neural Network Predictions in "
-          "Sentiment Analysis</i>, section 4, run by <code>lrp reproduce</code> (lrp-rnn ",
-          f);
-    h(f, lrp_version());
-    fputs(").</p>\n<table>\n<tr><th>model</th><td>", f);
-    h(f, cli_model_path(x->model_path));
-    fprintf(f, " (E = %zu, H = %zu, %s, %zu classes, vocabulary %zu)</td></tr>\n<tr><th>data</th><td>", x->info.embed_dim,
-            x->info.hidden_dim, x->info.directions == 2 ? "bidirectional" : "unidirectional", x->info.classes,
-            x->info.vocab_size);
-    h(f, r->data_path);
-    fprintf(f, " (%zu sentence%s, %zu word%s, %zu read as the unknown word)</td></tr>\n<tr><th>settings</th><td>LRP "
-               "&epsilon; = 0.001 (bias factor 0; LRP_cons: 1); random seed %llu; results do not depend on the thread "
-               "count</td></tr>\n</table>\n",
-            x->n, cli_s(x->n), x->total_words, cli_s(x->total_words), x->n_unknown, (unsigned long long)r->seed);
-    fputs("<h2 id=\"findings\">The paper's findings, measured on this model</h2>\n", f);
-    html_findings(f, r);
-    csv_link(f, "findings.csv", "this table");
+    render_html_begin(o, "Explaining RNN predictions: the paper's experiments, reproduced");
+    outbuf_puts(o, "<style>\n"
+                   "body{max-width:1200px}\n"
+                   "h2{margin-top:2em;border-bottom:2px solid #ccc}\n"
+                   "table{border-collapse:collapse;margin:.8em 0}\n"
+                   "td,th{padding:.25em .6em;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top}\n"
+                   ".num td{text-align:right}\n"
+                   ".findings td.yes{background:#d9f2d9;font-weight:bold}\n"
+                   ".findings td.no{background:#f8d7d7;font-weight:bold}\n"
+                   ".findings td.n\\/a{color:#777}\n"
+                   "blockquote.paper{border-left:4px solid #999;margin:1em 0;padding:.3em 1em;color:#333;background:#f7f7f7}\n"
+                   ".row{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}\n"
+                   "figure{margin:.5em 0}\n"
+                   ".words caption{font-weight:bold;text-align:left}\n"
+                   ".lp{color:#b00000}.ln{color:#0000b0}\n"
+                   ".csv{font-size:90%;color:#444}\n"
+                   "</style>\n");
+    outbuf_puts(o, "<p>Arras, Montavon, M&uuml;ller, Samek (2017), <i>Explaining Recurrent Neural Network Predictions in "
+                   "Sentiment Analysis</i>, section 4, run by <code>lrp reproduce</code> (lrp-rnn ");
+    h(o, lrp_version());
+    outbuf_puts(o, ").</p>\n<table>\n<tr><th>model</th><td>");
+    h(o, cli_model_path(x->model_path));
+    outbuf_printf(o, " (E = %zu, H = %zu, %s, %zu classes, vocabulary %zu)</td></tr>\n<tr><th>data</th><td>", x->info.embed_dim,
+                  x->info.hidden_dim, x->info.directions == 2 ? "bidirectional" : "unidirectional", x->info.classes,
+                  x->info.vocab_size);
+    h(o, r->data_path);
+    outbuf_printf(o, " (%zu sentence%s, %zu word%s, %zu read as the unknown word)</td></tr>\n<tr><th>settings</th><td>LRP "
+                     "&epsilon; = 0.001 (bias factor 0; LRP_cons: 1); random seed %llu; results do not depend on the thread "
+                     "count</td></tr>\n</table>\n",
+                  x->n, cli_s(x->n), x->total_words, cli_s(x->total_words), x->n_unknown, (unsigned long long)r->seed);
+    outbuf_puts(o, "<h2 id=\"findings\">The paper's findings, measured on this model</h2>\n");
+    html_findings(o, r);
+    csv_link(o, "findings.csv", "this table");
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
         const struct report_part *p = &parts[k];
-        fprintf(f, "<h2 id=\"%s\">%s</h2>\n<blockquote class=\"paper\"><b>The paper:</b> ", p->id, p->title);
-        h(f, p->paper);
-        fputs("</blockquote>\n", f);
-        p->write(f, r);
+        outbuf_printf(o, "<h2 id=\"%s\">%s</h2>\n<blockquote class=\"paper\"><b>The paper:</b> ", p->id, p->title);
+        h(o, p->paper);
+        outbuf_puts(o, "</blockquote>\n");
+        p->write(o, r);
     }
-    fputs("<h2 id=\"choices\">Choices where the paper is ambiguous</h2>\n<ul>\n"
-          "<li>Binary accuracy: ",
-          f);
-    h(f, EVAL_BINARY_RULE);
-    fputs(".</li>\n"
-          "<li>Table 1: word occurrences ranked by relevance, the first k distinct words listed; ties by position in "
-          "the data.</li>\n"
-          "<li>Negation: a negator's group is the leaf label of the first later word that is not neutral; negators "
-          "with none are not counted.</li>\n"
-          "<li>Deletion: a deleted word's embedding is zeroed; ties in relevance by position (earlier first); "
-          "random orders from splitmix64 seeded by (seed, sentence, run); the population standard deviation.</li>\n"
-          "<li>Position: word t of T covers [t/T, (t+1)/T), split over the intervals by exact overlap; relevances "
-          "summed over the sentences, then normalised once. Each encoder's distribution uses its own relevance (SA: "
-          "the squared norm of the gradient through that encoder).</li>\n"
-          "<li>Whether a finding holds: a strict comparison of the numbers shown, without a significance test.</li>\n"
-          "</ul>\n<p>Every choice, in full: docs/experiments.md of lrp-rnn.</p>\n",
-          f);
-    render_html_end(f);
+    outbuf_puts(o, "<h2 id=\"choices\">Choices where the paper is ambiguous</h2>\n<ul>\n"
+                   "<li>Binary accuracy: ");
+    h(o, EVAL_BINARY_RULE);
+    outbuf_puts(o, ".</li>\n"
+                   "<li>Table 1: word occurrences ranked by relevance, the first k distinct words listed; ties by position in "
+                   "the data.</li>\n"
+                   "<li>Negation: a negator's group is the leaf label of the first later word that is not neutral; negators "
+                   "with none are not counted.</li>\n"
+                   "<li>Deletion: a deleted word's embedding is zeroed; ties in relevance by position (earlier first); "
+                   "random orders from splitmix64 seeded by (seed, sentence, run); the population standard deviation.</li>\n"
+                   "<li>Position: word t of T covers [t/T, (t+1)/T), split over the intervals by exact overlap; relevances "
+                   "summed over the sentences, then normalised once. Each encoder's distribution uses its own relevance (SA: "
+                   "the squared norm of the gradient through that encoder).</li>\n"
+                   "<li>Whether a finding holds: a strict comparison of the numbers shown, without a significance test.</li>\n"
+                   "</ul>\n<p>Every choice, in full: docs/experiments.md of lrp-rnn.</p>\n");
+    render_html_end(o);
 }
 
-static lrp_status fill(FILE *f, void *ctx, lrp_error *err)
+static void write_file(outbuf *o, const void *ctx)
 {
-    (void)err;
     const file_job *j = ctx;
     const report *r = j->r;
     switch (j->kind) {
-    case F_ACCURACY: write_accuracy_csv(f, r); break;
-    case F_CONFUSION: write_confusion_csv(f, r); break;
-    case F_HEATMAPS: write_heatmaps_csv(f, r); break;
-    case F_TOP_WORDS: top_words_write_csv(f, r->x, &r->tw); break;
-    case F_NEGATION: write_negation_csv(f, r); break;
-    case F_DELETION: deletion_write_csv(f, &r->del); break;
-    case F_POSITION: position_write_csv(f, &r->pos, r->x->model); break;
-    case F_POSITION_SUMMARY: write_position_summary_csv(f, r); break;
-    case F_FINDINGS: write_findings_csv(f, r); break;
-    case F_DELETION_SVG: deletion_write_svg(f, &r->del); break;
-    case F_POSITION_SVG: position_write_svg(f, &r->pos, r->x->model); break;
-    case F_HEATMAPS_TEX: heatmaps_write_latex(f, r->x, &r->hm); break;
-    case F_INDEX: write_index(f, r); break;
+    case F_ACCURACY: write_accuracy_csv(o, r); break;
+    case F_CONFUSION: write_confusion_csv(o, r); break;
+    case F_HEATMAPS: write_heatmaps_csv(o, r); break;
+    case F_TOP_WORDS: top_words_write_csv(o, r->x, &r->tw); break;
+    case F_NEGATION: write_negation_csv(o, r); break;
+    case F_DELETION: deletion_write_csv(o, &r->del); break;
+    case F_POSITION: position_write_csv(o, &r->pos, r->x->model); break;
+    case F_POSITION_SUMMARY: write_position_summary_csv(o, r); break;
+    case F_FINDINGS: write_findings_csv(o, r); break;
+    case F_DELETION_SVG: deletion_write_svg(o, &r->del); break;
+    case F_POSITION_SVG: position_write_svg(o, &r->pos, r->x->model); break;
+    case F_HEATMAPS_TEX: heatmaps_write_latex(o, r->x, &r->hm); break;
+    case F_INDEX: write_index(o, r); break;
     }
-    return LRP_OK;
 }
+
+static lrp_status fill(FILE *f, void *ctx, lrp_error *err) { return expcmd_fill(f, write_file, ctx, err); }
 
 /* Fill a report file in a temporary file (lrp_write_prepare); exits 1 after discarding
  * the n files prepared before it when it fails. */
@@ -739,44 +725,45 @@ static void prepare_file(const report *r, const char *name, file_kind kind, lrp_
 
 static void print_findings(const report *r, int json)
 {
+    outbuf *o = cli_out();
     if (json) {
-        fputs("{\"findings\":[", stdout);
+        outbuf_puts(o, "{\"findings\":[");
         for (size_t k = 0; k < r->nf; k++) {
             const char *text[FINDING_TEXTS];
             const int holds = r->f[k].holds;
             finding_texts(&r->f[k], text);
-            fputs(k ? ",{" : "{", stdout);
+            outbuf_puts(o, k ? ",{" : "{");
             for (int j = 0; j < FINDING_TEXTS; j++) {
-                fprintf(stdout, "%s\"%s\":", j ? "," : "", finding_text_names[j]);
-                render_json_string(stdout, text[j]);
+                outbuf_printf(o, "%s\"%s\":", j ? "," : "", finding_text_names[j]);
+                render_json_string(o, text[j]);
             }
-            fprintf(stdout, ",\"holds\":%s}", holds == HOLDS_NA ? "null" : holds ? "true" : "false");
+            outbuf_printf(o, ",\"holds\":%s}", holds == HOLDS_NA ? "null" : holds ? "true" : "false");
         }
-        fputs("],\"report\":", stdout);
+        outbuf_puts(o, "],\"report\":");
         size_t len = strlen(r->out_dir) + 12;
         char *p = malloc(len);
         if (!p) cli_die(EXIT_BAD_INPUT, "out of memory");
         snprintf(p, len, "%s/index.html", r->out_dir);
-        render_json_string(stdout, p);
+        render_json_string(o, p);
         free(p);
-        fputs("}\n", stdout);
+        outbuf_puts(o, "}\n");
         return;
     }
     for (size_t k = 0; k < r->nf; k++) {
         const finding *g = &r->f[k];
         char tag[8];
         snprintf(tag, sizeof tag, "[%s]", holds_name(g->holds));
-        printf("%-5s %-9s ", tag, g->section);
-        render_terminal_text(stdout, g->paper);
-        printf("\n%16s", "");
-        render_terminal_text(stdout, g->measure);
-        printf(": ");
-        render_terminal_text(stdout, g->ours);
-        putchar('\n');
+        outbuf_printf(o, "%-5s %-9s ", tag, g->section);
+        render_terminal_text(o, g->paper);
+        outbuf_printf(o, "\n%16s", "");
+        render_terminal_text(o, g->measure);
+        outbuf_printf(o, ": ");
+        render_terminal_text(o, g->ours);
+        outbuf_putc(o, '\n');
     }
-    printf("report: ");
-    render_terminal_text(stdout, r->out_dir);
-    printf("/index.html\n");
+    outbuf_printf(o, "report: ");
+    render_terminal_text(o, r->out_dir);
+    outbuf_printf(o, "/index.html\n");
 }
 
 /* --data DIR -> DIR/test.txt; a file as it is */

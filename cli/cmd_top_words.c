@@ -79,15 +79,15 @@ static size_t text_width(const char *s)
     return w;
 }
 
-void top_words_write_text(FILE *f, const expcmd *x, const top_words *tw)
+void top_words_write_text(outbuf *o, const expcmd *x, const top_words *tw)
 {
-    fprintf(f, "Representative words (Arras et al. 2017, Table 1): target %d (", tw->target);
-    render_terminal_text(f, lrp_model_label(x->model, (size_t)tw->target));
-    fprintf(f, "), %zu sentence%s, %zu word occurrence%s;\n", x->n, cli_s(x->n), tw->occurrences,
-            cli_s(tw->occurrences));
+    outbuf_printf(o, "Representative words (Arras et al. 2017, Table 1): target %d (", tw->target);
+    render_terminal_text(o, lrp_model_label(x->model, (size_t)tw->target));
+    outbuf_printf(o, "), %zu sentence%s, %zu word occurrence%s;\n", x->n, cli_s(x->n), tw->occurrences,
+                  cli_s(tw->occurrences));
     if (tw->aggregate == EXP_AGG_MEAN)
-        fprintf(f, "words ranked by mean relevance over at least %zu occurrences.\n\n", tw->min_count);
-    else fprintf(f, "occurrences ranked by relevance, the first %zu distinct words.\n\n", tw->k);
+        outbuf_printf(o, "words ranked by mean relevance over at least %zu occurrences.\n\n", tw->min_count);
+    else outbuf_printf(o, "occurrences ranked by relevance, the first %zu distinct words.\n\n", tw->k);
     /* four columns: SA most, SA least, LRP most, LRP least, as the paper's table */
     static const int order[4][2] = {{TW_SA, TW_MOST}, {TW_SA, TW_LEAST}, {TW_LRP, TW_MOST}, {TW_LRP, TW_LEAST}};
     static const char *const heads[4] = {"SA most", "SA least", "LRP most", "LRP least"};
@@ -102,76 +102,76 @@ void top_words_write_text(FILE *f, const expcmd *x, const top_words *tw)
             if (w > width[c]) width[c] = w;
         }
     }
-    fprintf(f, "%4s", "");
-    for (int c = 0; c < 4; c++) fprintf(f, "  %-*s", (int)width[c], heads[c]);
-    fputc('\n', f);
+    outbuf_printf(o, "%4s", "");
+    for (int c = 0; c < 4; c++) outbuf_printf(o, "  %-*s", (int)width[c], heads[c]);
+    outbuf_putc(o, '\n');
     for (size_t r = 0; r < rows; r++) {
-        fprintf(f, "%4zu", r + 1);
+        outbuf_printf(o, "%4zu", r + 1);
         for (int c = 0; c < 4; c++) {
             int m = order[c][0], l = order[c][1];
-            fputs("  ", f);
+            outbuf_puts(o, "  ");
             if (r >= tw->n[m][l]) {
-                fprintf(f, "%*s", (int)width[c], "");
+                outbuf_printf(o, "%*s", (int)width[c], "");
                 continue;
             }
             const exp_ranked *e = &tw->list[m][l][r];
-            render_terminal_text(f, e->word);
+            render_terminal_text(o, e->word);
             int len = snprintf(cell, sizeof cell, " %.3g", e->value);
-            fprintf(f, "%s%*s", cell, (int)(width[c] - text_width(e->word) - (size_t)len), "");
+            outbuf_printf(o, "%s%*s", cell, (int)(width[c] - text_width(e->word) - (size_t)len), "");
         }
-        fputc('\n', f);
+        outbuf_putc(o, '\n');
     }
 }
 
-static void json_list(FILE *f, const expcmd *x, const exp_ranked *list, size_t n)
+static void json_list(outbuf *o, const expcmd *x, const exp_ranked *list, size_t n)
 {
-    fputc('[', f);
+    outbuf_putc(o, '[');
     for (size_t r = 0; r < n; r++) {
         const exp_ranked *e = &list[r];
-        fputs(r ? ",{\"word\":" : "{\"word\":", f);
-        render_json_string(f, e->word);
-        fputs(",\"relevance\":", f);
-        render_json_double(f, e->value);
+        outbuf_puts(o, r ? ",{\"word\":" : "{\"word\":");
+        render_json_string(o, e->word);
+        outbuf_puts(o, ",\"relevance\":");
+        render_json_double(o, e->value);
         size_t i = expcmd_sentence_of(x, e->occurrence);
         int label = expcmd_leaf_label(x, e->occurrence);
-        fprintf(f, ",\"count\":%zu,\"line\":%zu,\"position\":%zu,\"leaf_label\":", e->count, x->corpus.sentences[i].line,
-                e->occurrence - x->offset[i]);
-        if (label >= 0) fprintf(f, "%d}", label);
-        else fputs("null}", f);
+        outbuf_printf(o, ",\"count\":%zu,\"line\":%zu,\"position\":%zu,\"leaf_label\":", e->count, x->corpus.sentences[i].line,
+                      e->occurrence - x->offset[i]);
+        if (label >= 0) outbuf_printf(o, "%d}", label);
+        else outbuf_puts(o, "null}");
     }
-    fputc(']', f);
+    outbuf_putc(o, ']');
 }
 
-void top_words_write_json(FILE *f, const expcmd *x, const top_words *tw)
+void top_words_write_json(outbuf *o, const expcmd *x, const top_words *tw)
 {
-    fprintf(f, "{\"target\":%d,\"k\":%zu", tw->target, tw->k);
+    outbuf_printf(o, "{\"target\":%d,\"k\":%zu", tw->target, tw->k);
     for (int m = 0; m < 2; m++) {
-        fprintf(f, ",\"%s\":{", method_names[m]);
+        outbuf_printf(o, ",\"%s\":{", method_names[m]);
         for (int l = 0; l < 2; l++) {
-            fprintf(f, "%s\"%s\":", l ? "," : "", list_names[l]);
-            json_list(f, x, tw->list[m][l], tw->n[m][l]);
+            outbuf_printf(o, "%s\"%s\":", l ? "," : "", list_names[l]);
+            json_list(o, x, tw->list[m][l], tw->n[m][l]);
         }
-        fputc('}', f);
+        outbuf_putc(o, '}');
     }
-    fputs("}\n", f);
+    outbuf_puts(o, "}\n");
 }
 
-void top_words_write_csv(FILE *f, const expcmd *x, const top_words *tw)
+void top_words_write_csv(outbuf *o, const expcmd *x, const top_words *tw)
 {
-    char buf[RENDER_DOUBLE_CHARS];
-    fputs("method,list,rank,word,relevance,count,line,position,leaf_label\n", f);
+    outbuf_puts(o, "method,list,rank,word,relevance,count,line,position,leaf_label\n");
     for (int m = 0; m < 2; m++)
         for (int l = 0; l < 2; l++)
             for (size_t r = 0; r < tw->n[m][l]; r++) {
                 const exp_ranked *e = &tw->list[m][l][r];
                 size_t i = expcmd_sentence_of(x, e->occurrence);
                 int label = expcmd_leaf_label(x, e->occurrence);
-                fprintf(f, "%s,%s,%zu,", method_names[m], list_names[l], r + 1);
-                expcmd_csv_field(f, e->word);
-                fprintf(f, ",%s,%zu,%zu,%zu,", render_format_double(buf, e->value), e->count, x->corpus.sentences[i].line,
-                        e->occurrence - x->offset[i]);
-                if (label >= 0) fprintf(f, "%d", label);
-                fputc('\n', f);
+                outbuf_printf(o, "%s,%s,%zu,", method_names[m], list_names[l], r + 1);
+                expcmd_csv_field(o, e->word);
+                outbuf_putc(o, ',');
+                outbuf_double(o, e->value);
+                outbuf_printf(o, ",%zu,%zu,%zu,", e->count, x->corpus.sentences[i].line, e->occurrence - x->offset[i]);
+                if (label >= 0) outbuf_printf(o, "%d", label);
+                outbuf_putc(o, '\n');
             }
 }
 
@@ -226,9 +226,9 @@ int cmd_top_words(int argc, char **argv)
     expcmd_progress_done(&x);
 
     const char *fmt = expcmd_format(&x);
-    if (strcmp(fmt, "json") == 0) top_words_write_json(stdout, &x, &tw);
-    else if (strcmp(fmt, "csv") == 0) top_words_write_csv(stdout, &x, &tw);
-    else top_words_write_text(stdout, &x, &tw);
+    if (strcmp(fmt, "json") == 0) top_words_write_json(cli_out(), &x, &tw);
+    else if (strcmp(fmt, "csv") == 0) top_words_write_csv(cli_out(), &x, &tw);
+    else top_words_write_text(cli_out(), &x, &tw);
     cli_flush_output();
     top_words_free(&tw);
     expcmd_free(&x);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/common.h"
+
 void expcmd_init(expcmd *x, const char *const *formats)
 {
     memset(x, 0, sizeof *x);
@@ -183,16 +185,27 @@ void expcmd_write_file(const char *path, lrp_write_fn fill, void *ctx)
     if (lrp_write_atomic(path, fill, ctx, &err) != LRP_OK) cli_die(EXIT_BAD_INPUT, "%s", err.message);
 }
 
-void expcmd_csv_field(FILE *f, const char *s)
+lrp_status expcmd_fill(FILE *f, expcmd_writer write, const void *ctx, lrp_error *err)
+{
+    outbuf *o = malloc(sizeof *o);
+    if (!o) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory");
+    outbuf_init(o, f);
+    write(o, ctx);
+    int e = outbuf_flush(o);
+    free(o);
+    return e ? lrp_fail(err, LRP_ERR_IO, "%s", strerror(e)) : LRP_OK;
+}
+
+void expcmd_csv_field(outbuf *o, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
+        outbuf_puts(o, s);
         return;
     }
-    fputc('"', f);
+    outbuf_putc(o, '"');
     for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
+        if (*s == '"') outbuf_putc(o, '"');
+        outbuf_putc(o, *s);
     }
-    fputc('"', f);
+    outbuf_putc(o, '"');
 }

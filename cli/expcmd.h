@@ -100,27 +100,34 @@ void expcmd_free(expcmd *x);
 /* Write path atomically with fill, or exit 1 naming the path. */
 void expcmd_write_file(const char *path, lrp_write_fn fill, void *ctx);
 
+/* The whole text of a file, written by one of the writers below. */
+typedef void (*expcmd_writer)(outbuf *o, const void *ctx);
+
+/* The body of an lrp_write_fn: write(o, ctx) through a buffered writer over f, flushed;
+ * LRP_ERR_IO with the system's reason when f could not be written, LRP_ERR_NOMEM when
+ * there is no memory for the writer. */
+lrp_status expcmd_fill(FILE *f, expcmd_writer write, const void *ctx, lrp_error *err);
 
 /* A CSV field: quoted when it has a comma, quote, or line break. */
-void expcmd_csv_field(FILE *f, const char *s);
+void expcmd_csv_field(outbuf *o, const char *s);
 
 // ----------------------------------------------------------------------------
 // the experiments' writers (cmd_<name>.c), shared with `lrp reproduce`
 
 /* lrp deletion */
-void deletion_write_text(FILE *f, const exp_deletion_result *r, size_t min_length);
-void deletion_write_json(FILE *f, const exp_deletion_result *r);
-void deletion_write_csv(FILE *f, const exp_deletion_result *r);
-void deletion_write_svg(FILE *f, const exp_deletion_result *r); /* both panels, side by side */
+void deletion_write_text(outbuf *o, const exp_deletion_result *r, size_t min_length);
+void deletion_write_json(outbuf *o, const exp_deletion_result *r);
+void deletion_write_csv(outbuf *o, const exp_deletion_result *r);
+void deletion_write_svg(outbuf *o, const exp_deletion_result *r); /* both panels, side by side */
 /* one panel's chart (0 correct, 1 false), for inlining */
-void deletion_write_panel_svg(FILE *f, const exp_deletion_result *r, int panel);
+void deletion_write_panel_svg(outbuf *o, const exp_deletion_result *r, int panel);
 
 /* lrp position */
-void position_write_text(FILE *f, const exp_position_result *r, const lrp_model *model, size_t min_length);
-void position_write_json(FILE *f, const exp_position_result *r);
-void position_write_csv(FILE *f, const exp_position_result *r, const lrp_model *model);
-void position_write_svg(FILE *f, const exp_position_result *r, const lrp_model *model); /* both methods */
-void position_write_grid_svg(FILE *f, const exp_position_result *r, const lrp_model *model, int method);
+void position_write_text(outbuf *o, const exp_position_result *r, const lrp_model *model, size_t min_length);
+void position_write_json(outbuf *o, const exp_position_result *r);
+void position_write_csv(outbuf *o, const exp_position_result *r, const lrp_model *model);
+void position_write_svg(outbuf *o, const exp_position_result *r, const lrp_model *model); /* both methods */
+void position_write_grid_svg(outbuf *o, const exp_position_result *r, const lrp_model *model, int method);
 
 /* lrp top-words: the k most and least relevant words for a class, by LRP and SA */
 enum { TW_LRP = 0, TW_SA = 1 };
@@ -138,9 +145,9 @@ typedef struct top_words {
  * by the caller); exits 1 on failure. */
 void top_words_compute(const expcmd *x, const exp_run *run, top_words *tw);
 void top_words_free(top_words *tw);
-void top_words_write_text(FILE *f, const expcmd *x, const top_words *tw);
-void top_words_write_json(FILE *f, const expcmd *x, const top_words *tw);
-void top_words_write_csv(FILE *f, const expcmd *x, const top_words *tw);
+void top_words_write_text(outbuf *o, const expcmd *x, const top_words *tw);
+void top_words_write_json(outbuf *o, const expcmd *x, const top_words *tw);
+void top_words_write_csv(outbuf *o, const expcmd *x, const top_words *tw);
 
 /* lrp heatmaps: sentences explained by LRP and SA for their true class */
 typedef struct heatmaps {
@@ -161,8 +168,8 @@ void heatmaps_compute(const expcmd *x, const exp_run *run, const size_t *index, 
 void heatmaps_free(heatmaps *h);
 /* The table of the figures (true, predicted, number, SA heatmap, LRP heatmap), an HTML
  * <table> for a page whose CSS is render_html_begin's. */
-void heatmaps_write_html_table(FILE *f, const expcmd *x, const heatmaps *h);
+void heatmaps_write_html_table(outbuf *o, const expcmd *x, const heatmaps *h);
 /* The same as a LaTeX tabular (needs \usepackage{xcolor}). */
-void heatmaps_write_latex(FILE *f, const expcmd *x, const heatmaps *h);
+void heatmaps_write_latex(outbuf *o, const expcmd *x, const heatmaps *h);
 
 #endif /* LRP_CLI_EXPCMD_H */

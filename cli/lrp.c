@@ -2,6 +2,7 @@
  * lrp.c - the `lrp` command: dispatches to a subcommand.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -57,9 +58,10 @@ static const command *find_command(const char *name)
 
 static int unknown_command(const char *name)
 {
-    fputs("lrp: unknown command '", stderr);
-    render_terminal_text(stderr, name);
-    fputs("'\nTry 'lrp --help'.\n", stderr);
+    char *shown = strdup(name);
+    if (shown) render_terminal_defuse(shown);
+    fprintf(stderr, "lrp: unknown command '%s'\nTry 'lrp --help'.\n", shown ? shown : "?");
+    free(shown);
     return EXIT_USAGE;
 }
 

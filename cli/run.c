@@ -193,37 +193,46 @@ size_t run_all(input_reader *r, const lrp_options *o, int threads, run_writer wr
 // ----------------------------------------------------------------------------
 // shared pieces of the output formats
 
-void run_json_prediction(FILE *f, const lrp_model *model, const input_item *it, const lrp_result *res)
+void run_json_prediction(outbuf *o, const lrp_model *model, const input_item *it, const lrp_result *res)
 {
-    fprintf(f, "\"line\":%zu,\"tokens\":[", it->line);
+    outbuf_puts(o, "\"line\":");
+    outbuf_u64(o, it->line);
+    outbuf_puts(o, ",\"tokens\":[");
     for (size_t t = 0; t < it->T; t++) {
-        if (t) fputc(',', f);
-        render_json_string(f, it->words[t]);
+        if (t) outbuf_putc(o, ',');
+        render_json_string(o, it->words[t]);
     }
-    fputs("],\"unknown\":[", f);
-    for (size_t t = 0; t < it->T; t++) fprintf(f, "%s%s", t ? "," : "", it->unknown[t] ? "true" : "false");
-    fputs("],\"scores\":", f);
-    render_json_doubles(f, res->scores, res->classes);
-    fputs(",\"probabilities\":", f);
-    render_json_doubles(f, res->probabilities, res->classes);
-    fprintf(f, ",\"predicted\":%d,\"label\":", res->predicted);
-    render_json_string(f, lrp_model_label(model, (size_t)res->predicted));
+    outbuf_puts(o, "],\"unknown\":[");
+    for (size_t t = 0; t < it->T; t++) {
+        if (t) outbuf_putc(o, ',');
+        outbuf_puts(o, it->unknown[t] ? "true" : "false");
+    }
+    outbuf_puts(o, "],\"scores\":");
+    render_json_doubles(o, res->scores, res->classes);
+    outbuf_puts(o, ",\"probabilities\":");
+    render_json_doubles(o, res->probabilities, res->classes);
+    outbuf_puts(o, ",\"predicted\":");
+    outbuf_i64(o, res->predicted);
+    outbuf_puts(o, ",\"label\":");
+    render_json_string(o, lrp_model_label(model, (size_t)res->predicted));
     if (it->label >= 0) {
-        fprintf(f, ",\"true\":%d,\"true_label\":", it->label);
-        render_json_string(f, lrp_model_label(model, (size_t)it->label));
+        outbuf_puts(o, ",\"true\":");
+        outbuf_i64(o, it->label);
+        outbuf_puts(o, ",\"true_label\":");
+        render_json_string(o, lrp_model_label(model, (size_t)it->label));
     }
 }
 
-void run_json_error(FILE *f, const input_item *it)
+void run_json_error(outbuf *o, const input_item *it)
 {
-    fprintf(f, "{\"line\":%zu,\"error\":", it->line);
-    render_json_string(f, it->message);
-    fputs("}\n", f);
+    outbuf_printf(o, "{\"line\":%zu,\"error\":", it->line);
+    render_json_string(o, it->message);
+    outbuf_puts(o, "}\n");
 }
 
 size_t run_text_width(const char *s) { return render_text_width(s); }
 
-void run_tsv_field(FILE *f, const char *s)
+void run_tsv_field(outbuf *o, const char *s)
 {
-    for (; *s; s++) fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+    for (; *s; s++) outbuf_putc(o, *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
 }

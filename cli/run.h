@@ -9,8 +9,7 @@
 #ifndef LRP_CLI_RUN_H
 #define LRP_CLI_RUN_H
 
-#include <stdio.h>
-
+#include "app/outbuf.h"
 #include "input.h"
 #include "lrp.h"
 
@@ -30,11 +29,11 @@ size_t run_all(input_reader *r, const lrp_options *options, int threads, run_wri
 /* The fields explain and predict share in their JSON objects, without the braces:
  * "line":N,"tokens":[...],"unknown":[...],"scores":[...],"probabilities":[...],
  * "predicted":c,"label":"...", and "true":c,"true_label":"..." when the input has it. */
-void run_json_prediction(FILE *f, const lrp_model *model, const input_item *item,
+void run_json_prediction(outbuf *o, const lrp_model *model, const input_item *item,
                          const lrp_result *result);
 
 /* A bad line as a JSON object: {"line":N,"error":"message"}. */
-void run_json_error(FILE *f, const input_item *item);
+void run_json_error(outbuf *o, const input_item *item);
 
 /* Display width of a UTF-8 string in terminal columns (code points; every
  * character counted as one column). */
@@ -42,6 +41,6 @@ size_t run_text_width(const char *s);
 
 /* A label for a TSV or text field: tabs and newlines would break the columns,
  * so they are written as spaces. */
-void run_tsv_field(FILE *f, const char *s);
+void run_tsv_field(outbuf *o, const char *s);
 
 #endif /* LRP_CLI_RUN_H */

@@ -1,6 +1,6 @@
 # lrp explain --format tsv: a header row, one row per token, the relevance columns
-# byte-equal to the JSON output's numbers (both 17 significant digits); lrp predict
-# --format tsv likewise.
+# byte-equal to the JSON output's numbers (both the shortest text that reads back as the
+# value, checked against printf); lrp predict --format tsv likewise.
 . "$(dirname "$0")/testlib.sh"
 
 printf 'positive\tit %s good movie .\nvery negative\tzzz bad\n\n' "'s" >"$TMP/in"
@@ -18,6 +18,7 @@ same "$(head -1 "$TSV")" "$(printf 'line\tposition\ttoken\tunknown\tpredicted\tt
     "header row"
 same "$(wc -l <"$TSV")" 8 "header + 5 + 2 token rows, nothing for the bad line"
 same "$(awk -F'\t' '{ print NF }' "$TSV" | sort -u)" 12 "every row has 12 columns"
+ok "every number of the TSV is the shortest closest text of its value" "$LRP_TESTTOOL" shortest tsv "$TSV"
 
 # row by row against the JSON values
 row=2
@@ -51,6 +52,7 @@ P=$TMP/out
 same "$(head -1 "$P")" "$(printf 'line\tpredicted\tlabel\ttrue\ttrue_label\tscore:very negative\tscore:negative\tscore:neutral\tscore:positive\tscore:very positive\tprobability:very negative\tprobability:negative\tprobability:neutral\tprobability:positive\tprobability:very positive')" \
     "predict header"
 same "$(wc -l <"$P")" 3 "predict: header + 2 rows"
+ok "every number of the predict TSV is the shortest closest text of its value" "$LRP_TESTTOOL" shortest tsv "$P"
 IFS=$'\t' read -r -a col <<<"$(sed -n 2p "$P")"
 same "${col[0]}" 1 "predict line"
 same "${col[1]}" "$(value "$F" 0.predicted)" "predict predicted"

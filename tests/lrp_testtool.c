@@ -22,8 +22,9 @@
  *   lrp_testtool json < LINES
  *       parses JSON Lines with cJSON and prints one "path=value" line per scalar,
  *       the path starting with the 0-based line index: 0.tokens.1=good,
- *       0.explanations.0.rest=0.0123 (numbers with 17 digits, true/false/null as
- *       words). Exits 1 naming the first line that is not one valid JSON value.
+ *       0.explanations.0.rest=0.0123 (numbers as lrp writes them: the shortest text
+ *       that reads back as the value, app/numfmt.h; true/false/null as words). Exits 1
+ *       naming the first line that is not one valid JSON value.
  *   lrp_testtool same-values OLD NEW
  *       compares two outputs token by token: numbers (JSON's grammar, not part of a
  *       word) by value, as strtod reads them, bit for bit; every other byte as it is.
@@ -144,7 +145,10 @@ static void flatten(const cJSON *j, char *path, size_t len)
         return;
     }
     if (cJSON_IsString(j)) printf("%s=%s\n", path, j->valuestring);
-    else if (cJSON_IsNumber(j)) printf("%s=%.17g\n", path, j->valuedouble);
+    else if (cJSON_IsNumber(j)) {
+        char num[NUMFMT_MAX];
+        printf("%s=%.*s\n", path, (int)numfmt_double(num, j->valuedouble), num);
+    }
     else if (cJSON_IsTrue(j)) printf("%s=true\n", path);
     else if (cJSON_IsFalse(j)) printf("%s=false\n", path);
     else printf("%s=null\n", path);

@@ -20,14 +20,16 @@ static size_t count(const char *s, const char *what)
 static char *lines_svg(const plot_lines *c)
 {
     tu_capture cap;
-    plot_lines_svg(tu_capture_open(&cap), c);
+    if (!tu_capture_open(&cap)) return NULL;
+    plot_lines_svg(cap.o, c);
     return tu_capture_close(&cap);
 }
 
 static char *grid_svg(const plot_bar_grid *g)
 {
     tu_capture cap;
-    plot_bar_grid_svg(tu_capture_open(&cap), g);
+    if (!tu_capture_open(&cap)) return NULL;
+    plot_bar_grid_svg(cap.o, g);
     return tu_capture_close(&cap);
 }
 

@@ -123,11 +123,16 @@ FILE *tu_capture_open(tu_capture *c)
     c->buf = NULL;
     c->len = 0;
     c->f = open_memstream(&c->buf, &c->len);
-    return c->f;
+    c->o = c->f ? malloc(sizeof *c->o) : NULL;
+    if (c->o) outbuf_init(c->o, c->f);
+    return c->o ? c->f : NULL;
 }
 
 char *tu_capture_close(tu_capture *c)
 {
+    if (c->o) outbuf_flush(c->o);
+    free(c->o);
+    c->o = NULL;
     fclose(c->f);
     return c->buf;
 }

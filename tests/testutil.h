@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "app/outbuf.h"
 #include "lrp.h"
 
 /* Exit code that ctest reports as "skipped" (data not available). */
@@ -62,9 +63,12 @@ const char *tu_data_dir(void);
 const char *tu_sst_dir(void);
 
 /* Output of a writer as a string: tu_capture_open gives a memory stream to write to,
- * tu_capture_close closes it and returns what was written (NUL-terminated, malloc'd). */
+ * directly (f) or through a buffered writer over it (o: app/outbuf.h), NULL when it
+ * cannot; tu_capture_close flushes o, closes f and returns what was written
+ * (NUL-terminated, malloc'd). */
 typedef struct tu_capture {
     FILE *f;
+    outbuf *o;
     char *buf;
     size_t len;
 } tu_capture;
