@@ -220,29 +220,42 @@ static void write_heatmaps(outbuf *o, const explain_ctx *x, const input_reader *
     outbuf_putc(o, '\n');
 }
 
+/* n spaces */
+static void pad(outbuf *o, size_t n)
+{
+    while (n--) outbuf_putc(o, ' ');
+}
+
+/* Room for "%.6g" of any double: 13 characters at most ("-2.22507e-308") and the NUL. */
+enum { CELL = 16 };
+
 static void write_columns(outbuf *o, const explain_ctx *x, const input_reader *r, const input_item *it,
                           const lrp_result *res)
 {
     text_header(o, x, r, it, res);
-    size_t n = res->n_explanations;
+    const size_t n = res->n_explanations, T = it->T;
     char head[64], num[32];
     int any_lrp = 0, any_unknown = 0;
     /* column widths: tokens (with a * for unknown words), then each method:target */
     size_t wt = 6; /* "(rest)" */
-    for (size_t t = 0; t < it->T; t++) {
+    for (size_t t = 0; t < T; t++) {
         size_t w = run_text_width(it->words[t]) + (it->unknown[t] ? 1 : 0);
         if (w > wt) wt = w;
         any_unknown |= it->unknown[t];
     }
+    /* each relevance formatted once: cell[k T + t], len[k T + t] characters */
+    const size_t cells = n * T > 0 ? n * T : 1;
     size_t *wc = calloc(n ? n : 1, sizeof *wc);
-    if (!wc) cli_die(EXIT_BAD_INPUT, "out of memory");
+    char *cell = malloc(cells * CELL);
+    unsigned char *len = malloc(cells);
+    if (!wc || !cell || !len) cli_die(EXIT_BAD_INPUT, "out of memory");
     for (size_t k = 0; k < n; k++) {
         const lrp_explanation *e = &res->explanations[k];
         any_lrp |= is_lrp(e->method);
         wc[k] = column_name(head, sizeof head, e);
-        for (size_t t = 0; t < it->T; t++) {
-            size_t w = (size_t)snprintf(num, sizeof num, "%.6g", e->relevance[t]);
-            if (w > wc[k]) wc[k] = w;
+        for (size_t t = 0; t < T; t++) {
+            len[k * T + t] = (unsigned char)snprintf(cell + (k * T + t) * CELL, CELL, "%.6g", e->relevance[t]);
+            if (len[k * T + t] > wc[k]) wc[k] = len[k * T + t];
         }
         size_t w = (size_t)snprintf(num, sizeof num, "%.6g", e->rest);
         if (is_lrp(e->method) && w > wc[k]) wc[k] = w;
@@ -253,12 +266,15 @@ static void write_columns(outbuf *o, const explain_ctx *x, const input_reader *r
         outbuf_printf(o, "  %*s", (int)wc[k], head);
     }
     outbuf_putc(o, '\n');
-    for (size_t t = 0; t < it->T; t++) {
+    for (size_t t = 0; t < T; t++) {
         /* pad by display width: printf's %-*s counts bytes */
         put(o, it->words[t]);
-        outbuf_printf(o, "%s%*s", it->unknown[t] ? "*" : "",
-                      (int)(wt - run_text_width(it->words[t]) - (it->unknown[t] ? 1 : 0)), "");
-        for (size_t k = 0; k < n; k++) outbuf_printf(o, "  %*.6g", (int)wc[k], res->explanations[k].relevance[t]);
+        if (it->unknown[t]) outbuf_putc(o, '*');
+        pad(o, wt - run_text_width(it->words[t]) - (it->unknown[t] ? 1 : 0));
+        for (size_t k = 0; k < n; k++) {
+            pad(o, 2 + wc[k] - len[k * T + t]);
+            outbuf_write(o, cell + (k * T + t) * CELL, len[k * T + t]);
+        }
         outbuf_putc(o, '\n');
     }
     if (any_lrp) {
@@ -283,6 +299,8 @@ static void write_columns(outbuf *o, const explain_ctx *x, const input_reader *r
     if (any_lrp) outbuf_puts(o, "(rest): relevance that reached the initial states h0, c0\n");
     outbuf_putc(o, '\n');
     free(wc);
+    free(cell);
+    free(len);
 }
 
 // ----------------------------------------------------------------------------
