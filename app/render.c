@@ -106,6 +106,19 @@ void render_heatmap_ansi_wrap(outbuf *o, const render_heatmap *h, size_t col, si
     }
 }
 
+/* c as six lowercase hexadecimal digits (printf's %02x%02x%02x) */
+static void hex_rgb(outbuf *o, render_rgb c)
+{
+    static const char digit[] = "0123456789abcdef";
+    char *p = outbuf_reserve(o, 6);
+    const unsigned char v[3] = {c.r, c.g, c.b};
+    for (int k = 0; k < 3; k++) {
+        p[2 * k] = digit[v[k] >> 4];
+        p[2 * k + 1] = digit[v[k] & 15];
+    }
+    o->len += 6;
+}
+
 void render_heatmap_html(outbuf *o, const render_heatmap *h, const char *tooltip)
 {
     double norm = render_heatmap_norm(h);
@@ -113,8 +126,12 @@ void render_heatmap_html(outbuf *o, const render_heatmap *h, const char *tooltip
         render_rgb bg = render_color(h->relevance[t], norm, h->kind);
         render_rgb fg = render_text_color(bg);
         if (t) outbuf_putc(o, ' ');
-        outbuf_printf(o, "<span class=\"w%s\" style=\"background:#%02x%02x%02x;color:#%02x%02x%02x\" title=\"",
-                      is_unknown(h, t) ? " unk" : "", bg.r, bg.g, bg.b, fg.r, fg.g, fg.b);
+        outbuf_puts(o, is_unknown(h, t) ? "<span class=\"w unk\" style=\"background:#"
+                                        : "<span class=\"w\" style=\"background:#");
+        hex_rgb(o, bg);
+        outbuf_puts(o, ";color:#");
+        hex_rgb(o, fg);
+        outbuf_puts(o, "\" title=\"");
         if (tooltip) {
             render_html_text(o, tooltip);
             outbuf_puts(o, ": ");
@@ -154,7 +171,8 @@ static void css_gradient(outbuf *o, render_kind kind)
     outbuf_puts(o, "linear-gradient(to right");
     for (int k = 0; k <= n; k++) {
         render_rgb c = render_color(lo + (1.0 - lo) * k / n, 1.0, kind);
-        outbuf_printf(o, ",#%02x%02x%02x", c.r, c.g, c.b);
+        outbuf_puts(o, ",#");
+        hex_rgb(o, c);
     }
     outbuf_putc(o, ')');
 }

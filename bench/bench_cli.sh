@@ -8,20 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 LRP=$BUILD/lrp
-SST=${LRP_SST_DIR:-../shared/data/sst}
 RUNS=${RUNS:-5}
-if [ ! -r "$SST/test.txt" ]; then
-    echo "bench_cli: skipped, no SST test set at $SST/test.txt (set LRP_SST_DIR)"
-    exit 0
-fi
+. bench/benchlib.sh
+bench_data bench_cli
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lrp-bench-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-model=${LRP_MODEL:-models/sst5-bilstm.safetensors}
-if [ ! -r "$model" ]; then
-    model=$tmp/random.safetensors
-    "$BUILD/bench/bench_explain" --save-model "$model" >/dev/null
-    echo "bench_cli: no models/sst5-bilstm.safetensors; a random model of the paper's size (E = H = 60)"
-fi
+bench_model bench_cli "$tmp"
+model=$MODEL
 
 # best wall-clock seconds of $RUNS runs of: lrp explain ARGS < test.txt
 best() {
