@@ -9,6 +9,10 @@
 #   make fuzz            run every fuzzer for FUZZ_SECONDS each (needs clang)
 #   make bench           build and run the benchmarks (bench/bench_*.c, bench/bench_*.sh)
 #   make portable        build without -march=native
+#   make test-aarch64    cross build for 64-bit ARM Linux and every test under qemu-user
+#                        (needs the packages cmake/aarch64-linux-gnu.cmake names)
+#   make posix           build the library, the applications and the command with nothing
+#                        beyond POSIX.1-2008 (LRP_POSIX_ONLY: what macOS and the BSDs offer)
 BUILD ?= build
 SAN_BUILD ?= build-san
 PREFIX ?= /usr/local
@@ -18,7 +22,7 @@ PORTABLE ?= 1
 FUZZ_SECONDS ?= 30
 CMAKE_FLAGS ?=
 
-.PHONY: all build test test-fast test-san test-portable install fuzz bench portable clean
+.PHONY: all build test test-fast test-san test-portable test-aarch64 posix install fuzz bench portable clean
 
 all: build
 
@@ -67,5 +71,20 @@ $(BUILD)-portable/CMakeCache.txt:
 portable: $(BUILD)-portable/CMakeCache.txt
 	cmake --build $(BUILD)-portable -j $(JOBS)
 
+$(BUILD)-aarch64/CMakeCache.txt:
+	cmake -S . -B $(BUILD)-aarch64 -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake -DCMAKE_BUILD_TYPE=Release \
+	  -DLRP_NATIVE=OFF -DLRP_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+
+test-aarch64: $(BUILD)-aarch64/CMakeCache.txt
+	cmake --build $(BUILD)-aarch64 -j $(JOBS)
+	ctest --test-dir $(BUILD)-aarch64 --output-on-failure -j $(JOBS) --timeout 1200
+
+$(BUILD)-posix/CMakeCache.txt:
+	cmake -S . -B $(BUILD)-posix -DCMAKE_BUILD_TYPE=Release -DLRP_POSIX_ONLY=ON -DLRP_BUILD_TESTS=OFF \
+	  -DLRP_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+
+posix: $(BUILD)-posix/CMakeCache.txt
+	cmake --build $(BUILD)-posix -j $(JOBS)
+
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD) $(BUILD)-portable
+	rm -rf $(BUILD) $(SAN_BUILD) $(BUILD)-portable $(BUILD)-aarch64 $(BUILD)-posix

@@ -1,7 +1,7 @@
 /*
  * cli.c - helpers shared by the `lrp` subcommands (cli.h).
  */
-#define _DEFAULT_SOURCE /* realpath */
+#define _XOPEN_SOURCE 700 /* realpath: POSIX.1-2008, XSI */
 #include "cli.h"
 
 #include <errno.h>

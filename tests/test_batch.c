@@ -565,9 +565,10 @@ static void shipped_model(void)
     if (st == LRP_OK) {
         lrp_sentence *s = calloc(corpus.n, sizeof *s);
         size_t n = 0;
-        /* every sentence in an optimised build; every fifth under the sanitizers (slow) */
-        const char *san = getenv("LRP_SANITIZE");
-        const size_t step = san && strcmp(san, "1") == 0 ? 5 : 1;
+        /* every sentence in an optimised build; every fifth under the sanitizers or an
+         * emulator (slow) */
+        const size_t step = tu_slow_build() ? 5 : 1;
+        if (step > 1) printf("a slow build: every %zu-th sentence of the SST test set\n", step);
         for (size_t i = 0; i < corpus.n; i += step) {
             const ds_sentence *d = &corpus.sentences[i];
             lrp_tokens tok = {d->length, d->words};

@@ -63,6 +63,12 @@ int tu_finish(void)
     return 0;
 }
 
+int tu_slow_build(void)
+{
+    const char *san = getenv("LRP_SANITIZE"), *emu = getenv("LRP_EMULATED");
+    return (san && strcmp(san, "1") == 0) || (emu && strcmp(emu, "1") == 0);
+}
+
 const char *tu_data_dir(void)
 {
     const char *d = getenv("LRP_TEST_DATA");

@@ -56,6 +56,10 @@ int tu_close_at(const char *file, int line, const char *what, const double *got,
 /* Summary line and exit code: 0 when every check passed. */
 int tu_finish(void);
 
+/* A slow build: under the sanitizers (LRP_SANITIZE=1) or an emulator (LRP_EMULATED=1, a
+ * cross build's tests under qemu-user): long tests check a sample there, and say so. */
+int tu_slow_build(void);
+
 /* Directory of committed test data (LRP_TEST_DATA, set by ctest). */
 const char *tu_data_dir(void);
 /* SST directory: LRP_SST_DIR, else ../shared/data/sst next to the source tree; NULL if absent. */

@@ -1,7 +1,10 @@
 /*
  * common.c - error reporting and large allocations shared by the library.
  */
+/* LRP_POSIX_ONLY (the build's option): nothing but POSIX.1-2008, as on macOS and the BSDs */
+#ifndef LRP_POSIX_ONLY
 #define _DEFAULT_SOURCE /* madvise's MADV_NOHUGEPAGE (Linux) */
+#endif
 #include "core/common.h"
 
 #include <stdarg.h>
@@ -50,6 +53,8 @@ void lrp_free_large(void *p, size_t n)
         munmap(p, n);
         return;
     }
+#else
+    (void)n;
 #endif
     free(p);
 }
