@@ -548,7 +548,7 @@ static void test_metadata(void)
         {"gate_order", "iigo", "gate_order \"iigo\"", "permutation"},
         {"gate_order", "ifgoi", "gate_order \"ifgoi\"", "permutation"},
         {"gate_order", NULL, "no \"gate_order\"", NULL},
-        {"format", "pt", "no nn.LSTM in this PyTorch state_dict", "weight_ih_l0"},
+        {"format", "pt", "no nn.LSTM or nn.GRU in this PyTorch state_dict", "weight_ih_l0"},
         {"format", "tf", "__metadata__.format is \"tf\"", "expected \"lrp-rnn\""},
         {"format", NULL, "no \"format\"", "not an lrp-rnn model file"},
         {"lowercase", "yes", "__metadata__.lowercase is \"yes\"", "\"true\" or \"false\""},

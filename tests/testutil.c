@@ -263,8 +263,8 @@ static int take(const cJSON *obj, const char *key, double *dst, size_t rows, siz
         free(v);
         return 0;
     }
-    if (gate) model_copy_gate_rows(dst, v, H, cols, gate);
-    else memcpy(dst, v, rows * cols * sizeof *v);
+    for (size_t row = 0; row < rows; row++) /* gate rows: file block k is internal block gate[k] */
+        memcpy(dst + (gate ? (size_t)gate[row / H] * H + row % H : row) * cols, v + row * cols, cols * sizeof *v);
     free(v);
     return 1;
 }
