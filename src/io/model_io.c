@@ -198,24 +198,33 @@ static lrp_status check_metadata(const st_file *f, model_shape *s, int gate[GATE
     if (st != LRP_OK) return st;
     s->cell = (model_cell)cell;
     s->pooling = (model_pooling)pooling;
-    s->activation = (model_activation)activation;
+    s->activation = s->n_dense ? (model_activation)activation : ACT_RELU; /* said and ignored without dense layers */
 
     const char *order = required(f, "gate_order",
                                  s->cell == CELL_GRU ? "a permutation of rzn" : "a permutation of igfo", err);
     if (!order) return LRP_ERR_FORMAT;
-    return model_parse_gates(s->cell, order, gate, err);
+    const model_cell other = s->cell == CELL_GRU ? CELL_LSTM : CELL_GRU;
+    if (model_parse_gates(s->cell, order, gate, err) == LRP_OK) return LRP_OK;
+    if (model_parse_gates(other, order, gate, NULL) == LRP_OK) /* the other cell's order */
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "gate_order \"%s\" is an %s's, but the metadata say cell \"%s\"%s (expected a "
+                        "permutation of %s)",
+                        order, other == CELL_GRU ? "nn.GRU" : "nn.LSTM", model_cell_name(s->cell),
+                        st_metadata(f, "cell") ? "" : " (\"cell\" absent)", s->cell == CELL_GRU ? "rzn" : "igfo");
+    return LRP_ERR_FORMAT;
 }
 
 /* The options --pooling and --activation describe a PyTorch state_dict's head; an
  * lrp-rnn file says its own, which they may only repeat. */
 static lrp_status check_kind_options(const model_shape *s, const lrp_load_options *o, lrp_error *err)
 {
-    if (o->pooling && model_pooling_parse(o->pooling) != (int)s->pooling)
+    if (o->pooling && model_pooling_parse(o->pooling) != (int)s->pooling) /* also an unknown name */
         return lrp_fail(err, LRP_ERR_ARGUMENT,
                         "pooling option \"%.40s\": this " LRP_FORMAT_NAME " file's head is \"%s\" "
                         "(its metadata \"pooling\" says so; the option is for PyTorch state_dicts)",
                         o->pooling, model_pooling_name(s->pooling));
-    if (o->activation && model_activation_parse(o->activation) != (int)s->activation)
+    const int act = o->activation ? model_activation_parse(o->activation) : -1;
+    if (o->activation && (act < 0 || (s->n_dense && act != (int)s->activation)))
         return lrp_fail(err, LRP_ERR_ARGUMENT,
                         "activation option \"%.40s\": this " LRP_FORMAT_NAME " file's dense layers use "
                         "\"%s\" (its metadata \"activation\" says so; the option is for PyTorch "

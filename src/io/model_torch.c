@@ -618,6 +618,7 @@ static lrp_status find_dense(plan *pl, const lrp_load_options *o, lrp_error *err
         s->dense[k] = width = w->shape[0];
     }
     pl->U = width;
+    if (!s->n_dense) s->activation = ACT_RELU; /* said and ignored without dense layers */
     return LRP_OK;
 }
 
@@ -727,6 +728,20 @@ static lrp_status missing_part(plan *pl, int classifier, lrp_error *err)
         n_rows += t->shape[0] == pl->C;
         if (classifier && s->D == 2 && !s->n_dense && s->pooling == POOL_LAST && has_shape(t, pl->C, s->H))
             one_dir = t;
+    }
+    if (classifier && n_width == 1 && width->shape[0] != rows) {
+        /* a layer reading the head and a classifier reading it: an unnamed dense layer */
+        for (size_t i = 0; i < f->n; i++) {
+            const st_tensor *t = &f->tensors[f->by_name[i]];
+            char sh2[64];
+            if (taken(pl, t) || t == width || !weight_path(t->name, &plen) || !has_shape(t, rows, width->shape[0]))
+                continue;
+            return lrp_fail(err, LRP_ERR_FORMAT,
+                            "%.100s %s reads the %zu values of the head and %.100s %s reads its outputs: a dense "
+                            "layer before the classifier? Name the dense layers, in order, with --prefix-dense "
+                            "(docs/pytorch.md)",
+                            width->name, shape_of(width, sh, sizeof sh), cols, t->name, shape_of(t, sh2, sizeof sh2));
+        }
     }
     if (n_width == 1 && width->shape[0] != rows)
         return lrp_fail(err, LRP_ERR_FORMAT, "the %s %.100s is %s, but %s %zu %s",

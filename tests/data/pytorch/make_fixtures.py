@@ -271,7 +271,7 @@ def main():
     make("lstm-attn", {"emb": "emb", "lstm": "lstm", "attn": "pool", "dense0": "fc1",
                        "dense1": "fc2", "fc": "fc"},
          V=22, E=4, H=3, C=2, layers=2, bidirectional=True, lstm_bias=True, fc_bias=True,
-         seed=9, lengths=lengths, writer=by_export, options={"dense_prefixes": "fc1,fc2"},
+         seed=10, lengths=lengths, writer=by_export, options={"dense_prefixes": "fc1,fc2"},
          cell="lstm", pooling="attention", A=5, vector_bias=True, dense=(8, 6),
          activation="relu")
 
