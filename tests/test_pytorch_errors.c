@@ -698,7 +698,8 @@ static void test_attention(void)
     /* the pooling said otherwise: the module's tensors are left over, or a conflict */
     lrp_load_options_init(&o);
     o.pooling = "mean";
-    expect_fail_with("attention module, pooling mean", &d, &o, LRP_ERR_FORMAT, "unexpected tensor attn.", "--prefix-attention");
+    expect_fail_with("attention module, pooling mean", &d, &o, LRP_ERR_FORMAT, "unexpected tensor attn.",
+                     "an attention module's, but the pooling is \"mean\"");
     o.attention_prefix = "attn";
     expect_fail_with("attention named, pooling mean", &d, &o, LRP_ERR_ARGUMENT,
                      "an attention module is named (\"attn\"), but the pooling is \"mean\"", NULL);

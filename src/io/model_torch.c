@@ -872,6 +872,15 @@ static lrp_status check_leftovers(plan *pl, lrp_error *err)
         const st_tensor *t = &f->tensors[f->by_name[i]];
         if (taken(pl, t)) continue;
         char sh[64], r[120], c[104];
+        static const char *const att_leaf[4] = {"proj.weight", "proj.bias", "vector.weight", "vector.bias"};
+        for (int k = 0; k < 4 && pl->s.pooling != POOL_ATTENTION; k++) {
+            const size_t n = strlen(t->name), m = strlen(att_leaf[k]);
+            if (n >= m && strcmp(t->name + n - m, att_leaf[k]) == 0 && (n == m || t->name[n - m - 1] == '.'))
+                return lrp_fail(err, LRP_ERR_FORMAT,
+                                "unexpected tensor %.100s %s: an attention module's, but the pooling is \"%s\" "
+                                "(pooling \"attention\" reads it; else save the state_dict without it)",
+                                t->name, shape_of(t, sh, sizeof sh), model_pooling_name(pl->s.pooling));
+        }
         return lrp_fail(err, LRP_ERR_FORMAT,
                         "unexpected tensor %.100s %s: not part of the model found (embedding %.100s, "
                         "%s, classifier %s); dense layers between the head and the classifier are "
