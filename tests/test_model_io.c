@@ -818,6 +818,19 @@ static void test_numpy_fixture(void)
                  "doc snippet model");
         lrp_model_free(m);
     }
+    snprintf(path, sizeof path, "%s/models/doc-snippet-gru.safetensors", tu_data_dir());
+    st = lrp_model_load(&m, path, &err);
+    TU_CHECK_STATUS(st, LRP_OK, err);
+    if (m) {
+        TU_CHECK(strcmp(lrp_model_describe(m), "1-layer bi-GRU, attention (A=3), dense 4 tanh, 2 classes") == 0 &&
+                     m->shape.E == 3 && m->shape.H == 2 && m->shape.has_bias && m->unk == 0,
+                 "doc snippet GRU model: %s", lrp_model_describe(m));
+        /* its two GRU biases are apart and every value finite, none zero */
+        size_t zeros = 0;
+        for (size_t i = 0; i < m->layout.total; i++) zeros += model_param(m, i) == 0.0;
+        TU_CHECK(zeros == 0 && m->rnn[0][1].b[0] != m->rnn[0][1].bh[0], "doc snippet GRU values");
+        lrp_model_free(m);
+    }
 }
 
 // ----------------------------------------------------------------------------
