@@ -1,7 +1,8 @@
 /*
- * cmd_info.c - `lrp info [FILE]`: what a model file holds (how it was read, sizes, layers,
- * directions, classes, vocabulary, unknown word, lowercasing, output bias, number
- * of parameters), as text or JSON. Loading the file checks all of it.
+ * cmd_info.c - `lrp info [FILE]`: what a model file holds (how it was read, the
+ * architecture in one line, sizes, layers, directions, head, dense layers, classes,
+ * vocabulary, unknown word, lowercasing, output bias, number of parameters), as text
+ * or JSON. Loading the file checks all of it.
  */
 #include <getopt.h>
 #include <string.h>
@@ -17,8 +18,9 @@ static void usage(FILE *f)
     fprintf(f,
             "Usage: lrp info [OPTIONS] [FILE]\n"
             "Describe a model file: how it was read (lrp-rnn, or which tensors of a PyTorch\n"
-            "state_dict), sizes, layers, directions, classes and their labels, vocabulary,\n"
-            "unknown word, lowercasing, output bias, number of parameters.\n"
+            "state_dict), the architecture in one line, sizes, layers, directions, cell,\n"
+            "head, dense layers, classes and their labels, vocabulary, unknown word,\n"
+            "lowercasing, output bias, number of parameters.\n"
             "Loading the file checks every tensor and value.\n"
             "\n"
             "Options:\n"
@@ -46,7 +48,8 @@ static void write_text(const char *path, long long bytes, const lrp_model *m, co
     if (bytes >= 0) printf(" (%lld bytes)\n", bytes);
     else printf(" (not a regular file)\n");
     row("read as", lrp_model_source(m));
-    printf("\nvocabulary     %zu words\n", in->vocab_size);
+    printf("\narchitecture   %s\n", lrp_model_describe(m));
+    printf("vocabulary     %zu words\n", in->vocab_size);
     row("unknown word", unk ? unk : "(none: unknown words are an error)");
     putchar('\n');
     printf("lowercase      %s\n", in->lowercase ? "yes" : "no");
@@ -54,6 +57,13 @@ static void write_text(const char *path, long long bytes, const lrp_model *m, co
     printf("hidden         %zu per direction\n", in->hidden_dim);
     printf("layers         %zu\n", in->layers);
     printf("directions     %zu (%s)\n", in->directions, in->directions == 2 ? "bidirectional" : "forward only");
+    printf("cell           %s\n", strcmp(in->cell, "gru") == 0 ? "GRU" : "LSTM");
+    if (in->attention_dim) printf("head           attention, A = %zu\n", in->attention_dim);
+    else printf("head           %s\n", strcmp(in->pooling, "last") == 0 ? "last states" : in->pooling);
+    printf("dense layers   ");
+    for (size_t k = 0; k < in->n_dense; k++) printf("%s%zu", k ? ", " : "", in->dense_sizes[k]);
+    if (in->n_dense) printf(" (%s)\n", in->activation);
+    else printf("none\n");
     printf("classes        %zu\n", in->classes);
     for (size_t c = 0; c < in->classes; c++) {
         printf("  %2zu  ", c);
@@ -73,9 +83,14 @@ static void write_json(const char *path, long long bytes, const lrp_model *m, co
     printf(",\"bytes\":");
     if (bytes >= 0) printf("%lld", bytes);
     else printf("null");
+    printf(",\"architecture\":");
+    render_json_string(stdout, lrp_model_describe(m));
     printf(",\"vocab_size\":%zu,\"embed_dim\":%zu,\"hidden_dim\":%zu,\"layers\":%zu,"
-           "\"directions\":%zu,\"classes\":%zu,\"labels\":[",
-           in->vocab_size, in->embed_dim, in->hidden_dim, in->layers, in->directions, in->classes);
+           "\"directions\":%zu,\"cell\":\"%s\",\"pooling\":\"%s\",\"attention_dim\":%zu,\"dense\":[",
+           in->vocab_size, in->embed_dim, in->hidden_dim, in->layers, in->directions, in->cell, in->pooling,
+           in->attention_dim);
+    for (size_t k = 0; k < in->n_dense; k++) printf("%s%zu", k ? "," : "", in->dense_sizes[k]);
+    printf("],\"activation\":\"%s\",\"classes\":%zu,\"labels\":[", in->activation, in->classes);
     for (size_t c = 0; c < in->classes; c++) {
         if (c) putchar(',');
         render_json_string(stdout, lrp_model_label(m, c));

@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -73,6 +74,12 @@ static int finish(int code)
 
 int main(int argc, char **argv)
 {
+    /* Standard output in one buffer of 64 KiB when it is not a terminal (a terminal
+     * keeps its line buffering): fewer writes, and any --help fits, so that a write
+     * that fails (a full disk) fails in cli_flush_output, which names the reason (a
+     * stream that failed earlier has lost it). */
+    static char out_buffer[1 << 16];
+    if (!isatty(STDOUT_FILENO)) setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

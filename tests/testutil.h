@@ -113,6 +113,25 @@ lrp_model *tu_model_from_golden(const cJSON *model);
  * (message printed). */
 lrp_model *tu_model_from_general(const cJSON *root);
 
+/* A safetensors file in memory (malloc'd, *n bytes): __metadata__ meta (not NULL), then
+ * the tensors in order, each values[rows * cols] (cols = 1 for rank 1) stored as F64
+ * (F32 when f32), little-endian, the header padded to 8 bytes. */
+typedef struct tu_named {
+    char name[64];
+    size_t rank, rows, cols;
+    double *values; /* owned by the caller */
+    int f32;
+} tu_named;
+unsigned char *tu_safetensors_bytes(const cJSON *meta, const tu_named *t, size_t n, size_t *len);
+
+/* A general golden fixture as the model file a numpy user would write from it: its
+ * "metadata" (gate_order replaced by gru_order, a permutation of rzn, for a GRU when
+ * not NULL, its blocks permuted so), format, vocabulary w0.. and labels as
+ * tu_model_from_general names them, lowercase false; its tensors under their names, the
+ * classifier's weight split into classifier.weight_fwd and _bwd when split. NULL on
+ * failure (message printed). */
+unsigned char *tu_general_bytes(const cJSON *root, const char *gru_order, int split, size_t *len);
+
 /* A random model of any shape of the family, weights uniform in [-scale, scale] from
  * seed; vocabulary w0.., labels c0... */
 struct model_shape;
@@ -122,6 +141,24 @@ lrp_model *tu_random_model_shape(const struct model_shape *shape, double scale, 
  * [-scale, scale], from a fixed seed; vocabulary w0.., labels c0... */
 lrp_model *tu_random_model(size_t V, size_t E, size_t H, size_t C, size_t L, size_t D,
                            int has_bias, double scale, unsigned long long seed);
+
+/* The largest |a[i] - b[i]| (NaN when one is NaN). */
+double tu_max_abs_diff(const double *a, const double *b, size_t n);
+
+/* o[key] as a string (NULL when absent or not a string), as an integer (-1 then). */
+const char *tu_json_string(const cJSON *o, const char *key);
+long tu_json_long(const cJSON *o, const char *key);
+
+/* The PyTorch fixture tests/data/pytorch/<name>.json, its directory into dir; NULL
+ * after a failed check. */
+cJSON *tu_torch_fixture(const char *name, char *dir, size_t len);
+
+/* The model of a PyTorch fixture (tests/data/pytorch/<name>.json as fx, in dir) loaded
+ * as the fixture says: its side files and unk, and the load options in its "options"
+ * (pooling, dense_prefixes, attention_prefix, activation); checked to have the
+ * fixture's sizes, layers, directions, output bias, lowercasing, unk and a PyTorch
+ * source. NULL after a failed check. */
+lrp_model *tu_load_torch_fixture(const cJSON *fx, const char *dir, const char *name);
 
 /* Deterministic uniform numbers in [0, 1) (splitmix64); tu_random_u64 all 64 bits of one. */
 unsigned long long tu_random_u64(unsigned long long *state);

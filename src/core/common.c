@@ -71,6 +71,21 @@ lrp_status lrp_fail(lrp_error *err, lrp_status status, const char *fmt, ...)
     return status;
 }
 
+int lrp_append(char *buf, size_t cap, size_t *at, const char *fmt, ...)
+{
+    if (cap == 0 || *at >= cap) return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    const int n = vsnprintf(buf + *at, cap - *at, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= cap - *at) {
+        *at = cap - 1;
+        return 0;
+    }
+    *at += (size_t)n;
+    return 1;
+}
+
 void lrp_error_clear(lrp_error *err)
 {
     if (err) {

@@ -34,6 +34,10 @@ void lrp_free_large(void *p, size_t n);
  * lrp_free_large. */
 void *lrp_alloc_large_filled(size_t n);
 
+/* Append formatted text to the string buf (cap bytes) at *at, which advances; text
+ * that does not fit is cut (*at = cap - 1). Returns 0 once something was cut. */
+int lrp_append(char *buf, size_t cap, size_t *at, const char *fmt, ...) LRP_PRINTF(4, 5);
+
 /* Clear err to LRP_OK with an empty message. */
 void lrp_error_clear(lrp_error *err);
 
