@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""bench_python.py - the Python package against the library alone, on the 2210 SST
+test sentences with the shipped model, on the same machine, side by side.
+
+For each kernel of build/bench/bench_explain (forward, forward+LRP, forward+SA,
+forward+LRP for all 5 classes), float64 and float32, 1 and 2 threads: microseconds
+per sentence of one Model.explain (or Model.predict, for forward) call on the whole
+test set given as numpy arrays of word ids, numpy results included, best of
+--repeat calls; next to it bench_explain's figure for the same row (lrp_explain_batch
+on the same sentences) and the ratio Python / library. bench_explain runs between
+two rounds of the Python timings, --rounds times in all, and each side keeps its
+best, so that a machine whose speed drifts (this one does) favours neither. One more
+line times the test set given as token lists (tokenized=True: encoding in the call).
+
+Needs the package installed (make test installs it in build/python-venv) and the
+treebank (LRP_SST_DIR, default ../shared/data/sst next to the source); without the
+treebank it says so and exits 0. Never fails on speed.
+
+    build/python-venv/bin/python bench/bench_python.py [--repeat 5] [--rounds 2] [--quick]
+"""
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (name in bench_explain's table, explain keyword arguments; None: predict)
+KERNELS = [("forward", None), ("forward+LRP", {"methods": "lrp"}), ("forward+SA", {"methods": "sa"}),
+           ("forward+LRP x5", {"methods": "lrp", "target": "all"})]
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        load = open("/proc/loadavg").read().split()[:3]
+    except OSError:
+        load = ["?"] * 3
+    return cpu, " ".join(load)
+
+
+def read_ptb(path, model):
+    """The test set's sentences as numpy word ids and as token lists, read as lrp does
+    (the leaves of each tree, lowercased as the model asks; unknown words as unk)."""
+    index = {w: i for i, w in enumerate(model.vocab)}
+    unk = model.info["unk_id"]
+    ids, tokens = [], []
+    for line in open(path, encoding="utf-8"):
+        leaves = re.findall(r"\(\d+ ([^()\s]+)\)", line)
+        if not leaves:
+            continue
+        words = model.tokenize(" ".join(leaves), tokenized=True)
+        tokens.append(words)
+        ids.append(np.array([index.get(w, unk) for w in words], dtype=np.int32))
+    return ids, tokens
+
+
+def best(f, repeat):
+    t = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        f()
+        t.append(time.perf_counter() - start)
+    return min(t)
+
+
+def python_round(model, ids, tokens, repeat, quick, table):
+    for name, kw in KERNELS:
+        if quick and name != "forward+LRP":
+            continue
+        for prec in ("f64", "f32"):
+            for threads in (1, 2):
+                precision = "float64" if prec == "f64" else "float32"
+                if kw is None:
+                    f = lambda: model.predict(ids, precision=precision, threads=threads)  # noqa: E731
+                else:
+                    f = lambda: model.explain(ids, precision=precision, threads=threads, **kw)  # noqa: E731
+                key = (name, prec, threads)
+                table[key] = min(table.get(key, float("inf")), best(f, repeat))
+    key = ("forward+LRP, token lists", "f64", 2)
+    t = best(lambda: model.explain(tokens, tokenized=True, threads=2), repeat)
+    table[key] = min(table.get(key, float("inf")), t)
+
+
+def library_round(bench, table, repeat):
+    args = [str(bench), "--repeat", str(repeat)]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        m = re.match(r"(forward(?:\+\w+)?(?: x5)?)\s+(f64|f32)\s+(\d+)\s+([\d.]+)", line)
+        if m:
+            key = (m.group(1), m.group(2), int(m.group(3)))
+            table[key] = min(table.get(key, float("inf")), float(m.group(4)) * 1e-6)
+        elif line.startswith("peak"):
+            table["peak"] = line
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--repeat", type=int, default=5, help="calls per figure, the best kept (5)")
+    p.add_argument("--rounds", type=int, default=2, help="runs of bench_explain, between Python rounds (2)")
+    p.add_argument("--quick", action="store_true", help="forward+LRP only")
+    p.add_argument("--bench-explain", default=os.environ.get("BENCH_EXPLAIN")
+                   or str(ROOT / os.environ.get("BUILD", "build") / "bench" / "bench_explain"))
+    a = p.parse_args()
+
+    import lrp_rnn
+
+    sst = Path(os.environ.get("LRP_SST_DIR") or ROOT.parent / "shared" / "data" / "sst")
+    if not (sst / "test.txt").is_file():
+        print(f"bench_python: skipped, no SST test set at {sst / 'test.txt'} (set LRP_SST_DIR)")
+        return 0
+    bench = Path(a.bench_explain)
+    if not os.access(bench, os.X_OK):
+        print(f"bench_python: skipped, no bench_explain at {bench} (make build, or --bench-explain PATH)")
+        return 0
+
+    model = lrp_rnn.default_model()
+    ids, tokens = read_ptb(sst / "test.txt", model)
+    n, words = len(ids), sum(len(x) for x in ids)
+    cpu, load = machine()
+    info = model.info
+    print(f"machine: {cpu}, {os.cpu_count()} cores online; Python {platform.python_version()}, "
+          f"numpy {np.__version__}, lrp_rnn {lrp_rnn.__version__}")
+    print(f"load average before the run: {load}")
+    print(f"model: the shipped model (V {info['vocab_size']}, E {info['embed_dim']}, H {info['hidden_dim']}, "
+          f"C {info['classes']}, L {info['layers']}, D {info['directions']})")
+    print(f"data: {n} sentences, {words} words from {sst / 'test.txt'}, as numpy int32 word ids")
+    print(f"settings: one call on the whole test set, best of {a.repeat} calls, {a.rounds} rounds of "
+          f"bench_explain --repeat {a.repeat} between {a.rounds + 1} rounds of Python; each side's best")
+
+    py, lib = {}, {}
+    python_round(model, ids, tokens, a.repeat, a.quick, py)
+    for _ in range(a.rounds):
+        library_round(bench, lib, a.repeat)
+        python_round(model, ids, tokens, a.repeat, a.quick, py)
+    print(f"library {lib.get('peak', '')}")
+
+    print(f"\n{'kernel':<26} {'prec':<5} {'threads':>7} {'library us':>11} {'Python us':>10} {'ratio':>6}"
+          f" {'Python ms/call':>15}")
+    for key, t in py.items():
+        name, prec, threads = key
+        l = lib.get(key) or lib.get(("forward+LRP", prec, threads))  # seconds per sentence
+        ratio = f"{t / n / l:6.3f}" if l else "     -"
+        print(f"{name:<26} {prec:<5} {threads:>7} {(l or 0) * 1e6:>11.2f} {t * 1e6 / n:>10.2f} {ratio}"
+              f" {t * 1e3:>15.1f}")
+    print("\n(us: microseconds per sentence; ratio: Python / library, the issue's target <= 1.25 for "
+          "the whole test set in one call; 'token lists' against the library's forward+LRP)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
