@@ -37,8 +37,9 @@ class InputError(Error, ValueError):
 
 
 class ArgumentError(Error, ValueError):
-    """A bad option: an unknown method, a target the model does not have, eps <= 0,
-    vocabulary or labels that do not fit the model (``LRP_ERR_ARGUMENT``)."""
+    """A bad option: an unknown method or precision, a target the model does not have,
+    eps <= 0, threads < 0, a module path for a file that is no state_dict
+    (``LRP_ERR_ARGUMENT``)."""
 
     status = "argument"
 

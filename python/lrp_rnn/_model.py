@@ -82,6 +82,10 @@ def load(path: PathLike, *, vocab: Optional[Names] = None, labels: Optional[Name
     of each part of a PyTorch state_dict (``""`` for the top level) when the search
     by names and shapes cannot decide.
 
+    With ``vocab`` or ``labels`` as lists the file is read into memory and they are
+    put into its metadata there (the loaded model then holds a copy of every tensor;
+    otherwise a float32 embedding is used where it lies in the file, mapped).
+
     Raises :class:`FileError` (missing, unreadable), :class:`FormatError` (malformed
     file, vocabulary or labels that do not fit it), :class:`ArgumentError`."""
     opts, meta = _options(vocab, labels, unk, lowercase, prefix_embedding, prefix_lstm, prefix_classifier)
