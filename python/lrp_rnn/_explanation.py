@@ -47,6 +47,9 @@ class Attribution(NamedTuple):
     dims_bwd: Optional[np.ndarray] = None
 
 
+_new_object, _new_tuple = object.__new__, tuple.__new__
+
+
 def _json_number(x: float) -> str:
     # the command's numbers: 17 significant digits, null when not finite
     return "%.17g" % x if math.isfinite(x) else "null"
@@ -128,10 +131,14 @@ class Explanation:
 
     @classmethod
     def _from_core(cls, line: int, raw: Tuple, labels: Sequence[str]) -> "Explanation":
-        tokens, ids, unknown, scores, probabilities, predicted, expl = raw
-        return cls(line, tokens, ids, unknown, scores, probabilities, predicted,
-                   [Attribution(m, t, r, f, b, rest, labels[t], df, db) for m, t, r, f, b, rest, df, db in expl],
-                   labels)
+        # the fields set directly: thousands of these are made per call
+        e = _new_object(cls)
+        e.tokens, e.ids, e.unknown, e.scores, e.probabilities, e.predicted, expl = raw
+        e.line = line
+        e.label = labels[e.predicted]
+        e.explanations = [_new_tuple(Attribution, (m, t, r, f, b, rest, labels[t], df, db))
+                          for m, t, r, f, b, rest, df, db in expl]
+        return e
 
     def __getitem__(self, method: str) -> np.ndarray:
         """The relevance by ``method`` for the first target it was asked for."""

@@ -478,7 +478,31 @@ static int prepare_words(ModelObject *self, input_mode mode, PyObject *item, siz
     return 0;
 }
 
-/* A numpy integer array of word ids, each in [0, V). */
+/* Entry t of a 1-D integer array of any integer type and strides, as a signed value
+ * (*neg = 1) or an unsigned one. No copy of the array is made. */
+static uint64_t id_at(PyArrayObject *a, npy_intp t, int *neg)
+{
+    const char *p = PyArray_GETPTR1(a, t);
+    int64_t s;
+    *neg = 0;
+    switch (PyArray_TYPE(a)) {
+    case NPY_BYTE: s = *(const npy_byte *)p; break;
+    case NPY_SHORT: s = *(const npy_short *)p; break;
+    case NPY_INT: s = *(const npy_int *)p; break;
+    case NPY_LONG: s = *(const npy_long *)p; break;
+    case NPY_LONGLONG: s = *(const npy_longlong *)p; break;
+    case NPY_UBYTE: return *(const npy_ubyte *)p;
+    case NPY_USHORT: return *(const npy_ushort *)p;
+    case NPY_UINT: return *(const npy_uint *)p;
+    case NPY_ULONG: return *(const npy_ulong *)p;
+    default: return *(const npy_ulonglong *)p; /* NPY_ULONGLONG, the last integer type */
+    }
+    *neg = s < 0;
+    return (uint64_t)s;
+}
+
+/* A numpy integer array of word ids, each in [0, V), of any integer type, byte order
+ * native (numpy's default). */
 static int prepare_ids(ModelObject *self, PyObject *item, size_t i, int single, sentence_buf *sb)
 {
     if (!PyArray_Check(item) || !PyArray_ISINTEGER((PyArrayObject *)item)) {
@@ -493,32 +517,27 @@ static int prepare_ids(ModelObject *self, PyObject *item, size_t i, int single, 
                         "word ids must be a 1-D array (one sentence), got %d dimensions", PyArray_NDIM(a));
         return -1;
     }
-    int unsig = PyArray_ISUNSIGNED(a);
-    PyArrayObject *c = (PyArrayObject *)PyArray_FROM_OTF(item, unsig ? NPY_UINT64 : NPY_INT64, NPY_ARRAY_IN_ARRAY);
-    if (!c) return -1;
-    size_t T = (size_t)PyArray_DIM(c, 0), V = self->info.vocab_size;
-    if (sentence_alloc(sb, T) != 0) {
-        Py_DECREF(c);
+    if (!PyArray_ISNOTSWAPPED(a)) {
+        raise_sentencef(PyExc_TypeError, i, single, "word ids must be in native byte order");
         return -1;
     }
+    size_t T = (size_t)PyArray_DIM(a, 0), V = self->info.vocab_size;
+    if (sentence_alloc(sb, T) != 0) return -1;
     /* every id checked here, before the narrowing to int32 */
     for (size_t t = 0; t < T; t++) {
-        const void *data = PyArray_DATA(c);
-        uint64_t u = unsig ? ((const uint64_t *)data)[t] : 0;
-        int64_t s = unsig ? 0 : ((const int64_t *)data)[t];
-        if (unsig ? u >= V : s < 0 || (uint64_t)s >= V) {
-            Py_DECREF(c);
-            if (unsig)
-                raise_sentencef(error_class[LRP_ERR_INPUT], i, single, "word %zu: id %llu outside the vocabulary [0, %zu)",
-                                t, (unsigned long long)u, V);
-            else
+        int neg;
+        uint64_t id = id_at(a, (npy_intp)t, &neg);
+        if (neg || id >= V) {
+            if (neg)
                 raise_sentencef(error_class[LRP_ERR_INPUT], i, single, "word %zu: id %lld outside the vocabulary [0, %zu)",
-                                t, (long long)s, V);
+                                t, (long long)id, V);
+            else
+                raise_sentencef(error_class[LRP_ERR_INPUT], i, single, "word %zu: id %llu outside the vocabulary [0, %zu)",
+                                t, (unsigned long long)id, V);
             return -1;
         }
-        sb->ids[t] = (int32_t)(unsig ? (int64_t)u : s);
+        sb->ids[t] = (int32_t)id;
     }
-    Py_DECREF(c);
     return 0;
 }
 
@@ -640,16 +659,33 @@ static PyObject *array_or_none(const double *x, npy_intp n0, npy_intp n1)
     return x ? array_f64(x, n0, n1) : Py_NewRef(Py_None);
 }
 
+/* A new tuple of n items, stealing every reference; NULL (all released) when an item
+ * is NULL. */
+static PyObject *tuple_steal(PyObject **items, Py_ssize_t n)
+{
+    PyObject *t = NULL;
+    int ok = 1;
+    for (Py_ssize_t k = 0; k < n; k++) ok &= items[k] != NULL;
+    if (ok) t = PyTuple_New(n);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (t) PyTuple_SET_ITEM(t, k, items[k]);
+        else Py_XDECREF(items[k]);
+    }
+    return t;
+}
+
 /* (method, target, relevance, relevance_fwd, relevance_bwd | None, rest | None,
  * dims_fwd | None, dims_bwd | None); rest only for the LRP methods. */
 static PyObject *explanation_tuple(const lrp_explanation *e, size_t T, size_t E, PyObject *const *method_names)
 {
     int lrp = e->method == LRP_METHOD_LRP || e->method == LRP_METHOD_LRP_CONS;
     npy_intp t = (npy_intp)T, dim = (npy_intp)E;
-    return Py_BuildValue("(OiNNNNNN)", method_names[e->method], e->target, array_f64(e->relevance, t, 0),
-                         array_f64(e->relevance_fwd, t, 0), array_or_none(e->relevance_bwd, t, 0),
-                         lrp ? PyFloat_FromDouble(e->rest) : Py_NewRef(Py_None),
-                         array_or_none(e->dims_fwd, t, dim), array_or_none(e->dims_bwd, t, dim));
+    PyObject *items[8] = {Py_NewRef(method_names[e->method]), PyLong_FromLong(e->target),
+                          array_f64(e->relevance, t, 0), array_f64(e->relevance_fwd, t, 0),
+                          array_or_none(e->relevance_bwd, t, 0),
+                          lrp ? PyFloat_FromDouble(e->rest) : Py_NewRef(Py_None),
+                          array_or_none(e->dims_fwd, t, dim), array_or_none(e->dims_bwd, t, dim)};
+    return tuple_steal(items, 8);
 }
 
 /* The tokens of a sentence: each known word is the vocabulary's own str (shared),
@@ -683,14 +719,9 @@ static PyObject *sentence_tuple(ModelObject *self, const sentence_buf *sb, const
         if (!e) Py_CLEAR(expl);
         else PyList_SET_ITEM(expl, (Py_ssize_t)k, e);
     }
-    if (!ids || !unknown || !expl) {
-        Py_XDECREF(ids);
-        Py_XDECREF(unknown);
-        Py_XDECREF(expl);
-        return NULL;
-    }
-    return Py_BuildValue("(NNNNNiN)", tokens_list(self, sb, s->length), ids, unknown,
-                         array_f64(r->scores, C, 0), array_f64(r->probabilities, C, 0), r->predicted, expl);
+    PyObject *items[7] = {tokens_list(self, sb, s->length), ids, unknown, array_f64(r->scores, C, 0),
+                          array_f64(r->probabilities, C, 0), PyLong_FromLong(r->predicted), expl};
+    return tuple_steal(items, 7);
 }
 
 // ----------------------------------------------------------------------------

@@ -67,6 +67,8 @@ def test_input_forms_agree(shipped):
         shipped.explain(e.ids.astype(np.uint16), methods="lrp,gi"),
         shipped.explain([e.ids.astype(np.int64)], methods="lrp,gi")[0],
         shipped.explain(np.stack([e.ids, e.ids]), methods="lrp,gi")[1],
+        shipped.explain(np.repeat(e.ids.astype(np.uint64), 2)[::2], methods="lrp,gi"),  # strided
+        shipped.explain(np.stack([e.ids, e.ids], axis=1)[:, 1].astype(np.int32), methods="lrp,gi"),
     ]
     for k, f in enumerate(forms):
         assert f.tokens == tokens, k
