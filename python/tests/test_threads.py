@@ -38,3 +38,31 @@ def test_predict_from_threads(shipped):
     with ThreadPoolExecutor(max_workers=3) as pool:
         for got in pool.map(lambda k: shipped.predict(SENTENCES, threads=k % 3), range(6)):
             assert np.array_equal(got, want)
+
+
+def test_gil_released_while_computing(shipped):
+    """While one thread explains a large batch, another runs Python: its longest pause
+    is a small part of the call (with the GIL held through the computation it would
+    be most of it)."""
+    import threading
+    import time
+
+    batch = SENTENCES * 8
+    shipped.explain(batch[:8], threads=1)  # the explainer's workspace, made once
+    done = threading.Event()
+    took = []
+
+    def work():
+        start = time.perf_counter()
+        shipped.explain(batch, methods="lrp,sa", threads=1)
+        took.append(time.perf_counter() - start)
+        done.set()
+
+    worker = threading.Thread(target=work)
+    last, longest = time.perf_counter(), 0.0
+    worker.start()
+    while not done.is_set():
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+    worker.join()
+    assert longest < took[0] / 3, f"the other thread paused {longest * 1e3:.0f} ms of a {took[0] * 1e3:.0f} ms call"
