@@ -1,22 +1,29 @@
 #!/usr/bin/env python3
 """bench_python.py - the Python package against the library alone, on the 2210 SST
-test sentences with the shipped model, on the same machine, side by side.
+test sentences with the shipped model, on the same machine.
 
 For each kernel of build/bench/bench_explain (forward, forward+LRP, forward+SA,
 forward+LRP for all 5 classes), float64 and float32, 1 and 2 threads: microseconds
-per sentence of one Model.explain (or Model.predict, for forward) call on the whole
-test set given as numpy arrays of word ids, numpy results included, best of
---repeat calls; next to it bench_explain's figure for the same row (lrp_explain_batch
-on the same sentences) and the ratio Python / library. bench_explain runs between
-two rounds of the Python timings, --rounds times in all, and each side keeps its
-best, so that a machine whose speed drifts (this one does) favours neither. One more
-line times the test set given as token lists (tokenized=True: encoding in the call).
+per sentence of one Model.explain call (Model.predict for forward) on the whole test
+set given as numpy arrays of word ids, numpy results included, the best of --repeat
+calls, against
 
-Needs the package installed (make test installs it in build/python-venv) and the
+- the library alone in the same process, call for call: the extension's run of
+  lrp_explainer_run on the same sentences, results freed unread
+  (Model._core._library_seconds), alternated with the Python calls, so that both
+  see the same machine even when its speed drifts (this one's does, and other jobs
+  share its 2 cores); the ratio Python / library is the issue's measure;
+- bench_explain's figure for the same row (lrp_explain_batch in its own process,
+  run --rounds times between rounds of the Python timings, its best kept).
+
+One more line times the test set given as token lists (tokenized=True: encoding in
+the call) against the library's forward+LRP.
+
+Needs the package installed (make python installs it in build/python-venv) and the
 treebank (LRP_SST_DIR, default ../shared/data/sst next to the source); without the
 treebank it says so and exits 0. Never fails on speed.
 
-    build/python-venv/bin/python bench/bench_python.py [--repeat 5] [--rounds 2] [--quick]
+    build/python-venv/bin/python bench/bench_python.py [--repeat 7] [--rounds 2] [--quick]
 """
 
 import argparse
@@ -75,10 +82,17 @@ def best(f, repeat):
     return min(t)
 
 
-def python_round(model, ids, tokens, repeat, quick, table):
+def python_round(model, ids, tokens, repeat, quick, py, alone):
+    """Each row: --repeat calls of the Python API alternated with as many runs of the
+    library alone; the best of each kept (over the rounds too)."""
+    import lrp_rnn
+
+    methods = lrp_rnn.METHODS
     for name, kw in KERNELS:
         if quick and name != "forward+LRP":
             continue
+        bits = 0 if kw is None else 1 << methods.index(kw["methods"])
+        group = model._groups(kw.get("target", "pred") if kw else "pred", len(ids))[0]
         for prec in ("f64", "f32"):
             for threads in (1, 2):
                 precision = "float64" if prec == "f64" else "float32"
@@ -87,10 +101,12 @@ def python_round(model, ids, tokens, repeat, quick, table):
                 else:
                     f = lambda: model.explain(ids, precision=precision, threads=threads, **kw)  # noqa: E731
                 key = (name, prec, threads)
-                table[key] = min(table.get(key, float("inf")), best(f, repeat))
+                for _ in range(repeat):
+                    t = model._core._library_seconds(ids, group, bits, prec == "f32", threads)
+                    alone[key] = min(alone.get(key, float("inf")), t)
+                    py[key] = min(py.get(key, float("inf")), best(f, 1))
     key = ("forward+LRP, token lists", "f64", 2)
-    t = best(lambda: model.explain(tokens, tokenized=True, threads=2), repeat)
-    table[key] = min(table.get(key, float("inf")), t)
+    py[key] = min(py.get(key, float("inf")), best(lambda: model.explain(tokens, tokenized=True, threads=2), repeat))
 
 
 def library_round(bench, table, repeat):
@@ -140,23 +156,26 @@ def main():
     print(f"settings: one call on the whole test set, best of {a.repeat} calls, {a.rounds} rounds of "
           f"bench_explain --repeat {a.repeat} between {a.rounds + 1} rounds of Python; each side's best")
 
-    py, lib = {}, {}
-    python_round(model, ids, tokens, a.repeat, a.quick, py)
+    py, alone, lib = {}, {}, {}
+    python_round(model, ids, tokens, a.repeat, a.quick, py, alone)
     for _ in range(a.rounds):
         library_round(bench, lib, a.repeat)
-        python_round(model, ids, tokens, a.repeat, a.quick, py)
-    print(f"library {lib.get('peak', '')}")
+        python_round(model, ids, tokens, a.repeat, a.quick, py, alone)
+    print(f"bench_explain's {lib.get('peak', '')}")
 
-    print(f"\n{'kernel':<26} {'prec':<5} {'threads':>7} {'library us':>11} {'Python us':>10} {'ratio':>6}"
-          f" {'Python ms/call':>15}")
+    print(f"\n{'kernel':<26} {'prec':<5} {'threads':>7} {'bench_explain':>13} {'library':>8} {'Python':>8}"
+          f" {'Python/library':>14} {'Python/bench_explain':>20}")
     for key, t in py.items():
         name, prec, threads = key
-        l = lib.get(key) or lib.get(("forward+LRP", prec, threads))  # seconds per sentence
-        ratio = f"{t / n / l:6.3f}" if l else "     -"
-        print(f"{name:<26} {prec:<5} {threads:>7} {(l or 0) * 1e6:>11.2f} {t * 1e6 / n:>10.2f} {ratio}"
-              f" {t * 1e3:>15.1f}")
-    print("\n(us: microseconds per sentence; ratio: Python / library, the issue's target <= 1.25 for "
-          "the whole test set in one call; 'token lists' against the library's forward+LRP)")
+        fallback = ("forward+LRP", prec, threads)
+        l = alone.get(key) or alone.get(fallback)  # seconds per call
+        b = lib.get(key) or lib.get(fallback)      # seconds per sentence
+        us = lambda x: f"{x * 1e6 / n:.2f}" if x else "-"  # noqa: E731
+        print(f"{name:<26} {prec:<5} {threads:>7} {b * 1e6 if b else 0:>13.2f} {us(l):>8} {us(t):>8}"
+              f" {t / l if l else 0:>14.3f} {t / n / b if b else 0:>20.3f}")
+    print("\n(microseconds per sentence, each the best of its calls; library: the same run alone in this "
+          "process, alternated call for call with the Python calls; the issue's target: Python / library "
+          "<= 1.25 for the whole test set in one call; token lists against forward+LRP's)")
     return 0
 
 
