@@ -11,7 +11,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
-from . import _html
+from . import _core, _html
 
 __all__ = ["Attribution", "Explanation", "Explanations"]
 
@@ -45,9 +45,6 @@ class Attribution(NamedTuple):
     dims_fwd: Optional[np.ndarray] = None
     #: the same through the backward encoder
     dims_bwd: Optional[np.ndarray] = None
-
-
-_new_object, _new_tuple = object.__new__, tuple.__new__
 
 
 def _json_number(x: float) -> str:
@@ -129,17 +126,6 @@ class Explanation:
         self.label = labels[predicted]
         self.explanations = list(explanations)
 
-    @classmethod
-    def _from_core(cls, line: int, raw: Tuple, labels: Sequence[str]) -> "Explanation":
-        # the fields set directly: thousands of these are made per call
-        e = _new_object(cls)
-        e.tokens, e.ids, e.unknown, e.scores, e.probabilities, e.predicted, expl = raw
-        e.line = line
-        e.label = labels[e.predicted]
-        e.explanations = [_new_tuple(Attribution, (m, t, r, f, b, rest, labels[t], df, db))
-                          for m, t, r, f, b, rest, df, db in expl]
-        return e
-
     def __getitem__(self, method: str) -> np.ndarray:
         """The relevance by ``method`` for the first target it was asked for."""
         for a in self.explanations:
@@ -196,3 +182,7 @@ class Explanations(List[Explanation]):
     def to_json(self) -> str:
         """JSON Lines, one object per sentence, as ``lrp explain --format json`` writes them."""
         return "".join(e.to_json() + "\n" for e in self)
+
+
+# Model.explain's results are made by the extension, as these classes
+_core.set_result_types(Explanation, Attribution)

@@ -382,10 +382,8 @@ class Model:
         groups = self._groups(target, len(items))
         f32 = self._precision(precision)
         masks = self._deleted(deleted, len(items), single)
-        raw = self._core.explain(mode, items, masks, groups, bits, float(eps), f32, bool(per_dimension),
+        out = self._core.explain(mode, items, masks, groups, bits, float(eps), f32, bool(per_dimension),
                                  self._threads(threads), single)
-        labels = self.labels
-        out = [Explanation._from_core(i + 1, r, labels) for i, r in enumerate(raw)]
         return out[0] if single else Explanations(out)
 
     def predict(self, inputs: Inputs, *, tokenized: bool = False, precision: str = "float64",

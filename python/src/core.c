@@ -17,6 +17,7 @@
 #include <Python.h>
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
 #include <numpy/arrayobject.h>
+#include <structmember.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -660,33 +661,83 @@ static PyObject *array_or_none(const double *x, npy_intp n0, npy_intp n1)
     return x ? array_f64(x, n0, n1) : Py_NewRef(Py_None);
 }
 
-/* A new tuple of n items, stealing every reference; NULL (all released) when an item
- * is NULL. */
-static PyObject *tuple_steal(PyObject **items, Py_ssize_t n)
+/* The result classes of lrp_rnn._explanation, registered once at import
+ * (set_result_types) and only read afterwards: Attribution, a named tuple of
+ * ATTRIBUTION_FIELDS items, and Explanation, a class with __slots__ whose fields are
+ * written here at their offsets, as its own __init__ would set them. Thousands are
+ * made per call; building them here, not in Python, is most of what keeps a call's
+ * cost near the library's. */
+enum { ATTRIBUTION_FIELDS = 9 };
+static PyTypeObject *attribution_type, *explanation_type;
+typedef enum explanation_slot {
+    SLOT_LINE, SLOT_TOKENS, SLOT_IDS, SLOT_UNKNOWN, SLOT_SCORES, SLOT_PROBABILITIES, SLOT_PREDICTED,
+    SLOT_LABEL, SLOT_EXPLANATIONS, N_SLOTS
+} explanation_slot;
+static const char *const slot_names[N_SLOTS] = {"line", "tokens", "ids", "unknown", "scores", "probabilities",
+                                                "predicted", "label", "explanations"};
+static Py_ssize_t slot_offset[N_SLOTS];
+
+static PyObject *core_set_result_types(PyObject *module, PyObject *args)
 {
-    PyObject *t = NULL;
-    int ok = 1;
-    for (Py_ssize_t k = 0; k < n; k++) ok &= items[k] != NULL;
-    if (ok) t = PyTuple_New(n);
-    for (Py_ssize_t k = 0; k < n; k++) {
-        if (t) PyTuple_SET_ITEM(t, k, items[k]);
-        else Py_XDECREF(items[k]);
+    (void)module;
+    PyTypeObject *expl, *attr;
+    if (!PyArg_ParseTuple(args, "O!O!:set_result_types", &PyType_Type, &expl, &PyType_Type, &attr)) return NULL;
+    PyObject *fields = PyObject_GetAttrString((PyObject *)attr, "_fields");
+    int ok = fields && PyTuple_Check(fields) && PyTuple_GET_SIZE(fields) == ATTRIBUTION_FIELDS &&
+             PyType_IsSubtype(attr, &PyTuple_Type) && attr->tp_basicsize == PyTuple_Type.tp_basicsize;
+    Py_XDECREF(fields);
+    if (!ok) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_TypeError, "Attribution must be a named tuple of 9 fields without __dict__");
+        return NULL;
     }
-    return t;
+    for (int k = 0; k < N_SLOTS; k++) {
+        PyObject *d = PyObject_GetAttrString((PyObject *)expl, slot_names[k]);
+        if (!d || Py_TYPE(d) != &PyMemberDescr_Type || ((PyMemberDescrObject *)d)->d_member->type != T_OBJECT_EX) {
+            Py_XDECREF(d);
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "Explanation must have a slot '%s'", slot_names[k]);
+            return NULL;
+        }
+        slot_offset[k] = ((PyMemberDescrObject *)d)->d_member->offset;
+        Py_DECREF(d);
+    }
+    Py_XSETREF(attribution_type, (PyTypeObject *)Py_NewRef(attr));
+    Py_XSETREF(explanation_type, (PyTypeObject *)Py_NewRef(expl));
+    Py_RETURN_NONE;
 }
 
-/* (method, target, relevance, relevance_fwd, relevance_bwd | None, rest | None,
- * dims_fwd | None, dims_bwd | None); rest only for the LRP methods. */
-static PyObject *explanation_tuple(const lrp_explanation *e, size_t T, size_t E, PyObject *const *method_names)
+/* An instance of `type` (a tuple subclass or a class with slots) whose n items or
+ * slots take the references in `items`; NULL (every reference released) when an item
+ * is NULL or the allocation fails. */
+static PyObject *make_result(PyTypeObject *type, PyObject **items, Py_ssize_t n, int slots)
+{
+    int ok = type != NULL;
+    for (Py_ssize_t k = 0; k < n; k++) ok &= items[k] != NULL;
+    PyObject *obj = ok ? type->tp_alloc(type, slots ? 0 : n) : NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (!obj) Py_XDECREF(items[k]);
+        else if (slots) *(PyObject **)((char *)obj + slot_offset[k]) = items[k];
+        else PyTuple_SET_ITEM(obj, k, items[k]);
+    }
+    if (!ok && type == NULL) PyErr_SetString(PyExc_RuntimeError, "lrp_rnn's result types are not registered");
+    return obj;
+}
+
+/* Attribution(method, target, relevance, relevance_fwd, relevance_bwd | None,
+ * rest | None, target_label, dims_fwd | None, dims_bwd | None); rest only for the
+ * LRP methods. */
+static PyObject *attribution(ModelObject *self, const lrp_explanation *e, size_t T, PyObject *const *method_names)
 {
     int lrp = e->method == LRP_METHOD_LRP || e->method == LRP_METHOD_LRP_CONS;
-    npy_intp t = (npy_intp)T, dim = (npy_intp)E;
-    PyObject *items[8] = {Py_NewRef(method_names[e->method]), PyLong_FromLong(e->target),
-                          array_f64(e->relevance, t, 0), array_f64(e->relevance_fwd, t, 0),
-                          array_or_none(e->relevance_bwd, t, 0),
-                          lrp ? PyFloat_FromDouble(e->rest) : Py_NewRef(Py_None),
-                          array_or_none(e->dims_fwd, t, dim), array_or_none(e->dims_bwd, t, dim)};
-    return tuple_steal(items, 8);
+    npy_intp t = (npy_intp)T, dim = (npy_intp)self->info.embed_dim;
+    PyObject *items[ATTRIBUTION_FIELDS] = {
+        Py_NewRef(method_names[e->method]), PyLong_FromLong(e->target), array_f64(e->relevance, t, 0),
+        array_f64(e->relevance_fwd, t, 0), array_or_none(e->relevance_bwd, t, 0),
+        lrp ? PyFloat_FromDouble(e->rest) : Py_NewRef(Py_None),
+        Py_NewRef(PyTuple_GET_ITEM(self->labels, e->target)), array_or_none(e->dims_fwd, t, dim),
+        array_or_none(e->dims_bwd, t, dim)};
+    return make_result(attribution_type, items, ATTRIBUTION_FIELDS, 0);
 }
 
 /* The tokens of a sentence: each known word is the vocabulary's own str (shared),
@@ -704,9 +755,9 @@ static PyObject *tokens_list(ModelObject *self, const sentence_buf *sb, size_t T
     return list;
 }
 
-/* (tokens, ids, unknown, scores, probabilities, predicted, [explanation tuples]) */
-static PyObject *sentence_tuple(ModelObject *self, const sentence_buf *sb, const lrp_sentence *s,
-                                const lrp_result *r, PyObject *const *method_names)
+/* The Explanation of sentence `line` (1-based) */
+static PyObject *explanation(ModelObject *self, size_t line, const sentence_buf *sb, const lrp_sentence *s,
+                             const lrp_result *r, PyObject *const *method_names)
 {
     npy_intp T = (npy_intp)s->length, C = (npy_intp)r->classes;
     PyObject *ids = PyArray_SimpleNew(1, &T, NPY_INT32);
@@ -716,13 +767,16 @@ static PyObject *sentence_tuple(ModelObject *self, const sentence_buf *sb, const
     for (npy_intp t = 0; unknown && t < T; t++)
         ((npy_bool *)PyArray_DATA((PyArrayObject *)unknown))[t] = sb->unknown[t] != 0;
     for (size_t k = 0; expl && k < r->n_explanations; k++) {
-        PyObject *e = explanation_tuple(&r->explanations[k], s->length, self->info.embed_dim, method_names);
-        if (!e) Py_CLEAR(expl);
-        else PyList_SET_ITEM(expl, (Py_ssize_t)k, e);
+        PyObject *a = attribution(self, &r->explanations[k], s->length, method_names);
+        if (!a) Py_CLEAR(expl);
+        else PyList_SET_ITEM(expl, (Py_ssize_t)k, a);
     }
-    PyObject *items[7] = {tokens_list(self, sb, s->length), ids, unknown, array_f64(r->scores, C, 0),
-                          array_f64(r->probabilities, C, 0), PyLong_FromLong(r->predicted), expl};
-    return tuple_steal(items, 7);
+    PyObject *items[N_SLOTS] = {
+        [SLOT_LINE] = PyLong_FromSize_t(line), [SLOT_TOKENS] = tokens_list(self, sb, s->length),
+        [SLOT_IDS] = ids, [SLOT_UNKNOWN] = unknown, [SLOT_SCORES] = array_f64(r->scores, C, 0),
+        [SLOT_PROBABILITIES] = array_f64(r->probabilities, C, 0), [SLOT_PREDICTED] = PyLong_FromLong(r->predicted),
+        [SLOT_LABEL] = Py_NewRef(PyTuple_GET_ITEM(self->labels, r->predicted)), [SLOT_EXPLANATIONS] = expl};
+    return make_result(explanation_type, items, N_SLOTS, 1);
 }
 
 // ----------------------------------------------------------------------------
@@ -764,7 +818,7 @@ static int read_group(PyObject *group, const batch *b, lrp_options *o, int **tar
     return 0;
 }
 
-/* Every sentence's result as a tuple (sentence_tuple), each result freed once copied. */
+/* Every sentence's Explanation, each result freed once copied. */
 static PyObject *batch_results(ModelObject *self, batch *b)
 {
     PyObject *names[LRP_METHOD_COUNT] = {NULL};
@@ -774,17 +828,17 @@ static PyObject *batch_results(ModelObject *self, batch *b)
         if (!names[k]) Py_CLEAR(out);
     }
     for (size_t i = 0; out && i < b->n; i++) {
-        PyObject *t = sentence_tuple(self, &b->buf[i], &b->s[i], &b->res[i], names);
+        PyObject *e = explanation(self, i + 1, &b->buf[i], &b->s[i], &b->res[i], names);
         lrp_result_free(&b->res[i]); /* one copy of the results at a time */
-        if (!t) Py_CLEAR(out);
-        else PyList_SET_ITEM(out, (Py_ssize_t)i, t);
+        if (!e) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, (Py_ssize_t)i, e);
     }
     for (int k = 0; k < LRP_METHOD_COUNT; k++) Py_XDECREF(names[k]);
     return out;
 }
 
 /* explain(mode, items, deleted, groups, methods, eps, f32, per_dimension, threads, single)
- * -> a list of sentence tuples. groups: a list of (targets, indices), see read_group;
+ * -> a list of Explanation. groups: a list of (targets, indices), see read_group;
  * each is one batch. */
 static PyObject *Model_explain(ModelObject *self, PyObject *args)
 {
@@ -934,6 +988,8 @@ static PyMethodDef module_methods[] = {
      "load(path, *, vocab, labels, unk, lowercase, prefix_embedding, prefix_lstm, prefix_classifier)"},
     {"loads", (PyCFunction)(void (*)(void))core_loads, METH_VARARGS | METH_KEYWORDS,
      "loads(data, *, ...): the same from the bytes of a file"},
+    {"set_result_types", core_set_result_types, METH_VARARGS,
+     "set_result_types(Explanation, Attribution): the classes explain makes"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef core_module = {PyModuleDef_HEAD_INIT, .m_name = "lrp_rnn._core",
