@@ -397,6 +397,34 @@ lrp_model *tu_random_model_shape(const model_shape *shape, double scale, unsigne
     return m;
 }
 
+int tu_same_doubles(const double *a, const double *b, size_t n)
+{
+    if (!a || !b) return a == b;
+    return memcmp(a, b, n * sizeof *a) == 0;
+}
+
+int tu_same_result(const lrp_result *a, const lrp_result *b, size_t E)
+{
+    if (a->length != b->length || a->classes != b->classes || a->predicted != b->predicted ||
+        a->n_explanations != b->n_explanations)
+        return 0;
+    size_t T = a->length;
+    if (!tu_same_doubles(a->scores, b->scores, a->classes) ||
+        !tu_same_doubles(a->probabilities, b->probabilities, a->classes))
+        return 0;
+    for (size_t k = 0; k < a->n_explanations; k++) {
+        const lrp_explanation *x = &a->explanations[k], *y = &b->explanations[k];
+        if (x->method != y->method || x->target != y->target ||
+            memcmp(&x->rest, &y->rest, sizeof x->rest) != 0 ||
+            !tu_same_doubles(x->relevance, y->relevance, T) ||
+            !tu_same_doubles(x->relevance_fwd, y->relevance_fwd, T) ||
+            !tu_same_doubles(x->relevance_bwd, y->relevance_bwd, T) ||
+            !tu_same_doubles(x->dims_fwd, y->dims_fwd, T * E) || !tu_same_doubles(x->dims_bwd, y->dims_bwd, T * E))
+            return 0;
+    }
+    return 1;
+}
+
 double tu_uniform(unsigned long long *state)
 {
     unsigned long long z = (*state += 0x9e3779b97f4a7c15ull);
