@@ -17,7 +17,8 @@
  *     max(1, the explanation's largest |value|) for every method: scores, word
  *     relevance, each encoder's part, the per-dimension values and rest; float32 word
  *     relevance within 1e-3 of the largest |R|; a batch equals one sentence at a time
- *     bit for bit (lrp_explain_batch on 1, 2 and 7 threads, both precisions). Where an
+ *     bit for bit (lrp_explain_batch on 1, 2 and 7 threads, both precisions), and
+ *     lrp_predict gives lrp_explain's scores (float64). Where an
  *     explanation is ill-conditioned, no implementation can meet those bounds: each
  *     tolerance then adds what the explanation's measured sensitivity allows (sens: how
  *     far the reference moves when every parameter is perturbed by a relative 1e-9;
@@ -291,7 +292,14 @@ static void check_batch(const char *name, const lrp_model *m, const sentences *s
     o.n_targets = 2;
     lrp_error err;
     lrp_result one[NSENT], many[NSENT];
-    for (size_t i = 0; i < set->n; i++) TU_CHECK_STATUS(lrp_explain(m, &set->s[i], &o, &one[i], &err), LRP_OK, err);
+    for (size_t i = 0; i < set->n; i++) {
+        TU_CHECK_STATUS(lrp_explain(m, &set->s[i], &o, &one[i], &err), LRP_OK, err);
+        double scores[16];
+        TU_CHECK_STATUS(lrp_predict(m, &set->s[i], scores, &err), LRP_OK, err);
+        if (precision == LRP_F64)
+            TU_CHECK(tu_same_doubles(scores, one[i].scores, s->C), "%s: lrp_predict's scores differ from lrp_explain's",
+                     name);
+    }
     const int threads[] = {1, 2, 7};
     for (size_t k = 0; k < 3; k++) {
         lrp_status st = lrp_explain_batch(m, set->s, set->n, &o, threads[k], many, &err);
