@@ -267,7 +267,8 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--family-only") == 0) family_only = 1;
         else if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) repeat = atoi(argv[++i]);
         else {
-            fprintf(stderr, "usage: bench_explain [--random] [--quick] [--family-only] [--repeat N] [--save-model PATH]\n"
+            fprintf(stderr, "usage: bench_explain [--random] [--quick] [--family-only] [--repeat N]\n"
+                            "                     [--save-model PATH]\n"
                             "  --quick: forward+LRP on 1 thread only (the family: 2 threads), best time of each\n"
                             "           group of 64 sentences (for a busy machine)\n"
                             "  --family-only: only the table of the model family (cell x head)\n");
@@ -351,13 +352,14 @@ int main(int argc, char **argv)
             for (size_t k = 1; k <= 2; k++)
                 for (int f32 = 0; f32 < 2; f32++) {
                     double best = time_kernel(fm, fs, n, &kernels[k], f32, 2, repeat, quick, out);
-                    print_row(name, kernels[k].name, f32, 2, best, flops_per_word(&fm->shape, &kernels[k]) * (double)words,
-                              n, peak[f32][1]);
+                    const double flops = flops_per_word(&fm->shape, &kernels[k]) * (double)words;
+                    print_row(name, kernels[k].name, f32, 2, best, flops, n, peak[f32][1]);
                 }
             sentences_free(fs, n);
             lrp_model_free(fm);
         }
-    printf("\n(whole test set = %zu sentences; numpy reference: about 6.7 ms per sentence for forward+LRP on one core)\n", n);
+    printf("\n(whole test set = %zu sentences; numpy reference: about 6.7 ms per sentence for forward+LRP on one "
+           "core)\n", n);
     free(out);
     ds_free(&corpus);
     return 0;

@@ -192,18 +192,6 @@ static double largest(const lrp_explanation *x, size_t T, size_t E, size_t D)
     return big;
 }
 
-/* The largest |difference| of two explanations' values (as largest). */
-static double difference(const lrp_explanation *x, const lrp_explanation *y, size_t T, size_t E, size_t D)
-{
-    double d = fabs(x->rest - y->rest);
-    for (size_t t = 0; t < T; t++)
-        d = fmax(d, fmax(fabs(x->relevance[t] - y->relevance[t]), fabs(x->relevance_fwd[t] - y->relevance_fwd[t])));
-    for (size_t t = 0; D == 2 && t < T; t++) d = fmax(d, fabs(x->relevance_bwd[t] - y->relevance_bwd[t]));
-    for (size_t i = 0; i < T * E; i++) d = fmax(d, fabs(x->dims_fwd[i] - y->dims_fwd[i]));
-    for (size_t i = 0; D == 2 && i < T * E; i++) d = fmax(d, fabs(x->dims_bwd[i] - y->dims_bwd[i]));
-    return d;
-}
-
 /* How many explanations needed their sensitivity in a tolerance (ill-conditioned), of all */
 static size_t n_explanations, n_ill[2];
 /* float64 explanations beyond float32's range */
@@ -222,7 +210,7 @@ static void check_fast(const char *name, const lrp_result *fast, const lrp_resul
         const lrp_explanation *x = &fast->explanations[k], *y = &ref->explanations[k];
         const double strict = 1e-12 * fmax(1.0, largest(y, T, E, D)), tol = strict + 1e-4 * sens[k];
         n_explanations++;
-        n_ill[0] += difference(x, y, T, E, D) > strict;
+        n_ill[0] += tu_explanation_difference(x, y, T, E, D) > strict;
         snprintf(what, sizeof what, "%s T=%zu fast %s", name, T, lrp_method_name(y->method));
         TU_CLOSE(what, x->relevance, y->relevance, T, tol, 0);
         TU_CLOSE(what, x->relevance_fwd, y->relevance_fwd, T, tol, 0);
@@ -272,7 +260,8 @@ static void sensitivity(const model_shape *s, unsigned long long seed, const lrp
     lrp_status st = m ? explain_reference(m, sent, o, &moved, &err) : LRP_ERR_NOMEM;
     TU_CHECK_STATUS(st, LRP_OK, err);
     for (size_t k = 0; k < ref->n_explanations; k++)
-        sens[k] = st == LRP_OK ? difference(&moved.explanations[k], &ref->explanations[k], sent->length, s->E, s->D)
+        sens[k] = st == LRP_OK ? tu_explanation_difference(&moved.explanations[k], &ref->explanations[k],
+                                                           sent->length, s->E, s->D)
                                : 0.0;
     if (st == LRP_OK) lrp_result_free(&moved);
     lrp_model_free(m);
@@ -537,7 +526,7 @@ int main(void)
            "explanations; %zu beyond float32's range in float64 (not compared)\n",
            n_ill[0], n_ill[1], n_explanations, n_beyond);
     /* a handful, not a habit: the strict bounds must hold almost everywhere */
-    TU_CHECK(n_ill[0] + n_ill[1] + n_beyond <= n_explanations / 200, "%zu + %zu + %zu of %zu explanations ill-conditioned",
-             n_ill[0], n_ill[1], n_beyond, n_explanations);
+    TU_CHECK(n_ill[0] + n_ill[1] + n_beyond <= n_explanations / 200,
+             "%zu + %zu + %zu of %zu explanations ill-conditioned", n_ill[0], n_ill[1], n_beyond, n_explanations);
     return tu_finish();
 }

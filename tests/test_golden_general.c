@@ -49,19 +49,6 @@ static void check_lrp(const char *tag, const lrp_explanation *x, const cJSON *wa
     TU_CLOSE(what, &x->rest, &rest, 1, tol, 0);
 }
 
-/* The largest |difference| of two explanations' word relevances, encoders' parts,
- * per-dimension values and rest. */
-static double difference(const lrp_explanation *x, const lrp_explanation *y, size_t T, size_t E, size_t D)
-{
-    double d = fabs(x->rest - y->rest);
-    for (size_t t = 0; t < T; t++)
-        d = fmax(d, fmax(fabs(x->relevance[t] - y->relevance[t]), fabs(x->relevance_fwd[t] - y->relevance_fwd[t])));
-    for (size_t t = 0; D == 2 && t < T; t++) d = fmax(d, fabs(x->relevance_bwd[t] - y->relevance_bwd[t]));
-    for (size_t i = 0; i < T * E; i++) d = fmax(d, fabs(x->dims_fwd[i] - y->dims_fwd[i]));
-    for (size_t i = 0; D == 2 && i < T * E; i++) d = fmax(d, fabs(x->dims_bwd[i] - y->dims_bwd[i]));
-    return d;
-}
-
 /* sens[k]: how far explanation k of the reference moves over the moved models */
 static void sensitivity(const lrp_model *m, lrp_model *const *moved, const lrp_sentence *s, const lrp_options *o,
                         size_t T, size_t E, size_t D, double *sens)
@@ -74,7 +61,7 @@ static void sensitivity(const lrp_model *m, lrp_model *const *moved, const lrp_s
     for (size_t i = 0; i < NMOVED; i++) {
         if (explain_reference(moved[i], s, o, &r, &err) != LRP_OK) continue;
         for (size_t k = 0; k < ne; k++)
-            sens[k] = fmax(sens[k], difference(&r.explanations[k], &ref.explanations[k], T, E, D));
+            sens[k] = fmax(sens[k], tu_explanation_difference(&r.explanations[k], &ref.explanations[k], T, E, D));
         lrp_result_free(&r);
     }
     lrp_result_free(&ref);

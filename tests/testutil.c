@@ -425,6 +425,17 @@ int tu_same_result(const lrp_result *a, const lrp_result *b, size_t E)
     return 1;
 }
 
+double tu_explanation_difference(const lrp_explanation *x, const lrp_explanation *y, size_t T, size_t E, size_t D)
+{
+    double d = fabs(x->rest - y->rest);
+    for (size_t t = 0; t < T; t++)
+        d = fmax(d, fmax(fabs(x->relevance[t] - y->relevance[t]), fabs(x->relevance_fwd[t] - y->relevance_fwd[t])));
+    for (size_t t = 0; D == 2 && t < T; t++) d = fmax(d, fabs(x->relevance_bwd[t] - y->relevance_bwd[t]));
+    for (size_t i = 0; i < T * E; i++) d = fmax(d, fabs(x->dims_fwd[i] - y->dims_fwd[i]));
+    for (size_t i = 0; D == 2 && i < T * E; i++) d = fmax(d, fabs(x->dims_bwd[i] - y->dims_bwd[i]));
+    return d;
+}
+
 double tu_uniform(unsigned long long *state)
 {
     unsigned long long z = (*state += 0x9e3779b97f4a7c15ull);

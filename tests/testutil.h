@@ -60,6 +60,11 @@ int tu_same_doubles(const double *a, const double *b, size_t n);
  * embedding size)? */
 int tu_same_result(const lrp_result *a, const lrp_result *b, size_t E);
 
+/* The largest |difference| of two explanations' word relevances, encoders' parts,
+ * per-dimension values (which both must have) and rest (T words, E embedding size, D
+ * directions). */
+double tu_explanation_difference(const lrp_explanation *x, const lrp_explanation *y, size_t T, size_t E, size_t D);
+
 /* Summary line and exit code: 0 when every check passed. */
 int tu_finish(void);
 

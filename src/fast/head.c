@@ -114,7 +114,8 @@ void S(fast_head_forward)(const S(fast_pack) *p, S(fast_work) *w, S(fast_sent) *
         REAL *e = se->alpha, emax = 0;
         for (size_t t = 0; t < T; t++) {
             REAL *kt = se->att_k + t * Ap, et = 0;
-            for (size_t a = 0; a < Ap; a += VEC_W) VEC_STORE(kt + a, VEC_TANH(VEC_LOAD(kt + a) + VEC_LOAD(p->att_b + a)));
+            for (size_t a = 0; a < Ap; a += VEC_W)
+                VEC_STORE(kt + a, VEC_TANH(VEC_LOAD(kt + a) + VEC_LOAD(p->att_b + a)));
             for (size_t a = 0; a < A; a++) et += p->att_v[a] * kt[a];
             e[t] = et;
             if (t == 0 || et > emax) emax = et;
@@ -235,7 +236,10 @@ void S(fast_head_lrp)(const S(fast_pack) *p, S(fast_work) *w, S(fast_sent) *se, 
         const VEC mean = VEC_SET1(1 / (REAL)T);
         for (size_t t = 0; t < T; t++) {
             const VEC wt = sh->pooling == POOL_MEAN ? mean : VEC_SET1(se->alpha[t]);
-            FOR_VEC(j, mm, Y) vstore(Ry + t * Y + j, wt * vload(y + t * Y + j, mm) * vload(r + j, mm) + vload(share + j, mm), mm);
+            FOR_VEC(j, mm, Y) {
+                const VEC v = wt * vload(y + t * Y + j, mm) * vload(r + j, mm) + vload(share + j, mm);
+                vstore(Ry + t * Y + j, v, mm);
+            }
         }
         break;
     }
