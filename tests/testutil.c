@@ -521,6 +521,45 @@ lrp_model *tu_random_model_shape(const model_shape *shape, double scale, unsigne
     return m;
 }
 
+int tu_same_doubles(const double *a, const double *b, size_t n)
+{
+    if (!a || !b) return a == b;
+    return memcmp(a, b, n * sizeof *a) == 0;
+}
+
+int tu_same_result(const lrp_result *a, const lrp_result *b, size_t E)
+{
+    if (a->length != b->length || a->classes != b->classes || a->predicted != b->predicted ||
+        a->n_explanations != b->n_explanations)
+        return 0;
+    size_t T = a->length;
+    if (!tu_same_doubles(a->scores, b->scores, a->classes) ||
+        !tu_same_doubles(a->probabilities, b->probabilities, a->classes))
+        return 0;
+    for (size_t k = 0; k < a->n_explanations; k++) {
+        const lrp_explanation *x = &a->explanations[k], *y = &b->explanations[k];
+        if (x->method != y->method || x->target != y->target ||
+            memcmp(&x->rest, &y->rest, sizeof x->rest) != 0 ||
+            !tu_same_doubles(x->relevance, y->relevance, T) ||
+            !tu_same_doubles(x->relevance_fwd, y->relevance_fwd, T) ||
+            !tu_same_doubles(x->relevance_bwd, y->relevance_bwd, T) ||
+            !tu_same_doubles(x->dims_fwd, y->dims_fwd, T * E) || !tu_same_doubles(x->dims_bwd, y->dims_bwd, T * E))
+            return 0;
+    }
+    return 1;
+}
+
+double tu_explanation_difference(const lrp_explanation *x, const lrp_explanation *y, size_t T, size_t E, size_t D)
+{
+    double d = fabs(x->rest - y->rest);
+    for (size_t t = 0; t < T; t++)
+        d = fmax(d, fmax(fabs(x->relevance[t] - y->relevance[t]), fabs(x->relevance_fwd[t] - y->relevance_fwd[t])));
+    for (size_t t = 0; D == 2 && t < T; t++) d = fmax(d, fabs(x->relevance_bwd[t] - y->relevance_bwd[t]));
+    for (size_t i = 0; i < T * E; i++) d = fmax(d, fabs(x->dims_fwd[i] - y->dims_fwd[i]));
+    for (size_t i = 0; D == 2 && i < T * E; i++) d = fmax(d, fabs(x->dims_bwd[i] - y->dims_bwd[i]));
+    return d;
+}
+
 unsigned long long tu_random_u64(unsigned long long *state)
 {
     unsigned long long z = (*state += 0x9e3779b97f4a7c15ull);

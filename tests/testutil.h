@@ -53,6 +53,18 @@ int tu_close_at(const char *file, int line, const char *what, const double *got,
 #define TU_CLOSE(what, got, want, n, atol, rtol)                                                   \
     tu_close_at(__FILE__, __LINE__, (what), (got), (want), (n), (atol), (rtol))
 
+/* The same n doubles bit for bit (both NULL counts as the same)? */
+int tu_same_doubles(const double *a, const double *b, size_t n);
+/* Two results the same bit for bit: sizes, scores, probabilities, and every
+ * explanation's method, target, rest, word relevances and per-dimension values (E: the
+ * embedding size)? */
+int tu_same_result(const lrp_result *a, const lrp_result *b, size_t E);
+
+/* The largest |difference| of two explanations' word relevances, encoders' parts,
+ * per-dimension values (which both must have) and rest (T words, E embedding size, D
+ * directions). */
+double tu_explanation_difference(const lrp_explanation *x, const lrp_explanation *y, size_t T, size_t E, size_t D);
+
 /* Summary line and exit code: 0 when every check passed. */
 int tu_finish(void);
 
