@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "lrp.h"
-#include "core/explain_internal.h"
 #include "core/model.h"
 #include "io/model_io.h"
 
@@ -54,14 +53,6 @@ static void explain_once(const lrp_model *m)
     lrp_error err;
     /* extreme weights may overflow: an error, never a result that is not finite */
     lrp_status st = lrp_explain(m, &s, &o, &r, &err);
-    if (st == LRP_ERR_ARGUMENT && !model_is_paper(&m->shape)) {
-        /* TODO(issue 13): lrp_explain refuses the family's other models until the fast
-         * path computes them (the guard of src/core/explain.c); meanwhile the reference
-         * runs on them, its result checked as lrp_explain checks its own */
-        st = explain_reference(m, &s, &o, &r, &err);
-        if (st == LRP_OK) st = explain_check_result(m, &r, &o, &err);
-        if (st != LRP_OK) lrp_result_free(&r);
-    }
     CHECK(st == LRP_OK || (st == LRP_ERR_NUMERIC && err.message[0] && r.scores == NULL));
     lrp_result_free(&r);
 }
