@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/common.h"
+#include "core/rand.h"
 
 /* Sentences per lrp_explain_batch call: enough for every thread, small enough that
  * progress moves and memory stays bounded. */
@@ -251,14 +252,6 @@ void exp_deletion_order(const double *r, size_t T, int initially_correct, size_t
         }
         order[j] = t;
     }
-}
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
 }
 
 /* uniform in [0, bound), bound >= 1, without modulo bias */

@@ -79,8 +79,9 @@ static void check_against_reference(void)
         labels[b] = (int)(b % 5);
         for (size_t t = 0; t < lengths[b]; t++) ids[at++] = (int32_t)(tu_uniform(&rng) * (double)V);
     }
-    double *got = calloc(P, sizeof *got), *want = calloc(P, sizeof *want), loss_want = 0.0;
-    const double loss = train_loss_grad(m, n, phr, labels, got);
+    double *got = calloc(P, sizeof *got), *want = calloc(P, sizeof *want), loss_want = 0.0, loss;
+    lrp_error err;
+    TU_CHECK_STATUS(train_loss_grad(m, n, phr, labels, &loss, got, &err), LRP_OK, err);
     for (size_t b = 0; b < n; b++) loss_want += reference_loss_grad(m, phr[b].ids, lengths[b], labels[b], want);
     TU_CHECK(fabs(loss - loss_want) <= 1e-12 * fabs(loss_want), "batch loss %.17g, reference %.17g", loss,
              loss_want);
@@ -88,7 +89,7 @@ static void check_against_reference(void)
              "the batched gradient of %zu phrases differs from the reference", n);
     /* a batch gives the sum of its phrases' gradients */
     double *one = calloc(P, sizeof *one);
-    for (size_t b = 0; b < n; b++) train_loss_grad(m, 1, &phr[b], &labels[b], one);
+    for (size_t b = 0; b < n; b++) TU_CHECK_STATUS(train_loss_grad(m, 1, &phr[b], &labels[b], &loss, one, &err), LRP_OK, err);
     TU_CHECK(TU_CLOSE("batch vs one phrase at a time", got, one, P, 1e-12, 1e-10),
              "a batch's gradient is not the sum of its phrases'");
     free(got);
@@ -114,15 +115,17 @@ static void check_gradient(void)
     const size_t P = m->layout.total;
     double *grad = calloc(P, sizeof *grad), *scratch = calloc(P, sizeof *scratch);
     double *fd = calloc(P, sizeof *fd);
-    double loss = train_loss_grad(m, 2, phr, y, grad);
+    double loss, up, down;
+    lrp_error err;
+    TU_CHECK_STATUS(train_loss_grad(m, 2, phr, y, &loss, grad, &err), LRP_OK, err);
     TU_CHECK(isfinite(loss) && loss > 0, "loss %g", loss);
     const double h = 1e-5;
     for (size_t i = 0; i < P; i++) {
         const double keep = m->params[i];
         m->params[i] = keep + h;
-        double up = train_loss_grad(m, 2, phr, y, scratch);
+        train_loss_grad(m, 2, phr, y, &up, scratch, &err);
         m->params[i] = keep - h;
-        double down = train_loss_grad(m, 2, phr, y, scratch);
+        train_loss_grad(m, 2, phr, y, &down, scratch, &err);
         m->params[i] = keep;
         fd[i] = (up - down) / (2 * h);
     }

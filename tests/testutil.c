@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/model.h"
+#include "core/rand.h"
 #include "io/model_io.h"
 
 int tu_failures = 0;
@@ -399,11 +400,10 @@ lrp_model *tu_random_model_shape(const model_shape *shape, double scale, unsigne
 
 double tu_uniform(unsigned long long *state)
 {
-    unsigned long long z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
-    return (double)(z >> 11) * (1.0 / 9007199254740992.0);
+    uint64_t s = *state;
+    const double u = rand_unit(splitmix64(&s));
+    *state = s;
+    return u;
 }
 
 lrp_model *tu_random_model(size_t V, size_t E, size_t H, size_t C, size_t L, size_t D, int has_bias,

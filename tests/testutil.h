@@ -119,7 +119,7 @@ lrp_model *tu_random_model_shape(const struct model_shape *shape, double scale, 
 lrp_model *tu_random_model(size_t V, size_t E, size_t H, size_t C, size_t L, size_t D,
                            int has_bias, double scale, unsigned long long seed);
 
-/* Deterministic uniform numbers in [0, 1) (splitmix64). */
+/* Deterministic uniform numbers in [0, 1) (splitmix64, core/rand.h). */
 double tu_uniform(unsigned long long *state);
 
 /* A fresh temporary directory (mkdtemp under TMPDIR) for this test. */
