@@ -5,6 +5,7 @@
  * C classes, V_D = EXP_DEL_VARIANTS - 1 + R deletion orders per sentence.
  */
 #include "app/experiments.h"
+#include "app/paper.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -302,9 +303,9 @@ const char *exp_deletion_name(int variant)
 
 void exp_deletion_options_init(exp_deletion_options *o)
 {
-    o->min_length = 10;
-    o->max_deletions = 5;
-    o->random_runs = 10;
+    o->min_length = PAPER_DELETION_MIN_LENGTH;
+    o->max_deletions = PAPER_DELETION_MAX_WORDS;
+    o->random_runs = PAPER_DELETION_RANDOM_RUNS;
     o->seed = 1;
 }
 
