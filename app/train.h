@@ -47,8 +47,9 @@
  * depend on the thread count. */
 #define TRAIN_SHARDS 8
 /* The largest minibatch: the workspaces hold every activation of a batch's phrases,
- * about TRAIN_BATCH_BYTES_PER_WORD bytes per phrase and word of the longest phrase
- * (E = H = 60; docs/cli.md), 0.5 GB for a batch of 1024 treebank phrases. */
+ * about TRAIN_BATCH_BYTES_PER_WORD bytes per phrase and word of the longest phrase at
+ * the paper's sizes (E = H = 60, one bidirectional LSTM layer; docs/cli.md), 0.5 GB for
+ * a batch of 1024 treebank phrases; more for larger models. */
 #define TRAIN_MAX_BATCH 1024
 #define TRAIN_BATCH_BYTES_PER_WORD 9000.0
 

@@ -124,8 +124,9 @@ void train_batch_free(train_batch *bw);
 lrp_status train_batch_grad(const lrp_model *m, const fast_pack_d *pack, train_batch *bw, size_t n_groups,
                             const size_t *first, double scale, train_shard *out, lrp_error *err);
 
-/* TODO(issue 13): until the fast path computes every architecture of the family,
- * the trainer refuses the others with the library's message (core/explain.c). */
+/* TODO(issue 13): until the fast path computes every architecture of the family (and
+ * the model writer writes them: src/io), the trainer refuses all but the paper's with
+ * the library's message (core/explain.c). */
 lrp_status train_check_kernels(const model_shape *s, lrp_error *err);
 
 #endif /* LRP_TRAIN_INTERNAL_H */

@@ -435,13 +435,24 @@ void train_summary_free(train_summary *s)
     memset(s, 0, sizeof *s);
 }
 
+/* About how many bytes the minibatches' workspaces take per phrase of a batch and word
+ * of the longest phrase: TRAIN_BATCH_BYTES_PER_WORD, measured at the paper's sizes,
+ * scaled by what is kept per word (the input, and the gate rows of every layer and
+ * direction): an estimate, for a message. */
+static double batch_bytes_per_word(const model_shape *s)
+{
+    const double paper = 60.0 + 2.0 * 4.0 * 60.0; /* E + L D G: E = H = 60, one bi-LSTM layer */
+    const double here = (double)s->E + (double)(s->L * s->D * model_gates(s) * s->H);
+    return TRAIN_BATCH_BYTES_PER_WORD * here / paper;
+}
+
 /* Out of memory for the minibatches' workspaces: say what takes the memory. */
-static lrp_status batch_nomem(lrp_error *err, size_t B, size_t T)
+static lrp_status batch_nomem(lrp_error *err, const model_shape *s, size_t B, size_t T)
 {
     return lrp_fail(err, LRP_ERR_NOMEM,
                     "out of memory for minibatches of %zu phrases of up to %zu words (about %.0f MB per "
                     "phrase of a batch): choose a smaller batch (--batch)",
-                    B, T, (double)T * TRAIN_BATCH_BYTES_PER_WORD / 1e6);
+                    B, T, (double)T * batch_bytes_per_word(s) / 1e6);
 }
 
 /* The trainer's buffers, model and threads' workspaces for a run. */
@@ -477,7 +488,7 @@ static lrp_status trainer_init(trainer *tr, thread_arg **args, size_t *n_args, l
         ok_batch = sh->demb && sh->tok;
     }
     if (!ok) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for the trainer's buffers");
-    if (!ok_batch) return batch_nomem(err, B, d->max_length);
+    if (!ok_batch) return batch_nomem(err, &tr->m->shape, B, d->max_length);
     st = fast_pack_create_d(&tr->pack, tr->m, err);
     /* a thread takes its share of the shards as one batch of the kernels (the larger
      * the batch, the better they do; taking 2 at a time on 2 threads to share the work
@@ -487,7 +498,7 @@ static lrp_status trainer_init(trainer *tr, thread_arg **args, size_t *n_args, l
         (*args)[t].tr = tr;
         (*args)[t].tid = t;
         st = train_batch_init(&(*args)[t].w, tr->m, tr->pack, tr->grab * per_shard, d->max_length, err);
-        if (st == LRP_ERR_NOMEM) st = batch_nomem(err, B, d->max_length);
+        if (st == LRP_ERR_NOMEM) st = batch_nomem(err, &tr->m->shape, B, d->max_length);
     }
     return st;
 }

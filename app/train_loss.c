@@ -15,7 +15,8 @@
 
 lrp_status train_check_kernels(const model_shape *s, lrp_error *err)
 {
-    if (!model_is_paper(s)) /* TODO(issue 13): remove once src/fast computes the whole family */
+    /* TODO(issue 13): remove once src/fast computes, and src/io writes, every architecture */
+    if (!model_is_paper(s))
         return lrp_fail(err, LRP_ERR_ARGUMENT, "the fast path computes LSTM models with the last states only, so far");
     return LRP_OK;
 }
