@@ -22,7 +22,7 @@ static const command commands[] = {
     {"info", cmd_info, "describe a model file"},
     {"convert", cmd_convert, "write a model (e.g. a PyTorch state_dict) in lrp-rnn's format"},
     {"evaluate", cmd_evaluate, "accuracy and confusion matrix on labelled sentences"},
-    {"train", cmd_train, "train the paper's bi-LSTM on a treebank (or labelled sentences)"},
+    {"train", cmd_train, "train a classifier (the paper's bi-LSTM by default) on a treebank"},
     {"heatmaps", cmd_heatmaps, "heatmaps of chosen sentences by SA and LRP (the paper's Figures 1 and 2)"},
     {"top-words", cmd_top_words, "the most and least relevant words for a class (the paper's Table 1)"},
     {"deletion", cmd_deletion, "the word deletion experiment (the paper's Figure 3)"},

@@ -47,7 +47,8 @@ done
 for opt in --model --format --pretokenized --input --threads; do has "$TMP/help-predict" "  $opt" "predict --help"; done
 for opt in --model --format; do has "$TMP/help-info" "  $opt" "info --help"; done
 for opt in --model --data --format --pretokenized --threads; do has "$TMP/help-evaluate" "  $opt" "evaluate --help"; done
-for opt in --data --out --embed --hidden --epochs --patience --batch --optimizer --lr --lr-decay --dropout --l2 \
+for opt in --data --out --embed --hidden --cell --layers --directions --pooling --attention --dense --activation \
+    --epochs --patience --batch --optimizer --lr --lr-decay --dropout --l2 \
     --embed-init --unk-rate --vocab --min-count --classes --pretokenized --dtype --seed --threads; do
     has "$TMP/help-train" "  $opt" "train --help"
 done

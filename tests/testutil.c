@@ -3,6 +3,7 @@
  */
 #include "testutil.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@
 #include <unistd.h>
 
 #include "core/model.h"
+#include "core/network.h"
+#include "core/rand.h"
 #include "io/model_io.h"
 
 int tu_failures = 0;
@@ -562,15 +565,15 @@ double tu_explanation_difference(const lrp_explanation *x, const lrp_explanation
 
 unsigned long long tu_random_u64(unsigned long long *state)
 {
-    unsigned long long z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    uint64_t s = *state;
+    const uint64_t z = splitmix64(&s);
+    *state = s;
+    return z;
 }
 
 double tu_uniform(unsigned long long *state)
 {
-    return (double)(tu_random_u64(state) >> 11) * (1.0 / 9007199254740992.0);
+    return rand_unit(tu_random_u64(state));
 }
 
 lrp_model *tu_random_model(size_t V, size_t E, size_t H, size_t C, size_t L, size_t D, int has_bias,
@@ -682,4 +685,125 @@ lrp_model *tu_load_torch_fixture(const cJSON *fx, const char *dir, const char *n
     TU_CHECK(strstr(lrp_model_source(m), "PyTorch state_dict") != NULL, "%s: source \"%s\"", name,
              lrp_model_source(m));
     return m;
+}
+
+// ----------------------------------------------------------------------------
+// training fixtures
+
+static const char *const TB_POS[] = {"good", "great", "fine", "superb"};
+static const char *const TB_NEG[] = {"bad", "awful", "dull", "boring"};
+static const char *const TB_NEU[] = {"the", "movie", "film", "a", "plot", "story"};
+
+/* Label of a span: positive (3) when it has more positive words, negative (1) when
+ * more negative ones, else neutral (2). */
+static int tb_label(const int *pol, size_t b, size_t e)
+{
+    int s = 0;
+    for (size_t i = b; i < e; i++) s += pol[i];
+    return s > 0 ? 3 : s < 0 ? 1 : 2;
+}
+
+/* Right-branching tree over words [b, e), appended to out. */
+static void tb_tree(char *out, size_t cap, const char **w, const int *pol, size_t b, size_t e)
+{
+    size_t n = strlen(out);
+    if (e - b == 1) {
+        snprintf(out + n, cap - n, "(%d %s)", tb_label(pol, b, e), w[b]);
+        return;
+    }
+    snprintf(out + n, cap - n, "(%d ", tb_label(pol, b, e));
+    tb_tree(out, cap, w, pol, b, b + 1);
+    n = strlen(out);
+    snprintf(out + n, cap - n, " ");
+    tb_tree(out, cap, w, pol, b + 1, e);
+    n = strlen(out);
+    snprintf(out + n, cap - n, ")");
+}
+
+FILE *tu_open_write(const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    return f;
+}
+
+static void tb_write(const char *dir, const char *name, size_t n, unsigned long long seed)
+{
+    FILE *f = tu_open_write(dir, name);
+    char line[512];
+    for (size_t i = 0; i < n; i++) {
+        size_t T = 3 + (size_t)(tu_uniform(&seed) * 5);
+        const char *w[8];
+        int pol[8];
+        for (size_t t = 0; t < T; t++) {
+            double u = tu_uniform(&seed);
+            size_t k = (size_t)(tu_uniform(&seed) * 4);
+            if (u < 0.25) {
+                w[t] = TB_POS[k];
+                pol[t] = 1;
+            } else if (u < 0.5) {
+                w[t] = TB_NEG[k];
+                pol[t] = -1;
+            } else {
+                w[t] = TB_NEU[(size_t)(tu_uniform(&seed) * 6)];
+                pol[t] = 0;
+            }
+        }
+        line[0] = '\0';
+        tb_tree(line, sizeof line, w, pol, 0, T);
+        fprintf(f, "%s\n", line);
+    }
+    if (fclose(f) != 0) {
+        perror(name);
+        exit(1);
+    }
+}
+
+const char *tu_write_treebank(const char *name, size_t n_train, size_t n_dev, size_t n_test)
+{
+    static char dir[700];
+    snprintf(dir, sizeof dir, "%s/%s", tu_tmpdir(), name);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        perror(dir);
+        exit(1);
+    }
+    tb_write(dir, "train.txt", n_train, 1);
+    tb_write(dir, "dev.txt", n_dev, 2);
+    tb_write(dir, "test.txt", n_test, 3);
+    return dir;
+}
+
+double tu_reference_loss_grad(const lrp_model *m, const int32_t *ids, size_t T, int y, double *grad)
+{
+    const size_t E = m->shape.E, C = m->shape.C;
+    net_workspace ws;
+    lrp_error err;
+    if (net_workspace_init(&ws, m, T, &err) != LRP_OK) return NAN;
+    double *ds = malloc(C * sizeof *ds);
+    double *gx[2] = {calloc(T * E, sizeof(double)), calloc(T * E, sizeof(double))};
+    double loss = NAN;
+    if (ds && gx[0] && gx[1]) {
+        net_forward(m, ids, NULL, T, &ws);
+        /* softmax cross-entropy, the largest score subtracted */
+        double mx = ws.scores[0], z = 0.0;
+        for (size_t c = 1; c < C; c++) mx = ws.scores[c] > mx ? ws.scores[c] : mx;
+        for (size_t c = 0; c < C; c++) z += exp(ws.scores[c] - mx);
+        for (size_t c = 0; c < C; c++) ds[c] = exp(ws.scores[c] - mx) / z - (c == (size_t)y);
+        net_backward(m, &ws, ds, gx, grad);
+        const size_t D = m->shape.D;
+        for (size_t t = 0; t < T; t++)
+            for (size_t k = 0; k < E; k++)
+                grad[m->layout.emb + (size_t)ids[t] * E + k] += gx[0][t * E + k] + (D == 2 ? gx[1][t * E + k] : 0.0);
+        loss = log(z) + mx - ws.scores[y];
+    }
+    free(ds);
+    free(gx[0]);
+    free(gx[1]);
+    net_workspace_free(&ws);
+    return loss;
 }

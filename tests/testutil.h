@@ -172,11 +172,28 @@ cJSON *tu_torch_fixture(const char *name, char *dir, size_t len);
  * source. NULL after a failed check. */
 lrp_model *tu_load_torch_fixture(const cJSON *fx, const char *dir, const char *name);
 
-/* Deterministic uniform numbers in [0, 1) (splitmix64); tu_random_u64 all 64 bits of one. */
+/* Deterministic uniform numbers in [0, 1) (splitmix64, core/rand.h); tu_random_u64 all 64 bits
+ * of one draw. */
 unsigned long long tu_random_u64(unsigned long long *state);
 double tu_uniform(unsigned long long *state);
 
 /* A fresh temporary directory (mkdtemp under TMPDIR) for this test. */
 const char *tu_tmpdir(void);
+
+/* DIR/NAME opened for writing ("wb"); the program exits when it cannot be. */
+FILE *tu_open_write(const char *dir, const char *name);
+
+/* A small treebank for training tests: right-branching trees of 3 to 7 words, each word
+ * positive (good, great, fine, superb), negative (bad, awful, dull, boring) or neutral;
+ * each node labelled 3, 1 or 2 by the sign of its span's polar words. Written as
+ * train.txt, dev.txt and test.txt (n_train, n_dev, n_test sentences from seeds 1, 2, 3)
+ * into the directory tu_tmpdir()/name, which is returned (a static buffer). */
+const char *tu_write_treebank(const char *name, size_t n_train, size_t n_dev, size_t n_test);
+
+/* The trainer's objective for one phrase by the reference passes (core/network.h, one
+ * sentence at a time, no vector code): returns -log softmax(f(ids))_y and adds its
+ * gradient with respect to every parameter (m->layout, the embedding's rows through
+ * both encoders) into grad. NaN when out of memory. */
+double tu_reference_loss_grad(const lrp_model *m, const int32_t *ids, size_t T, int y, double *grad);
 
 #endif /* LRP_TESTUTIL_H */

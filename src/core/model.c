@@ -315,31 +315,16 @@ void lrp_model_free(lrp_model *m)
     lrp_file_view_close(&m->file);
     free(m->words); /* one block each: copy_strings */
     free(m->labels);
-    free(m->slots);
+    hash_table_free(&m->vocab_index);
     free(m);
 }
 
 // ----------------------------------------------------------------------------
-// vocabulary: open addressing with FNV-1a, load factor <= 1/2
-
-static uint64_t hash_word(const char *w)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
+// vocabulary: the words in m->words, their ids by core/hash.h
 
 static long lookup(const lrp_model *m, const char *word)
 {
-    if (!m->slots) return -1;
-    for (size_t i = (size_t)hash_word(word) & m->slot_mask;; i = (i + 1) & m->slot_mask) {
-        uint32_t v = m->slots[i];
-        if (v == 0) return -1;
-        if (strcmp(m->words[v - 1], word) == 0) return (long)(v - 1);
-    }
+    return hash_table_find(&m->vocab_index, hash_string(word), word, hash_string_match, m->words);
 }
 
 /* n strings in one block: the pointers, then the text. NULL when out of memory. */
@@ -365,12 +350,10 @@ lrp_status model_set_vocab(lrp_model *m, const char *const *words, size_t n, lrp
     if (n != m->shape.V)
         return lrp_fail(err, LRP_ERR_FORMAT,
                         "vocab: %zu words, but embedding has %zu rows", n, m->shape.V);
-    size_t nslots = 2;
-    while (nslots < 2 * n) nslots *= 2;
-    uint32_t *slots = calloc(nslots, sizeof *slots);
+    hash_table index;
+    hash_table_init(&index);
     char **copy = copy_strings(words, n);
-    if (!slots || !copy) {
-        free(slots);
+    if (!copy || !hash_table_reserve(&index, n, hash_string_entry, copy)) {
         free(copy);
         return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a vocabulary of %zu words", n);
     }
@@ -391,29 +374,21 @@ lrp_status model_set_vocab(lrp_model *m, const char *const *words, size_t n, lrp
                           text_control_code(c));
             break;
         }
-        for (size_t i = (size_t)hash_word(w) & (nslots - 1);; i = (i + 1) & (nslots - 1)) {
-            if (slots[i] == 0) {
-                slots[i] = (uint32_t)(id + 1);
-                break;
-            }
-            if (strcmp(copy[slots[i] - 1], w) == 0) {
-                st = lrp_fail(err, LRP_ERR_FORMAT,
-                              "vocab: duplicate word \"%.80s\" at lines %u and %zu", w,
-                              (unsigned)slots[i], id + 1);
-                break;
-            }
-        }
+        int added;
+        const size_t first = hash_table_put(&index, hash_string(w), w, hash_string_match, copy, &added);
+        if (!added)
+            st = lrp_fail(err, LRP_ERR_FORMAT, "vocab: duplicate word \"%.80s\" at lines %zu and %zu", w,
+                          first + 1, id + 1);
     }
     if (st != LRP_OK) {
-        free(slots);
+        hash_table_free(&index);
         free(copy);
         return st;
     }
     free(m->words);
-    free(m->slots);
+    hash_table_free(&m->vocab_index);
     m->words = copy;
-    m->slots = slots;
-    m->slot_mask = nslots - 1;
+    m->vocab_index = index;
     return LRP_OK;
 }
 

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/hash.h"
 #include "io/fileio.h"
 #include "lrp.h"
 
@@ -152,8 +153,7 @@ struct lrp_model {
 
     char **words;                       /* [V] owned, NUL-terminated */
     char **labels;                      /* [C] owned */
-    uint32_t *slots;                    /* vocabulary hash: id+1 per slot, 0 = empty */
-    size_t slot_mask;                   /* number of slots - 1 (a power of two) */
+    hash_table vocab_index;             /* word -> id over words (core/hash.h) */
     long unk;                           /* id of the unknown-word token, -1 if none */
     int lowercase;
     char source[512];                   /* lrp_model_source: "" = this project's format */
