@@ -491,8 +491,7 @@ static lrp_status trainer_init(trainer *tr, thread_arg **args, size_t *n_args, l
     if (!ok_batch) return batch_nomem(err, &tr->m->shape, B, d->max_length);
     st = fast_pack_create_d(&tr->pack, tr->m, err);
     /* a thread takes its share of the shards as one batch of the kernels (the larger
-     * the batch, the better they do; taking 2 at a time on 2 threads to share the work
-     * out more evenly was no faster) */
+     * the batch, the better they do; docs/training.md) */
     tr->grab = TRAIN_SHARDS / tr->nthreads;
     for (size_t t = 0; t < tr->nthreads && st == LRP_OK; t++, (*n_args)++) {
         (*args)[t].tr = tr;

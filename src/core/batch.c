@@ -3,7 +3,8 @@
  * ordered by length (longest first, ties in input order) and cut into chunks of
  * BATCH_CHUNK (8: one register tile of the kernels; a thread's workspace, which
  * every activation of its chunk fills, then stays near the size of a core's L2
- * cache, and a chunk of 16 was no faster), fewer for long sentences (BATCH_WORDS);
+ * cache; other sizes measured: docs/performance.md), fewer for long sentences
+ * (BATCH_WORDS);
  * a thread takes the next chunk and
  * explains it as one batch of the
  * fast path (explain_fast: the sentences of a chunk advance together, step by

@@ -24,9 +24,8 @@ void *lrp_alloc_large(size_t n)
         /* fresh pages are zero, and nothing touches them before their user does */
         void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED) return NULL;
-        /* 4 kB pages: on this project's (virtual) machines a fresh 2 MB page took
-         * from 0.5 to 19 ms to fault in, 4 kB pages 1.7 to 2.9 ms per 8 MB; advice
-         * only, nothing to do when refused */
+        /* 4 kB pages (docs/performance.md: 2 MB pages were slower and less steady to
+         * fault in); advice only, nothing to do when refused */
         madvise(p, n, MADV_NOHUGEPAGE);
         return p;
     }

@@ -22,8 +22,8 @@ lrp_status lrp_fail(lrp_error *err, lrp_status status, const char *fmt, ...) LRP
 
 /* Zeroed memory of n bytes for a large array (model parameters, workspaces): from
  * 4 MB on a mapping of its own, whose pages the system zeroes when they are first
- * touched (never in a separate pass), on 4 kB pages (the time to fault in 2 MB
- * pages varied thirtyfold here); calloc below. NULL on failure. Released with
+ * touched (never in a separate pass), on 4 kB pages (why: docs/performance.md,
+ * "Around the kernels"); calloc below. NULL on failure. Released with
  * lrp_free_large(p, n), n the same size. */
 void *lrp_alloc_large(size_t n);
 void lrp_free_large(void *p, size_t n);
