@@ -5,12 +5,14 @@
  * C classes, V_D = EXP_DEL_VARIANTS - 1 + R deletion orders per sentence.
  */
 #include "app/experiments.h"
+#include "app/paper.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/common.h"
+#include "core/rand.h"
 
 /* Sentences per lrp_explain_batch call: enough for every thread, small enough that
  * progress moves and memory stays bounded. */
@@ -253,14 +255,6 @@ void exp_deletion_order(const double *r, size_t T, int initially_correct, size_t
     }
 }
 
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
 /* uniform in [0, bound), bound >= 1, without modulo bias */
 static uint64_t uniform_below(uint64_t *state, uint64_t bound)
 {
@@ -309,9 +303,9 @@ const char *exp_deletion_name(int variant)
 
 void exp_deletion_options_init(exp_deletion_options *o)
 {
-    o->min_length = 10;
-    o->max_deletions = 5;
-    o->random_runs = 10;
+    o->min_length = PAPER_DELETION_MIN_LENGTH;
+    o->max_deletions = PAPER_DELETION_MAX_WORDS;
+    o->random_runs = PAPER_DELETION_RANDOM_RUNS;
     o->seed = 1;
 }
 

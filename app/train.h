@@ -1,10 +1,13 @@
 /*
- * train.h - train the paper's classifier (Arras et al. 2017, sec. 3): word
- * embeddings from random initialisation, one bidirectional LSTM layer, a linear
- * classifier without bias on [h_fwd(T); h_bwd(1)], softmax cross-entropy over every
- * distinct phrase of the training trees, model selection by dev sentence accuracy.
+ * train.h - train a classifier of the model family (core/model.h) from random
+ * initialisation: word embeddings, L stacked recurrent layers (LSTM or GRU, one or two
+ * directions), a head over the top layer's states (last, mean, max or attention),
+ * dense layers (relu or tanh) and a linear classifier without bias; softmax
+ * cross-entropy over every distinct phrase of the training trees, model selection by
+ * dev sentence accuracy. The defaults train the paper's classifier (Arras et al. 2017,
+ * sec. 3): one bidirectional LSTM layer, the classifier on [h_fwd(T); h_bwd(1)].
  * Internal; used by `lrp train` and the tests. Never prints: progress goes through
- * callbacks, which can also stop the training.
+ * callbacks, which can also stop the training. The code: train_internal.h.
  *
  * Data (train_data_load): DIR/train.txt, DIR/dev.txt and, if present, DIR/test.txt,
  * each treebank trees or LABEL<TAB>sentence lines (dataset.h), lowercased.
@@ -37,15 +40,16 @@
 #include "app/dataset.h"
 #include "app/evaluate.h"
 #include "lrp.h"
-#include "core/network.h"
+#include "core/model.h"
 
 #define UNK_WORD "<unk>"
 /* Shards per minibatch: the most threads that help; fixed so that results do not
  * depend on the thread count. */
 #define TRAIN_SHARDS 8
 /* The largest minibatch: the workspaces hold every activation of a batch's phrases,
- * about TRAIN_BATCH_BYTES_PER_WORD bytes per phrase and word of the longest phrase
- * (E = H = 60; docs/cli.md), 0.5 GB for a batch of 1024 treebank phrases. */
+ * about TRAIN_BATCH_BYTES_PER_WORD bytes per phrase and word of the longest phrase at
+ * the paper's sizes (E = H = 60, one bidirectional LSTM layer; docs/cli.md), 0.5 GB for
+ * a batch of 1024 treebank phrases; more for larger models. */
 #define TRAIN_MAX_BATCH 1024
 #define TRAIN_BATCH_BYTES_PER_WORD 9000.0
 
@@ -55,6 +59,16 @@ typedef enum train_vocab { TRAIN_VOCAB_ALL = 0, TRAIN_VOCAB_TRAIN = 1 } train_vo
 typedef struct train_options {
     size_t embed;               /* E (60) */
     size_t hidden;              /* H per direction (60) */
+    /* the architecture (core/model.h; the defaults: the paper's) */
+    model_cell cell;            /* CELL_LSTM or CELL_GRU (CELL_LSTM) */
+    size_t layers;              /* L stacked recurrent layers, 1..LRP_MAX_LAYERS (1) */
+    size_t directions;          /* D: 1 forward only, 2 bidirectional (2) */
+    model_pooling pooling;      /* the head over the top layer's states (POOL_LAST) */
+    size_t attention;           /* A, the attention scorer's size, with POOL_ATTENTION only;
+                                   0 = the hidden size (0) */
+    size_t n_dense;             /* dense layers between the head and the classifier (0) */
+    size_t dense[LRP_MAX_DENSE]; /* their sizes */
+    model_activation activation; /* of the dense layers (ACT_RELU) */
     size_t epochs;              /* at most this many passes over the phrases (6) */
     size_t patience;            /* stop after this many epochs without a better dev
                                    accuracy; 0 = never (2) */
@@ -63,7 +77,8 @@ typedef struct train_options {
     train_optimizer optimizer;  /* (TRAIN_ADAM) */
     double lr;                  /* learning rate (0.003) */
     double lr_decay;            /* the rate is multiplied by this after each epoch (1) */
-    double dropout;             /* on the embeddings and on the classifier input (0.5) */
+    double dropout;             /* on the embeddings and on the head's output, the input of
+                                   the dense layers or the classifier (0.5) */
     double l2;                  /* L2 penalty l2/2 |w|^2 on every weight; embedding rows
                                    only when their word is in the batch (0) */
     double embed_init;          /* embeddings start normal with this deviation (0.1) */
@@ -81,8 +96,12 @@ typedef struct train_options {
 /* The defaults above: the settings that made the shipped model (docs/training.md). */
 void train_options_init(train_options *o);
 
-/* Check the options (sizes > 0, rates in range); LRP_ERR_ARGUMENT naming the first bad one. */
+/* Check the options (sizes > 0, rates in range, an architecture of the family);
+ * LRP_ERR_ARGUMENT naming the first bad one. */
 lrp_status train_options_check(const train_options *o, lrp_error *err);
+
+/* The model's shape from checked options, for V words and C classes. */
+model_shape train_model_shape(const train_options *o, size_t V, size_t C);
 
 typedef struct train_data {
     size_t V;                   /* vocabulary size, UNK_WORD included */
@@ -147,18 +166,21 @@ lrp_status train_run(const train_data *d, const train_options *o, const char *ou
                      const train_callbacks *cb, train_summary *summary, lrp_error *err);
 void train_summary_free(train_summary *s);
 
-/* A model with o's sizes, d's vocabulary and labels, and parameters initialised from
- * o->seed as train_run starts (embeddings normal(0, embed_init); LSTM weights and
- * classifier uniform in +-1/sqrt(fan), the LSTM bias the sum of two such draws). */
+/* A model with o's architecture and sizes, d's vocabulary and labels, and parameters
+ * initialised from o->seed as train_run starts (docs/training.md): embeddings
+ * normal(0, embed_init); as PyTorch initialises its modules, the recurrent layers'
+ * weights and biases uniform in +-1/sqrt(H) (an LSTM's one bias the sum of two such
+ * draws, PyTorch's bias_ih + bias_hh), the attention, dense and classifier weights and
+ * biases uniform in +-1/sqrt(their input size), the attention vector in +-1/sqrt(A). */
 lrp_status train_model_init(const train_data *d, const train_options *o, lrp_model **out,
                             lrp_error *err);
 
-/* The training objective of n phrases without dropout, run as one batch: returns the
- * sum of their -log softmax(f(x))_y and adds its gradient with respect to every
- * parameter into grad (m->layout.total doubles, the parameters' layout). The code the
- * trainer runs on a shard (the batched kernels of fast/fast.h), exposed for the
- * tests; NaN when out of memory. */
-double train_loss_grad(const lrp_model *m, size_t n, const lrp_sentence *phrases, const int *labels,
-                       double *grad);
+/* The training objective of n phrases without dropout, run as one batch: *loss = the
+ * sum of their -log softmax(f(x))_y, and its gradient with respect to every parameter
+ * is added into grad (m->layout.total doubles, the parameters' layout). The code the
+ * trainer runs on a shard (the batched kernels of fast/fast.h), exposed for the tests.
+ * LRP_ERR_NOMEM, or the kernels' refusal of an architecture (train_internal.h). */
+lrp_status train_loss_grad(const lrp_model *m, size_t n, const lrp_sentence *phrases, const int *labels,
+                           double *loss, double *grad, lrp_error *err);
 
 #endif /* LRP_TRAIN_H */

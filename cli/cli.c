@@ -1,7 +1,7 @@
 /*
  * cli.c - helpers shared by the `lrp` subcommands (cli.h).
  */
-#define _DEFAULT_SOURCE /* realpath */
+#define _XOPEN_SOURCE 700 /* realpath: POSIX.1-2008, XSI */
 #include "cli.h"
 
 #include <errno.h>
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app/render.h"
+#include "core/model.h"
 
 #ifndef LRP_DEFAULT_MODEL_INSTALLED
 #define LRP_DEFAULT_MODEL_INSTALLED ""
@@ -183,7 +184,7 @@ const char *cli_model_path(const char *option)
 }
 
 /* Set by cli_load_option while the command line is read; one command per process. */
-static lrp_load_options load_options = {NULL, NULL, NULL, -1, NULL, NULL, NULL};
+static lrp_load_options load_options = {.lowercase = -1};
 
 int cli_load_option(int c, const char *value)
 {
@@ -200,6 +201,18 @@ int cli_load_option(int c, const char *value)
     case CLI_O_PREFIX_EMBEDDING: o->embedding_prefix = value; return 1;
     case CLI_O_PREFIX_LSTM: o->lstm_prefix = value; return 1;
     case CLI_O_PREFIX_CLASSIFIER: o->classifier_prefix = value; return 1;
+    case CLI_O_PREFIX_RNN: o->rnn_prefix = value; return 1;
+    case CLI_O_PREFIX_ATTENTION: o->attention_prefix = value; return 1;
+    case CLI_O_PREFIX_DENSE: o->dense_prefixes = value; return 1;
+    case CLI_O_POOLING:
+        if (model_pooling_parse(value) < 0)
+            cli_usage("--pooling: '%s' is not last, mean, max or attention", value);
+        o->pooling = value;
+        return 1;
+    case CLI_O_ACTIVATION:
+        if (model_activation_parse(value) < 0) cli_usage("--activation: '%s' is not relu or tanh", value);
+        o->activation = value;
+        return 1;
     default: return 0;
     }
 }
@@ -218,11 +231,23 @@ void cli_load_options_help(FILE *f)
           "                      \"lowercase\"; a PyTorch file without it: true when no\n"
           "                      vocabulary word has a capital letter)\n"
           "  --prefix-embedding PATH\n"
-          "  --prefix-lstm PATH\n"
+          "  --prefix-rnn PATH\n"
+          "  --prefix-lstm PATH  (the same as --prefix-rnn)\n"
+          "  --prefix-attention PATH\n"
           "  --prefix-classifier PATH\n"
           "                      module path of that part of a PyTorch state_dict, as in\n"
           "                      its tensor names, e.g. encoder.lstm ('' for the top level)\n"
-          "                      (default: found from the tensor names and shapes)\n",
+          "                      (default: found from the tensor names and shapes; an\n"
+          "                      attention module has PATH.proj and PATH.vector)\n"
+          "  --prefix-dense LIST the dense layers between the head and the classifier,\n"
+          "                      their module paths in order, e.g. fc1,fc2 (default: the\n"
+          "                      file's \"dense_modules\", else none)\n"
+          "  --pooling HEAD      last, mean, max or attention: what the classifier (or\n"
+          "                      the first dense layer) reads (default: the file's\n"
+          "                      \"pooling\", else attention when there is an attention\n"
+          "                      module, else last: each direction's final state)\n"
+          "  --activation F      relu or tanh, of the dense layers (default: the file's\n"
+          "                      \"activation\", else relu)\n",
           f);
 }
 

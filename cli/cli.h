@@ -97,7 +97,12 @@ enum {
     CLI_O_LOWERCASE,
     CLI_O_PREFIX_EMBEDDING,
     CLI_O_PREFIX_LSTM,
-    CLI_O_PREFIX_CLASSIFIER
+    CLI_O_PREFIX_CLASSIFIER,
+    CLI_O_PREFIX_RNN,
+    CLI_O_PREFIX_ATTENTION,
+    CLI_O_PREFIX_DENSE,
+    CLI_O_POOLING,
+    CLI_O_ACTIVATION
 };
 #define CLI_LOAD_LONGOPTS                                                                          \
     {"vocab", required_argument, NULL, CLI_O_VOCAB},                                               \
@@ -106,7 +111,12 @@ enum {
         {"lowercase", required_argument, NULL, CLI_O_LOWERCASE},                                   \
         {"prefix-embedding", required_argument, NULL, CLI_O_PREFIX_EMBEDDING},                     \
         {"prefix-lstm", required_argument, NULL, CLI_O_PREFIX_LSTM},                               \
-        {"prefix-classifier", required_argument, NULL, CLI_O_PREFIX_CLASSIFIER}
+        {"prefix-classifier", required_argument, NULL, CLI_O_PREFIX_CLASSIFIER},                   \
+        {"prefix-rnn", required_argument, NULL, CLI_O_PREFIX_RNN},                                 \
+        {"prefix-attention", required_argument, NULL, CLI_O_PREFIX_ATTENTION},                     \
+        {"prefix-dense", required_argument, NULL, CLI_O_PREFIX_DENSE},                             \
+        {"pooling", required_argument, NULL, CLI_O_POOLING},                                       \
+        {"activation", required_argument, NULL, CLI_O_ACTIVATION}
 
 /* Take option code c with its value when it is one of CLI_LOAD_LONGOPTS (returns 1;
  * exits 2 on a bad value), else return 0. */

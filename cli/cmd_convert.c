@@ -5,7 +5,8 @@
  * written computes exactly what IN does: F32 only when every parameter is a float32
  * value (then nothing is rounded), else F64, unless --dtype says otherwise. (A
  * PyTorch LSTM's summed bias_ih + bias_hh is rarely a float32 value, so a float32
- * model with LSTM biases is written as F64 unless --dtype f32 is given.)
+ * model with LSTM biases is written as F64 unless --dtype f32 is given; a GRU's two
+ * biases stay apart, so a float32 GRU stays F32.)
  */
 #include <getopt.h>
 #include <string.h>
@@ -85,12 +86,10 @@ int cmd_convert(int argc, char **argv)
     lrp_model_get_info(m, &info);
     fprintf(stderr, "lrp convert: %s: %s\n", in, lrp_model_source(m));
     fprintf(stderr,
-            "lrp convert: wrote %s (lrp-rnn, %s): %zu words, E = %zu, H = %zu, %zu layer%s, %s, "
-            "%zu classes, %s output bias, unknown word %s, lowercase %s\n",
-            out, dtype == LRP_F32 ? "F32" : "F64", info.vocab_size, info.embed_dim, info.hidden_dim,
-            info.layers, info.layers == 1 ? "" : "s",
-            info.directions == 2 ? "bidirectional" : "unidirectional", info.classes,
-            info.has_output_bias ? "with" : "no",
+            "lrp convert: wrote %s (lrp-rnn, %s): %s; %zu words, E = %zu, H = %zu, %s output bias, "
+            "unknown word %s, lowercase %s\n",
+            out, dtype == LRP_F32 ? "F32" : "F64", lrp_model_describe(m), info.vocab_size, info.embed_dim,
+            info.hidden_dim, info.has_output_bias ? "with" : "no",
             info.unk_id >= 0 ? lrp_model_word(m, (size_t)info.unk_id) : "(none)",
             info.lowercase ? "yes" : "no");
     lrp_model_free(m);

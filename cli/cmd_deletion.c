@@ -32,10 +32,11 @@ static void usage(FILE *f, const expcmd *x)
                "relevance are broken by position, earlier first.\n"
                "\n"
                "Options:\n"
-               "  --min-length N      sentences of at least N words (default: 10)\n"
-               "  --max-deletions K   delete up to K words (default: 5)\n"
-               "  --random-runs R     runs of random deletion, averaged (default: 10)\n"
-               "  --figure FILE       also write the figure (both panels) as SVG\n");
+               "  --min-length N      sentences of at least N words (default: %d)\n"
+               "  --max-deletions K   delete up to K words (default: %d)\n"
+               "  --random-runs R     runs of random deletion, averaged (default: %d)\n"
+               "  --figure FILE       also write the figure (both panels) as SVG\n",
+               PAPER_DELETION_MIN_LENGTH, PAPER_DELETION_MAX_WORDS, PAPER_DELETION_RANDOM_RUNS);
     expcmd_help(f, x, 1);
     fprintf(f, "\nOutput: for each panel and k = 0..K, the fraction of the panel's sentences\n"
                "classified correctly after k deletions (docs/experiments.md).\n"

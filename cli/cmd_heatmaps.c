@@ -16,7 +16,7 @@
 
 static const char *const formats[] = {"text", "json", "csv", "html", "latex", NULL};
 
-const size_t heatmaps_paper_lines[21] = {2089, 1322, 1486, 1417, 841, 2193, 1451, 2197, 1605, 1543, 1956,
+const size_t heatmaps_paper_lines[PAPER_HEATMAP_LINES] = {2089, 1322, 1486, 1417, 841, 2193, 1451, 2197, 1605, 1543, 1956,
                                          1966, 1842, 645,  1166, 1724, 1675, 1898, 851,  736,  860};
 
 static void usage(FILE *f, const expcmd *x)
@@ -29,8 +29,9 @@ static void usage(FILE *f, const expcmd *x)
                "\n"
                "Options:\n"
                "  --lines LIST        comma-separated line numbers of the data file (1-based),\n"
-               "                      in the order wanted, or 'paper': the paper's 21 lines of\n"
-               "                      the SST test set (default: every sentence)\n");
+               "                      in the order wanted, or 'paper': the paper's %d lines of\n"
+               "                      the SST test set (default: every sentence)\n",
+               PAPER_HEATMAP_LINES);
     expcmd_help(f, x, 0);
     fprintf(f, "\nhtml is a self-contained page, latex a tabular (needs \\usepackage{xcolor}).\n"
                "Exit status: 0 success, 1 bad data, model or a line with no sentence, 2 usage error.\n"
@@ -234,10 +235,10 @@ size_t *heatmaps_parse_lines(const char *list, size_t *n)
     size_t cap = 0, *idx = NULL;
     *n = 0;
     if (strcmp(list, "paper") == 0) {
-        idx = malloc(21 * sizeof *idx);
+        idx = malloc(sizeof heatmaps_paper_lines);
         if (!idx) cli_die(EXIT_BAD_INPUT, "out of memory");
-        memcpy(idx, heatmaps_paper_lines, 21 * sizeof *idx);
-        *n = 21;
+        memcpy(idx, heatmaps_paper_lines, sizeof heatmaps_paper_lines);
+        *n = PAPER_HEATMAP_LINES;
         return idx;
     }
     /* two passes: every item checked (exiting 2 on a bad one) before anything is allocated */
@@ -268,7 +269,7 @@ size_t *heatmaps_parse_lines(const char *list, size_t *n)
 
 void heatmaps_resolve_lines(const expcmd *x, size_t *idx, size_t n)
 {
-    int paper = n == 21 && memcmp(idx, heatmaps_paper_lines, sizeof heatmaps_paper_lines) == 0;
+    int paper = n == PAPER_HEATMAP_LINES && memcmp(idx, heatmaps_paper_lines, sizeof heatmaps_paper_lines) == 0;
     for (size_t k = 0; k < n; k++) {
         size_t line = idx[k];
         idx[k] = heatmaps_find_line(x, line);

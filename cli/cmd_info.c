@@ -1,7 +1,8 @@
 /*
- * cmd_info.c - `lrp info [FILE]`: what a model file holds (how it was read, sizes, layers,
- * directions, classes, vocabulary, unknown word, lowercasing, output bias, number
- * of parameters), as text or JSON. Loading the file checks all of it.
+ * cmd_info.c - `lrp info [FILE]`: what a model file holds (how it was read, the
+ * architecture in one line, sizes, layers, directions, head, dense layers, classes,
+ * vocabulary, unknown word, lowercasing, output bias, number of parameters), as text
+ * or JSON. Loading the file checks all of it.
  */
 #include <getopt.h>
 #include <string.h>
@@ -17,8 +18,9 @@ static void usage(FILE *f)
     fprintf(f,
             "Usage: lrp info [OPTIONS] [FILE]\n"
             "Describe a model file: how it was read (lrp-rnn, or which tensors of a PyTorch\n"
-            "state_dict), sizes, layers, directions, classes and their labels, vocabulary,\n"
-            "unknown word, lowercasing, output bias, number of parameters.\n"
+            "state_dict), the architecture in one line, sizes, layers, directions, cell,\n"
+            "head, dense layers, classes and their labels, vocabulary, unknown word,\n"
+            "lowercasing, output bias, number of parameters.\n"
             "Loading the file checks every tensor and value.\n"
             "\n"
             "Options:\n"
@@ -48,7 +50,8 @@ static void write_text(const char *path, long long bytes, const lrp_model *m, co
     if (bytes >= 0) outbuf_printf(o, " (%lld bytes)\n", bytes);
     else outbuf_printf(o, " (not a regular file)\n");
     row("read as", lrp_model_source(m));
-    outbuf_printf(o, "\nvocabulary     %zu words\n", in->vocab_size);
+    outbuf_printf(o, "\narchitecture   %s\n", lrp_model_describe(m));
+    outbuf_printf(o, "vocabulary     %zu words\n", in->vocab_size);
     row("unknown word", unk ? unk : "(none: unknown words are an error)");
     outbuf_putc(o, '\n');
     outbuf_printf(o, "lowercase      %s\n", in->lowercase ? "yes" : "no");
@@ -56,6 +59,13 @@ static void write_text(const char *path, long long bytes, const lrp_model *m, co
     outbuf_printf(o, "hidden         %zu per direction\n", in->hidden_dim);
     outbuf_printf(o, "layers         %zu\n", in->layers);
     outbuf_printf(o, "directions     %zu (%s)\n", in->directions, in->directions == 2 ? "bidirectional" : "forward only");
+    outbuf_printf(o, "cell           %s\n", strcmp(in->cell, "gru") == 0 ? "GRU" : "LSTM");
+    if (in->attention_dim) outbuf_printf(o, "head           attention, A = %zu\n", in->attention_dim);
+    else outbuf_printf(o, "head           %s\n", strcmp(in->pooling, "last") == 0 ? "last states" : in->pooling);
+    outbuf_printf(o, "dense layers   ");
+    for (size_t k = 0; k < in->n_dense; k++) outbuf_printf(o, "%s%zu", k ? ", " : "", in->dense_sizes[k]);
+    if (in->n_dense) outbuf_printf(o, " (%s)\n", in->activation);
+    else outbuf_printf(o, "none\n");
     outbuf_printf(o, "classes        %zu\n", in->classes);
     for (size_t c = 0; c < in->classes; c++) {
         outbuf_printf(o, "  %2zu  ", c);
@@ -76,9 +86,14 @@ static void write_json(const char *path, long long bytes, const lrp_model *m, co
     outbuf_printf(o, ",\"bytes\":");
     if (bytes >= 0) outbuf_printf(o, "%lld", bytes);
     else outbuf_printf(o, "null");
+    outbuf_printf(o, ",\"architecture\":");
+    render_json_string(o, lrp_model_describe(m));
     outbuf_printf(o, ",\"vocab_size\":%zu,\"embed_dim\":%zu,\"hidden_dim\":%zu,\"layers\":%zu,"
-                     "\"directions\":%zu,\"classes\":%zu,\"labels\":[",
-                  in->vocab_size, in->embed_dim, in->hidden_dim, in->layers, in->directions, in->classes);
+                     "\"directions\":%zu,\"cell\":\"%s\",\"pooling\":\"%s\",\"attention_dim\":%zu,\"dense\":[",
+                  in->vocab_size, in->embed_dim, in->hidden_dim, in->layers, in->directions, in->cell, in->pooling,
+                  in->attention_dim);
+    for (size_t k = 0; k < in->n_dense; k++) outbuf_printf(o, "%s%zu", k ? "," : "", in->dense_sizes[k]);
+    outbuf_printf(o, "],\"activation\":\"%s\",\"classes\":%zu,\"labels\":[", in->activation, in->classes);
     for (size_t c = 0; c < in->classes; c++) {
         if (c) outbuf_putc(o, ',');
         render_json_string(o, lrp_model_label(m, c));

@@ -29,9 +29,10 @@ static void usage(FILE *f, const expcmd *x)
                "backward (right) encoders' own parts.\n"
                "\n"
                "Options:\n"
-               "  --min-length N      sentences of at least N words (default: 19)\n"
-               "  --bins B            intervals (default: 10)\n"
-               "  --figure FILE       also write the figure (a 3 x C grid per method) as SVG\n");
+               "  --min-length N      sentences of at least N words (default: %d)\n"
+               "  --bins B            intervals (default: %d)\n"
+               "  --figure FILE       also write the figure (a 3 x C grid per method) as SVG\n",
+               PAPER_POSITION_MIN_LENGTH, PAPER_POSITION_BINS);
     expcmd_help(f, x, 0);
     fprintf(f, "\nEach distribution sums to 1 (docs/experiments.md). Exit status: 0 success,\n"
                "1 bad data or model, 2 usage error.\n"
@@ -164,7 +165,7 @@ int cmd_position(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     expcmd x;
     expcmd_init(&x, formats);
-    size_t min_length = 19, bins = 10;
+    size_t min_length = PAPER_POSITION_MIN_LENGTH, bins = PAPER_POSITION_BINS;
     const char *figure = NULL;
     int c;
     while ((c = expcmd_getopt(&x, argc, argv, longopts, usage)) != -1) {

@@ -39,15 +39,18 @@ static void usage(FILE *f, const expcmd *x)
                "                      replaced together at the end: a failed run leaves the\n"
                "                      previous report as it was)\n"
                "  --lines LIST        the heatmaps' lines (as lrp heatmaps; default: 'paper'\n"
-               "                      when the data has the paper's lines, else the first 21\n"
-               "                      sentences)\n");
+               "                      when the data has the paper's lines, else the first %d\n"
+               "                      sentences)\n",
+               PAPER_HEATMAP_LINES);
     expcmd_help(f, x, 1);
     fprintf(f, "\n--format: the findings on standard output, as text or one JSON object.\n"
                "Settings are the paper's: Table 1 for class 4, negation for class 0, deletion\n"
-               "of up to 5 words in sentences of at least 10 with 10 random runs, position in\n"
-               "10 intervals of sentences of at least 19 words (docs/experiments.md).\n"
+               "of up to %d words in sentences of at least %d with %d random runs, position in\n"
+               "%d intervals of sentences of at least %d words (docs/experiments.md).\n"
                "Exit status: 0 success, 1 bad data, model or output directory, 2 usage error.\n"
-               "Example: lrp reproduce --data ../shared/data/sst --out report\n");
+               "Example: lrp reproduce --data ../shared/data/sst --out report\n",
+               PAPER_DELETION_MAX_WORDS, PAPER_DELETION_MIN_LENGTH, PAPER_DELETION_RANDOM_RUNS, PAPER_POSITION_BINS,
+               PAPER_POSITION_MIN_LENGTH);
 }
 
 // ----------------------------------------------------------------------------
@@ -138,16 +141,17 @@ static void findings(report *r)
     finding *f;
 
     /* accuracy */
-    f = add_finding(r, "accuracy", "The model reaches 46.3% fine-grained accuracy on the test sentences.");
+    f = add_finding(r, "accuracy", "The model reaches " PAPER_ACCURACY_TEXT " fine-grained accuracy on the test sentences.");
     snprintf(f->measure, sizeof f->measure, "fine-grained accuracy (%zu sentence%s)", r->ev.n, cli_s(r->ev.n));
     snprintf(f->ours, sizeof f->ours, "%.1f%% (%zu/%zu)", 100.0 * eval_accuracy(&r->ev), r->ev.correct, r->ev.n);
-    f->holds = eval_accuracy(&r->ev) >= 0.463 ? HOLDS_YES : HOLDS_NO;
-    f = add_finding(r, "accuracy", "The model reaches 82.9% binary accuracy (positive vs. negative, neutral left out).");
+    f->holds = eval_accuracy(&r->ev) >= PAPER_ACCURACY ? HOLDS_YES : HOLDS_NO;
+    f = add_finding(r, "accuracy",
+                    "The model reaches " PAPER_BINARY_ACCURACY_TEXT " binary accuracy (positive vs. negative, neutral left out).");
     snprintf(f->measure, sizeof f->measure, "binary accuracy, %s", EVAL_BINARY_RULE);
     if (r->ev.has_binary) {
         snprintf(f->ours, sizeof f->ours, "%.1f%% (%zu/%zu)", 100.0 * eval_binary_accuracy(&r->ev), r->ev.binary_correct,
                  r->ev.binary_n);
-        f->holds = eval_binary_accuracy(&r->ev) >= 0.829 ? HOLDS_YES : HOLDS_NO;
+        f->holds = eval_binary_accuracy(&r->ev) >= PAPER_BINARY_ACCURACY ? HOLDS_YES : HOLDS_NO;
     } else {
         snprintf(f->ours, sizeof f->ours, "only for five-class models");
     }
@@ -475,7 +479,7 @@ static void html_heatmaps(outbuf *o, const report *r)
 
 static void html_top_words(outbuf *o, const report *r)
 {
-    static const char *const paper[4][10] = {
+    static const char *const paper[4][PAPER_TOP_WORDS] = {
         {"broken-down", "wall", "execution", "lackadaisical", "milestone", "unreality", "soldier", "mournfully", "insight",
          "disorienting"},
         {"into", "what", "that", "a", "do", "of", "all", "ca", "in", "'s"},
@@ -492,8 +496,8 @@ static void html_top_words(outbuf *o, const report *r)
     for (int table = 0; table < 2; table++) {
         outbuf_printf(o, "<table class=\"words\"><caption>%s</caption>\n<tr><th></th><th>SA most</th><th>SA least</th>"
                          "<th>LRP most</th><th>LRP least</th></tr>\n",
-                      table ? "the paper (2210 test sentences, its model)" : "this model");
-        size_t rows = table ? 10 : 0;
+                      table ? "the paper (" PAPER_STR(PAPER_TEST_SENTENCES) " test sentences, its model)" : "this model");
+        size_t rows = table ? PAPER_TOP_WORDS : 0;
         if (!table)
             for (int c = 0; c < 4; c++)
                 if (r->tw.n[order[c][0]][order[c][1]] > rows) rows = r->tw.n[order[c][0]][order[c][1]];
@@ -851,11 +855,12 @@ int cmd_reproduce(int argc, char **argv)
         idx = heatmaps_parse_lines(lines, &n_lines);
         heatmaps_resolve_lines(&x, idx, n_lines);
     } else {
-        idx = malloc(21 * sizeof *idx);
+        idx = malloc(PAPER_HEATMAP_LINES * sizeof *idx);
         if (!idx) cli_die(EXIT_BAD_INPUT, "out of memory");
-        int paper = x.n == 2210;
-        for (size_t k = 0; k < 21 && paper; k++) paper = (idx[k] = heatmaps_find_line(&x, heatmaps_paper_lines[k])) != (size_t)-1;
-        n_lines = paper ? 21 : (x.n < 21 ? x.n : 21);
+        int paper = x.n == PAPER_TEST_SENTENCES;
+        for (size_t k = 0; k < PAPER_HEATMAP_LINES && paper; k++)
+            paper = (idx[k] = heatmaps_find_line(&x, heatmaps_paper_lines[k])) != (size_t)-1;
+        n_lines = paper ? PAPER_HEATMAP_LINES : (x.n < PAPER_HEATMAP_LINES ? x.n : PAPER_HEATMAP_LINES);
         if (!paper)
             for (size_t k = 0; k < n_lines; k++) idx[k] = k;
     }
@@ -865,7 +870,7 @@ int cmd_reproduce(int argc, char **argv)
     /* 3. Table 1, for the last class (very positive) */
     expcmd_run(&x, &run, "top words");
     r->tw.target = (int)x.info.classes - 1;
-    r->tw.k = 10;
+    r->tw.k = PAPER_TOP_WORDS;
     r->tw.aggregate = EXP_AGG_OCCURRENCE;
     r->tw.min_count = 1;
     top_words_compute(&x, &run, &r->tw);
@@ -893,7 +898,7 @@ int cmd_reproduce(int argc, char **argv)
 
     /* 6. position */
     expcmd_run(&x, &run, "position");
-    st = exp_position(x.model, x.sentences, x.n, 19, 10, &run, &r->pos, &err);
+    st = exp_position(x.model, x.sentences, x.n, PAPER_POSITION_MIN_LENGTH, PAPER_POSITION_BINS, &run, &r->pos, &err);
     if (st != LRP_OK) cli_die(cli_exit_code(st), "%s", err.message);
     for (int m = 0; m < EXP_POS_METHODS; m++)
         for (size_t cl = 0; cl < r->C; cl++) {

@@ -27,12 +27,13 @@ static void usage(FILE *f, const expcmd *x)
                "\n"
                "Options:\n"
                "  --target CLASS      the class: an index or a label name (default: 4)\n"
-               "  --k N               words per list (default: 10)\n"
+               "  --k N               words per list (default: %d)\n"
                "  --aggregate HOW     occurrence: rank occurrences, list the first k distinct\n"
                "                      words (the paper's); mean: rank words by their mean\n"
                "                      relevance (default: occurrence)\n"
                "  --min-count N       with --aggregate mean: only words seen at least N times\n"
-               "                      (default: 1)\n");
+               "                      (default: 1)\n",
+               PAPER_TOP_WORDS);
     expcmd_help(f, x, 0);
     fprintf(f, "\nTies in relevance: the earlier occurrence in the data first (docs/experiments.md).\n"
                "Exit status: 0 success, 1 bad data or model, 2 usage error.\n"
@@ -191,7 +192,7 @@ int cmd_top_words(int argc, char **argv)
     expcmd_init(&x, formats);
     top_words tw;
     memset(&tw, 0, sizeof tw);
-    tw.k = 10;
+    tw.k = PAPER_TOP_WORDS;
     tw.min_count = 1;
     tw.aggregate = EXP_AGG_OCCURRENCE;
     const char *target = "4";

@@ -1,8 +1,9 @@
 /*
- * cmd_train.c - `lrp train`: train the paper's bi-LSTM on DIR/train.txt, select by
- * DIR/dev.txt, report on DIR/test.txt (docs/training.md, docs/cli.md). One line per
- * epoch on standard output; a progress bar on standard error when it is a terminal.
- * Ctrl-C stops after the current minibatch and leaves the best model written so far.
+ * cmd_train.c - `lrp train`: train a classifier of the model family (the paper's
+ * bi-LSTM by default) on DIR/train.txt, select by DIR/dev.txt, report on DIR/test.txt
+ * (docs/training.md, docs/cli.md). One line per epoch on standard output; a progress
+ * bar on standard error when it is a terminal. Ctrl-C stops after the current
+ * minibatch and leaves the best model written so far.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -29,11 +30,13 @@ static void usage(FILE *f)
     train_options_init(&o);
     fprintf(f,
             "Usage: lrp train --data DIR --out FILE [OPTIONS]\n"
-            "Train the paper's classifier (embedding, one bidirectional LSTM layer, linear\n"
-            "classifier without bias) with softmax cross-entropy on every distinct phrase of\n"
-            "DIR/train.txt; keep the model with the best sentence accuracy on DIR/dev.txt and\n"
-            "report it on DIR/test.txt when that file exists. The files hold treebank trees\n"
-            "or LABEL<TAB>sentence lines; words are lowercased.\n"
+            "Train a recurrent classifier (embedding, stacked LSTM or GRU layers, a head over\n"
+            "the top layer's states, dense layers, linear classifier without bias; by\n"
+            "default the paper's: one bidirectional LSTM layer, its last states) with softmax\n"
+            "cross-entropy on every distinct phrase of DIR/train.txt; keep the model with the\n"
+            "best sentence accuracy on DIR/dev.txt and report it on DIR/test.txt when that\n"
+            "file exists. The files hold treebank trees or LABEL<TAB>sentence lines; words\n"
+            "are lowercased.\n"
             "\n"
             "Options:\n"
             "  --data DIR          directory with train.txt, dev.txt [, test.txt] (required;\n"
@@ -42,7 +45,19 @@ static void usage(FILE *f)
             "                      the dev accuracy improves; checked before training\n"
             "                      (required; no default)\n"
             "  --embed N           embedding size (default: %zu)\n"
-            "  --hidden N          hidden size of each LSTM direction (default: %zu)\n"
+            "  --hidden N          hidden size of each direction of each layer (default: %zu)\n"
+            "  --cell NAME         lstm or gru (PyTorch's GRU) (default: lstm)\n"
+            "  --layers N          stacked recurrent layers, 1 to %d (default: %zu)\n"
+            "  --directions N      1 (forward) or 2 (bidirectional) (default: %zu)\n"
+            "  --pooling NAME      what the classifier reads of the top layer's states:\n"
+            "                      last (each direction's last state), mean, max or\n"
+            "                      attention (default: last)\n"
+            "  --attention A       the attention scorer's size, with --pooling attention\n"
+            "                      (default: the hidden size)\n"
+            "  --dense LIST        sizes of dense layers between the head and the\n"
+            "                      classifier, comma-separated, at most %d; '' for none\n"
+            "                      (default: none)\n"
+            "  --activation NAME   of the dense layers: relu or tanh (default: relu)\n"
             "  --epochs N          passes over the phrases (default: %zu)\n"
             "  --patience N        stop after N epochs without a better dev accuracy,\n"
             "                      0 = never (default: %zu)\n"
@@ -51,8 +66,8 @@ static void usage(FILE *f)
             "  --optimizer NAME    adam or adagrad (default: adam)\n"
             "  --lr X              learning rate (default: %g)\n"
             "  --lr-decay X        multiply the rate by X after each epoch (default: %g)\n"
-            "  --dropout X         dropout on the embeddings and on the classifier input\n"
-            "                      (default: %g)\n"
+            "  --dropout X         dropout on the embeddings and on the head's output (the\n"
+            "                      dense layers' or the classifier's input) (default: %g)\n"
             "  --l2 X              L2 penalty X/2 |w|^2 (default: %g)\n"
             "  --embed-init X      deviation of the normal initial embeddings (default: %g)\n"
             "  --unk-rate X        probability that a training word seen once is read as\n"
@@ -74,8 +89,9 @@ static void usage(FILE *f)
             "Exit status: 0 success, 1 bad data or a failed write, 2 usage error, 130\n"
             "interrupted (Ctrl-C; FILE holds the best model so far).\n"
             "Example: lrp train --data ../shared/data/sst --out models/sst5-bilstm.safetensors\n",
-            o.embed, o.hidden, o.epochs, o.patience, TRAIN_MAX_BATCH, o.batch, o.lr, o.lr_decay, o.dropout, o.l2,
-            o.embed_init, UNK_WORD, o.unk_rate, o.min_count, (unsigned long long)o.seed,
+            o.embed, o.hidden, LRP_MAX_LAYERS, o.layers, o.directions, LRP_MAX_DENSE, o.epochs, o.patience,
+            TRAIN_MAX_BATCH, o.batch, o.lr, o.lr_decay, o.dropout, o.l2, o.embed_init, UNK_WORD, o.unk_rate,
+            o.min_count, (unsigned long long)o.seed,
             TRAIN_SHARDS, lrp_default_threads());
 }
 
@@ -112,21 +128,46 @@ static int on_epoch(void *ctx, const train_epoch_stats *s)
     return interrupted;
 }
 
-/* Split "a,b,c" into names (the string is modified). */
-static size_t split_classes(char *list, const char **names, size_t cap)
+/* Split "a,b,c" of option `option` into its items (the string is modified): at most
+ * cap, none empty. */
+static size_t split_list(const char *option, char *list, const char **items, size_t cap)
 {
     size_t n = 0;
     for (char *p = list;;) {
         char *comma = strchr(p, ',');
         if (comma) *comma = '\0';
-        if (!*p) cli_usage("--classes: empty class name");
-        if (n == cap) cli_usage("--classes: more than %zu classes", cap);
-        names[n++] = p;
+        if (!*p) cli_usage("%s: an empty item in the list", option);
+        if (n == cap) cli_usage("%s: more than %zu items", option, cap);
+        items[n++] = p;
         if (!comma) break;
         p = comma + 1;
     }
-    if (n < 2) cli_usage("--classes: at least two classes are needed");
     return n;
+}
+
+/* --dense LIST: the dense layers' sizes ('' for none). */
+static size_t parse_dense(char *list, size_t *sizes)
+{
+    if (!*list) return 0;
+    const char *items[LRP_MAX_DENSE];
+    const size_t n = split_list("--dense", list, items, LRP_MAX_DENSE);
+    for (size_t k = 0; k < n; k++) sizes[k] = (size_t)cli_parse_long("--dense", items[k], 1, 100000);
+    return n;
+}
+
+/* "1-layer bi-LSTM of 60 units per direction, last states" and so on. */
+static void print_architecture(const train_options *o)
+{
+    printf("%zu-layer %s%s of %zu units%s, ", o->layers, o->directions == 2 ? "bi-" : "",
+           o->cell == CELL_GRU ? "GRU" : "LSTM", o->hidden, o->directions == 2 ? " per direction" : "");
+    if (o->pooling == POOL_ATTENTION) printf("attention (A=%zu)", o->attention ? o->attention : o->hidden);
+    else if (o->pooling == POOL_LAST) printf("last states");
+    else printf("%s pooling", model_pooling_name(o->pooling));
+    if (o->n_dense) {
+        printf(", dense ");
+        for (size_t k = 0; k < o->n_dense; k++) printf("%s%zu", k ? "," : "", o->dense[k]);
+        printf(" %s", model_activation_name(o->activation));
+    }
 }
 
 int cmd_train(int argc, char **argv)
@@ -134,7 +175,8 @@ int cmd_train(int argc, char **argv)
     enum {
         O_DATA = 256, O_OUT, O_EMBED, O_HIDDEN, O_EPOCHS, O_PATIENCE, O_BATCH, O_OPT, O_LR,
         O_DECAY, O_DROPOUT, O_L2, O_EINIT, O_UNK, O_VOCAB, O_MINCOUNT, O_CLASSES, O_PRETOK,
-        O_DTYPE, O_SEED, O_THREADS
+        O_DTYPE, O_SEED, O_THREADS, O_CELL, O_LAYERS, O_DIRECTIONS, O_POOLING, O_ATTENTION, O_DENSE,
+        O_ACTIVATION
     };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, O_DATA},         {"out", required_argument, NULL, O_OUT},
@@ -147,13 +189,17 @@ int cmd_train(int argc, char **argv)
         {"vocab", required_argument, NULL, O_VOCAB},       {"min-count", required_argument, NULL, O_MINCOUNT},
         {"classes", required_argument, NULL, O_CLASSES},   {"pretokenized", no_argument, NULL, O_PRETOK},
         {"dtype", required_argument, NULL, O_DTYPE},       {"seed", required_argument, NULL, O_SEED},
-        {"threads", required_argument, NULL, O_THREADS},   {"help", no_argument, NULL, 'h'},
+        {"threads", required_argument, NULL, O_THREADS},   {"cell", required_argument, NULL, O_CELL},
+        {"layers", required_argument, NULL, O_LAYERS},     {"directions", required_argument, NULL, O_DIRECTIONS},
+        {"pooling", required_argument, NULL, O_POOLING},   {"attention", required_argument, NULL, O_ATTENTION},
+        {"dense", required_argument, NULL, O_DENSE},       {"activation", required_argument, NULL, O_ACTIVATION},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     train_options o;
     train_options_init(&o);
     const char *data = NULL, *out = NULL;
     static const char *classes[256];
-    int c;
+    int c, k;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
@@ -161,6 +207,24 @@ int cmd_train(int argc, char **argv)
         case O_OUT: out = optarg; break;
         case O_EMBED: o.embed = (size_t)cli_parse_long("--embed", optarg, 1, 10000); break;
         case O_HIDDEN: o.hidden = (size_t)cli_parse_long("--hidden", optarg, 1, 10000); break;
+        case O_CELL:
+            if ((k = model_cell_parse(optarg)) < 0) cli_usage("--cell: unknown cell '%s' (lstm, gru)", optarg);
+            o.cell = (model_cell)k;
+            break;
+        case O_LAYERS: o.layers = (size_t)cli_parse_long("--layers", optarg, 1, LRP_MAX_LAYERS); break;
+        case O_DIRECTIONS: o.directions = (size_t)cli_parse_long("--directions", optarg, 1, 2); break;
+        case O_POOLING:
+            if ((k = model_pooling_parse(optarg)) < 0)
+                cli_usage("--pooling: unknown pooling '%s' (last, mean, max, attention)", optarg);
+            o.pooling = (model_pooling)k;
+            break;
+        case O_ATTENTION: o.attention = (size_t)cli_parse_long("--attention", optarg, 1, 100000); break;
+        case O_DENSE: o.n_dense = parse_dense(optarg, o.dense); break;
+        case O_ACTIVATION:
+            if ((k = model_activation_parse(optarg)) < 0)
+                cli_usage("--activation: unknown activation '%s' (relu, tanh)", optarg);
+            o.activation = (model_activation)k;
+            break;
         case O_EPOCHS: o.epochs = (size_t)cli_parse_long("--epochs", optarg, 1, 100000); break;
         case O_PATIENCE: o.patience = (size_t)cli_parse_long("--patience", optarg, 0, 100000); break;
         case O_BATCH: o.batch = (size_t)cli_parse_long("--batch", optarg, 1, TRAIN_MAX_BATCH); break;
@@ -182,7 +246,8 @@ int cmd_train(int argc, char **argv)
             break;
         case O_MINCOUNT: o.min_count = (size_t)cli_parse_long("--min-count", optarg, 1, 1000000000); break;
         case O_CLASSES:
-            o.n_labels = split_classes(optarg, classes, sizeof classes / sizeof classes[0]);
+            o.n_labels = split_list("--classes", optarg, classes, sizeof classes / sizeof classes[0]);
+            if (o.n_labels < 2) cli_usage("--classes: at least two classes are needed");
             o.labels = classes;
             break;
         case O_PRETOK: o.pretokenized = 1; break;
@@ -216,8 +281,9 @@ int cmd_train(int argc, char **argv)
            "dev %zu, test %zu sentence%s\n",
            data, d.n_phrases, cli_s(d.n_phrases), d.n_tokens, cli_s(d.n_tokens), d.n_train_sentences,
            cli_s(d.n_train_sentences), d.n_dev, d.n_test, cli_s(d.n_test));
-    printf("model    vocabulary %zu (with %s), embedding %zu, hidden %zu x 2 directions, %zu classes\n",
-           d.V, UNK_WORD, o.embed, o.hidden, d.C);
+    printf("model    vocabulary %zu (with %s), embedding %zu, ", d.V, UNK_WORD, o.embed);
+    print_architecture(&o);
+    printf(", %zu classes\n", d.C);
     printf("training %s lr %g (decay %g), batch %zu, dropout %g, l2 %g, embed-init %g, unk-rate %g, "
            "seed %llu, %zu threads\n",
            o.optimizer == TRAIN_ADAM ? "adam" : "adagrad", o.lr, o.lr_decay, o.batch, o.dropout, o.l2,

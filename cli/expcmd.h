@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "app/dataset.h"
 #include "app/experiments.h"
+#include "app/paper.h"
 #include "io/fileio.h"
 
 /* Option codes of the shared options; add EXPCMD_LONGOPTS to a getopt_long table. */
@@ -156,7 +157,7 @@ typedef struct heatmaps {
     lrp_result *res; /* [n] explanations[0] LRP, [1] SA, for the true class */
 } heatmaps;
 /* The paper's 21 lines of the SST test set (Figures 1 and 2), in its order. */
-extern const size_t heatmaps_paper_lines[21];
+extern const size_t heatmaps_paper_lines[PAPER_HEATMAP_LINES];
 /* --lines LIST as line numbers (exit 2 on a malformed list; call before or after
  * expcmd_load), then as sentence indexes (exit 1 on a line without a sentence; frees
  * the array first). "paper" is resolved by heatmaps_resolve_lines. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -22,7 +23,7 @@ static const command commands[] = {
     {"info", cmd_info, "describe a model file"},
     {"convert", cmd_convert, "write a model (e.g. a PyTorch state_dict) in lrp-rnn's format"},
     {"evaluate", cmd_evaluate, "accuracy and confusion matrix on labelled sentences"},
-    {"train", cmd_train, "train the paper's bi-LSTM on a treebank (or labelled sentences)"},
+    {"train", cmd_train, "train a classifier (the paper's bi-LSTM by default) on a treebank"},
     {"heatmaps", cmd_heatmaps, "heatmaps of chosen sentences by SA and LRP (the paper's Figures 1 and 2)"},
     {"top-words", cmd_top_words, "the most and least relevant words for a class (the paper's Table 1)"},
     {"deletion", cmd_deletion, "the word deletion experiment (the paper's Figure 3)"},
@@ -75,6 +76,12 @@ static int finish(int code)
 
 int main(int argc, char **argv)
 {
+    /* Standard output in one buffer of 64 KiB when it is not a terminal (a terminal
+     * keeps its line buffering): fewer writes, and any --help fits, so that a write
+     * that fails (a full disk) fails in cli_flush_output, which names the reason (a
+     * stream that failed earlier has lost it). */
+    static char out_buffer[1 << 16];
+    if (!isatty(STDOUT_FILENO)) setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

@@ -1,9 +1,12 @@
 #!/usr/bin/python3
-"""Train a small bi-LSTM sentiment classifier (negative / positive: the treebank's
-sentences without the neutral ones, as SST-2) on the Stanford Sentiment Treebank in
-PyTorch, and save it for `lrp` with tools/export_torch.py (docs/pytorch.md).
+"""Train a small sentiment classifier (negative / positive: the treebank's sentences
+without the neutral ones, as SST-2) on the Stanford Sentiment Treebank in PyTorch, and
+save it for `lrp` with tools/export_torch.py (docs/pytorch.md).
 
-    /usr/bin/python3 examples/pytorch_sst.py SST_DIR OUT.safetensors
+    /usr/bin/python3 examples/pytorch_sst.py SST_DIR OUT.safetensors [ARCH]
+
+ARCH: bilstm (default: a bi-LSTM on its final states, the paper's model) or
+gru-attention (a bi-GRU with attention over its states and a dense tanh layer).
 """
 import re
 import sys
@@ -26,6 +29,40 @@ def read_trees(path):
             if label != 2:
                 data.append(([w.lower() for w in LEAF.findall(line)], int(label > 2)))
     return data
+
+
+class Attention(nn.Module):
+    """Attention pooling as lrp reads it: e_t = vector(tanh(proj(s_t))), alpha = softmax(e)."""
+
+    def __init__(self, inputs, A):
+        super().__init__()
+        self.proj = nn.Linear(inputs, A)
+        self.vector = nn.Linear(A, 1, bias=False)
+
+    def forward(self, states, mask):  # (B, T, D*H), (B, T) true at the words -> (B, D*H)
+        e = self.vector(torch.tanh(self.proj(states))).squeeze(-1)
+        alpha = torch.softmax(e.masked_fill(~mask, float("-inf")), -1)  # padding gets nothing
+        return (alpha.unsqueeze(-1) * states).sum(1)
+
+
+class GRUAttention(nn.Module):
+    """nn.Embedding + bi-GRU + attention over its outputs + a dense tanh layer + nn.Linear."""
+
+    def __init__(self, V, E, H, A, M, C):
+        super().__init__()
+        self.embedding = nn.Embedding(V, E, padding_idx=0)
+        self.gru = nn.GRU(E, H, bidirectional=True, batch_first=True)
+        self.attn = Attention(2 * H, A)
+        self.hidden = nn.Linear(2 * H, M)
+        self.fc = nn.Linear(M, C)
+
+    def forward(self, ids, lengths):
+        x = nn.utils.rnn.pack_padded_sequence(self.embedding(ids), lengths, batch_first=True,
+                                              enforce_sorted=False)
+        out, _ = self.gru(x)
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True)  # (B, T, 2H)
+        mask = torch.arange(out.shape[1])[None, :] < lengths[:, None]
+        return self.fc(torch.tanh(self.hidden(self.attn(out, mask))))
 
 
 class Classifier(nn.Module):
@@ -56,14 +93,19 @@ def batches(data, index, size, shuffle):
         yield ids, lengths, torch.tensor([label for _, label in chunk])
 
 
-def main(sst, out):
+def main(sst, out, arch="bilstm"):
+    if arch not in ("bilstm", "gru-attention"):
+        sys.exit(f"pytorch_sst.py: unknown ARCH {arch!r} (bilstm, gru-attention)")
     torch.manual_seed(0)
     torch.set_num_threads(1)
     train, dev = read_trees(f"{sst}/train.txt"), read_trees(f"{sst}/dev.txt")
     vocab = ["<pad>", "<unk>"] + sorted({w for words, _ in train for w in words})
     index = {w: i for i, w in enumerate(vocab)}
     labels = ["negative", "positive"]
-    model = Classifier(len(vocab), 50, 50, len(labels))
+    if arch == "bilstm":
+        model = Classifier(len(vocab), 50, 50, len(labels))
+    else:
+        model = GRUAttention(len(vocab), 50, 50, 50, 50, len(labels))
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     for epoch in range(3):
         model.train()
@@ -77,7 +119,11 @@ def main(sst, out):
                         for ids, n, y in batches(dev, index, 256, shuffle=False))
         print(f"epoch {epoch + 1}: dev accuracy {right / len(dev):.3f}")
 
-    export(model, vocab, labels, out, unk="<unk>", lowercase=True)
+    if arch == "bilstm":
+        export(model, vocab, labels, out, unk="<unk>", lowercase=True)
+    else:  # the head and the dense layer named in the metadata
+        export(model, vocab, labels, out, unk="<unk>", lowercase=True, pooling="attention",
+               attention="attn", dense=["hidden"], activation="tanh")
     print(f"wrote {out}")
     # torch's scores for one sentence, in float32 (as trained) and in float64 (as lrp
     # computes, from the same float32 weights)

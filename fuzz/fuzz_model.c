@@ -4,7 +4,8 @@
  * Any bytes must give either a model or a clean error (status, message, no model),
  * never a crash, a hang or a read out of bounds. A model that loads must survive
  * a round trip: written as F64 and read back it has the same parameters, and
- * writing it again gives the same bytes. It is also run on one short sentence,
+ * writing it again gives the same bytes (every architecture of the family: GRU cells,
+ * pooling and attention heads, dense layers). It is also run on one short sentence,
  * so that odd but valid models (extreme weights, one-word vocabularies) reach the
  * engine. Violations abort, which libFuzzer and the replay test report.
  */

@@ -3,9 +3,10 @@
  *
  * Arras, Montavon, Mueller, Samek (2017), "Explaining Recurrent Neural Network
  * Predictions in Sentiment Analysis". The model is an embedding, one or more LSTM
- * layers (one or two directions) and a linear classifier on the final hidden state
- * of each direction. Methods: LRP (epsilon rule, bias factor 0), LRP_cons (bias
- * factor 1, conserves f_c), Sensitivity Analysis, Gradient x Input.
+ * or GRU layers (one or two directions), a head over the top layer's states (each
+ * direction's last state, as in the paper; mean, max or attention pooling), zero or
+ * more dense layers and a linear classifier. Methods: LRP (epsilon rule, bias factor
+ * 0), LRP_cons (bias factor 1, conserves f_c), Sensitivity Analysis, Gradient x Input.
  *
  * Conventions
  *   - Every function that can fail returns an lrp_status and, when `err` is not
@@ -65,7 +66,8 @@ typedef struct lrp_model lrp_model;
 
 /* Load a model from a safetensors file: this project's own names (format
  * "lrp-rnn", docs/model-format.md) or a PyTorch state_dict of nn.Embedding +
- * nn.LSTM + nn.Linear (docs/pytorch.md), whose parts are found by their names.
+ * nn.LSTM or nn.GRU (+ attention, dense layers) + nn.Linear (docs/pytorch.md), whose
+ * parts are found by their names and shapes.
  * Every tensor, shape and value is checked; the first problem is named in err.
  * The file is read into memory once, by the sizes its header declares (a pipe or a
  * device up to the end of its declared data, never further): the loaded model is a
@@ -93,9 +95,25 @@ typedef struct lrp_load_options {
     const char *embedding_prefix;
     const char *lstm_prefix;
     const char *classifier_prefix;
+    /* PyTorch state_dicts only, as above (naming one for an lrp-rnn file is an
+     * LRP_ERR_ARGUMENT); NULL = the file's metadata says, else the default: */
+    const char *rnn_prefix;       /* the nn.LSTM or nn.GRU: another name for lstm_prefix
+                                     (giving both, different, is an LRP_ERR_ARGUMENT) */
+    const char *attention_prefix; /* the attention module (its proj and vector, docs/
+                                     pytorch.md); metadata "attention_module"; default:
+                                     found by its names when there is one */
+    const char *dense_prefixes;   /* the dense layers' module paths, in order, separated by
+                                     commas ("fc1,fc2"); metadata "dense_modules";
+                                     default: none */
+    const char *pooling;          /* the head: "last" (each direction's last state),
+                                     "mean", "max" or "attention"; metadata "pooling";
+                                     default: attention when an attention module is
+                                     found, else last */
+    const char *activation;       /* of the dense layers: "relu" or "tanh"; metadata
+                                     "activation"; default: relu */
 } lrp_load_options;
 
-/* Everything from the file: NULL strings, lowercase = -1. */
+/* Everything from the file: every string NULL, lowercase = -1. */
 LRP_API void lrp_load_options_init(lrp_load_options *options);
 
 /* lrp_model_load and lrp_model_load_memory with options (NULL = defaults). */
@@ -106,9 +124,15 @@ LRP_API lrp_status lrp_model_load_memory_ex(lrp_model **model, const void *data,
 
 /* Where the loaded model came from, for people: "lrp-rnn" for this project's format,
  * else which tensors a PyTorch state_dict was read from, e.g. "PyTorch state_dict:
- * embedding emb.weight, LSTM encoder.lstm (2 layers, bidirectional, biases summed),
- * classifier fc.weight + fc.bias". Valid as long as the model; "" for NULL. */
+ * embedding emb.weight, LSTM at encoder.lstm (2 layers, bidirectional, bias_ih +
+ * bias_hh summed), classifier fc.weight + fc.bias". Valid as long as the model; ""
+ * for NULL. */
 LRP_API const char *lrp_model_source(const lrp_model *model);
+
+/* The architecture in one line, e.g. "2-layer bi-GRU, attention (A=64), dense 64 relu,
+ * 5 classes" ("1-layer bi-LSTM, last states, 5 classes" for the paper's). Valid as
+ * long as the model; "" for NULL. */
+LRP_API const char *lrp_model_describe(const lrp_model *model);
 
 LRP_API void lrp_model_free(lrp_model *model);
 
@@ -126,11 +150,18 @@ typedef struct lrp_model_info {
     size_t embed_dim;   /* E */
     size_t hidden_dim;  /* H */
     size_t classes;     /* C */
-    size_t layers;      /* stacked LSTM layers, >= 1 */
+    size_t layers;      /* stacked recurrent layers, >= 1 */
     size_t directions;  /* 1 (forward only) or 2 (bidirectional) */
     int has_output_bias;
     int lowercase;      /* the model expects lowercased tokens */
     long unk_id;        /* id of the word standing for unknown words, -1 if none */
+    const char *cell;          /* "lstm" or "gru" */
+    const char *pooling;       /* the head: "last", "mean", "max" or "attention" */
+    size_t attention_dim;      /* A, the attention scorer's size; 0 without attention */
+    size_t n_dense;            /* dense layers between the head and the classifier */
+    const size_t *dense_sizes; /* [n_dense] their sizes, in order; NULL when there are
+                                  none; valid as long as the model */
+    const char *activation;    /* of the dense layers: "relu" or "tanh" */
 } lrp_model_info;
 
 LRP_API void lrp_model_get_info(const lrp_model *model, lrp_model_info *info);

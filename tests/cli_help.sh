@@ -30,7 +30,8 @@ done
 "$LRP_TESTTOOL" words "$MODEL" >"$TMP/words.txt" && "$LRP_TESTTOOL" labels "$MODEL" >"$TMP/labels.txt" ||
     fail "cannot list the test model's words and labels"
 declare -A valid=([--model]="$MODEL" [--method]=lrp,sa [--target]=pred [--format]=json [--eps]=0.01
-    [--input]=text [--threads]=1 [--precision]=f32 [--vocab]="$TMP/words.txt" [--labels]="$TMP/labels.txt" [--unk]="<unk>")
+    [--input]=text [--threads]=1 [--precision]=f32 [--vocab]="$TMP/words.txt" [--labels]="$TMP/labels.txt" [--unk]="<unk>"
+    [--pooling]=last [--activation]=relu)
 for cmd in explain predict; do
     while read -r opt; do
         run 0 "$LRP_BIN" $cmd --model "$MODEL" "$opt" "${valid[$opt]}" "a good movie"
@@ -46,13 +47,15 @@ done
 for opt in --model --format --pretokenized --input --threads; do has "$TMP/help-predict" "  $opt" "predict --help"; done
 for opt in --model --format; do has "$TMP/help-info" "  $opt" "info --help"; done
 for opt in --model --data --format --pretokenized --threads; do has "$TMP/help-evaluate" "  $opt" "evaluate --help"; done
-for opt in --data --out --embed --hidden --epochs --patience --batch --optimizer --lr --lr-decay --dropout --l2 \
+for opt in --data --out --embed --hidden --cell --layers --directions --pooling --attention --dense --activation \
+    --epochs --patience --batch --optimizer --lr --lr-decay --dropout --l2 \
     --embed-init --unk-rate --vocab --min-count --classes --pretokenized --dtype --seed --threads; do
     has "$TMP/help-train" "  $opt" "train --help"
 done
 # the model options are in the help of every command that loads a model
 for cmd in explain predict info convert evaluate; do
-    for opt in --vocab --labels --unk --lowercase --prefix-embedding --prefix-lstm --prefix-classifier; do
+    for opt in --vocab --labels --unk --lowercase --prefix-embedding --prefix-lstm --prefix-classifier \
+        --prefix-rnn --prefix-attention --prefix-dense --pooling --activation; do
         has "$TMP/help-$cmd" "  $opt" "$cmd --help"
     done
     run 0 "$LRP_BIN" $cmd --lowercase true --help

@@ -14,7 +14,8 @@ if [ ! -f "$M" ] || [ ! -f "$SST/test.txt" ]; then
     exit 77
 fi
 lines=300
-[ "${LRP_SANITIZE:-0}" = 1 ] && lines=100 # the sanitizers are several times slower
+# the sanitizers and an emulator are several times slower
+{ [ "${LRP_SANITIZE:-0}" = 1 ] || [ "${LRP_EMULATED:-0}" = 1 ]; } && lines=100
 head -n $lines "$SST/test.txt" >"$TMP/test.txt"
 
 run 0 "$LRP_BIN" deletion --model "$M" --data "$TMP/test.txt" --format json

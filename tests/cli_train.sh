@@ -4,32 +4,7 @@
 . "$(dirname "$0")/testlib.sh"
 
 D=$TMP/sst
-mkdir -p "$D"
-# sentences of positive, negative and neutral words, right-branching trees
-gen() {
-    awk -v n="$1" -v seed="$2" 'BEGIN {
-        srand(seed)
-        split("good great fine superb", P); split("bad awful dull boring", N); split("the movie film a plot", U)
-        for (i = 0; i < n; i++) {
-            T = 3 + int(rand() * 4)
-            for (t = 1; t <= T; t++) {
-                u = rand()
-                if (u < 0.3) { w[t] = P[1 + int(rand() * 4)]; p[t] = 1 }
-                else if (u < 0.6) { w[t] = N[1 + int(rand() * 4)]; p[t] = -1 }
-                else { w[t] = U[1 + int(rand() * 5)]; p[t] = 0 }
-            }
-            print tree(1, T)
-        }
-    }
-    function lab(b, e,   s, k) { s = 0; for (k = b; k <= e; k++) s += p[k]; return s > 0 ? 3 : (s < 0 ? 1 : 2) }
-    function tree(b, e) {
-        if (b == e) return "(" lab(b, e) " " w[b] ")"
-        return "(" lab(b, e) " " tree(b, b) " " tree(b + 1, e) ")"
-    }'
-}
-gen 150 1 >"$D/train.txt"
-gen 40 2 >"$D/dev.txt"
-gen 40 3 >"$D/test.txt"
+treebank_dir "$D"
 OPTS="--embed 6 --hidden 5 --batch 8 --lr 0.01 --lr-decay 1 --patience 0 --threads 2"
 
 run 0 "$LRP_BIN" train --data "$D" --out "$TMP/m.safetensors" --epochs 3 $OPTS
@@ -52,6 +27,13 @@ run 0 "$LRP_BIN" train --data "$D" --out "$TMP/m1.safetensors" --epochs 1 $OPTS
 run 0 "$LRP_BIN" train --data "$D" --out "$TMP/m2.safetensors" --epochs 1 $OPTS --threads 1
 CHECKS=$((CHECKS + 1))
 cmp -s "$TMP/m1.safetensors" "$TMP/m2.safetensors" || fail "1 and 2 threads give different files"
+# the architecture's defaults given explicitly: the paper's model, the same bytes
+run 0 "$LRP_BIN" train --data "$D" --out "$TMP/m3.safetensors" --epochs 1 $OPTS --cell lstm --layers 1 \
+    --directions 2 --pooling last --dense '' --activation relu
+has "$TMP/out" "model    vocabulary 14 (with <unk>), embedding 6, 1-layer bi-LSTM of 5 units per direction, last states, 5 classes" \
+    "the architecture in one line"
+CHECKS=$((CHECKS + 1))
+cmp -s "$TMP/m1.safetensors" "$TMP/m3.safetensors" || fail "the explicit defaults give another file"
 
 # TSV data with its own classes
 mkdir -p "$TMP/tsv"
@@ -99,10 +81,17 @@ run 2 "$LRP_BIN" train --data "$D"
 has "$TMP/err" "--out FILE is required" "missing --out"
 for bad in "--lr 0" "--lr abc" "--dropout 1" "--epochs 0" "--batch 0" "--embed 0" "--optimizer sgd" \
     "--vocab some" "--classes one" "--classes a,,b" "--lr-decay 2" "--dtype f16" "--threads -1" "--unk-rate 2" \
-    "--bogus"; do
+    "--bogus" "--cell rnn" "--layers 0" "--layers 17" "--directions 3" "--pooling avg" "--attention 0" \
+    "--dense 0" "--dense 4,,2" "--dense x" "--dense 1,2,3,4,5,6,7,8,9" "--activation sigmoid"; do
     run 2 "$LRP_BIN" train --data "$D" --out "$TMP/x.safetensors" $bad
     has "$TMP/err" "Try 'lrp train --help'." "train $bad"
 done
+run 2 "$LRP_BIN" train --data "$D" --out "$TMP/x.safetensors" --attention 8
+has "$TMP/err" "needs attention pooling" "an attention size without attention pooling"
+run 2 "$LRP_BIN" train --data "$D" --out "$TMP/x.safetensors" --cell gru --cell bogus
+has "$TMP/err" "--cell: unknown cell 'bogus' (lstm, gru)" "unknown cell named"
+run 2 "$LRP_BIN" train --data "$D" --out "$TMP/x.safetensors" --dense 4,,2
+has "$TMP/err" "--dense: an empty item in the list" "empty dense size named"
 run 2 "$LRP_BIN" train --data "$D" --out "$TMP/x.safetensors" extra
 run 0 "$LRP_BIN" train --help
 has "$TMP/out" "Usage: lrp train" "help"

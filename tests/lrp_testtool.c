@@ -12,6 +12,9 @@
  *       unless --cased
  *   lrp_testtool model OUT --golden FIXTURE.json
  *       the float64 model of a golden fixture (vocabulary w0.., tests/data/golden)
+ *   lrp_testtool model OUT --general FIXTURE.json
+ *       the float64 model of a general golden fixture (GRU, heads, dense layers;
+ *       tests/data/golden/general), written by lrp_model_save
  *   lrp_testtool words MODEL | labels MODEL
  *       the model's vocabulary or class names, one per line (side files for the
  *       --vocab and --labels options)
@@ -77,7 +80,7 @@ static int fail(const char *what, const lrp_error *err)
 
 static int make_model(int argc, char **argv)
 {
-    const char *out = argv[0], *golden = NULL;
+    const char *out = argv[0], *golden = NULL, *general = NULL;
     int unk = 1, lowercase = 1;
     lrp_dtype dtype = LRP_F64;
     unsigned long long seed = 20170907;
@@ -90,15 +93,16 @@ static int make_model(int argc, char **argv)
         else if (strcmp(argv[i], "--float32") == 0) dtype = LRP_F32;
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--golden") == 0 && i + 1 < argc) golden = argv[++i];
+        else if (strcmp(argv[i], "--general") == 0 && i + 1 < argc) general = argv[++i];
         else return fail("unknown argument", NULL);
     }
 
     lrp_error err;
     lrp_model *m = NULL;
-    if (golden) {
-        cJSON *root = tu_load_json(golden);
+    if (golden || general) {
+        cJSON *root = tu_load_json(golden ? golden : general);
         if (!root) return fail("cannot read the fixture", NULL);
-        m = tu_model_from_golden(cJSON_GetObjectItem(root, "model"));
+        m = golden ? tu_model_from_golden(cJSON_GetObjectItem(root, "model")) : tu_model_from_general(root);
         cJSON_Delete(root);
         if (!m) return fail("cannot build the golden model", NULL);
     } else {
@@ -488,7 +492,7 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "spell17") == 0) return spell17(argv[2]);
     fprintf(stderr, "usage: lrp_testtool model OUT [--no-unk] [--cased] [--float32] [--seed N] [--scale X] "
                     "[--classifier W]\n"
-                    "       lrp_testtool model OUT --golden FIXTURE.json\n"
+                    "       lrp_testtool model OUT --golden FIXTURE.json | --general FIXTURE.json\n"
                     "       lrp_testtool words MODEL | labels MODEL\n"
                     "       lrp_testtool maxrss FILE COMMAND [ARGS...]\n"
                     "       lrp_testtool json < JSON_LINES\n"

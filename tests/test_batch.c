@@ -43,35 +43,6 @@ static void full_options(lrp_options *o, const lrp_model *m, int *targets, lrp_d
     o->precision = precision;
 }
 
-static int same_doubles(const double *a, const double *b, size_t n)
-{
-    if (!a || !b) return a == b;
-    return memcmp(a, b, n * sizeof *a) == 0;
-}
-
-/* Results equal bit for bit? */
-static int same_result(const lrp_result *a, const lrp_result *b, size_t E)
-{
-    if (a->length != b->length || a->classes != b->classes || a->predicted != b->predicted ||
-        a->n_explanations != b->n_explanations)
-        return 0;
-    size_t T = a->length;
-    if (!same_doubles(a->scores, b->scores, a->classes) ||
-        !same_doubles(a->probabilities, b->probabilities, a->classes))
-        return 0;
-    for (size_t k = 0; k < a->n_explanations; k++) {
-        const lrp_explanation *x = &a->explanations[k], *y = &b->explanations[k];
-        if (x->method != y->method || x->target != y->target ||
-            memcmp(&x->rest, &y->rest, sizeof x->rest) != 0 ||
-            !same_doubles(x->relevance, y->relevance, T) ||
-            !same_doubles(x->relevance_fwd, y->relevance_fwd, T) ||
-            !same_doubles(x->relevance_bwd, y->relevance_bwd, T) ||
-            !same_doubles(x->dims_fwd, y->dims_fwd, T * E) || !same_doubles(x->dims_bwd, y->dims_bwd, T * E))
-            return 0;
-    }
-    return 1;
-}
-
 typedef struct sentence_set {
     size_t n;
     lrp_sentence *s;
@@ -132,7 +103,7 @@ static void check_identity(const char *tag, const lrp_model *m, const sentence_s
         st = lrp_predict(m, &set->s[i], scores, &err);
         TU_CHECK_STATUS(st, LRP_OK, err);
         if (precision == LRP_F64)
-            TU_CHECK(same_doubles(scores, one[i].scores, info.classes),
+            TU_CHECK(tu_same_doubles(scores, one[i].scores, info.classes),
                      "%s: sentence %zu: lrp_predict and lrp_explain scores differ", tag, i);
     }
     const int threads[] = {1, 2, 7};
@@ -142,7 +113,7 @@ static void check_identity(const char *tag, const lrp_model *m, const sentence_s
         TU_CHECK_STATUS(st, LRP_OK, err);
         size_t bad = 0, first = 0;
         for (size_t i = 0; i < n; i++)
-            if (!same_result(&one[i], &many[i], info.embed_dim) && bad++ == 0) first = i;
+            if (!tu_same_result(&one[i], &many[i], info.embed_dim) && bad++ == 0) first = i;
         TU_CHECK(bad == 0, "%s, %s, %d threads: %zu of %zu batch results differ from one-sentence calls "
                  "(first: sentence %zu of %zu words)", tag, precision == LRP_F64 ? "f64" : "f32",
                  threads[k], bad, n, first, set->s[first].length);
@@ -156,7 +127,7 @@ static void check_identity(const char *tag, const lrp_model *m, const sentence_s
         lrp_result *again = calloc(count, sizeof *again);
         TU_CHECK_STATUS(lrp_explainer_run(ex, set->s + first, count, &o, again, &err), LRP_OK, err);
         size_t bad = 0;
-        for (size_t i = 0; i < count; i++) bad += !same_result(&one[first + i], &again[i], info.embed_dim);
+        for (size_t i = 0; i < count; i++) bad += !tu_same_result(&one[first + i], &again[i], info.embed_dim);
         TU_CHECK(bad == 0, "%s: lrp_explainer_run round %zu: %zu results differ", tag, round, bad);
         results_free(again, count);
     }
@@ -170,7 +141,7 @@ static void check_identity(const char *tag, const lrp_model *m, const sentence_s
     lrp_status st = lrp_explain_batch(m, rev, half, &o, 2, part, &err);
     TU_CHECK_STATUS(st, LRP_OK, err);
     size_t bad = 0;
-    for (size_t i = 0; i < half; i++) bad += !same_result(&one[n - 1 - 2 * i], &part[i], info.embed_dim);
+    for (size_t i = 0; i < half; i++) bad += !tu_same_result(&one[n - 1 - 2 * i], &part[i], info.embed_dim);
     TU_CHECK(bad == 0, "%s: %zu results change with the batch's composition", tag, bad);
     results_free(part, half);
     free(rev);
@@ -446,7 +417,7 @@ static void check_first_use_race(void)
         for (size_t t = p; t < THREADS; t += 2) {
             size_t bad = 0;
             TU_CHECK(a[t].st == LRP_OK, "thread %zu failed", t);
-            for (size_t i = 0; i < set.n; i++) bad += !same_result(&r.out[i], &a[t].out[i], 9);
+            for (size_t i = 0; i < set.n; i++) bad += !tu_same_result(&r.out[i], &a[t].out[i], 9);
             TU_CHECK(bad == 0, "thread %zu (%s): %zu results differ from a model used by one thread", t,
                      p ? "f32" : "f64", bad);
         }
@@ -565,9 +536,10 @@ static void shipped_model(void)
     if (st == LRP_OK) {
         lrp_sentence *s = calloc(corpus.n, sizeof *s);
         size_t n = 0;
-        /* every sentence in an optimised build; every fifth under the sanitizers (slow) */
-        const char *san = getenv("LRP_SANITIZE");
-        const size_t step = san && strcmp(san, "1") == 0 ? 5 : 1;
+        /* every sentence in an optimised build; every fifth under the sanitizers or an
+         * emulator (slow) */
+        const size_t step = tu_slow_build() ? 5 : 1;
+        if (step > 1) printf("a slow build: every %zu-th sentence of the SST test set\n", step);
         for (size_t i = 0; i < corpus.n; i += step) {
             const ds_sentence *d = &corpus.sentences[i];
             lrp_tokens tok = {d->length, d->words};

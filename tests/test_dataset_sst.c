@@ -11,58 +11,53 @@
  *   - the paper's 21 heatmap lines of test.txt: 18 very negative, then 3 very
  *     positive.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/dataset.h"
+#include "core/hash.h"
 #include "testutil.h"
 
 // ----------------------------------------------------------------------------
-// a set of strings (open addressing, FNV-1a)
+// a set of strings (the project's hash table, core/hash.h)
 
 typedef struct strset {
-    char **slot;
-    size_t cap, n;
+    hash_table index;
+    char **keys; /* [n] copies */
+    size_t n, cap;
 } strset;
 
-static uint64_t fnv(const char *s)
+static void need(const void *p)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    if (!p) {
+        fprintf(stderr, "test_dataset_sst: out of memory\n");
+        exit(1);
+    }
 }
 
 /* Insert s (copied) unless present. */
 static void strset_add(strset *set, const char *s)
 {
-    if (2 * (set->n + 1) > set->cap) {
-        strset bigger = {calloc(set->cap ? 2 * set->cap : 1024, sizeof(char *)),
-                         set->cap ? 2 * set->cap : 1024, 0};
-        for (size_t i = 0; i < set->cap; i++)
-            if (set->slot[i]) {
-                size_t j = fnv(set->slot[i]) & (bigger.cap - 1);
-                while (bigger.slot[j]) j = (j + 1) & (bigger.cap - 1);
-                bigger.slot[j] = set->slot[i];
-                bigger.n++;
-            }
-        free(set->slot);
-        *set = bigger;
+    if (set->n == set->cap) {
+        set->cap = set->cap ? 2 * set->cap : 1024;
+        set->keys = realloc(set->keys, set->cap * sizeof *set->keys);
+        need(set->keys);
     }
-    size_t j = fnv(s) & (set->cap - 1);
-    while (set->slot[j]) {
-        if (strcmp(set->slot[j], s) == 0) return;
-        j = (j + 1) & (set->cap - 1);
-    }
+    need(hash_table_reserve(&set->index, set->n + 1, hash_string_entry, set->keys) ? set : NULL);
+    int added;
+    hash_table_put(&set->index, hash_string(s), s, hash_string_match, set->keys, &added);
+    if (!added) return;
     size_t len = strlen(s);
-    set->slot[j] = malloc(len + 1);
-    memcpy(set->slot[j], s, len + 1);
-    set->n++;
+    need(set->keys[set->n] = malloc(len + 1));
+    memcpy(set->keys[set->n++], s, len + 1);
 }
 
 static void strset_free(strset *set)
 {
-    for (size_t i = 0; i < set->cap; i++) free(set->slot[i]);
-    free(set->slot);
+    for (size_t i = 0; i < set->n; i++) free(set->keys[i]);
+    free(set->keys);
+    hash_table_free(&set->index);
 }
 
 // ----------------------------------------------------------------------------

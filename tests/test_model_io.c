@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/explain_internal.h"
 #include "core/model.h"
 #include "io/model_io.h"
 #include "io/safetensors.h"
@@ -41,8 +42,10 @@ static void check_same_model(const char *tag, const lrp_model *a, const lrp_mode
 {
     const model_shape *x = &a->shape, *y = &b->shape;
     int same = x->V == y->V && x->E == y->E && x->H == y->H && x->C == y->C && x->L == y->L &&
-               x->D == y->D && x->has_bias == y->has_bias;
-    TU_CHECK(same, "%s: shapes differ", tag);
+               x->D == y->D && x->has_bias == y->has_bias && x->cell == y->cell && x->pooling == y->pooling &&
+               x->A == y->A && x->n_dense == y->n_dense && x->activation == y->activation &&
+               memcmp(x->dense, y->dense, sizeof x->dense) == 0;
+    TU_CHECK(same, "%s: shapes differ (%s; %s)", tag, lrp_model_describe(a), lrp_model_describe(b));
     if (!same) return;
     size_t bad = 0, first = 0;
     for (size_t i = 0; i < a->layout.total; i++) {
@@ -297,6 +300,244 @@ static void test_info_after_load(void)
     free(bytes);
     lrp_model_free(b);
     lrp_model_free(m);
+}
+
+// ----------------------------------------------------------------------------
+// the model family
+
+/* A random model of shape s named as odd_words_model's. */
+static lrp_model *family_model(model_shape s, unsigned long long seed)
+{
+    s.V = 12;
+    s.E = 3;
+    s.C = 3;
+    lrp_model *m = tu_random_model_shape(&s, 0.5, seed);
+    lrp_error err;
+    if (m && model_set_unk(m, "w2", &err) != LRP_OK) TU_CHECK(0, "unk: %s", err.message);
+    return m;
+}
+
+/* Which metadata keys and classifier names the file has. */
+static void check_written_keys(const char *tag, const lrp_model *m, const unsigned char *b, size_t n)
+{
+    st_file f;
+    lrp_error err;
+    if (st_parse(&f, b, n, &err) != LRP_OK) {
+        TU_CHECK(0, "%s: st_parse: %s", tag, err.message);
+        return;
+    }
+    const model_shape *s = &m->shape;
+    const char *cell = st_metadata(&f, "cell"), *pooling = st_metadata(&f, "pooling"),
+               *dense = st_metadata(&f, "dense"), *act = st_metadata(&f, "activation"),
+               *order = st_metadata(&f, "gate_order");
+    /* keys only when not the defaults: the paper's model is written as before them */
+    TU_CHECK((cell != NULL) == (s->cell == CELL_GRU) && (!cell || strcmp(cell, "gru") == 0), "%s: cell key %s", tag,
+             cell ? cell : "(none)");
+    TU_CHECK((pooling != NULL) == (s->pooling != POOL_LAST) &&
+                 (!pooling || strcmp(pooling, model_pooling_name(s->pooling)) == 0),
+             "%s: pooling key %s", tag, pooling ? pooling : "(none)");
+    TU_CHECK((dense != NULL) == (s->n_dense > 0), "%s: dense key %s", tag, dense ? dense : "(none)");
+    TU_CHECK((act != NULL) == (s->n_dense > 0 && s->activation == ACT_TANH), "%s: activation key %s", tag,
+             act ? act : "(none)");
+    TU_CHECK(order && strcmp(order, s->cell == CELL_GRU ? "rzn" : "ifgo") == 0, "%s: gate_order %s", tag,
+             order ? order : "(none)");
+    const int split = st_find(&f, "classifier.weight_fwd") != NULL, whole = st_find(&f, "classifier.weight") != NULL;
+    TU_CHECK(split == model_is_paper(s) && whole == !model_is_paper(s),
+             "%s: classifier written %s (the paper's model split, the others whole)", tag,
+             split ? "split" : "whole");
+    st_free(&f);
+}
+
+/* Every kind of the family written and read back: the same parameters (F64 bit for
+ * bit, F32 rounded), kinds, names; the keys that are not the defaults; the same bytes
+ * when the loaded model is written again. */
+static void test_family_round_trips(void)
+{
+    static const struct {
+        model_cell cell;
+        size_t L, D;
+        model_pooling pooling;
+        size_t A, n_dense, dense[2];
+        model_activation activation;
+        int bias;
+    } cfg[] = {
+        {CELL_GRU, 1, 2, POOL_LAST, 0, 0, {0}, ACT_RELU, 1},
+        {CELL_GRU, 2, 1, POOL_MEAN, 0, 1, {5}, ACT_TANH, 1},
+        {CELL_LSTM, 2, 2, POOL_MAX, 0, 0, {0}, ACT_RELU, 0},
+        {CELL_LSTM, 1, 2, POOL_ATTENTION, 3, 2, {4, 3}, ACT_RELU, 1},
+        {CELL_GRU, 3, 2, POOL_ATTENTION, 2, 1, {2}, ACT_TANH, 0},
+        {CELL_LSTM, 1, 1, POOL_LAST, 0, 1, {6}, ACT_TANH, 1},
+        {CELL_LSTM, 1, 2, POOL_LAST, 0, 0, {0}, ACT_RELU, 1}, /* the paper's */
+    };
+    for (size_t k = 0; k < sizeof cfg / sizeof *cfg; k++) {
+        model_shape s = {.H = 4, .L = cfg[k].L, .D = cfg[k].D, .has_bias = cfg[k].bias, .cell = cfg[k].cell,
+                         .pooling = cfg[k].pooling, .A = cfg[k].A, .n_dense = cfg[k].n_dense,
+                         .activation = cfg[k].activation};
+        memcpy(s.dense, cfg[k].dense, sizeof cfg[k].dense);
+        lrp_model *m = family_model(s, 300 + k);
+        TU_CHECK(m != NULL, "family model %zu", k);
+        if (!m) continue;
+        for (int dt = LRP_F32; dt <= LRP_F64; dt++) {
+            char tag[160];
+            snprintf(tag, sizeof tag, "%s (bias %d) %s", lrp_model_describe(m), cfg[k].bias,
+                     dt == LRP_F64 ? "F64" : "F32");
+            size_t n1 = 0, n2 = 0;
+            unsigned char *b1 = tu_model_bytes(m, (lrp_dtype)dt, NULL, &n1);
+            TU_CHECK(b1 != NULL, "%s: not written", tag);
+            if (!b1) continue;
+            check_written_keys(tag, m, b1, n1);
+            lrp_model *b = load_bytes(b1, n1);
+            if (b) {
+                check_same_model(tag, m, b, (lrp_dtype)dt);
+                TU_CHECK(strcmp(lrp_model_describe(b), lrp_model_describe(m)) == 0, "%s: read back as %s", tag,
+                         lrp_model_describe(b));
+                unsigned char *b2 = tu_model_bytes(b, (lrp_dtype)dt, NULL, &n2);
+                TU_CHECK(b2 && n1 == n2 && memcmp(b1, b2, n1) == 0, "%s: the loaded model is written otherwise", tag);
+                free(b2);
+            }
+            lrp_model_free(b);
+            free(b1);
+        }
+        lrp_model_free(m);
+    }
+}
+
+/* lrp_model_get_info and lrp_model_describe of the family's kinds. */
+static void test_family_info(void)
+{
+    model_shape s = {.H = 4, .L = 2, .D = 2, .has_bias = 1, .cell = CELL_GRU, .pooling = POOL_ATTENTION, .A = 5,
+                     .n_dense = 2, .dense = {7, 6}, .activation = ACT_TANH};
+    lrp_model *m = family_model(s, 7);
+    if (!m) return;
+    lrp_model_info in;
+    lrp_model_get_info(m, &in);
+    TU_CHECK(strcmp(in.cell, "gru") == 0 && strcmp(in.pooling, "attention") == 0 && in.attention_dim == 5 &&
+                 in.n_dense == 2 && in.dense_sizes && in.dense_sizes[0] == 7 && in.dense_sizes[1] == 6 &&
+                 strcmp(in.activation, "tanh") == 0,
+             "family info: %s %s A=%zu dense %zu %s", in.cell, in.pooling, in.attention_dim, in.n_dense, in.activation);
+    TU_CHECK(strcmp(lrp_model_describe(m), "2-layer bi-GRU, attention (A=5), dense 7,6 tanh, 3 classes") == 0,
+             "describe: %s", lrp_model_describe(m));
+    lrp_model_free(m);
+    s = (model_shape){.H = 4, .L = 1, .D = 1, .pooling = POOL_MEAN};
+    m = family_model(s, 8);
+    if (!m) return;
+    lrp_model_get_info(m, &in);
+    TU_CHECK(strcmp(in.cell, "lstm") == 0 && strcmp(in.pooling, "mean") == 0 && in.attention_dim == 0 &&
+                 in.n_dense == 0 && in.dense_sizes == NULL && strcmp(in.activation, "relu") == 0,
+             "uni mean info");
+    TU_CHECK(strcmp(lrp_model_describe(m), "1-layer LSTM, mean pooling, 3 classes") == 0, "describe: %s",
+             lrp_model_describe(m));
+    lrp_model_free(m);
+    TU_CHECK(strcmp(lrp_model_describe(NULL), "") == 0, "describe(NULL)");
+}
+
+/* A GRU's gate blocks in any order of rzn: written so (model_save_gate_order) and read back. */
+static void test_gru_gate_orders(void)
+{
+    model_shape s = {.H = 3, .L = 2, .D = 2, .has_bias = 1, .cell = CELL_GRU};
+    lrp_model *m = family_model(s, 11);
+    if (!m) return;
+    const char *orders[] = {"rzn", "nzr", "zrn", "rnz", "ifgo" /* an LSTM's: the internal rzn */};
+    unsigned char *first = NULL;
+    size_t n0 = 0;
+    for (size_t k = 0; k < sizeof orders / sizeof *orders; k++) {
+        size_t n;
+        unsigned char *b = tu_model_bytes(m, LRP_F64, orders[k], &n);
+        TU_CHECK(b != NULL, "GRU gate order %s: not written", orders[k]);
+        if (!b) continue;
+        st_file f;
+        lrp_error err;
+        if (st_parse(&f, b, n, &err) == LRP_OK) {
+            const char *said = st_metadata(&f, "gate_order");
+            const char *want = k == 4 ? "rzn" : orders[k];
+            TU_CHECK(said && strcmp(said, want) == 0, "GRU gate order %s: file says %s", orders[k], said);
+            /* the file's block 0 is the gate the order names first */
+            const st_tensor *t = st_find(&f, "encoder.l1.bwd.weight_h");
+            double row[3];
+            st_read_f64(t, 0, 3, row);
+            const size_t g = (size_t)(strchr(LRP_GRU_GATE_ORDER, want[0]) - LRP_GRU_GATE_ORDER);
+            TU_CHECK(memcmp(row, m->rnn[1][1].wh + g * 3 * 3, sizeof row) == 0, "GRU gate order %s: block 0", orders[k]);
+            st_free(&f);
+        }
+        lrp_model *l = load_bytes(b, n);
+        if (l) check_same_model(orders[k], m, l, LRP_F64);
+        lrp_model_free(l);
+        if (k == 0) {
+            first = b;
+            n0 = n;
+        } else {
+            TU_CHECK(k == 4 ? n == n0 && memcmp(b, first, n) == 0 : memcmp(b, first, n < n0 ? n : n0) != 0,
+                     "GRU gate order %s: bytes", orders[k]);
+            free(b);
+        }
+    }
+    free(first);
+    lrp_error err;
+    char path[600];
+    path_in_tmp(path, sizeof path, "gru-order.safetensors");
+    TU_CHECK_STATUS(model_save_gate_order(m, path, LRP_F64, "rzx", &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK(strstr(err.message, "permutation of the three letters rzn"), "bad GRU order: %s", err.message);
+    lrp_model_free(m);
+}
+
+/* The general golden fixtures as files written from them (tu_general_bytes, as a numpy
+ * user would): the same parameters as the fixture's model bit for bit, also with a
+ * GRU's blocks in another order and the classifier split where no dense layer is; the
+ * reference reproduces the golden scores of every case. */
+static void test_general_files(void)
+{
+    static const char *const names[] = {"gru-bi-last", "gru-uni-2layer-mean", "gru-bi-attention-tanh",
+                                        "lstm-bi-2layer-max", "lstm-bi-attention-relu"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/golden/general/%s.json", tu_data_dir(), names[k]);
+        cJSON *root = tu_load_json(path);
+        lrp_model *want = root ? tu_model_from_general(root) : NULL;
+        TU_CHECK(want != NULL, "%s: fixture", names[k]);
+        if (!want) {
+            cJSON_Delete(root);
+            continue;
+        }
+        const int gru = want->shape.cell == CELL_GRU, dense = want->shape.n_dense > 0;
+        const struct { const char *order; int split; } ways[] = {{NULL, 0}, {"nrz", 0}, {NULL, 1}, {"znr", 1}};
+        for (size_t w = 0; w < 4; w++) {
+            if ((ways[w].order && !gru) || (ways[w].split && dense)) continue;
+            char tag[160];
+            snprintf(tag, sizeof tag, "%s file (GRU order %s%s)", names[k], ways[w].order ? ways[w].order : "rzn",
+                     ways[w].split ? ", classifier split" : "");
+            size_t n;
+            unsigned char *b = tu_general_bytes(root, ways[w].order, ways[w].split, &n);
+            lrp_model *m = b ? load_bytes(b, n) : NULL;
+            free(b);
+            if (!m) continue;
+            check_same_model(tag, want, m, LRP_F64);
+            const cJSON *kase;
+            int ncase = 0;
+            cJSON_ArrayForEach(kase, cJSON_GetObjectItem(root, "cases"))
+            {
+                tu_golden_case g;
+                tu_golden_case_read(kase, &g);
+                lrp_sentence sent = tu_golden_sentence(&g);
+                lrp_options o;
+                lrp_options_init(&o);
+                o.methods = 0;
+                lrp_result r;
+                lrp_error err;
+                lrp_status st = explain_reference(m, &sent, &o, &r, &err);
+                TU_CHECK_STATUS(st, LRP_OK, err);
+                char what[200];
+                snprintf(what, sizeof what, "%s case %d scores", tag, ncase++);
+                if (st == LRP_OK) {
+                    TU_CLOSE(what, r.scores, g.scores, g.n_scores, 1e-12, 0);
+                    lrp_result_free(&r);
+                }
+                tu_golden_case_free(&g);
+            }
+            lrp_model_free(m);
+        }
+        lrp_model_free(want);
+        cJSON_Delete(root);
+    }
 }
 
 // ----------------------------------------------------------------------------
@@ -577,6 +818,19 @@ static void test_numpy_fixture(void)
                  "doc snippet model");
         lrp_model_free(m);
     }
+    snprintf(path, sizeof path, "%s/models/doc-snippet-gru.safetensors", tu_data_dir());
+    st = lrp_model_load(&m, path, &err);
+    TU_CHECK_STATUS(st, LRP_OK, err);
+    if (m) {
+        TU_CHECK(strcmp(lrp_model_describe(m), "1-layer bi-GRU, attention (A=3), dense 4 tanh, 2 classes") == 0 &&
+                     m->shape.E == 3 && m->shape.H == 2 && m->shape.has_bias && m->unk == 0,
+                 "doc snippet GRU model: %s", lrp_model_describe(m));
+        /* its two GRU biases are apart and every value finite, none zero */
+        size_t zeros = 0;
+        for (size_t i = 0; i < m->layout.total; i++) zeros += model_param(m, i) == 0.0;
+        TU_CHECK(zeros == 0 && m->rnn[0][1].b[0] != m->rnn[0][1].bh[0], "doc snippet GRU values");
+        lrp_model_free(m);
+    }
 }
 
 // ----------------------------------------------------------------------------
@@ -638,5 +892,9 @@ int main(void)
     test_golden_through_file("public-medium.json");
     test_numpy_fixture();
     test_save_failures();
+    test_family_round_trips();
+    test_family_info();
+    test_gru_gate_orders();
+    test_general_files();
     return tu_finish();
 }

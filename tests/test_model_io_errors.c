@@ -528,11 +528,30 @@ static void test_non_finite(void)
 // ----------------------------------------------------------------------------
 // metadata
 
+/* One metadata key of the doc set to a value (NULL: removed); loading must fail
+ * saying k1 (and k2). */
+typedef struct meta_case {
+    const char *key, *value, *k1, *k2;
+} meta_case;
+
+static void expect_meta_cases(const char *what, const doc *d, const meta_case *cases, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        doc e = *d;
+        e.meta = cJSON_Duplicate(d->meta, 1);
+        doc_set_meta(&e, cases[k].key, cases[k].value);
+        char tag[96];
+        snprintf(tag, sizeof tag, "%s %s=%s", what, cases[k].key, cases[k].value ? cases[k].value : "(none)");
+        expect_doc(tag, &e, NULL, cases[k].k1, cases[k].k2);
+        cJSON_Delete(e.meta);
+    }
+}
+
 static void test_metadata(void)
 {
     doc d;
     doc_valid(&d, LRP_F64);
-    struct { const char *key, *value, *k1, *k2; } cases[] = {
+    static const meta_case cases[] = {
         {"vocab", "w0\nw1\nw2\nw3", "vocab: 4 words", "embedding has 5 rows"},
         {"vocab", "w0\nw1\nw2\nw3\nw4\n", "vocab: 6 words", "embedding has 5 rows"},
         {"vocab", "w0\nw1\nw2\nw1\nw4", "duplicate word \"w1\"", "lines 2 and 4"},
@@ -548,7 +567,7 @@ static void test_metadata(void)
         {"gate_order", "iigo", "gate_order \"iigo\"", "permutation"},
         {"gate_order", "ifgoi", "gate_order \"ifgoi\"", "permutation"},
         {"gate_order", NULL, "no \"gate_order\"", NULL},
-        {"format", "pt", "no nn.LSTM in this PyTorch state_dict", "weight_ih_l0"},
+        {"format", "pt", "no nn.LSTM or nn.GRU in this PyTorch state_dict", "weight_ih_l0"},
         {"format", "tf", "__metadata__.format is \"tf\"", "expected \"lrp-rnn\""},
         {"format", NULL, "no \"format\"", "not an lrp-rnn model file"},
         {"lowercase", "yes", "__metadata__.lowercase is \"yes\"", "\"true\" or \"false\""},
@@ -560,16 +579,7 @@ static void test_metadata(void)
         {"layers", "17", "layers is \"17\"", "from 1 to 16"},
         {"directions", "3", "directions is \"3\"", "\"1\" or \"2\""},
     };
-    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
-        doc e;
-        e = d;
-        e.meta = cJSON_Duplicate(d.meta, 1);
-        doc_set_meta(&e, cases[k].key, cases[k].value);
-        char tag[96];
-        snprintf(tag, sizeof tag, "metadata %s=%s", cases[k].key, cases[k].value ? cases[k].value : "(none)");
-        expect_doc(tag, &e, NULL, cases[k].k1, cases[k].k2);
-        cJSON_Delete(e.meta);
-    }
+    expect_meta_cases("metadata", &d, cases, sizeof cases / sizeof *cases);
     /* absent optional keys and an unknown key are fine */
     doc_set_meta(&d, "format_version", NULL);
     doc_set_meta(&d, "unk", NULL);
@@ -664,6 +674,238 @@ static void test_strings(void)
 }
 
 // ----------------------------------------------------------------------------
+// the model family: cell, pooling, dense layers, activation
+
+/* A valid file of the family as a doc: a bi-GRU (1 layer, H = 4) with an attention
+ * head (A = 3), dense layers 5, 4 (tanh) and a classifier bias; V = 5, E = 3, C = 2. */
+static void doc_family(doc *d)
+{
+    model_shape s = {.V = 5, .E = 3, .H = 4, .C = 2, .L = 1, .D = 2, .has_bias = 1, .cell = CELL_GRU,
+                     .pooling = POOL_ATTENTION, .A = 3, .n_dense = 2, .dense = {5, 4}, .activation = ACT_TANH};
+    lrp_model *m = tu_random_model_shape(&s, 0.5, 21);
+    size_t n = 0;
+    unsigned char *bytes = m ? tu_model_bytes(m, LRP_F64, NULL, &n) : NULL;
+    if (!bytes) exit(1);
+    doc_from_bytes(d, bytes, n);
+    free(bytes);
+    lrp_model_free(m);
+}
+
+/* A copy of tensor `from` named `name`, appended. */
+static void doc_copy(doc *d, const char *from, const char *name)
+{
+    blob *b = &d->t[d->n];
+    *b = *doc_find(d, from);
+    snprintf(b->name, sizeof b->name, "%s", name);
+    b->data = malloc(b->size);
+    memcpy(b->data, doc_find(d, from)->data, b->size);
+    d->n++;
+}
+
+static void doc_rename(doc *d, const char *from, const char *to)
+{
+    snprintf(doc_find(d, from)->name, sizeof d->t[0].name, "%s", to);
+}
+
+static void test_family_metadata(void)
+{
+    doc d;
+    doc_family(&d);
+    expect_ok("the family's doc", &d);
+    static const meta_case cases[] = {
+        {"cell", "rnn", "__metadata__.cell is \"rnn\", expected \"lstm\" or \"gru\"", NULL},
+        {"pooling", "sum", "__metadata__.pooling is \"sum\", expected \"last\", \"mean\", \"max\" or \"attention\"", NULL},
+        {"activation", "gelu", "__metadata__.activation is \"gelu\", expected \"relu\" or \"tanh\"", NULL},
+        {"dense", "5,,4", "__metadata__.dense is \"5,,4\", expected the dense layers' sizes in order", "\"128,64\""},
+        {"dense", "0", "__metadata__.dense is \"0\", expected the dense layers' sizes", NULL},
+        {"dense", "5, 4", "__metadata__.dense is \"5, 4\", expected", NULL},
+        {"dense", "5,4,", "__metadata__.dense is \"5,4,\", expected", NULL},
+        {"dense", "1,1,1,1,1,1,1,1,1", "more than 8 dense layers are not supported", NULL},
+        /* dense not matching the tensors */
+        {"dense", "5", "unexpected tensor \"dense.l1.weight\"", "metadata \"dense\" = \"5\" gives 1 dense layer"},
+        {"dense", "5,4,3", "missing tensor \"dense.l2.weight\"", "\"dense\" = \"5,4,3\" gives 3 dense layers"},
+        {"dense", "", "unexpected tensor \"dense.l0.weight\"", "\"dense\" is absent or empty"},
+        {"dense", NULL, "unexpected tensor \"dense.l0.weight\"", "\"dense\" is absent or empty"},
+        {"dense", "6,4", "dense.l0.weight: shape [5, 8], expected [6, 8] (metadata \"dense\" = \"6,4\")", NULL},
+        {"dense", "5,3", "dense.l1.weight: shape [4, 5], expected [3, 5] (metadata \"dense\" = \"5,3\")", NULL},
+        /* the GRU's gate order */
+        {"gate_order", "rzx", "gate_order \"rzx\": expected a permutation of the three letters rzn", NULL},
+        {"gate_order", "rznr", "gate_order \"rznr\": expected a permutation of the three letters rzn", NULL},
+        {"gate_order", "rrn", "gate_order \"rrn\": expected a permutation", NULL},
+        {"gate_order", "ifgo", "gate_order \"ifgo\" is an nn.LSTM's, but the metadata say cell \"gru\"", "permutation of rzn"},
+        {"gate_order", NULL, "no \"gate_order\" (a permutation of rzn)", NULL},
+        /* attention tensors the metadata do not have */
+        {"pooling", "last", "unexpected tensor \"attention.weight\"", "an attention head's, but the metadata say pooling \"last\""},
+        {"pooling", NULL, "unexpected tensor \"attention.weight\"", "pooling \"last\""},
+        {"pooling", "max", "unexpected tensor \"attention.weight\"", "pooling \"max\""},
+        /* a GRU's file without its cell */
+        {"cell", "lstm", "gate_order \"rzn\" is an nn.GRU's, but the metadata say cell \"lstm\"", "permutation of igfo"},
+        {"cell", NULL, "gate_order \"rzn\" is an nn.GRU's, but the metadata say cell \"lstm\" (\"cell\" absent)", NULL},
+    };
+    expect_meta_cases("family metadata", &d, cases, sizeof cases / sizeof *cases);
+    doc_free(&d);
+}
+
+static void test_family_tensors(void)
+{
+    doc d;
+    doc_family(&d);
+    doc_remove(&d, "attention.vector");
+    expect_doc("no attention.vector", &d, NULL, "missing tensor \"attention.vector\"",
+               "an attention head has attention.weight [A, D*H], attention.bias [A] and attention.vector [A]");
+    doc_free(&d);
+
+    doc_family(&d);
+    doc_remove(&d, "dense.l1.bias");
+    expect_doc("no dense bias", &d, NULL, "missing tensor \"dense.l1.bias\"", "each with dense.l<k>.weight and dense.l<k>.bias");
+    doc_free(&d);
+
+    /* a bias where bias_x and bias_h are needed */
+    doc_family(&d);
+    doc_remove(&d, "encoder.bwd.bias_h");
+    doc_rename(&d, "encoder.bwd.bias_x", "encoder.bwd.bias");
+    expect_doc("GRU with one bias", &d, NULL, "missing tensor \"encoder.bwd.bias_x\"",
+               "a GRU layer keeps its input and recurrent biases apart, as bias_x and bias_h [3H]");
+    doc_free(&d);
+    doc_family(&d);
+    doc_copy(&d, "encoder.fwd.bias_x", "encoder.fwd.bias");
+    expect_doc("GRU with bias as well", &d, NULL, "unexpected tensor \"encoder.fwd.bias\"", "model with 1 layer, bidirectional, GRU");
+    doc_free(&d);
+
+    /* GRU tensors read as an LSTM's */
+    doc_family(&d);
+    doc_set_meta(&d, "cell", "lstm");
+    doc_set_meta(&d, "gate_order", "ifgo");
+    expect_doc("GRU tensors, cell lstm", &d, NULL, "missing tensor \"encoder.fwd.bias\"",
+               "an LSTM layer has one bias (input and recurrent biases summed); bias_x and bias_h are a GRU's");
+    doc_free(&d);
+
+    /* the classifier's weight once, split only without dense layers */
+    doc_family(&d);
+    doc_copy(&d, "classifier.weight", "classifier.weight_fwd");
+    expect_doc("classifier twice", &d, NULL, "both classifier.weight and classifier.weight_fwd", NULL);
+    doc_free(&d);
+    doc_family(&d);
+    doc_rename(&d, "classifier.weight", "classifier.weight_fwd");
+    expect_doc("split with dense layers", &d, NULL, "classifier.weight_fwd: with dense layers the classifier reads the last dense layer's outputs",
+               "expected classifier.weight [C, 4]");
+    doc_free(&d);
+
+    static const struct { const char *tag, *tensor; size_t rank, r0, r1; const char *k1, *k2; } shapes[] = {
+        {"attention bias size", "attention.bias", 1, 4, 0, "attention.bias: shape [4], expected [3] (A = 3, the rows of attention.weight)", NULL},
+        {"attention vector size", "attention.vector", 1, 2, 0, "attention.vector: shape [2], expected [3] (A = 3", NULL},
+        {"attention width", "attention.weight", 2, 3, 7, "attention.weight: shape [3, 7], expected [3, 8]", NULL},
+        {"attention rank", "attention.weight", 1, 3, 0, "attention.weight: shape [3], expected [A, D*H]", NULL},
+        {"dense reads the head", "dense.l0.weight", 2, 5, 7, "dense.l0.weight: shape [5, 7], expected [5, 8]",
+         "the first dense layer reads the head's D*H = 8 values"},
+        {"dense reads the layer below", "dense.l1.weight", 2, 4, 6, "dense.l1.weight: shape [4, 6], expected [4, 5]",
+         "dense layer 1 reads the 5 outputs of dense.l0"},
+        {"dense bias", "dense.l0.bias", 1, 4, 0, "dense.l0.bias: shape [4], expected [5]", NULL},
+        {"classifier after dense", "classifier.weight", 2, 2, 5, "classifier.weight: shape [2, 5], expected [2, 4]",
+         "the classifier reads the 4 outputs of the last dense layer"},
+        {"three gate blocks", "encoder.fwd.weight_x", 2, 13, 3, "encoder.fwd.weight_x: shape [13, 3], expected [3H, E]",
+         "three gate blocks (r, z, n)"},
+        {"recurrent bias size", "encoder.bwd.bias_h", 1, 11, 0, "encoder.bwd.bias_h: shape [11], expected [12]", NULL},
+    };
+    for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++) {
+        doc_family(&d);
+        doc_retype(&d, shapes[k].tensor, "F64", 8, shapes[k].rank, shapes[k].r0, shapes[k].r1);
+        expect_doc(shapes[k].tag, &d, NULL, shapes[k].k1, shapes[k].k2);
+        doc_free(&d);
+    }
+
+    static const struct { const char *tensor; size_t i; const char *k1; } values[] = {
+        {"attention.vector", 1, "attention.vector: non-finite value nan at [1]"},
+        {"dense.l1.bias", 3, "dense.l1.bias: non-finite value nan at [3]"},
+        {"encoder.fwd.bias_h", 2, "encoder.fwd.bias_h: non-finite value nan at [2]"},
+    };
+    for (size_t k = 0; k < sizeof values / sizeof *values; k++) {
+        doc_family(&d);
+        blob_set(doc_find(&d, values[k].tensor), values[k].i, NAN);
+        expect_doc(values[k].k1, &d, NULL, values[k].k1, NULL);
+        doc_free(&d);
+    }
+}
+
+/* What loads: the classifier whole in the paper's model and split in a GRU's without
+ * dense layers (the same parameters either way); an activation without dense layers
+ * (said and ignored); the options --pooling, --activation on an lrp-rnn file only
+ * when they repeat it. */
+static void test_family_accepted(void)
+{
+    lrp_model *m = tu_random_model(5, 3, 4, 2, 1, 2, 1, 0.5, 11);
+    lrp_error err;
+    size_t n = 0;
+    unsigned char *bytes = m ? tu_model_bytes(m, LRP_F64, "ifgo", &n) : NULL;
+    if (!bytes) exit(1);
+    doc d;
+    doc_from_bytes(&d, bytes, n);
+    free(bytes);
+    /* classifier.weight [C, 2H] = [weight_fwd | weight_bwd] */
+    blob *f = doc_find(&d, "classifier.weight_fwd"), *b = doc_find(&d, "classifier.weight_bwd");
+    unsigned char *whole = malloc(f->size + b->size);
+    for (size_t c = 0; c < 2; c++) {
+        memcpy(whole + c * 64, f->data + c * 32, 32);
+        memcpy(whole + c * 64 + 32, b->data + c * 32, 32);
+    }
+    doc_remove(&d, "classifier.weight_bwd");
+    doc_retype(&d, "classifier.weight_fwd", "F64", 8, 2, 2, 8);
+    doc_rename(&d, "classifier.weight_fwd", "classifier.weight");
+    memcpy(doc_find(&d, "classifier.weight")->data, whole, 2 * 64);
+    free(whole);
+    doc_set_meta(&d, "activation", "tanh");
+    unsigned char *file = doc_bytes(&d, NULL, &n);
+    lrp_model *l = NULL;
+    TU_CHECK_STATUS(lrp_model_load_memory(&l, file, n, &err), LRP_OK, err);
+    if (l) {
+        int same = l->layout.total == m->layout.total;
+        for (size_t i = 0; same && i < m->layout.total; i++) same = model_param(l, i) == model_param(m, i);
+        TU_CHECK(same, "the paper's model with classifier.weight whole: other parameters");
+        TU_CHECK(l->shape.activation == ACT_RELU, "an activation without dense layers is ignored");
+        lrp_model_free(l);
+    }
+    lrp_load_options o;
+    lrp_load_options_init(&o);
+    o.pooling = "last";
+    o.activation = "relu";
+    TU_CHECK_STATUS(lrp_model_load_memory_ex(&l, file, n, &o, &err), LRP_OK, err);
+    lrp_model_free(l);
+    o.pooling = "mean";
+    TU_CHECK_STATUS(lrp_model_load_memory_ex(&l, file, n, &o, &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK(strstr(err.message, "pooling option \"mean\": this lrp-rnn file's head is \"last\""), "pooling option: %s",
+             err.message);
+    o.pooling = "sum";
+    TU_CHECK_STATUS(lrp_model_load_memory_ex(&l, file, n, &o, &err), LRP_ERR_ARGUMENT, err);
+    o.pooling = NULL;
+    o.activation = "gelu";
+    TU_CHECK_STATUS(lrp_model_load_memory_ex(&l, file, n, &o, &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK(strstr(err.message, "activation option \"gelu\""), "activation option: %s", err.message);
+    o.activation = NULL;
+    o.dense_prefixes = "fc1";
+    TU_CHECK_STATUS(lrp_model_load_memory_ex(&l, file, n, &o, &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK(strstr(err.message, "are for PyTorch state_dicts"), "module path option: %s", err.message);
+    free(file);
+    doc_free(&d);
+    lrp_model_free(m);
+
+    /* a GRU without dense layers, its classifier split */
+    model_shape s = {.V = 5, .E = 3, .H = 2, .C = 2, .L = 1, .D = 2, .cell = CELL_GRU, .pooling = POOL_MEAN};
+    m = tu_random_model_shape(&s, 0.5, 5);
+    bytes = m ? tu_model_bytes(m, LRP_F64, NULL, &n) : NULL;
+    if (!bytes) exit(1);
+    doc_from_bytes(&d, bytes, n);
+    free(bytes);
+    doc_retype(&d, "classifier.weight", "F64", 8, 2, 2, 2);
+    doc_rename(&d, "classifier.weight", "classifier.weight_fwd");
+    doc_copy(&d, "classifier.weight_fwd", "classifier.weight_bwd");
+    expect_ok("a GRU's classifier split", &d);
+    doc_remove(&d, "classifier.weight_bwd");
+    expect_doc("a GRU's classifier half split", &d, NULL, "missing tensor \"classifier.weight_bwd\"", "GRU, mean pooling");
+    doc_free(&d);
+    lrp_model_free(m);
+}
+
+// ----------------------------------------------------------------------------
 // files
 
 static void test_files(void)
@@ -710,6 +952,9 @@ int main(void)
     test_non_finite();
     test_metadata();
     test_strings();
+    test_family_metadata();
+    test_family_tensors();
+    test_family_accepted();
     test_files();
     return tu_finish();
 }

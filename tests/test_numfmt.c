@@ -19,7 +19,7 @@
  * its rounding interval), and relevance-like values (normal, scaled by 10^-4 .. 10).
  *
  * Counts: 1,000,000 random doubles and 500,000 random floats besides the families; a tenth
- * of them under the sanitizers (LRP_SANITIZE=1). `test_numfmt --all-floats` checks every one
+ * of them under the sanitizers or an emulator (tu_slow_build). `test_numfmt --all-floats` checks every one
  * of the 2^32 floats (round trip and spelling; %.9g, shortest and closest for every 16th), on
  * 2 threads: a one-off, not part of ctest.
 
@@ -622,11 +622,10 @@ static int all_floats(void)
 int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--all-floats") == 0) return all_floats();
-    const char *san = getenv("LRP_SANITIZE");
-    long scale = san && strcmp(san, "1") == 0 ? 10 : 1;
+    long scale = tu_slow_build() ? 10 : 1;
     long n_doubles = 1000000 / scale, n_floats = 500000 / scale;
     printf("%ld random doubles and %ld random floats besides the families%s\n", n_doubles, n_floats,
-           scale > 1 ? " (a tenth: sanitizers)" : "");
+           scale > 1 ? " (a tenth: sanitizers or an emulator)" : "");
     test_table();
     test_known();
     test_doubles(n_doubles);

@@ -31,68 +31,6 @@ typedef struct maxerr {
     double score, grad, cons; /* largest |ours - torch| and conservation error seen */
 } maxerr;
 
-static double max_abs_diff(const double *a, const double *b, size_t n)
-{
-    double m = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double d = fabs(a[i] - b[i]);
-        if (d > m || isnan(d)) m = d;
-    }
-    return m;
-}
-
-static const char *json_string(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static long json_long(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? (long)v->valuedouble : -1;
-}
-
-/* The model as the fixture says to load it: side files and unk as options when given. */
-static lrp_model *load_fixture(const cJSON *fx, const char *dir, const char *name)
-{
-    char path[1400], vocab[1400], labels[1400];
-    lrp_load_options o;
-    lrp_load_options_init(&o);
-    snprintf(path, sizeof path, "%s/%s", dir, json_string(fx, "model"));
-    if (json_string(fx, "vocab_file")) {
-        snprintf(vocab, sizeof vocab, "%s/%s", dir, json_string(fx, "vocab_file"));
-        snprintf(labels, sizeof labels, "%s/%s", dir, json_string(fx, "labels_file"));
-        o.vocab_path = vocab;
-        o.labels_path = labels;
-        o.unk = json_string(fx, "unk");
-    }
-    lrp_model *m = NULL;
-    lrp_error err;
-    lrp_status st = lrp_model_load_ex(&m, path, &o, &err);
-    TU_CHECK_STATUS(st, LRP_OK, err);
-    if (st != LRP_OK) return NULL;
-
-    lrp_model_info in;
-    lrp_model_get_info(m, &in);
-    TU_CHECK(in.vocab_size == (size_t)json_long(fx, "V") && in.embed_dim == (size_t)json_long(fx, "E") &&
-                 in.hidden_dim == (size_t)json_long(fx, "H") && in.classes == (size_t)json_long(fx, "C") &&
-                 in.layers == (size_t)json_long(fx, "layers") &&
-                 in.directions == (size_t)json_long(fx, "directions"),
-             "%s: sizes V=%zu E=%zu H=%zu C=%zu L=%zu D=%zu differ from the fixture's", name,
-             in.vocab_size, in.embed_dim, in.hidden_dim, in.classes, in.layers, in.directions);
-    TU_CHECK(in.has_output_bias == cJSON_IsTrue(cJSON_GetObjectItem(fx, "output_bias")),
-             "%s: output bias %d", name, in.has_output_bias);
-    TU_CHECK(in.lowercase == cJSON_IsTrue(cJSON_GetObjectItem(fx, "lowercase")), "%s: lowercase %d",
-             name, in.lowercase);
-    const char *unk = json_string(fx, "unk");
-    TU_CHECK(unk && in.unk_id >= 0 && strcmp(lrp_model_word(m, (size_t)in.unk_id), unk) == 0,
-             "%s: unk id %ld", name, in.unk_id);
-    TU_CHECK(strstr(lrp_model_source(m), "PyTorch state_dict") != NULL, "%s: source \"%s\"", name,
-             lrp_model_source(m));
-    return m;
-}
-
 /* Scores and gradients against torch, conservation of LRP_cons, for one sentence. */
 static void check_sentence(const lrp_model *m, const cJSON *sent, const char *tag, maxerr *me)
 {
@@ -131,7 +69,7 @@ static void check_sentence(const lrp_model *m, const cJSON *sent, const char *ta
         double *scores = tu_json_doubles(cJSON_GetObjectItem(sent, "scores"), &n);
         snprintf(what, sizeof what, "%s scores", tag);
         TU_CLOSE(what, r.scores, scores, C, SCORE_ATOL, 0);
-        double d = max_abs_diff(r.scores, scores, C);
+        double d = tu_max_abs_diff(r.scores, scores, C);
         if (d > me->score) me->score = d;
 
         const cJSON *grads = cJSON_GetObjectItem(sent, "grad");
@@ -148,7 +86,7 @@ static void check_sentence(const lrp_model *m, const cJSON *sent, const char *ta
             snprintf(what, sizeof what, "%s d score_%zu / dx", tag, c);
             if (want && rows == T && cols == E) {
                 TU_CLOSE(what, grad, want, T * E, GRAD_ATOL, 0);
-                d = max_abs_diff(grad, want, T * E);
+                d = tu_max_abs_diff(grad, want, T * E);
                 if (d > me->grad) me->grad = d;
             }
             free(want);
@@ -214,13 +152,10 @@ static void check_convert(const lrp_model *m, const cJSON *sent, const char *nam
 
 static void run_fixture(const char *name)
 {
-    char dir[600], path[700];
-    snprintf(dir, sizeof dir, "%s/pytorch", tu_data_dir());
-    snprintf(path, sizeof path, "%s/%s.json", dir, name);
-    cJSON *fx = tu_load_json(path);
-    TU_CHECK(fx != NULL, "%s: fixture", path);
+    char dir[600];
+    cJSON *fx = tu_torch_fixture(name, dir, sizeof dir);
     if (!fx) return;
-    lrp_model *m = load_fixture(fx, dir, name);
+    lrp_model *m = tu_load_torch_fixture(fx, dir, name);
     if (m) {
         maxerr me = {0, 0, 0};
         const cJSON *sents = cJSON_GetObjectItem(fx, "sentences"), *sent;

@@ -24,7 +24,7 @@
 // ----------------------------------------------------------------------------
 // a state_dict as a list of named tensors
 
-#define MAX_T 48
+#define MAX_T 64
 
 typedef struct tensor {
     char name[64];
@@ -78,22 +78,28 @@ static void set_meta(sdict *d, const char *key, const char *value)
     if (value) cJSON_AddStringToObject(d->meta, key, value);
 }
 
-/* One LSTM layer k (both directions unless D = 1) with hidden size h and input size in. */
-static void add_layer(sdict *d, const char *p, size_t k, size_t in, size_t h, size_t D, int bias)
+/* One layer k of an nn.LSTM (gates = 4) or nn.GRU (3), both directions unless D = 1,
+ * with hidden size h and input size in. */
+static void add_rnn_layer(sdict *d, const char *p, size_t k, size_t in, size_t h, size_t D, int bias, size_t gates)
 {
     static const char *const suffix[2] = {"", "_reverse"};
     char name[64];
     for (size_t r = 0; r < D; r++) {
         snprintf(name, sizeof name, "%sweight_ih_l%zu%s", p, k, suffix[r]);
-        add(d, name, 2, 4 * h, in);
+        add(d, name, 2, gates * h, in);
         snprintf(name, sizeof name, "%sweight_hh_l%zu%s", p, k, suffix[r]);
-        add(d, name, 2, 4 * h, h);
+        add(d, name, 2, gates * h, h);
         if (!bias) continue;
         snprintf(name, sizeof name, "%sbias_ih_l%zu%s", p, k, suffix[r]);
-        add(d, name, 1, 4 * h, 0);
+        add(d, name, 1, gates * h, 0);
         snprintf(name, sizeof name, "%sbias_hh_l%zu%s", p, k, suffix[r]);
-        add(d, name, 1, 4 * h, 0);
+        add(d, name, 1, gates * h, 0);
     }
+}
+
+static void add_layer(sdict *d, const char *p, size_t k, size_t in, size_t h, size_t D, int bias)
+{
+    add_rnn_layer(d, p, k, in, h, D, bias, 4);
 }
 
 /* The base model, vocabulary and labels in the metadata. */
@@ -327,11 +333,8 @@ static void test_valid(void)
 static void test_architectures(void)
 {
     sdict d;
-    /* GRU: 3 gate blocks; plain RNN: none */
+    /* 3 gate blocks: an nn.GRU (test_gru); plain RNN: none */
     base(&d);
-    for (size_t i = 0; i < d.n; i++)
-        if (strncmp(d.t[i].name, "lstm.", 5) == 0) d.t[i].shape[0] = 3 * H;
-    expect_fail("GRU", &d, "lstm.weight_hh_l0: shape [6, 2]", "looks like an nn.GRU");
     for (size_t i = 0; i < d.n; i++)
         if (strncmp(d.t[i].name, "lstm.", 5) == 0) d.t[i].shape[0] = H;
     expect_fail("RNN", &d, "looks like an nn.RNN", "expected an nn.LSTM, [4H, H] = [8, 2]");
@@ -412,8 +415,8 @@ static void test_architectures(void)
     /* two LSTMs (e.g. one per direction, reversed by hand) */
     base(&d);
     add_layer(&d, "lstm2.", 0, E, H, 1, 1);
-    expect_fail("two LSTMs", &d, "found 2 nn.LSTM modules (lstm.weight_ih_l0, lstm2.weight_ih_l0)",
-                "bidirectional=True");
+    expect_fail("two LSTMs", &d, "found 2 recurrent modules (lstm.weight_ih_l0, lstm2.weight_ih_l0)",
+                "expected one nn.LSTM or nn.GRU (for a bidirectional model: bidirectional=True)");
     sdict_free(&d);
 
     /* no LSTM but format "pt" */
@@ -421,7 +424,7 @@ static void test_architectures(void)
     set_meta(&d, "format", "pt");
     for (size_t i = 0; i < d.n; i++)
         if (strncmp(d.t[i].name, "lstm.", 5) == 0) d.t[i].name[4] = '_'; /* lstm_weight_ih_l0 */
-    expect_fail("no LSTM", &d, "no nn.LSTM in this PyTorch state_dict", "found emb.weight [5, 3]");
+    expect_fail("no LSTM", &d, "no nn.LSTM or nn.GRU in this PyTorch state_dict", "found emb.weight [5, 3]");
     sdict_free(&d);
 
     /* half precision */
@@ -467,8 +470,8 @@ static void test_head(void)
     /* a second linear layer, a vector, a buffer: not part of the model we compute */
     base(&d);
     add(&d, "fc2.weight", 2, C, C);
-    expect_fail("second linear layer", &d, "unexpected tensor fc2.weight [2, 2]",
-                "nn.Embedding + nn.LSTM + nn.Linear, found here as emb.weight, the LSTM at lstm and fc");
+    expect_fail("second linear layer", &d, "unexpected tensor fc2.weight [2, 2]: not part of the model found "
+                "(embedding emb.weight, LSTM at lstm, classifier fc)", "--prefix-dense");
     sdict_free(&d);
     base(&d);
     add(&d, "attention.weight", 1, 2 * H, 0);
@@ -521,6 +524,315 @@ static void test_head(void)
     del(&d, "second.weight");
     expect_fail("one tensor for two parts", &d, "first.weight fits both the embedding and the classifier",
                 "expected two tensors");
+    sdict_free(&d);
+}
+
+// ----------------------------------------------------------------------------
+// nn.GRU
+
+/* The base model with an nn.GRU: emb. / gru. / fc., one bidirectional layer. */
+static void base_gru(sdict *d)
+{
+    memset(d, 0, sizeof *d);
+    set_meta(d, "vocab", "<unk>\ngood\nbad\nmovie\n.");
+    set_meta(d, "labels", "negative\npositive");
+    add(d, "emb.weight", 2, V, E);
+    add_rnn_layer(d, "gru.", 0, E, H, 2, 1, 3);
+    add(d, "fc.weight", 2, C, 2 * H);
+    add(d, "fc.bias", 1, C, 0);
+}
+
+/* Value j of tensor `name` as sdict_bytes writes it. */
+static double value_of(sdict *d, const char *name, size_t j)
+{
+    return find(d, name)->fill + 0.001 * (double)j;
+}
+
+static void test_gru(void)
+{
+    sdict d;
+    base_gru(&d);
+    lrp_model *m = expect_ok("nn.GRU", &d, NULL);
+    if (m) {
+        lrp_model_info in;
+        lrp_model_get_info(m, &in);
+        TU_CHECK(strcmp(in.cell, "gru") == 0 && in.hidden_dim == H && in.layers == 1 && in.directions == 2,
+                 "GRU: info %s H=%zu", in.cell, in.hidden_dim);
+        TU_CHECK(strstr(lrp_model_source(m), "GRU at gru (1 layer, bidirectional, bias_ih and bias_hh)") != NULL,
+                 "GRU: source \"%s\"", lrp_model_source(m));
+        /* the biases kept apart, rows in PyTorch's order r, z, n (the internal order) */
+        size_t bad = 0;
+        for (size_t j = 0; j < 3 * H; j++) {
+            bad += m->rnn[0][1].b[j] != value_of(&d, "gru.bias_ih_l0_reverse", j);
+            bad += m->rnn[0][1].bh[j] != value_of(&d, "gru.bias_hh_l0_reverse", j);
+            bad += m->rnn[0][0].wh[j * H + 1] != value_of(&d, "gru.weight_hh_l0", j * H + 1);
+        }
+        TU_CHECK(bad == 0, "GRU: %zu values not where PyTorch's rows put them", bad);
+        lrp_model_free(m);
+    }
+    /* another gate order said in the metadata: block k of the file is gate "nzr"[k] */
+    set_meta(&d, "gate_order", "nzr");
+    if ((m = expect_ok("nn.GRU, gate_order nzr", &d, NULL))) {
+        size_t bad = 0;
+        for (size_t j = 0; j < H; j++) {
+            bad += m->rnn[0][0].bh[GRU_N * H + j] != value_of(&d, "gru.bias_hh_l0", j);
+            bad += m->rnn[0][0].bh[GRU_R * H + j] != value_of(&d, "gru.bias_hh_l0", 2 * H + j);
+        }
+        TU_CHECK(bad == 0, "GRU gate_order nzr: %zu values misplaced", bad);
+        lrp_model_free(m);
+    }
+    set_meta(&d, "gate_order", "ifgo");
+    expect_fail("GRU, an LSTM's gate_order", &d, "gate_order \"ifgo\": expected a permutation of the three letters rzn", NULL);
+    set_meta(&d, "gate_order", NULL);
+    set_meta(&d, "cell", "lstm");
+    expect_fail("GRU, metadata cell lstm", &d, "__metadata__.cell is \"lstm\", but gru.weight_hh_l0 is an nn.GRU's", NULL);
+    set_meta(&d, "cell", "gru");
+    lrp_model_free(expect_ok("GRU, metadata cell gru", &d, NULL));
+    sdict_free(&d);
+
+    /* bias=False: no biases; one of two: refused */
+    base_gru(&d);
+    for (int r = 0; r < 2; r++) {
+        del(&d, r ? "gru.bias_ih_l0_reverse" : "gru.bias_ih_l0");
+        del(&d, r ? "gru.bias_hh_l0_reverse" : "gru.bias_hh_l0");
+    }
+    if ((m = expect_ok("GRU(bias=False)", &d, NULL))) {
+        TU_CHECK(strstr(lrp_model_source(m), "no biases") != NULL, "GRU without biases: %s", lrp_model_source(m));
+        lrp_model_free(m);
+    }
+    sdict_free(&d);
+    base_gru(&d);
+    del(&d, "gru.bias_hh_l0");
+    expect_fail("GRU, one bias", &d, "gru.bias_ih_l0 but no gru.bias_hh_l0", "expected a 1-layer bidirectional nn.GRU");
+    sdict_free(&d);
+
+    /* stacked: sizes */
+    base_gru(&d);
+    add_rnn_layer(&d, "gru.", 1, 2 * H, H + 1, 2, 1, 3);
+    expect_fail("GRU hidden sizes differ", &d, "gru.weight_ih_l1: shape [9, 4], expected [6, 4]",
+                "3H = 6 rows: every layer and direction has the hidden size H = 2 of gru.weight_hh_l0");
+    sdict_free(&d);
+    base_gru(&d);
+    add_rnn_layer(&d, "gru.", 1, H, H, 2, 1, 3);
+    expect_fail("GRU layer 1 reads H", &d, "gru.weight_ih_l1: shape [6, 2], expected [6, 4]", "layer 1 reads [h_fwd; h_bwd]");
+    sdict_free(&d);
+    base_gru(&d);
+    add_rnn_layer(&d, "gru.", 1, 2 * H, H, 2, 1, 3);
+    if ((m = expect_ok("2-layer GRU", &d, NULL))) {
+        TU_CHECK(strcmp(lrp_model_describe(m), "2-layer bi-GRU, last states, 2 classes") == 0, "describe %s",
+                 lrp_model_describe(m));
+        lrp_model_free(m);
+    }
+    sdict_free(&d);
+
+    /* an LSTM and a GRU: two recurrent modules */
+    base(&d);
+    add_rnn_layer(&d, "gru.", 0, E, H, 2, 1, 3);
+    expect_fail("LSTM and GRU", &d, "found 2 recurrent modules (gru.weight_ih_l0, lstm.weight_ih_l0)", NULL);
+    lrp_load_options o;
+    lrp_load_options_init(&o);
+    o.rnn_prefix = "gru";
+    expect_fail_with("LSTM and GRU, the GRU named", &d, &o, LRP_ERR_FORMAT, "unexpected tensor lstm.", "GRU at gru");
+    o.lstm_prefix = "lstm";
+    expect_fail_with("--prefix-lstm and --prefix-rnn differ", &d, &o, LRP_ERR_ARGUMENT,
+                     "--prefix-lstm \"lstm\" and --prefix-rnn \"gru\" name two modules", NULL);
+    sdict_free(&d);
+    base_gru(&d);
+    lrp_load_options_init(&o);
+    o.lstm_prefix = "gru";
+    o.rnn_prefix = "gru.";
+    lrp_model_free(expect_ok("--prefix-lstm and --prefix-rnn the same", &d, &o));
+    find(&d, "gru.bias_hh_l0")->special = 0.0 / 0.0;
+    expect_fail("NaN in a GRU bias_hh", &d, "gru.bias_hh_l0: non-finite value", "at [0]");
+    sdict_free(&d);
+}
+
+// ----------------------------------------------------------------------------
+// heads: pooling, attention, dense layers
+
+/* The base GRU with an attention module at `path` (A = 3): proj.weight [3, 2H],
+ * proj.bias [3], vector.weight [1, 3]. */
+static void add_attention(sdict *d, const char *path)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%sproj.weight", path);
+    add(d, name, 2, 3, 2 * H);
+    snprintf(name, sizeof name, "%sproj.bias", path);
+    add(d, name, 1, 3, 0);
+    snprintf(name, sizeof name, "%svector.weight", path);
+    add(d, name, 2, 1, 3);
+}
+
+static void test_attention(void)
+{
+    sdict d;
+    base_gru(&d);
+    add_attention(&d, "attn.");
+    lrp_model *m = expect_ok("attention found", &d, NULL);
+    if (m) {
+        lrp_model_info in;
+        lrp_model_get_info(m, &in);
+        TU_CHECK(strcmp(in.pooling, "attention") == 0 && in.attention_dim == 3, "attention: %s A=%zu", in.pooling,
+                 in.attention_dim);
+        TU_CHECK(strstr(lrp_model_source(m), "attention at attn (A = 3), classifier fc.weight") != NULL, "source %s",
+                 lrp_model_source(m));
+        TU_CHECK(m->att_v[2] == value_of(&d, "attn.vector.weight", 2) && m->att_w[5] == value_of(&d, "attn.proj.weight", 5),
+                 "attention values");
+        lrp_model_free(m);
+    }
+    lrp_load_options o;
+    lrp_load_options_init(&o);
+    o.pooling = "attention";
+    o.attention_prefix = "attn";
+    lrp_model_free(expect_ok("attention named", &d, &o));
+    /* a vector with a bias (nn.Linear(A, 1)): the same softmax, ignored */
+    add(&d, "attn.vector.bias", 1, 1, 0);
+    if ((m = expect_ok("vector bias", &d, NULL))) {
+        TU_CHECK(strstr(lrp_model_source(m), "vector.bias ignored") != NULL, "source %s", lrp_model_source(m));
+        lrp_model_free(m);
+    }
+    find(&d, "attn.vector.bias")->special = 1.0 / 0.0;
+    expect_fail("Inf in the vector bias", &d, "attn.vector.bias: non-finite value inf", NULL);
+    del(&d, "attn.vector.bias");
+
+    /* the pooling said otherwise: the module's tensors are left over, or a conflict */
+    lrp_load_options_init(&o);
+    o.pooling = "mean";
+    expect_fail_with("attention module, pooling mean", &d, &o, LRP_ERR_FORMAT, "unexpected tensor attn.",
+                     "an attention module's, but the pooling is \"mean\"");
+    o.attention_prefix = "attn";
+    expect_fail_with("attention named, pooling mean", &d, &o, LRP_ERR_ARGUMENT,
+                     "an attention module is named (\"attn\"), but the pooling is \"mean\"", NULL);
+    set_meta(&d, "pooling", "max");
+    expect_fail("metadata pooling max", &d, "unexpected tensor attn.", NULL);
+    set_meta(&d, "pooling", "attention");
+    set_meta(&d, "attention_module", "attn");
+    lrp_model_free(expect_ok("metadata pooling attention, attention_module", &d, NULL));
+    set_meta(&d, "attention_module", "pool");
+    expect_fail("metadata attention_module wrong", &d, "no tensor \"pool.proj.weight\" (attention module path \"pool\" given)",
+                "found attn.proj.bias [3]");
+    set_meta(&d, "attention_module", NULL);
+    set_meta(&d, "pooling", "sum");
+    expect_fail("metadata pooling sum", &d, "__metadata__.pooling is \"sum\", expected \"last\", \"mean\", \"max\" or \"attention\"", NULL);
+    set_meta(&d, "pooling", NULL);
+    lrp_load_options_init(&o);
+    o.pooling = "sum";
+    expect_fail_with("pooling option sum", &d, &o, LRP_ERR_ARGUMENT, "pooling option \"sum\": expected", NULL);
+    sdict_free(&d);
+
+    /* shapes */
+    static const struct { const char *tensor; size_t rank, r0, r1; const char *k1; } shapes[] = {
+        {"attn.proj.weight", 2, 3, 2 * H + 1, "attn.proj.weight: shape [3, 5], expected [A, 4] (the attention's projection reads"},
+        {"attn.proj.bias", 1, 4, 0, "attn.proj.bias: shape [4], expected [A] = [3]"},
+        {"attn.vector.weight", 1, 3, 0, "attn.vector.weight: shape [3], expected [1, A] = [1, 3] (nn.Linear(A, 1)"},
+        {"attn.vector.weight", 2, 2, 3, "attn.vector.weight: shape [2, 3], expected [1, A] = [1, 3]"},
+    };
+    for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++) {
+        base_gru(&d);
+        add_attention(&d, "attn.");
+        tensor *t = find(&d, shapes[k].tensor);
+        t->rank = shapes[k].rank;
+        t->shape[0] = shapes[k].r0;
+        t->shape[1] = shapes[k].r1;
+        expect_fail(shapes[k].k1, &d, shapes[k].k1, NULL);
+        sdict_free(&d);
+    }
+
+    /* none, or two */
+    base_gru(&d);
+    set_meta(&d, "pooling", "attention");
+    expect_fail("pooling attention, no module", &d, "no attention module found for pooling \"attention\"",
+                "<module>.proj.weight [A, 4] and <module>.vector.weight [1, A]");
+    add_attention(&d, "a.");
+    add_attention(&d, "b.");
+    expect_fail("two attention modules", &d, "2 modules could be the attention (a.proj.weight, b.proj.weight)",
+                "--prefix-attention");
+    lrp_load_options_init(&o);
+    o.attention_prefix = "b";
+    expect_fail_with("two attention modules, one named", &d, &o, LRP_ERR_FORMAT, "unexpected tensor a.proj.bias", NULL);
+    sdict_free(&d);
+}
+
+static void test_dense(void)
+{
+    sdict d;
+    /* emb / gru / mean pooling / fc1 (3 x 2H) / fc (C x 3) */
+    base_gru(&d);
+    find(&d, "fc.weight")->shape[1] = 3;
+    add(&d, "fc1.weight", 2, 3, 2 * H);
+    add(&d, "fc1.bias", 1, 3, 0);
+    expect_fail("dense layer not named", &d, "fc1.weight [3, 4] reads the 4 values of the head and fc.weight [2, 3] reads its outputs",
+                "Name the dense layers, in order, with --prefix-dense");
+    add(&d, "other.weight", 2, 7, 7);
+    expect_fail("dense layer not named, and another tensor", &d, "fc1.weight [3, 4] reads the 4 values of the head", NULL);
+    del(&d, "other.weight");
+    find(&d, "fc1.weight")->shape[1] = 2 * H + 1;
+    expect_fail("no classifier, a tensor of C rows", &d, "no classifier found: expected a tensor <module>.weight of shape [C, 2H] = [2, 4]",
+                "dense layers before the classifier are named, in order, with --prefix-dense");
+    find(&d, "fc1.weight")->shape[1] = 2 * H;
+    lrp_load_options o;
+    lrp_load_options_init(&o);
+    o.dense_prefixes = "fc1";
+    o.pooling = "mean";
+    o.activation = "tanh";
+    lrp_model *m = expect_ok("a dense layer", &d, &o);
+    if (m) {
+        TU_CHECK(strcmp(lrp_model_describe(m), "1-layer bi-GRU, mean pooling, dense 3 tanh, 2 classes") == 0, "describe %s",
+                 lrp_model_describe(m));
+        TU_CHECK(strstr(lrp_model_source(m), "mean pooling, dense fc1 (tanh), classifier fc.weight + fc.bias") != NULL,
+                 "source %s", lrp_model_source(m));
+        TU_CHECK(m->dense_w[0][7] == value_of(&d, "fc1.weight", 7) && m->dense_b[0][2] == value_of(&d, "fc1.bias", 2) &&
+                     m->wout[4] == value_of(&d, "fc.weight", 4),
+                 "dense values");
+        lrp_model_free(m);
+    }
+    set_meta(&d, "dense_modules", "fc1");
+    set_meta(&d, "activation", "relu");
+    lrp_model_free(expect_ok("dense_modules in the metadata", &d, NULL));
+    set_meta(&d, "activation", "gelu");
+    expect_fail("metadata activation gelu", &d, "__metadata__.activation is \"gelu\", expected \"relu\" or \"tanh\"", NULL);
+    set_meta(&d, "activation", NULL);
+    set_meta(&d, "dense_modules", "fc1,,fc2");
+    expect_fail("metadata dense_modules with an empty path", &d, "__metadata__.dense_modules \"fc1,,fc2\": an empty module path", NULL);
+    set_meta(&d, "dense_modules", NULL);
+
+    /* second dense layer: fc2 (5 x 3) between fc1 and fc */
+    add(&d, "fc2.weight", 2, 5, 3);
+    find(&d, "fc.weight")->shape[1] = 5;
+    o.dense_prefixes = "fc1,fc2";
+    if ((m = expect_ok("two dense layers", &d, &o))) {
+        lrp_model_info in;
+        lrp_model_get_info(m, &in);
+        TU_CHECK(in.n_dense == 2 && in.dense_sizes[0] == 3 && in.dense_sizes[1] == 5 && m->dense_b[1][4] == 0.0,
+                 "two dense layers (the second without a bias: zeros)");
+        TU_CHECK(strstr(lrp_model_source(m), "dense fc1, fc2 (no bias) (tanh)") != NULL, "source %s", lrp_model_source(m));
+        lrp_model_free(m);
+    }
+    o.dense_prefixes = "fc2,fc1";
+    expect_fail_with("dense layers in the wrong order", &d, &o, LRP_ERR_FORMAT,
+                     "fc2.weight: shape [5, 3], expected [M, 4] (dense layer 0 reads the head's D*H = 4 values; M > 0)", NULL);
+    o.dense_prefixes = "fc1,fc9";
+    expect_fail_with("a dense layer missing", &d, &o, LRP_ERR_FORMAT, "no tensor \"fc9.weight\" (dense layer 1, module path \"fc9\" given)",
+                     "found emb.weight");
+    o.dense_prefixes = "fc1,fc1";
+    expect_fail_with("a dense layer twice", &d, &o, LRP_ERR_ARGUMENT, "dense module paths \"fc1,fc1\": fc1 named twice", NULL);
+    o.dense_prefixes = ",";
+    expect_fail_with("an empty dense path", &d, &o, LRP_ERR_ARGUMENT, "dense module paths \",\": an empty module path", NULL);
+    o.dense_prefixes = "a,b,c,d,e,f,g,h,i";
+    expect_fail_with("nine dense layers", &d, &o, LRP_ERR_ARGUMENT, "more than 8 dense layers are not supported", NULL);
+    o.dense_prefixes = "fc1";
+    expect_fail_with("one of two dense layers named", &d, &o, LRP_ERR_FORMAT, "no classifier found: expected a tensor <module>.weight of shape [C, M] = [2, 3]",
+                     "the outputs of the last dense layer, fc1");
+    o.dense_prefixes = "fc1,fc2";
+    o.activation = "gelu";
+    expect_fail_with("activation option gelu", &d, &o, LRP_ERR_ARGUMENT, "activation option \"gelu\": expected \"relu\" or \"tanh\"", NULL);
+    o.activation = NULL;
+    find(&d, "fc2.weight")->special = 0.0 / 0.0;
+    find(&d, "fc2.weight")->at = 4;
+    expect_fail_with("NaN in a dense layer", &d, &o, LRP_ERR_FORMAT, "fc2.weight: non-finite value", "at [1, 1]");
+    find(&d, "fc2.weight")->special = 0.0;
+    add(&d, "fc2.bias", 1, 4, 0);
+    expect_fail_with("dense bias size", &d, &o, LRP_ERR_FORMAT, "fc2.bias: shape [4], expected [5]", NULL);
     sdict_free(&d);
 }
 
@@ -635,7 +947,8 @@ static void test_options(void)
     lrp_load_options_init(&o);
     o.lstm_prefix = "encoder";
     expect_fail_with("wrong LSTM path", &d, &o, LRP_ERR_FORMAT,
-                     "no tensor \"encoder.weight_ih_l0\" (LSTM module path \"encoder\" given)", NULL);
+                     "no tensor \"encoder.weight_ih_l0\" (recurrent module path \"encoder\" given)",
+                     "an nn.LSTM or nn.GRU");
     lrp_load_options_init(&o);
     o.embedding_prefix = "embedding";
     expect_fail_with("wrong embedding path", &d, &o, LRP_ERR_FORMAT,
@@ -743,6 +1056,9 @@ int main(void)
     test_valid();
     test_architectures();
     test_head();
+    test_gru();
+    test_attention();
+    test_dense();
     test_values();
     test_float32_embedding();
     test_options();

@@ -1,6 +1,7 @@
 /*
- * test_simd.c - the vector activations of simd.h against the C library: tanh and
- * the four LSTM gates (sigmoid, tanh) in float64 and float32, over a dense grid
+ * test_simd.c - the vector activations of simd.h against the C library: tanh, the
+ * four LSTM gates (sigmoid, tanh) and the GRU's two sigmoids in float64 and float32,
+ * over a dense grid
  * of inputs, the far tails and signed zeros. Tolerances: float64 a few ulp (the
  * batched float64 path must agree with the reference to ~1e-13); float32 a few
  * 1e-7, far below the 1e-3 that the float32 path promises for word relevances.
@@ -48,17 +49,21 @@ static void test_double(const double *x, size_t n)
     /* a few ulp; the sigmoid's exp(-z) is capped at exp(300): below e^-300, an
      * absolute error under 1e-130 (simd.h) */
     const double atol = 1e-129, rtol = 1.5e-15;
-    worst wt = {0}, wi = {0}, wg = {0};
+    worst wt = {0}, wi = {0}, wg = {0}, ws = {0};
     int odd = 1, bounded = 1;
     for (size_t k = 0; k + VD_W <= n; k += VD_W) {
-        vd z = vd_load(x + k), i, f, o, g;
+        vd z = vd_load(x + k), i, f, o, g, r, u;
         vd t = vd_tanh(z), tn = vd_tanh(-z);
         vd_lstm_gates(z, -z, z, z, &i, &f, &o, &g);
+        vd_sigm2(z, -z, &r, &u);
         for (int l = 0; l < VD_W; l++) {
             const double v = x[k + l];
             note(&wt, v, t[l], tanh(v), atol, rtol);
             note(&wi, v, i[l], sigm(v), atol, rtol);
             note(&wi, -v, f[l], sigm(-v), atol, rtol);
+            note(&ws, v, r[l], sigm(v), atol, rtol);
+            note(&ws, -v, u[l], sigm(-v), atol, rtol);
+            bounded &= r[l] >= 0.0 && r[l] <= 1.0 && u[l] >= 0.0 && u[l] <= 1.0;
             note(&wg, v, g[l], tanh(v), atol, rtol);
             odd &= tn[l] == -t[l];
             /* the gates' tanh may round an ulp beyond -1 (a product of two reciprocals) */
@@ -70,6 +75,7 @@ static void test_double(const double *x, size_t n)
     report("double tanh", &wt);
     report("double sigmoid gate", &wi);
     report("double tanh gate", &wg);
+    report("double GRU sigmoid pair", &ws);
     TU_CHECK(odd, "double tanh is not odd");
     TU_CHECK(bounded, "double activations leave their range");
 }
@@ -78,30 +84,34 @@ static void test_float(const double *x, size_t n)
 {
     /* absolute: the sigmoid's tails go to 0 and 1; relative: tanh near 0 */
     const double atol = 5e-7, rtol = 5e-7;
-    worst wt = {0}, wi = {0}, wg = {0};
+    worst wt = {0}, wi = {0}, wg = {0}, ws = {0};
     int odd = 1, bounded = 1;
     float xf[VF_W];
     for (size_t k = 0; k + VF_W <= n; k += VF_W) {
         for (int l = 0; l < VF_W; l++) xf[l] = (float)x[k + l];
-        vf z = vf_load(xf), i, f, o, g;
+        vf z = vf_load(xf), i, f, o, g, r, u;
         vf t = vf_tanh(z), tn = vf_tanh(-z);
         vf_lstm_gates(z, -z, z, z, &i, &f, &o, &g);
+        vf_sigm2(z, -z, &r, &u);
         for (int l = 0; l < VF_W; l++) {
             const double v = xf[l]; /* the float input, exactly */
             note(&wt, v, t[l], tanh(v), 0.0, rtol);
             note(&wi, v, i[l], sigm(v), atol, 0.0);
             note(&wi, -v, f[l], sigm(-v), atol, 0.0);
+            note(&ws, v, r[l], sigm(v), atol, 0.0);
+            note(&ws, -v, u[l], sigm(-v), atol, 0.0);
             note(&wg, v, g[l], tanh(v), 0.0, rtol);
             odd &= tn[l] == -t[l];
             /* the float gates may round an ulp or two beyond their range */
             const float one = 1.0f + 0x1p-22f;
             bounded &= fabsf(t[l]) <= one && fabsf(g[l]) <= one && i[l] >= 0.0f && i[l] <= one &&
-                       o[l] >= 0.0f && o[l] <= one;
+                       o[l] >= 0.0f && o[l] <= one && r[l] >= 0.0f && r[l] <= one && u[l] >= 0.0f && u[l] <= one;
         }
     }
     report("float tanh (relative)", &wt);
     report("float sigmoid gate (absolute)", &wi);
     report("float tanh gate (relative)", &wg);
+    report("float GRU sigmoid pair (absolute)", &ws);
     TU_CHECK(odd, "float tanh is not odd");
     TU_CHECK(bounded, "float activations leave their range");
 }

@@ -4,11 +4,13 @@
  *   - the trainer's loss and gradient of a batch of phrases (the batched kernels,
  *     lengths 1..40, sizes that fill no whole vector) agree with the sum of the
  *     reference passes' (network.c, lstm.c) per phrase, to 1e-10 relative, and with
- *     the sum of one-phrase batches;
+ *     the sum of one-phrase batches (train_check.h);
  *   - the gradient of a batch of two phrases matches central finite differences for
  *     every parameter of a tiny model, reported per tensor (embedding, both
  *     directions' weight_x, weight_h and bias, classifier), to 1e-6 absolute + 1e-5
  *     relative; (the dropout masks' part: test_batch);
+ *   (the paper's architecture, the trainer's default; every other architecture of the
+ *   family: test_train_family.c)
  *   - phrases: every node of the trees, duplicates kept once with their most frequent
  *     label (ties: the first seen); vocabulary: <unk> first, then every word of the
  *     three files in order of first occurrence (or the training words seen
@@ -25,40 +27,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/lstm.h"
 #include "core/model.h"
-#include "core/network.h"
 #include "testutil.h"
+#include "train_check.h"
 #include "app/train.h"
 
 // ----------------------------------------------------------------------------
 // the trainer's batched gradient against the reference passes
-
-/* Loss of one phrase and its gradient, added into grad, by the reference passes
- * (network.c, lstm.c: one sentence at a time, no vector code); model: L = 1, D = 2,
- * no classifier bias, as the trainer makes. */
-static double reference_loss_grad(const lrp_model *m, const int32_t *ids, size_t T, int y, double *grad)
-{
-    const param_layout *L = &m->layout;
-    const size_t E = m->shape.E, C = m->shape.C;
-    net_workspace ws;
-    lrp_error err;
-    if (net_workspace_init(&ws, m, T, &err) != LRP_OK) return NAN;
-    net_forward(m, ids, NULL, T, &ws);
-    double mx = ws.scores[0], z = 0.0, ds[16];
-    double *gx[2] = {malloc(T * E * sizeof(double)), malloc(T * E * sizeof(double))};
-    for (size_t c = 1; c < C; c++) mx = ws.scores[c] > mx ? ws.scores[c] : mx;
-    for (size_t c = 0; c < C; c++) z += exp(ws.scores[c] - mx);
-    for (size_t c = 0; c < C; c++) ds[c] = exp(ws.scores[c] - mx) / z - (c == (size_t)y);
-    net_backward(m, &ws, ds, gx, grad);
-    for (size_t t = 0; t < T; t++)
-        for (size_t k = 0; k < E; k++) grad[L->emb + (size_t)ids[t] * E + k] += gx[0][t * E + k] + gx[1][t * E + k];
-    const double loss = log(z) + mx - ws.scores[y];
-    free(gx[0]);
-    free(gx[1]);
-    net_workspace_free(&ws);
-    return loss;
-}
 
 static void check_against_reference(void)
 {
@@ -68,32 +43,7 @@ static void check_against_reference(void)
         TU_CHECK(0, "cannot make a random model");
         return;
     }
-    const size_t lengths[] = {1, 2, 7, 40, 3, 13}, n = 6, P = m->layout.total;
-    unsigned long long rng = 99;
-    int32_t ids[66];
-    lrp_sentence phr[6];
-    int labels[6];
-    size_t at = 0;
-    for (size_t b = 0; b < n; b++) {
-        phr[b] = (lrp_sentence){ids + at, lengths[b], NULL};
-        labels[b] = (int)(b % 5);
-        for (size_t t = 0; t < lengths[b]; t++) ids[at++] = (int32_t)(tu_uniform(&rng) * (double)V);
-    }
-    double *got = calloc(P, sizeof *got), *want = calloc(P, sizeof *want), loss_want = 0.0;
-    const double loss = train_loss_grad(m, n, phr, labels, got);
-    for (size_t b = 0; b < n; b++) loss_want += reference_loss_grad(m, phr[b].ids, lengths[b], labels[b], want);
-    TU_CHECK(fabs(loss - loss_want) <= 1e-12 * fabs(loss_want), "batch loss %.17g, reference %.17g", loss,
-             loss_want);
-    TU_CHECK(TU_CLOSE("batch gradient vs reference", got, want, P, 1e-12, 1e-10),
-             "the batched gradient of %zu phrases differs from the reference", n);
-    /* a batch gives the sum of its phrases' gradients */
-    double *one = calloc(P, sizeof *one);
-    for (size_t b = 0; b < n; b++) train_loss_grad(m, 1, &phr[b], &labels[b], one);
-    TU_CHECK(TU_CLOSE("batch vs one phrase at a time", got, one, P, 1e-12, 1e-10),
-             "a batch's gradient is not the sum of its phrases'");
-    free(got);
-    free(want);
-    free(one);
+    tc_against_reference(m, 99, "bi-LSTM");
     lrp_model_free(m);
 }
 
@@ -107,137 +57,22 @@ static void check_gradient(void)
         TU_CHECK(0, "cannot make a random model");
         return;
     }
-    /* two phrases in one batch, a word in both */
+    /* two phrases in one batch, a word in both, word 0 in neither */
     const int32_t ids[] = {1, 4, 2, 6, 4, 5, 4};
     const lrp_sentence phr[2] = {{ids, 5, NULL}, {ids + 5, 2, NULL}};
     const int y[2] = {3, 0};
-    const size_t P = m->layout.total;
-    double *grad = calloc(P, sizeof *grad), *scratch = calloc(P, sizeof *scratch);
-    double *fd = calloc(P, sizeof *fd);
-    double loss = train_loss_grad(m, 2, phr, y, grad);
-    TU_CHECK(isfinite(loss) && loss > 0, "loss %g", loss);
-    const double h = 1e-5;
-    for (size_t i = 0; i < P; i++) {
-        const double keep = m->params[i];
-        m->params[i] = keep + h;
-        double up = train_loss_grad(m, 2, phr, y, scratch);
-        m->params[i] = keep - h;
-        double down = train_loss_grad(m, 2, phr, y, scratch);
-        m->params[i] = keep;
-        fd[i] = (up - down) / (2 * h);
-    }
-    /* per tensor, so that a failure names it */
-    const param_layout *L = &m->layout;
-    const size_t G = 16;
-    struct { const char *name; size_t at, n; } tensors[] = {
-        {"embedding", L->emb, 7 * 3},
-        {"fwd weight_x", L->wx[0][0], G * 3}, {"fwd weight_h", L->wh[0][0], G * 4}, {"fwd bias", L->b[0][0], G},
-        {"bwd weight_x", L->wx[0][1], G * 3}, {"bwd weight_h", L->wh[0][1], G * 4}, {"bwd bias", L->b[0][1], G},
-        {"classifier", L->wout, 5 * 8},
-    };
-    size_t covered = 0;
-    for (size_t k = 0; k < sizeof tensors / sizeof tensors[0]; k++) {
-        covered += tensors[k].n;
-        double norm = 0.0;
-        for (size_t i = 0; i < tensors[k].n; i++) norm += fabs(grad[tensors[k].at + i]);
-        TU_CHECK(norm > 1e-6, "%s: gradient is zero", tensors[k].name);
-        TU_CHECK(TU_CLOSE(tensors[k].name, grad + tensors[k].at, fd + tensors[k].at, tensors[k].n, 1e-6, 1e-5),
-                 "%s: gradient differs from finite differences", tensors[k].name);
-    }
-    TU_CHECK(covered == P, "tensors cover %zu of %zu parameters", covered, P);
-    /* words in neither phrase get no gradient */
-    for (size_t k = 0; k < 3; k++) TU_CHECK(grad[L->emb + 0 * 3 + k] == 0.0, "word 0 is in neither phrase");
-    free(grad);
-    free(scratch);
-    free(fd);
+    tc_finite_differences(m, 2, phr, y, TC_TRAINER, "bi-LSTM");
     lrp_model_free(m);
 }
 
 // ----------------------------------------------------------------------------
-// a small treebank
+// files and options
 
 static void write_file(const char *dir, const char *name, const char *text)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        perror(path);
-        exit(1);
-    }
+    FILE *f = tu_open_write(dir, name);
     fputs(text, f);
     fclose(f);
-}
-
-static const char *const POS[] = {"good", "great", "fine", "superb"};
-static const char *const NEG[] = {"bad", "awful", "dull", "boring"};
-static const char *const NEU[] = {"the", "movie", "film", "a", "plot", "story"};
-
-/* Label of a span: positive (3) when it has more positive words, negative (1) when
- * more negative ones, else neutral (2). */
-static int span_label(const int *pol, size_t b, size_t e)
-{
-    int s = 0;
-    for (size_t i = b; i < e; i++) s += pol[i];
-    return s > 0 ? 3 : s < 0 ? 1 : 2;
-}
-
-/* Right-branching tree over words [b, e). */
-static void tree(char *out, size_t cap, const char **w, const int *pol, size_t b, size_t e)
-{
-    size_t n = strlen(out);
-    if (e - b == 1) {
-        snprintf(out + n, cap - n, "(%d %s)", span_label(pol, b, e), w[b]);
-        return;
-    }
-    snprintf(out + n, cap - n, "(%d ", span_label(pol, b, e));
-    tree(out, cap, w, pol, b, b + 1);
-    n = strlen(out);
-    snprintf(out + n, cap - n, " ");
-    tree(out, cap, w, pol, b + 1, e);
-    n = strlen(out);
-    snprintf(out + n, cap - n, ")");
-}
-
-static char *treebank(size_t n, unsigned long long seed)
-{
-    size_t cap = n * 512;
-    char *text = calloc(cap, 1);
-    char line[512];
-    for (size_t i = 0; i < n; i++) {
-        size_t T = 3 + (size_t)(tu_uniform(&seed) * 5);
-        const char *w[8];
-        int pol[8];
-        for (size_t t = 0; t < T; t++) {
-            double u = tu_uniform(&seed);
-            size_t k = (size_t)(tu_uniform(&seed) * 4);
-            if (u < 0.25) { w[t] = POS[k]; pol[t] = 1; }
-            else if (u < 0.5) { w[t] = NEG[k]; pol[t] = -1; }
-            else { w[t] = NEU[(size_t)(tu_uniform(&seed) * 6)]; pol[t] = 0; }
-        }
-        line[0] = '\0';
-        tree(line, sizeof line, w, pol, 0, T);
-        strcat(text, line);
-        strcat(text, "\n");
-    }
-    return text;
-}
-
-static const char *make_treebank(void)
-{
-    static char dir[600];
-    snprintf(dir, sizeof dir, "%s/sst", tu_tmpdir());
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
-    if (system(cmd) != 0) exit(1);
-    char *tr = treebank(240, 1), *dv = treebank(60, 2), *te = treebank(60, 3);
-    write_file(dir, "train.txt", tr);
-    write_file(dir, "dev.txt", dv);
-    write_file(dir, "test.txt", te);
-    free(tr);
-    free(dv);
-    free(te);
-    return dir;
 }
 
 static void tiny_options(train_options *o)
@@ -311,48 +146,13 @@ static void check_phrases(void)
 // ----------------------------------------------------------------------------
 // training
 
-typedef struct log_ctx {
-    double loss[16], dev[16];
-    size_t n;
-} log_ctx;
-
-static int log_epoch(void *ctx, const train_epoch_stats *s)
-{
-    log_ctx *x = ctx;
-    if (x->n < 16) {
-        x->loss[x->n] = s->loss;
-        x->dev[x->n] = eval_accuracy(&s->dev);
-        x->n++;
-    }
-    return 0;
-}
-
-static unsigned char *train_file(const char *dir, const train_options *o, const char *name, size_t *len,
-                                 log_ctx *log)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", tu_tmpdir(), name);
-    train_data d;
-    lrp_error err;
-    lrp_status st = train_data_load(dir, o, &d, &err);
-    TU_CHECK_STATUS(st, LRP_OK, err);
-    if (st != LRP_OK) return NULL;
-    train_callbacks cb = {NULL, log_epoch, log};
-    train_summary sum;
-    st = train_run(&d, o, path, log ? &cb : NULL, &sum, &err);
-    TU_CHECK_STATUS(st, LRP_OK, err);
-    train_summary_free(&sum);
-    train_data_free(&d);
-    return (unsigned char *)tu_read_file(path, len);
-}
-
 static void check_training(const char *dir)
 {
     train_options o;
     tiny_options(&o);
-    log_ctx log = {0};
+    tc_log log = {0};
     size_t len;
-    unsigned char *bytes = train_file(dir, &o, "a.safetensors", &len, &log);
+    unsigned char *bytes = tc_train_file(dir, &o, "a.safetensors", &len, &log);
     TU_CHECK(bytes != NULL, "no model written");
     free(bytes);
     TU_CHECK(log.n == o.epochs, "%zu epochs logged, expected %zu", log.n, o.epochs);
@@ -387,16 +187,16 @@ static void check_determinism(const char *dir)
     tiny_options(&o);
     o.epochs = 2;
     size_t la, lb, lc, ld;
-    unsigned char *a = train_file(dir, &o, "d1.safetensors", &la, NULL);
-    unsigned char *b = train_file(dir, &o, "d2.safetensors", &lb, NULL);
+    unsigned char *a = tc_train_file(dir, &o, "d1.safetensors", &la, NULL);
+    unsigned char *b = tc_train_file(dir, &o, "d2.safetensors", &lb, NULL);
     o.threads = 1;
-    unsigned char *c = train_file(dir, &o, "d3.safetensors", &lc, NULL);
+    unsigned char *c = tc_train_file(dir, &o, "d3.safetensors", &lc, NULL);
     o.threads = 3; /* shards taken 2 at a time, 8 not a multiple of 3 */
     size_t lf;
-    unsigned char *f = train_file(dir, &o, "d5.safetensors", &lf, NULL);
+    unsigned char *f = tc_train_file(dir, &o, "d5.safetensors", &lf, NULL);
     o.threads = 2;
     o.seed = 2;
-    unsigned char *e = train_file(dir, &o, "d4.safetensors", &ld, NULL);
+    unsigned char *e = tc_train_file(dir, &o, "d4.safetensors", &ld, NULL);
     TU_CHECK(a && b && la == lb && memcmp(a, b, la) == 0, "two runs with the same seed differ");
     TU_CHECK(a && c && la == lc && memcmp(a, c, la) == 0, "1 and 2 threads give different models");
     TU_CHECK(a && f && la == lf && memcmp(a, f, la) == 0, "2 and 3 threads give different models");
@@ -554,7 +354,7 @@ int main(void)
     check_against_reference();
     check_gradient();
     check_phrases();
-    const char *dir = make_treebank();
+    const char *dir = tu_write_treebank("sst", 240, 60, 60);
     check_training(dir);
     check_determinism(dir);
     check_errors(dir);

@@ -72,6 +72,39 @@ value() {
     grep -m1 "^$2=" "$1" | cut -d= -f2-
 }
 
+# treebank N SEED: N right-branching trees of 3 to 6 positive (good, great, fine, superb),
+# negative (bad, awful, dull, boring) or neutral words, each node labelled 3, 1 or 2 by
+# the sign of its span's polar words (training tests)
+treebank() {
+    awk -v n="$1" -v seed="$2" 'BEGIN {
+        srand(seed)
+        split("good great fine superb", P); split("bad awful dull boring", N); split("the movie film a plot", U)
+        for (i = 0; i < n; i++) {
+            T = 3 + int(rand() * 4)
+            for (t = 1; t <= T; t++) {
+                u = rand()
+                if (u < 0.3) { w[t] = P[1 + int(rand() * 4)]; p[t] = 1 }
+                else if (u < 0.6) { w[t] = N[1 + int(rand() * 4)]; p[t] = -1 }
+                else { w[t] = U[1 + int(rand() * 5)]; p[t] = 0 }
+            }
+            print tree(1, T)
+        }
+    }
+    function lab(b, e,   s, k) { s = 0; for (k = b; k <= e; k++) s += p[k]; return s > 0 ? 3 : (s < 0 ? 1 : 2) }
+    function tree(b, e) {
+        if (b == e) return "(" lab(b, e) " " w[b] ")"
+        return "(" lab(b, e) " " tree(b, b) " " tree(b + 1, e) ")"
+    }'
+}
+
+# treebank_dir DIR: DIR/train.txt, dev.txt, test.txt of 150, 40, 40 such trees (seeds 1, 2, 3)
+treebank_dir() {
+    mkdir -p "$1"
+    treebank 150 1 >"$1/train.txt"
+    treebank 40 2 >"$1/dev.txt"
+    treebank 40 3 >"$1/test.txt"
+}
+
 # near A B TOL WHAT: |A - B| <= TOL
 near() {
     CHECKS=$((CHECKS + 1))

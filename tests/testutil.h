@@ -54,8 +54,24 @@ int tu_close_at(const char *file, int line, const char *what, const double *got,
 #define TU_CLOSE(what, got, want, n, atol, rtol)                                                   \
     tu_close_at(__FILE__, __LINE__, (what), (got), (want), (n), (atol), (rtol))
 
+/* The same n doubles bit for bit (both NULL counts as the same)? */
+int tu_same_doubles(const double *a, const double *b, size_t n);
+/* Two results the same bit for bit: sizes, scores, probabilities, and every
+ * explanation's method, target, rest, word relevances and per-dimension values (E: the
+ * embedding size)? */
+int tu_same_result(const lrp_result *a, const lrp_result *b, size_t E);
+
+/* The largest |difference| of two explanations' word relevances, encoders' parts,
+ * per-dimension values (which both must have) and rest (T words, E embedding size, D
+ * directions). */
+double tu_explanation_difference(const lrp_explanation *x, const lrp_explanation *y, size_t T, size_t E, size_t D);
+
 /* Summary line and exit code: 0 when every check passed. */
 int tu_finish(void);
+
+/* A slow build: under the sanitizers (LRP_SANITIZE=1) or an emulator (LRP_EMULATED=1, a
+ * cross build's tests under qemu-user): long tests check a sample there, and say so. */
+int tu_slow_build(void);
 
 /* Directory of committed test data (LRP_TEST_DATA, set by ctest). */
 const char *tu_data_dir(void);
@@ -113,6 +129,25 @@ lrp_model *tu_model_from_golden(const cJSON *model);
  * (message printed). */
 lrp_model *tu_model_from_general(const cJSON *root);
 
+/* A safetensors file in memory (malloc'd, *n bytes): __metadata__ meta (not NULL), then
+ * the tensors in order, each values[rows * cols] (cols = 1 for rank 1) stored as F64
+ * (F32 when f32), little-endian, the header padded to 8 bytes. */
+typedef struct tu_named {
+    char name[64];
+    size_t rank, rows, cols;
+    double *values; /* owned by the caller */
+    int f32;
+} tu_named;
+unsigned char *tu_safetensors_bytes(const cJSON *meta, const tu_named *t, size_t n, size_t *len);
+
+/* A general golden fixture as the model file a numpy user would write from it: its
+ * "metadata" (gate_order replaced by gru_order, a permutation of rzn, for a GRU when
+ * not NULL, its blocks permuted so), format, vocabulary w0.. and labels as
+ * tu_model_from_general names them, lowercase false; its tensors under their names, the
+ * classifier's weight split into classifier.weight_fwd and _bwd when split. NULL on
+ * failure (message printed). */
+unsigned char *tu_general_bytes(const cJSON *root, const char *gru_order, int split, size_t *len);
+
 /* A random model of any shape of the family, weights uniform in [-scale, scale] from
  * seed; vocabulary w0.., labels c0... */
 struct model_shape;
@@ -123,11 +158,46 @@ lrp_model *tu_random_model_shape(const struct model_shape *shape, double scale, 
 lrp_model *tu_random_model(size_t V, size_t E, size_t H, size_t C, size_t L, size_t D,
                            int has_bias, double scale, unsigned long long seed);
 
-/* Deterministic uniform numbers in [0, 1) (splitmix64); tu_random_u64 all 64 bits of one. */
+/* The largest |a[i] - b[i]| (NaN when one is NaN). */
+double tu_max_abs_diff(const double *a, const double *b, size_t n);
+
+/* o[key] as a string (NULL when absent or not a string), as an integer (-1 then). */
+const char *tu_json_string(const cJSON *o, const char *key);
+long tu_json_long(const cJSON *o, const char *key);
+
+/* The PyTorch fixture tests/data/pytorch/<name>.json, its directory into dir; NULL
+ * after a failed check. */
+cJSON *tu_torch_fixture(const char *name, char *dir, size_t len);
+
+/* The model of a PyTorch fixture (tests/data/pytorch/<name>.json as fx, in dir) loaded
+ * as the fixture says: its side files and unk, and the load options in its "options"
+ * (pooling, dense_prefixes, attention_prefix, activation); checked to have the
+ * fixture's sizes, layers, directions, output bias, lowercasing, unk and a PyTorch
+ * source. NULL after a failed check. */
+lrp_model *tu_load_torch_fixture(const cJSON *fx, const char *dir, const char *name);
+
+/* Deterministic uniform numbers in [0, 1) (splitmix64, core/rand.h); tu_random_u64 all 64 bits
+ * of one draw. */
 unsigned long long tu_random_u64(unsigned long long *state);
 double tu_uniform(unsigned long long *state);
 
 /* A fresh temporary directory (mkdtemp under TMPDIR) for this test. */
 const char *tu_tmpdir(void);
+
+/* DIR/NAME opened for writing ("wb"); the program exits when it cannot be. */
+FILE *tu_open_write(const char *dir, const char *name);
+
+/* A small treebank for training tests: right-branching trees of 3 to 7 words, each word
+ * positive (good, great, fine, superb), negative (bad, awful, dull, boring) or neutral;
+ * each node labelled 3, 1 or 2 by the sign of its span's polar words. Written as
+ * train.txt, dev.txt and test.txt (n_train, n_dev, n_test sentences from seeds 1, 2, 3)
+ * into the directory tu_tmpdir()/name, which is returned (a static buffer). */
+const char *tu_write_treebank(const char *name, size_t n_train, size_t n_dev, size_t n_test);
+
+/* The trainer's objective for one phrase by the reference passes (core/network.h, one
+ * sentence at a time, no vector code): returns -log softmax(f(ids))_y and adds its
+ * gradient with respect to every parameter (m->layout, the embedding's rows through
+ * both encoders) into grad. NaN when out of memory. */
+double tu_reference_loss_grad(const lrp_model *m, const int32_t *ids, size_t T, int y, double *grad);
 
 #endif /* LRP_TESTUTIL_H */

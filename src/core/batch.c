@@ -3,7 +3,8 @@
  * ordered by length (longest first, ties in input order) and cut into chunks of
  * BATCH_CHUNK (8: one register tile of the kernels; a thread's workspace, which
  * every activation of its chunk fills, then stays near the size of a core's L2
- * cache, and a chunk of 16 was no faster), fewer for long sentences (BATCH_WORDS);
+ * cache; other sizes measured: docs/performance.md), fewer for long sentences
+ * (BATCH_WORDS);
  * a thread takes the next chunk and
  * explains it as one batch of the
  * fast path (explain_fast: the sentences of a chunk advance together, step by
@@ -50,7 +51,8 @@ typedef struct batch_job {
     const size_t *starts;   /* [chunks + 1] chunk k is order[starts[k], starts[k + 1]) */
     size_t chunks;
     atomic_size_t next;     /* next chunk to take */
-    atomic_int failed;      /* a thread could not allocate its workspace */
+    atomic_int failed;      /* a thread's batch failed (its workspace: memory) */
+    lrp_error fail_err;     /* the first such failure's message (under bad_mu) */
     /* the first sentence (in input order, whatever the threads) whose result is not
      * finite: every chunk is still computed, so that it is the same one every run */
     pthread_mutex_t bad_mu;
@@ -77,8 +79,12 @@ static void *batch_worker(void *arg)
             chunk[i] = job->sentences[job->order[begin + i].index];
             res[i] = &job->out[job->order[begin + i].index];
         }
-        if (explain_fast(job->model, w, m, chunk, job->options, res, NULL) != LRP_OK) {
+        lrp_error fe;
+        if (explain_fast(job->model, w, m, chunk, job->options, res, &fe) != LRP_OK) {
+            pthread_mutex_lock(&job->bad_mu);
+            if (!atomic_load(&job->failed)) job->fail_err = fe;
             atomic_store(&job->failed, 1);
+            pthread_mutex_unlock(&job->bad_mu);
             atomic_store(&job->next, job->chunks);
             break;
         }
@@ -207,7 +213,7 @@ lrp_status lrp_explainer_run(lrp_explainer *ex, const lrp_sentence *sentences, s
         if (nt > 0) batch_worker(&arg[0]); /* the calling thread works too */
         for (size_t t = 1; t <= started; t++) pthread_join(tid[t], NULL);
         if (atomic_load(&job.failed))
-            st = lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a thread's workspace");
+            st = lrp_fail(err, job.fail_err.status, "%s", job.fail_err.message);
         else if (job.bad < n)
             st = lrp_fail(err, LRP_ERR_NUMERIC, "sentence %zu: %s", job.bad, job.bad_err.message);
         pthread_mutex_destroy(&job.bad_mu);

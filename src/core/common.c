@@ -1,7 +1,10 @@
 /*
  * common.c - error reporting and large allocations shared by the library.
  */
+/* LRP_POSIX_ONLY (the build's option): nothing but POSIX.1-2008, as on macOS and the BSDs */
+#ifndef LRP_POSIX_ONLY
 #define _DEFAULT_SOURCE /* madvise's MADV_NOHUGEPAGE (Linux) */
+#endif
 #include "core/common.h"
 
 #include <stdarg.h>
@@ -21,9 +24,8 @@ void *lrp_alloc_large(size_t n)
         /* fresh pages are zero, and nothing touches them before their user does */
         void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED) return NULL;
-        /* 4 kB pages: on this project's (virtual) machines a fresh 2 MB page took
-         * from 0.5 to 19 ms to fault in, 4 kB pages 1.7 to 2.9 ms per 8 MB; advice
-         * only, nothing to do when refused */
+        /* 4 kB pages (docs/performance.md: 2 MB pages were slower and less steady to
+         * fault in); advice only, nothing to do when refused */
         madvise(p, n, MADV_NOHUGEPAGE);
         return p;
     }
@@ -50,6 +52,8 @@ void lrp_free_large(void *p, size_t n)
         munmap(p, n);
         return;
     }
+#else
+    (void)n;
 #endif
     free(p);
 }
@@ -64,6 +68,21 @@ lrp_status lrp_fail(lrp_error *err, lrp_status status, const char *fmt, ...)
         err->status = status;
     }
     return status;
+}
+
+int lrp_append(char *buf, size_t cap, size_t *at, const char *fmt, ...)
+{
+    if (cap == 0 || *at >= cap) return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    const int n = vsnprintf(buf + *at, cap - *at, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= cap - *at) {
+        *at = cap - 1;
+        return 0;
+    }
+    *at += (size_t)n;
+    return 1;
 }
 
 void lrp_error_clear(lrp_error *err)

@@ -22,8 +22,8 @@ lrp_status lrp_fail(lrp_error *err, lrp_status status, const char *fmt, ...) LRP
 
 /* Zeroed memory of n bytes for a large array (model parameters, workspaces): from
  * 4 MB on a mapping of its own, whose pages the system zeroes when they are first
- * touched (never in a separate pass), on 4 kB pages (the time to fault in 2 MB
- * pages varied thirtyfold here); calloc below. NULL on failure. Released with
+ * touched (never in a separate pass), on 4 kB pages (why: docs/performance.md,
+ * "Around the kernels"); calloc below. NULL on failure. Released with
  * lrp_free_large(p, n), n the same size. */
 void *lrp_alloc_large(size_t n);
 void lrp_free_large(void *p, size_t n);
@@ -33,6 +33,10 @@ void lrp_free_large(void *p, size_t n);
  * kernel rather than one fault per page; not zeroed below 4 MB. Released with
  * lrp_free_large. */
 void *lrp_alloc_large_filled(size_t n);
+
+/* Append formatted text to the string buf (cap bytes) at *at, which advances; text
+ * that does not fit is cut (*at = cap - 1). Returns 0 once something was cut. */
+int lrp_append(char *buf, size_t cap, size_t *at, const char *fmt, ...) LRP_PRINTF(4, 5);
 
 /* Clear err to LRP_OK with an empty message. */
 void lrp_error_clear(lrp_error *err);

@@ -341,8 +341,6 @@ void explain_work_free(explain_work *w)
 lrp_status explain_fast(const lrp_model *m, explain_work *w, size_t n, const lrp_sentence *sentences,
                         const lrp_options *o, lrp_result *const *out, lrp_error *err)
 {
-    if (!model_is_paper(&m->shape)) /* TODO(issue 13): the fast path for the whole family */
-        return lrp_fail(err, LRP_ERR_ARGUMENT, "the fast path computes LSTM models with the last states only, so far");
     if (o->precision == LRP_F32) {
         const fast_pack_f *p = model_pack_f(m, err);
         return p ? fast_explain_f(p, m, &w->f, n, sentences, o, out, err) : LRP_ERR_NOMEM;
@@ -357,8 +355,6 @@ lrp_status lrp_predict(const lrp_model *m, const lrp_sentence *sent, double *sco
     lrp_status st = explain_check_model(m, err);
     if (st == LRP_OK) st = explain_check_sentence(m, sent, err);
     if (st != LRP_OK) return st;
-    if (!model_is_paper(&m->shape)) /* TODO(issue 13): the fast path for the whole family */
-        return lrp_fail(err, LRP_ERR_ARGUMENT, "the fast path computes LSTM models with the last states only, so far");
     fast_work_d w;
     fast_work_init_d(&w);
     const fast_pack_d *pack = model_pack_d(m, err);

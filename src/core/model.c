@@ -156,32 +156,52 @@ size_t model_tensors(const model_shape *s, const param_layout *p, model_tensor *
 // ----------------------------------------------------------------------------
 // gate order
 
-lrp_status model_parse_gate_order(const char *order, int gate[GATE_COUNT], lrp_error *err)
+lrp_status model_parse_gates(model_cell cell, const char *order, int gate[GATE_COUNT], lrp_error *err)
 {
-    static const char letters[GATE_COUNT] = {'i', 'f', 'o', 'g'}; /* indexed by GATE_* */
-    int seen = 0;
-    if (!order || strlen(order) != GATE_COUNT)
-        return lrp_fail(err, LRP_ERR_FORMAT,
-                        "gate_order \"%.16s\": expected a permutation of the four letters igfo "
-                        "(\"igfo\" reference code, \"ifgo\" PyTorch)", order ? order : "");
-    for (int k = 0; k < GATE_COUNT; k++) {
-        const char *at = memchr(letters, order[k], GATE_COUNT);
-        int g = at ? (int)(at - letters) : -1;
-        if (g < 0 || (seen & (1 << g)))
-            return lrp_fail(err, LRP_ERR_FORMAT,
-                            "gate_order \"%.16s\": expected a permutation of the four letters igfo "
-                            "(\"igfo\" reference code, \"ifgo\" PyTorch)", order);
-        seen |= 1 << g;
+    /* the letters, indexed by internal block (GATE_*, GRU_*) */
+    const char *letters = cell == CELL_GRU ? LRP_GRU_GATE_ORDER : LRP_INTERNAL_GATE_ORDER;
+    const char *expected = cell == CELL_GRU
+                               ? "a permutation of the three letters rzn of a GRU's gate blocks "
+                                 "(\"rzn\": PyTorch's nn.GRU)"
+                               : "a permutation of the four letters igfo (\"igfo\" reference code, "
+                                 "\"ifgo\" PyTorch)";
+    const size_t n = strlen(letters);
+    unsigned seen = 0;
+    if (!order || strlen(order) != n)
+        return lrp_fail(err, LRP_ERR_FORMAT, "gate_order \"%.16s\": expected %s", order ? order : "",
+                        expected);
+    for (size_t k = 0; k < n; k++) {
+        const char *at = order[k] ? memchr(letters, order[k], n) : NULL;
+        const int g = at ? (int)(at - letters) : -1;
+        if (g < 0 || (seen & (1u << g)))
+            return lrp_fail(err, LRP_ERR_FORMAT, "gate_order \"%.16s\": expected %s", order, expected);
+        seen |= 1u << g;
         gate[k] = g;
     }
     return LRP_OK;
 }
 
-void model_copy_gate_rows(double *dst, const double *src, size_t H, size_t n,
-                          const int gate[GATE_COUNT])
+lrp_status model_parse_gate_order(const char *order, int gate[GATE_COUNT], lrp_error *err)
 {
-    for (int k = 0; k < GATE_COUNT; k++)
-        memcpy(dst + (size_t)gate[k] * H * n, src + (size_t)k * H * n, H * n * sizeof(double));
+    return model_parse_gates(CELL_LSTM, order, gate, err);
+}
+
+// ----------------------------------------------------------------------------
+// the architecture in one line
+
+const char *model_describe(const model_shape *s, char *buf, size_t len)
+{
+    size_t at = 0;
+    if (len == 0) return buf;
+    buf[0] = '\0';
+    lrp_append(buf, len, &at, "%zu-layer %s%s", s->L, s->D == 2 ? "bi-" : "", s->cell == CELL_GRU ? "GRU" : "LSTM");
+    if (s->pooling == POOL_ATTENTION) lrp_append(buf, len, &at, ", attention (A=%zu)", s->A);
+    else lrp_append(buf, len, &at, s->pooling == POOL_LAST ? ", last states" : ", %s pooling",
+                    model_pooling_name(s->pooling));
+    for (size_t k = 0; k < s->n_dense; k++) lrp_append(buf, len, &at, "%s%zu", k ? "," : ", dense ", s->dense[k]);
+    if (s->n_dense) lrp_append(buf, len, &at, " %s", model_activation_name(s->activation));
+    lrp_append(buf, len, &at, ", %zu class%s", s->C, s->C == 1 ? "" : "es");
+    return buf;
 }
 
 // ----------------------------------------------------------------------------
@@ -251,6 +271,7 @@ lrp_status model_create_ex(lrp_model **out, const model_shape *shape, model_emb_
                         layout.total);
     }
     point_views(m);
+    model_describe(shape, m->description, sizeof m->description);
     *out = m;
     return LRP_OK;
 }
@@ -294,31 +315,16 @@ void lrp_model_free(lrp_model *m)
     lrp_file_view_close(&m->file);
     free(m->words); /* one block each: copy_strings */
     free(m->labels);
-    free(m->slots);
+    hash_table_free(&m->vocab_index);
     free(m);
 }
 
 // ----------------------------------------------------------------------------
-// vocabulary: open addressing with FNV-1a, load factor <= 1/2
-
-static uint64_t hash_word(const char *w)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
+// vocabulary: the words in m->words, their ids by core/hash.h
 
 static long lookup(const lrp_model *m, const char *word)
 {
-    if (!m->slots) return -1;
-    for (size_t i = (size_t)hash_word(word) & m->slot_mask;; i = (i + 1) & m->slot_mask) {
-        uint32_t v = m->slots[i];
-        if (v == 0) return -1;
-        if (strcmp(m->words[v - 1], word) == 0) return (long)(v - 1);
-    }
+    return hash_table_find(&m->vocab_index, hash_string(word), word, hash_string_match, m->words);
 }
 
 /* n strings in one block: the pointers, then the text. NULL when out of memory. */
@@ -344,12 +350,10 @@ lrp_status model_set_vocab(lrp_model *m, const char *const *words, size_t n, lrp
     if (n != m->shape.V)
         return lrp_fail(err, LRP_ERR_FORMAT,
                         "vocab: %zu words, but embedding has %zu rows", n, m->shape.V);
-    size_t nslots = 2;
-    while (nslots < 2 * n) nslots *= 2;
-    uint32_t *slots = calloc(nslots, sizeof *slots);
+    hash_table index;
+    hash_table_init(&index);
     char **copy = copy_strings(words, n);
-    if (!slots || !copy) {
-        free(slots);
+    if (!copy || !hash_table_reserve(&index, n, hash_string_entry, copy)) {
         free(copy);
         return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a vocabulary of %zu words", n);
     }
@@ -370,29 +374,21 @@ lrp_status model_set_vocab(lrp_model *m, const char *const *words, size_t n, lrp
                           text_control_code(c));
             break;
         }
-        for (size_t i = (size_t)hash_word(w) & (nslots - 1);; i = (i + 1) & (nslots - 1)) {
-            if (slots[i] == 0) {
-                slots[i] = (uint32_t)(id + 1);
-                break;
-            }
-            if (strcmp(copy[slots[i] - 1], w) == 0) {
-                st = lrp_fail(err, LRP_ERR_FORMAT,
-                              "vocab: duplicate word \"%.80s\" at lines %u and %zu", w,
-                              (unsigned)slots[i], id + 1);
-                break;
-            }
-        }
+        int added;
+        const size_t first = hash_table_put(&index, hash_string(w), w, hash_string_match, copy, &added);
+        if (!added)
+            st = lrp_fail(err, LRP_ERR_FORMAT, "vocab: duplicate word \"%.80s\" at lines %zu and %zu", w,
+                          first + 1, id + 1);
     }
     if (st != LRP_OK) {
-        free(slots);
+        hash_table_free(&index);
         free(copy);
         return st;
     }
     free(m->words);
-    free(m->slots);
+    hash_table_free(&m->vocab_index);
     m->words = copy;
-    m->slots = slots;
-    m->slot_mask = nslots - 1;
+    m->vocab_index = index;
     return LRP_OK;
 }
 
@@ -474,6 +470,17 @@ void lrp_model_get_info(const lrp_model *m, lrp_model_info *info)
     info->has_output_bias = m->shape.has_bias;
     info->lowercase = m->lowercase;
     info->unk_id = m->unk;
+    info->cell = model_cell_name(m->shape.cell);
+    info->pooling = model_pooling_name(m->shape.pooling);
+    info->attention_dim = m->shape.A;
+    info->n_dense = m->shape.n_dense;
+    info->dense_sizes = m->shape.n_dense ? m->shape.dense : NULL;
+    info->activation = model_activation_name(m->shape.activation);
+}
+
+const char *lrp_model_describe(const lrp_model *m)
+{
+    return m ? m->description : "";
 }
 
 const char *lrp_model_word(const lrp_model *m, size_t id)

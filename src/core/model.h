@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/hash.h"
 #include "io/fileio.h"
 #include "lrp.h"
 
@@ -152,11 +153,11 @@ struct lrp_model {
 
     char **words;                       /* [V] owned, NUL-terminated */
     char **labels;                      /* [C] owned */
-    uint32_t *slots;                    /* vocabulary hash: id+1 per slot, 0 = empty */
-    size_t slot_mask;                   /* number of slots - 1 (a power of two) */
+    hash_table vocab_index;             /* word -> id over words (core/hash.h) */
     long unk;                           /* id of the unknown-word token, -1 if none */
     int lowercase;
-    char source[320];                   /* lrp_model_source: "" = this project's format */
+    char source[512];                   /* lrp_model_source: "" = this project's format */
+    char description[256];              /* lrp_model_describe: model_describe(&shape) */
     /* The parameters packed for the fast path (fast/fast.h), each precision's made
      * at its first use (model_pack_d, model_pack_f) once model_prepare said that the
      * parameters are set: a run in one precision never fills the other's. */
@@ -259,14 +260,19 @@ lrp_status model_check_finite(const lrp_model *m, lrp_error *err);
 /* Name of the tensor that parameter index i belongs to, for messages. */
 const char *model_param_name(const lrp_model *m, size_t i, char *buf, size_t len);
 
-/* Parse a gate order (a permutation of the letters i, g, f, o, e.g. "igfo" for the
- * paper's reference code, "ifgo" for PyTorch): gate[k] = internal gate (GATE_*) of
- * the file's k-th block of H rows. */
+/* Parse the order of a cell's gate blocks in a file: for an LSTM a permutation of the
+ * letters i, g, f, o ("igfo" for the paper's reference code, "ifgo" for PyTorch), for
+ * a GRU of r, z, n ("rzn", PyTorch's and the internal order): gate[k] = internal gate
+ * block (GATE_* or GRU_*) of the file's k-th block of H rows (model_gates(s) entries
+ * set). LRP_ERR_FORMAT naming the order and what was expected. */
+lrp_status model_parse_gates(model_cell cell, const char *order, int gate[GATE_COUNT], lrp_error *err);
+
+/* model_parse_gates for an LSTM. */
 lrp_status model_parse_gate_order(const char *order, int gate[GATE_COUNT], lrp_error *err);
 
-/* Copy a (4H, n) block-stacked array in file gate order into internal order. */
-void model_copy_gate_rows(double *dst, const double *src, size_t H, size_t n,
-                          const int gate[GATE_COUNT]);
+/* The architecture in one line, e.g. "2-layer bi-GRU, attention (A=64), dense 64 relu,
+ * 5 classes" or "1-layer bi-LSTM, last states, 5 classes" (lrp_model_describe). */
+const char *model_describe(const model_shape *s, char *buf, size_t len);
 
 /* Embedding row of word id (E values) into out, as float64: exact either way. */
 static inline void model_embedding_d(const lrp_model *m, int32_t id, double *out)

@@ -3,23 +3,31 @@
  * by fast.h: REAL is double or float, S(name) appends _d or _f. No include guard.
  */
 
-/* One direction of one layer, packed. */
+/* One direction of one layer, packed (LSTM or GRU: the model's cell). */
 typedef struct S(fast_dir) {
     size_t in, inp; /* IN and INp */
     REAL *wxT;      /* (IN, Gp): U transposed, a gate row per column */
     REAL *whT;      /* (H, Gp): W transposed */
-    REAL *b;        /* (Gp) */
-    REAL *wx;       /* (Gp, INp): U, rows padded (U^T d and the LRP of gate g) */
+    REAL *b;        /* (Gp) LSTM: the summed bias; GRU: b_x */
+    REAL *bh;       /* (Gp) GRU: b_h; NULL for an LSTM */
+    REAL *wx;       /* (Gp, INp): U, rows padded (U^T d and the LRP of gate g or n) */
     REAL *wh;       /* (Gp, Hp): W, rows padded */
 } S(fast_dir);
 
 /* The model's weights packed for this precision (embeddings stay in the model). */
 typedef struct S(fast_pack) {
     model_shape shape;
-    size_t Hp, Gp, INmax; /* INmax = largest IN(l) */
+    size_t Hp, Gp, INmax;   /* Gp = gates * Hp; INmax = largest IN(l) */
+    size_t Yp, Ap;          /* Y = D*H and A rounded up to whole tiles */
+    size_t U;               /* the classifier's input size (model_dense_input(shape, n_dense)) */
     S(fast_dir) dir[LRP_MAX_LAYERS][2];
-    REAL *wout;           /* (C, Y) */
-    REAL *bout;           /* (C), zeros without a classifier bias */
+    REAL *att_wT;           /* (Y, Ap) attention: W transposed (the scores k(t) = tanh(W y(t) + b)) */
+    REAL *att_w;            /* (A, Yp) W, rows padded (W^T dk) */
+    REAL *att_b, *att_v;    /* (Ap) each */
+    REAL *dense_w[LRP_MAX_DENSE]; /* (M_k, its input size) */
+    REAL *dense_b[LRP_MAX_DENSE]; /* (M_k) */
+    REAL *wout;             /* (C, U) */
+    REAL *bout;             /* (C), zeros without a classifier bias */
     REAL *mem_;
 } S(fast_pack);
 
@@ -29,19 +37,29 @@ typedef struct S(fast_sent) {
     const int32_t *ids;
     const unsigned char *deleted;
     const REAL *keep_x;   /* (T, E) or NULL: fast_forward_masked's input mask */
-    const REAL *keep_top; /* (Y) or NULL: its classifier input mask */
+    const REAL *keep_top; /* (Y) or NULL: its mask on the head's output (the classifier's
+                             input when there is no dense layer) */
     REAL *x;      /* (T, E) first layer's input (times keep_x); zero rows for deleted words */
-    REAL *y;      /* (L-1, T, Y) outputs by position of every layer but the top one */
-    REAL *cache;  /* (L, D) caches (work.h, fast_cache): by processing step as in core/lstm.h */
-    REAL *top;    /* (Y) classifier input (times keep_top) */
+    REAL *y;      /* (L-1, T, Y) outputs by position of every layer but the top one; (L, T, Y)
+                     with every layer when the head reads the top layer's states (all but last) */
+    REAL *cache;  /* (L, D) caches (work.h): by processing step as in core/lstm.h, core/gru.h */
+    size_t cache_stride; /* REALs from one of those caches to the next */
+    REAL *u;      /* (Y) the head's output (times keep_top) */
+    REAL *att_k;  /* (T, Ap) attention: tanh(W y(t) + b) */
+    REAL *alpha;  /* (T) attention weights */
+    REAL *hs;     /* attention's backward passes: (T, Ap) dk, (T, Yp) rows of dy (head.c) */
+    REAL *z[LRP_MAX_DENSE]; /* (M_k) dense layer k's pre-activation */
+    REAL *a[LRP_MAX_DENSE]; /* (M_k) its output */
+    REAL *top;    /* (U) classifier input: u, or the last dense layer's a */
     REAL *scores; /* (C) */
     REAL *sig;    /* (T, Y) signal at a layer's outputs during a backward pass */
     REAL *dx[2];  /* (T, IN(l)) signal at a layer's inputs, per direction (L > 1 only) */
     REAL *gx[2];  /* (T, E) after fast_lrp / fast_backward: relevance or gradient at the first
                      layer's input through each direction (gx[1] only when D = 2) */
-    REAL *tmp;    /* scratch of one pass over one step (each pass's layout: lstm.c) */
-    REAL *dpre;   /* (T, Gp) fast_backward with parameter gradients: one direction's gradient
-                     at the gate pre-activations, by step */
+    REAL *tmp;    /* scratch of one pass over one step (each pass's layout: lstm.c, gru.c), or
+                     of the head and dense layers (network.c) */
+    REAL *dpre;   /* fast_backward with parameter gradients: one direction's gradient at the
+                     gate pre-activations, by step: (T, Gp) LSTM, (T, 2 Gp) GRU (gru.c) */
     double rest;  /* after fast_lrp: relevance that reached the initial states */
 } S(fast_sent);
 
@@ -53,9 +71,11 @@ typedef struct S(fast_work) {
     const REAL **pv;       /* [n] pointer arrays for the kernels */
     REAL **po, **po2;
     const REAL **pv2, **pv3;
+    const REAL **prow;     /* [Tmax] pointer arrays over one sentence's positions (head.c) */
+    REAL **orow;
     REAL *dscores;         /* (n, C) */
     int *targets;          /* [n] */
-    size_t cap_n, cap_mem;
+    size_t cap_n, cap_rows, cap_mem;
     REAL *mem;
 } S(fast_work);
 
@@ -76,7 +96,8 @@ void S(fast_work_free)(S(fast_work) *w);
 lrp_status S(fast_forward)(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w, size_t n,
                            const lrp_sentence *sentences, lrp_error *err);
 /* fast_forward with a trainer's dropout: keep_x[b] ((T, E)) multiplies sentence b's first
- * layer input after the embedding lookup, keep_top[b] ((Y)) its classifier input before the
+ * layer input after the embedding lookup, keep_top[b] ((Y)) the head's output u (the
+ * classifier's input when there is no dense layer) before the dense layers and the
  * scores (entries 0 or 1/(1-p)). keep_x, keep_top or any entry may be NULL: no mask. The
  * masks must stay in place until fast_backward has run. */
 lrp_status S(fast_forward_masked)(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w,

@@ -92,61 +92,88 @@ static inline vd load_vd(const REAL *p)
     return vd_load(t);
 }
 
-/* out ((G, n), gate row r at r * n) += sum over the sentences b0 <= b < b1 (in order)
- * and their steps s (in processing order) of d_b(s) v_b(s)^T, where
- * d_b(s) = w->pv[b] + s * Gp (gate row r packed at (r / H) * Hp + r % H) and
- * v_b(s) = v[b] + s * vs. A tile of RB gate rows x CB columns stays in registers while
- * the steps stream by; each sum runs in that fixed order (fused multiply-adds where the
- * target has them). The last tile of a row may read up to CB - 1 values past v_b(s)'s n
- * (inside the workspace) into lanes that are never stored. */
-static inline void outer_sum(const S(fast_work) *w, size_t b0, size_t b1, size_t G, size_t H,
-                             size_t Hp, size_t Gp, size_t n, double *out, const REAL *const *v,
-                             ptrdiff_t vs)
+/* Register blocks of outer_sum: RB gate rows x CV vectors of columns; RB * CV
+ * accumulators, CV vectors of v and a broadcast: 21 of AVX-512's 32 registers. */
+enum { OUTER_RB = 4, OUTER_CV = VD_W >= 8 ? 4 : 2, OUTER_CB = OUTER_CV * VD_W };
+
+/* outer_sum's rows r0 .. r0 + rb - 1 (rb <= OUTER_RB, a constant where it is called) */
+static inline __attribute__((always_inline)) void outer_rows(const S(fast_work) *w, size_t b0, size_t b1,
+                                                             size_t r0, const size_t rb, size_t H,
+                                                             size_t Hp, size_t ds, size_t n, double *out,
+                                                             const REAL *const *v, ptrdiff_t vs)
 {
-    /* RB * CV accumulators, CV vectors of v and a broadcast: 21 of AVX-512's 32 registers */
-    enum { RB = 4, CV = VD_W >= 8 ? 4 : 2, CB = CV * VD_W };
-    for (size_t r0 = 0; r0 < G; r0 += RB) { /* G is a multiple of RB */
-        size_t rp[RB];
-        for (size_t i = 0; i < RB; i++) rp[i] = (r0 + i) / H * Hp + (r0 + i) % H;
-        for (size_t c0 = 0; c0 < n; c0 += CB) {
-            const size_t nc = n - c0 < CB ? n - c0 : CB;
-            /* whole vectors of out are loaded and stored as they are, the last part one
-             * through a copy */
-            vd acc[RB][CV];
-            for (size_t i = 0; i < RB; i++)
-                for (size_t k = 0; k < CV; k++) {
-                    const double *o = out + (r0 + i) * n + c0 + k * VD_W;
-                    if ((k + 1) * VD_W <= nc) {
-                        acc[i][k] = vd_load(o);
-                    } else {
-                        double t[VD_W] = {0};
-                        if (k * VD_W < nc) memcpy(t, o, (nc - k * VD_W) * sizeof(double));
-                        acc[i][k] = vd_load(t);
-                    }
-                }
-            for (size_t b = b0; b < b1; b++) {
-                const REAL *d = w->pv[b], *vb = v[b] + c0;
-                for (size_t s = 0; s < w->sent[b].T; s++, d += Gp, vb += vs) {
-                    vd x[CV];
-                    for (size_t k = 0; k < CV; k++) x[k] = load_vd(vb + k * VD_W);
-                    for (size_t i = 0; i < RB; i++) {
-                        const vd c = vd_set1((double)d[rp[i]]);
-                        for (size_t k = 0; k < CV; k++) acc[i][k] = vd_fma(x[k], c, acc[i][k]);
-                    }
+    enum { RB = OUTER_RB, CV = OUTER_CV, CB = OUTER_CB };
+    size_t rp[RB];
+    for (size_t i = 0; i < rb; i++) rp[i] = (r0 + i) / H * Hp + (r0 + i) % H;
+    for (size_t c0 = 0; c0 < n; c0 += CB) {
+        const size_t nc = n - c0 < CB ? n - c0 : CB;
+        /* whole vectors of out are loaded and stored as they are, the last part one
+         * through a copy */
+        vd acc[RB][CV];
+        for (size_t i = 0; i < rb; i++)
+            for (size_t k = 0; k < CV; k++) {
+                const double *o = out + (r0 + i) * n + c0 + k * VD_W;
+                if ((k + 1) * VD_W <= nc) {
+                    acc[i][k] = vd_load(o);
+                } else {
+                    double t[VD_W] = {0};
+                    if (k * VD_W < nc) memcpy(t, o, (nc - k * VD_W) * sizeof(double));
+                    acc[i][k] = vd_load(t);
                 }
             }
-            for (size_t i = 0; i < RB; i++)
-                for (size_t k = 0; k < CV; k++) {
-                    double *o = out + (r0 + i) * n + c0 + k * VD_W;
-                    if ((k + 1) * VD_W <= nc) {
-                        vd_store(o, acc[i][k]);
-                    } else if (k * VD_W < nc) {
-                        double t[VD_W];
-                        vd_store(t, acc[i][k]);
-                        memcpy(o, t, (nc - k * VD_W) * sizeof(double));
-                    }
+        for (size_t b = b0; b < b1; b++) {
+            const REAL *d = w->pv[b], *vb = v[b] + c0;
+            for (size_t s = 0; s < w->sent[b].T; s++, d += ds, vb += vs) {
+                vd x[CV];
+                for (size_t k = 0; k < CV; k++) x[k] = load_vd(vb + k * VD_W);
+                for (size_t i = 0; i < rb; i++) {
+                    const vd c = vd_set1((double)d[rp[i]]);
+                    for (size_t k = 0; k < CV; k++) acc[i][k] = vd_fma(x[k], c, acc[i][k]);
                 }
+            }
         }
+        for (size_t i = 0; i < rb; i++)
+            for (size_t k = 0; k < CV; k++) {
+                double *o = out + (r0 + i) * n + c0 + k * VD_W;
+                if ((k + 1) * VD_W <= nc) {
+                    vd_store(o, acc[i][k]);
+                } else if (k * VD_W < nc) {
+                    double t[VD_W];
+                    vd_store(t, acc[i][k]);
+                    memcpy(o, t, (nc - k * VD_W) * sizeof(double));
+                }
+            }
+    }
+}
+
+/* out ((G, n), gate row r at r * n) += sum over the sentences b0 <= b < b1 (in order)
+ * and their steps s (in processing order) of d_b(s) v_b(s)^T, where
+ * d_b(s) = w->pv[b] + s * ds (gate row r packed at (r / H) * Hp + r % H) and
+ * v_b(s) = v[b] + s * vs. A tile of OUTER_RB gate rows x OUTER_CB columns stays in
+ * registers while the steps stream by (the last G mod OUTER_RB rows one at a time); each
+ * sum runs in that fixed order (fused multiply-adds where the target has them). The last
+ * tile of a row may read up to OUTER_CB - 1 values past v_b(s)'s n (inside the workspace)
+ * into lanes that are never stored. */
+static inline void outer_sum(const S(fast_work) *w, size_t b0, size_t b1, size_t G, size_t H,
+                             size_t Hp, size_t ds, size_t n, double *out, const REAL *const *v,
+                             ptrdiff_t vs)
+{
+    size_t r0 = 0;
+    for (; r0 + OUTER_RB <= G; r0 += OUTER_RB) outer_rows(w, b0, b1, r0, OUTER_RB, H, Hp, ds, n, out, v, vs);
+    for (; r0 < G; r0++) outer_rows(w, b0, b1, r0, 1, H, Hp, ds, n, out, v, vs);
+}
+
+/* out[r] += sum over the sentences b0 <= b < b1 (in order) and their steps s of
+ * d_b(s)[rp(r)] for r < G (outer_sum's d_b(s) and packing): a bias's gradient. */
+static inline void bias_sum(const S(fast_work) *w, size_t b0, size_t b1, size_t G, size_t H, size_t Hp,
+                            size_t ds, double *out)
+{
+    for (size_t r = 0; r < G; r++) {
+        const size_t rp = r / H * Hp + r % H;
+        double acc = out[r];
+        for (size_t b = b0; b < b1; b++)
+            for (size_t s = 0; s < w->sent[b].T; s++) acc += (double)w->pv[b][s * ds + rp];
+        out[r] = acc;
     }
 }
 
@@ -201,6 +228,14 @@ static inline void mul_add(size_t n, const REAL *restrict a, const REAL *restric
 {
     const VEC cv = VEC_SET1(c);
     FOR_VEC(k, m, n) vstore(out + k, vload(a + k, m) * vload(b + k, m) + cv, m);
+}
+
+/* out += a * b + c, elementwise (relevance collected from a second layer) */
+static inline void add_mul_add(size_t n, const REAL *restrict a, const REAL *restrict b, REAL c,
+                               REAL *restrict out)
+{
+    const VEC cv = VEC_SET1(c);
+    FOR_VEC(k, m, n) vstore(out + k, vload(out + k, m) + (vload(a + k, m) * vload(b + k, m) + cv), m);
 }
 
 #endif /* LRP_FAST_KERNELS_H */

@@ -6,7 +6,7 @@
  * work.h) make one matrix product (kernels.h) per weight matrix.
  *
  * Sizes: T words, IN inputs, H hidden units and Hp padded, G = 4H gate rows in the
- * order i, f, o, g, Gp = 4Hp packed, INp = IN padded (fast.h).
+ * order i, f, o, g, Gp = 4Hp packed, INp = IN padded (fast.h), Y = D*H.
  */
 #include "fast/lstm.h"
 
@@ -20,6 +20,12 @@
  * COLS = FAST_R vectors, so FAST_R must be a multiple of it */
 #define GATE_U 2
 _Static_assert(FAST_R % GATE_U == 0, "GATE_U must divide FAST_R");
+
+/* the cache of layer l, direction d of a sentence */
+static inline S(fast_lstm_cache) cache_at(const S(fast_pack) *p, const S(fast_sent) *se, size_t l, size_t d)
+{
+    return fast_lstm_cache_at(p, cache_base(p, se, l, d), se->T);
+}
 
 // ----------------------------------------------------------------------------
 // a sentence's scratch (fast_sent.tmp) in each pass: one layout function each
@@ -89,9 +95,7 @@ size_t S(fast_lstm_tmp_size)(const S(fast_pack) *p)
     fwd_tmp f;
     bwd_tmp g;
     lrp_tmp l;
-    size_t n = fwd_tmp_at(p, NULL, &f), b = bwd_tmp_at(p, NULL, &g), r = lrp_tmp_at(p, NULL, &l);
-    size_t most = n > b ? n : b;
-    return most > r ? most : r;
+    return max3(fwd_tmp_at(p, NULL, &f), bwd_tmp_at(p, NULL, &g), lrp_tmp_at(p, NULL, &l));
 }
 
 // ----------------------------------------------------------------------------
@@ -102,7 +106,7 @@ void S(fast_lstm_forward)(const S(fast_pack) *p, S(fast_work) *w, size_t l, size
     const S(fast_dir) *q = &p->dir[l][d];
     const size_t H = p->shape.H, Hp = p->Hp, Gp = p->Gp, Y = p->shape.D * H;
     for (size_t b = 0; b < w->n; b++) {
-        S(fast_lstm_cache) k = fast_lstm_cache_at(p, &w->sent[b], l, d);
+        S(fast_lstm_cache) k = cache_at(p, &w->sent[b], l, d);
         memset(k.c, 0, Hp * sizeof(REAL)); /* c(0) = 0 */
         memset(k.h, 0, Hp * sizeof(REAL)); /* h(0) = 0 */
     }
@@ -110,7 +114,7 @@ void S(fast_lstm_forward)(const S(fast_pack) *p, S(fast_work) *w, size_t l, size
         const size_t na = active(w, s);
         for (size_t i = 0; i < na; i++) {
             const S(fast_sent) *se = &w->sent[w->order[i]];
-            S(fast_lstm_cache) k = fast_lstm_cache_at(p, se, l, d);
+            S(fast_lstm_cache) k = cache_at(p, se, l, d);
             fwd_tmp t;
             fwd_tmp_at(p, se->tmp, &t);
             size_t ld;
@@ -124,7 +128,7 @@ void S(fast_lstm_forward)(const S(fast_pack) *p, S(fast_work) *w, size_t l, size
         vecmat(H, q->whT, Gp, Gp, na, w->pv2, w->po, q->b, 1);
         for (size_t i = 0; i < na; i++) {
             const S(fast_sent) *se = &w->sent[w->order[i]];
-            S(fast_lstm_cache) k = fast_lstm_cache_at(p, se, l, d);
+            S(fast_lstm_cache) k = cache_at(p, se, l, d);
             fwd_tmp t;
             fwd_tmp_at(p, se->tmp, &t);
             const REAL *pre = t.pre, *cp = k.c + s * Hp;
@@ -154,9 +158,8 @@ void S(fast_lstm_forward)(const S(fast_pack) *p, S(fast_work) *w, size_t l, size
                     VEC_STORE(h + j, go[u] * tj[u]); /* h(t) = o * tanh(c(t)) */
                 }
             }
-            if (l + 1 < p->shape.L)
-                memcpy(se->y + l * se->T * Y + rnn_pos((int)d, se->T, s) * Y + d * H, h,
-                       H * sizeof(REAL));
+            if (keeps_outputs(p, l))
+                memcpy(layer_output(p, se, l) + rnn_pos((int)d, se->T, s) * Y + d * H, h, H * sizeof(REAL));
         }
     }
 }
@@ -174,22 +177,10 @@ static void param_grads(const S(fast_pack) *p, const lrp_model *m, S(fast_work) 
     const size_t base = m->layout.wx[0][0];
     double *gwx = dense + (m->layout.wx[l][d] - base), *gwh = dense + (m->layout.wh[l][d] - base);
     double *gb = dense + (m->layout.b[l][d] - base);
-    size_t ld = 0;
-    for (size_t b = b0; b < b1; b++) {
-        const S(fast_sent) *se = &w->sent[b];
-        w->pv[b] = se->dpre;
-        w->pv2[b] = layer_input(p, se, l, &ld) + rnn_pos((int)d, se->T, 0) * ld; /* x at step 0 */
-        w->pv3[b] = fast_lstm_cache_at(p, se, l, d).h;                            /* h(0) */
-    }
-    outer_sum(w, b0, b1, G, H, Hp, Gp, IN, gwx, w->pv2, d ? -(ptrdiff_t)ld : (ptrdiff_t)ld);
+    const ptrdiff_t xs = step_inputs(p, w, l, d, b0, b1);
+    outer_sum(w, b0, b1, G, H, Hp, Gp, IN, gwx, w->pv2, xs);
     outer_sum(w, b0, b1, G, H, Hp, Gp, H, gwh, w->pv3, (ptrdiff_t)Hp);
-    for (size_t r = 0; r < G; r++) {
-        const size_t rp = r / H * Hp + r % H;
-        double acc = gb[r];
-        for (size_t b = b0; b < b1; b++)
-            for (size_t s = 0; s < w->sent[b].T; s++) acc += (double)w->sent[b].dpre[s * Gp + rp];
-        gb[r] = acc;
-    }
+    bias_sum(w, b0, b1, G, H, Hp, Gp, gb);
 }
 
 void S(fast_lstm_backward)(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w, size_t l,
@@ -208,7 +199,7 @@ void S(fast_lstm_backward)(const S(fast_pack) *p, const lrp_model *m, S(fast_wor
         const size_t na = active(w, s);
         for (size_t i = 0; i < na; i++) {
             S(fast_sent) *se = &w->sent[w->order[i]];
-            S(fast_lstm_cache) k = fast_lstm_cache_at(p, se, l, d);
+            S(fast_lstm_cache) k = cache_at(p, se, l, d);
             bwd_tmp t;
             bwd_tmp_at(p, se->tmp, &t);
             /* dpre: kept for every step when the parameter gradients are wanted */
@@ -300,7 +291,7 @@ void S(fast_lstm_lrp)(const S(fast_pack) *p, S(fast_work) *w, size_t l, size_t d
         const size_t na = active(w, s);
         for (size_t i = 0; i < na; i++) {
             S(fast_sent) *se = &w->sent[w->order[i]];
-            S(fast_lstm_cache) k = fast_lstm_cache_at(p, se, l, d);
+            S(fast_lstm_cache) k = cache_at(p, se, l, d);
             lrp_tmp t;
             lrp_tmp_at(p, se->tmp, &t);
             const REAL *Rht = se->sig + rnn_pos((int)d, se->T, s) * Y + d * H;
@@ -322,7 +313,7 @@ void S(fast_lstm_lrp)(const S(fast_pack) *p, S(fast_work) *w, size_t l, size_t d
             const size_t pos = rnn_pos((int)d, se->T, s);
             size_t ld;
             const REAL *xt = layer_input(p, se, l, &ld) + pos * ld;
-            const REAL *hp = fast_lstm_cache_at(p, se, l, d).h + s * Hp;
+            const REAL *hp = cache_at(p, se, l, d).h + s * Hp;
             /* R_x(t) = x(t) U_g^T rg + share, R_h(t-1) = h(t-1) W_g^T rg + share */
             mul_add(IN, xt, t.accx, t.share[0], dir_out(se, l, d) + pos * IN);
             mul_add(H, hp, t.acch, t.share[0], t.Rhn);

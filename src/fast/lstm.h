@@ -24,14 +24,12 @@ static inline size_t fast_lstm_cache_size(const S(fast_pack) *p, size_t T)
     return T * p->Gp + 4 * T * p->Hp + 2 * p->Hp;
 }
 
-/* The cache of layer l, direction d of a sentence: the (L, D) caches lie one after the
- * other in se->cache, each rounded up to whole tiles. */
-static inline S(fast_lstm_cache) fast_lstm_cache_at(const S(fast_pack) *p, const S(fast_sent) *se,
-                                                    size_t l, size_t d)
+/* The arrays of a cache of T steps at base (work.h's cache_base). */
+static inline S(fast_lstm_cache) fast_lstm_cache_at(const S(fast_pack) *p, REAL *base, size_t T)
 {
-    const size_t T = se->T, Gp = p->Gp, Hp = p->Hp;
+    const size_t Gp = p->Gp, Hp = p->Hp;
     S(fast_lstm_cache) k;
-    k.preg = se->cache + (l * p->shape.D + d) * round_up(fast_lstm_cache_size(p, T));
+    k.preg = base;
     k.act = k.preg + T * Hp;
     k.c = k.act + T * Gp;
     k.h = k.c + (T + 1) * Hp;

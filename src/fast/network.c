@@ -1,16 +1,29 @@
 /*
  * network.c - the whole network for a batch of sentences (fast.h): embedding lookup,
- * the layers and directions (lstm.c), the classifier on the top layer's last states;
- * forward, gradient and relevance passes as core/network.c chains them.
+ * the layers and directions (lstm.c or gru.c), the head (head.c), the dense layers
+ * and the classifier (dense.c); forward, gradient and relevance passes as
+ * core/network.c chains them. The recurrent layers advance all sentences together;
+ * the head and what follows it run sentence by sentence.
  *
  * Sizes: T words, E embedding, H hidden, D directions, L layers, C classes,
- * Y = D*H features per position at a layer's output.
+ * Y = D*H features per position at a layer's output, U the classifier's input.
  */
 #include <string.h>
 
+#include "fast/dense.h"
+#include "fast/head.h"
 #include "fast/kernels.h"
-#include "fast/lstm.h"
 #include "fast/work.h"
+
+/* The blocks the sum of dense layer k (k = n_dense: the classifier) runs in: the layer
+ * reading the head's [fwd; bwd] one per direction (core/dense.h). */
+static size_t blocks(const model_shape *sh, size_t k) { return k == 0 ? sh->D : 1; }
+
+/* The input of dense layer k (k = n_dense: the classifier) of a sentence. */
+static const REAL *dense_input(const S(fast_sent) *se, size_t k)
+{
+    return k == 0 ? se->u : se->a[k - 1];
+}
 
 // ----------------------------------------------------------------------------
 // forward
@@ -32,21 +45,20 @@ static void embed(const lrp_model *m, S(fast_sent) *se, const lrp_sentence *in)
     }
 }
 
-/* scores = W top + b (net_classify): each direction's block summed apart, then added */
-static void classify(const S(fast_pack) *p, S(fast_sent) *se)
+/* the head's output u, the dense layers, then scores = W top + b (net_forward) */
+static void classify(const S(fast_pack) *p, S(fast_work) *w, S(fast_sent) *se)
 {
     const model_shape *sh = &p->shape;
-    const size_t H = sh->H, D = sh->D, Y = D * H;
-    for (size_t c = 0; c < sh->C; c++) {
-        const REAL *wc = p->wout + c * Y;
-        REAL z = 0;
-        for (size_t d = 0; d < D; d++) {
-            REAL zd = 0;
-            for (size_t j = 0; j < H; j++) zd += wc[d * H + j] * se->top[d * H + j];
-            z += zd;
-        }
-        se->scores[c] = z + p->bout[c];
+    const size_t Y = sh->D * sh->H;
+    S(fast_head_forward)(p, w, se);
+    if (se->keep_top)
+        for (size_t i = 0; i < Y; i++) se->u[i] *= se->keep_top[i];
+    for (size_t k = 0; k < sh->n_dense; k++) {
+        S(fast_dense_forward)(p->dense_w[k], p->dense_b[k], sh->dense[k], model_dense_input(sh, k),
+                              blocks(sh, k), dense_input(se, k), se->z[k]);
+        S(fast_dense_activate)(sh->activation, sh->dense[k], se->z[k], se->a[k]);
     }
+    S(fast_dense_forward)(p->wout, p->bout, sh->C, p->U, blocks(sh, sh->n_dense), se->top, se->scores);
 }
 
 lrp_status S(fast_forward_masked)(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w,
@@ -55,7 +67,6 @@ lrp_status S(fast_forward_masked)(const S(fast_pack) *p, const lrp_model *m, S(f
                                   lrp_error *err)
 {
     const model_shape *sh = &p->shape;
-    const size_t H = sh->H, D = sh->D, Y = D * H;
     lrp_status status = S(fast_work_reserve)(p, w, n, sentences, err);
     if (status != LRP_OK) return status;
     for (size_t b = 0; b < n; b++) {
@@ -65,17 +76,11 @@ lrp_status S(fast_forward_masked)(const S(fast_pack) *p, const lrp_model *m, S(f
         embed(m, se, &sentences[b]);
     }
     for (size_t l = 0; l < sh->L; l++)
-        for (size_t d = 0; d < D; d++) S(fast_lstm_forward)(p, w, l, d);
-    for (size_t b = 0; b < n; b++) {
-        S(fast_sent) *se = &w->sent[b];
-        /* classifier input: each top-layer direction's last state (row T of its cache) */
-        for (size_t d = 0; d < D; d++)
-            memcpy(se->top + d * H, fast_lstm_cache_at(p, se, sh->L - 1, d).h + se->T * p->Hp,
-                   H * sizeof(REAL));
-        if (se->keep_top)
-            for (size_t i = 0; i < Y; i++) se->top[i] *= se->keep_top[i];
-        classify(p, se);
-    }
+        for (size_t d = 0; d < sh->D; d++) {
+            if (sh->cell == CELL_GRU) S(fast_gru_forward)(p, w, l, d);
+            else S(fast_lstm_forward)(p, w, l, d);
+        }
+    for (size_t b = 0; b < n; b++) classify(p, w, &w->sent[b]);
     return LRP_OK;
 }
 
@@ -91,16 +96,6 @@ lrp_status S(fast_forward)(const S(fast_pack) *p, const lrp_model *m, S(fast_wor
 // slice into a signal at the layer's inputs (dir_out); above the first layer the
 // directions' input signals add up to the signal at the layer below's outputs.
 
-/* Place a signal on the classifier input (Y values) at the top layer's outputs: the
- * forward direction's last state is position T-1, the backward one's position 0. */
-static void seed_top(const model_shape *sh, S(fast_sent) *se, const REAL *top_signal)
-{
-    const size_t H = sh->H, Y = sh->D * H, T = se->T;
-    memset(se->sig, 0, T * Y * sizeof(REAL));
-    memcpy(se->sig + (T - 1) * Y, top_signal, H * sizeof(REAL));
-    if (sh->D == 2) memcpy(se->sig + H, top_signal + H, H * sizeof(REAL));
-}
-
 /* Signal at the inputs of layer l (l >= 1) from both directions, into sig. */
 static void sum_directions(const model_shape *sh, S(fast_sent) *se)
 {
@@ -108,27 +103,30 @@ static void sum_directions(const model_shape *sh, S(fast_sent) *se)
     for (size_t i = 0; i < n; i++) se->sig[i] = sh->D == 2 ? se->dx[0][i] + se->dx[1][i] : se->dx[0][i];
 }
 
-/* scores = W top + b backwards (net_classify_backward): dtop = W^T dscores, and when
- * grad is not NULL, dW += dscores top^T, db += dscores into that gradient array. */
-static void classify_backward(const S(fast_pack) *p, const lrp_model *m, const S(fast_sent) *se,
-                              const REAL *ds, REAL *dtop, double *grad)
+/* From the scores back to the top layer's outputs (net_backward): the classifier, each
+ * dense layer (a = act(z), z = W a' + b), the dropout mask, the head; when grad is not
+ * NULL, every parameter gradient of those into that flat array (fast_backward's). */
+static void classify_backward(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w, S(fast_sent) *se,
+                              const REAL *ds, double *grad)
 {
     const model_shape *sh = &p->shape;
-    const size_t Y = sh->D * sh->H, C = sh->C, base = m->layout.wx[0][0];
-    for (size_t i = 0; i < Y; i++) {
-        REAL acc = 0;
-        for (size_t c = 0; c < C; c++) acc += ds[c] * p->wout[c * Y + i];
-        dtop[i] = acc; /* exactly W_c for a one-hot dscores */
+    const param_layout *L = &m->layout;
+    const size_t Y = sh->D * sh->H, base = L->wx[0][0];
+    S(top_tmp) t;
+    top_tmp_at(p, se->tmp, &t);
+    REAL *dv = t.v0, *dz = t.v1;
+    S(fast_dense_backward)(p->wout, sh->C, p->U, se->top, ds, dv, grad ? grad + (L->wout - base) : NULL,
+                           grad && sh->has_bias ? grad + (L->bout - base) : NULL);
+    for (size_t k = sh->n_dense; k-- > 0;) {
+        S(fast_dense_activate_backward)(sh->activation, sh->dense[k], se->a[k], dv, dz);
+        S(fast_dense_backward)(p->dense_w[k], sh->dense[k], model_dense_input(sh, k), dense_input(se, k), dz,
+                               dv, grad ? grad + (L->dense_w[k] - base) : NULL,
+                               grad ? grad + (L->dense_b[k] - base) : NULL);
     }
-    /* top = h * keep_top: the gradient at h is the one at top times the mask */
+    /* u = head * keep_top: the gradient at the head is the one at u times the mask */
     if (se->keep_top)
-        for (size_t i = 0; i < Y; i++) dtop[i] *= se->keep_top[i];
-    if (grad)
-        for (size_t c = 0; c < C; c++) {
-            for (size_t i = 0; i < Y; i++)
-                grad[m->layout.wout - base + c * Y + i] += (double)ds[c] * (double)se->top[i];
-            if (sh->has_bias) grad[m->layout.bout - base + c] += (double)ds[c];
-        }
+        for (size_t i = 0; i < Y; i++) dv[i] *= se->keep_top[i];
+    S(fast_head_backward)(p, m, w, se, dv, grad);
 }
 
 void S(fast_backward_grouped)(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w,
@@ -139,13 +137,13 @@ void S(fast_backward_grouped)(const S(fast_pack) *p, const lrp_model *m, S(fast_
     if (!dscores) dscores = w->dscores;
     for (size_t g = 0, b = 0; b < w->n; b++) {
         while (b >= first[g + 1]) g++; /* b's group */
-        S(fast_sent) *se = &w->sent[b];
-        REAL *dtop = se->tmp; /* Y values, free until the top layer's pass */
-        classify_backward(p, m, se, dscores + b * sh->C, dtop, dense ? dense[g] : NULL);
-        seed_top(sh, se, dtop);
+        classify_backward(p, m, w, &w->sent[b], dscores + b * sh->C, dense ? dense[g] : NULL);
     }
     for (size_t l = sh->L; l-- > 0;) {
-        for (size_t d = 0; d < sh->D; d++) S(fast_lstm_backward)(p, m, w, l, d, n_groups, first, dense);
+        for (size_t d = 0; d < sh->D; d++) {
+            if (sh->cell == CELL_GRU) S(fast_gru_backward)(p, m, w, l, d, n_groups, first, dense);
+            else S(fast_lstm_backward)(p, m, w, l, d, n_groups, first, dense);
+        }
         if (l > 0)
             for (size_t b = 0; b < w->n; b++) sum_directions(sh, &w->sent[b]);
     }
@@ -179,17 +177,25 @@ void S(fast_embedding_grad)(const S(fast_pack) *p, const S(fast_work) *w, size_t
 // ----------------------------------------------------------------------------
 // LRP
 
-/* Output layer f_c = sum_i top_i W_ci + b_c with R = f_c at the target (net_lrp):
- * epsilon rule with N = Y, into Rtop (Y). */
-static void classify_lrp(const S(fast_pack) *p, const S(fast_sent) *se, int target, REAL eps,
-                         REAL delta, REAL *Rtop)
+/* From R = f_c at the target output (0 elsewhere) back to the top layer's outputs
+ * (net_lrp): the classifier's epsilon rule with N = U (= 2H for the paper's model: both
+ * encoders' last states, as the reference code), then each dense layer (R passes
+ * through the activation, the epsilon rule at z = W a + b with N = its input size),
+ * then the head. */
+static void classify_lrp(const S(fast_pack) *p, S(fast_work) *w, S(fast_sent) *se, int target, REAL eps,
+                         REAL delta)
 {
-    const size_t Y = p->shape.D * p->shape.H;
-    const REAL *wc = p->wout + (size_t)target * Y;
-    const REAL fc = se->scores[target], bc = p->bout[target];
-    REAL r;
-    REAL share = eps_ratio1(fc, fc, bc, eps, delta, (REAL)Y, &r);
-    for (size_t i = 0; i < Y; i++) Rtop[i] = se->top[i] * wc[i] * r + share;
+    const model_shape *sh = &p->shape;
+    S(top_tmp) t;
+    top_tmp_at(p, se->tmp, &t);
+    REAL *Rv = t.v0, *Rs = t.v1;
+    S(fast_dense_lrp_one)(p->wout, p->bout, p->U, se->top, (size_t)target, se->scores[target], eps, delta, Rv);
+    for (size_t k = sh->n_dense; k-- > 0;) {
+        memcpy(Rs, Rv, sh->dense[k] * sizeof(REAL)); /* through the activation */
+        S(fast_dense_lrp)(p->dense_w[k], p->dense_b[k], sh->dense[k], model_dense_input(sh, k),
+                          dense_input(se, k), se->z[k], Rs, eps, delta, Rv, t.r);
+    }
+    S(fast_head_lrp)(p, w, se, Rv, eps, delta, t.r, t.share);
 }
 
 void S(fast_lrp)(const S(fast_pack) *p, S(fast_work) *w, const int *targets, double eps,
@@ -198,14 +204,14 @@ void S(fast_lrp)(const S(fast_pack) *p, S(fast_work) *w, const int *targets, dou
     const model_shape *sh = &p->shape;
     const REAL e = (REAL)eps, dl = (REAL)delta;
     for (size_t b = 0; b < w->n; b++) {
-        S(fast_sent) *se = &w->sent[b];
-        REAL *Rtop = se->tmp; /* Y values, free until the top layer's pass */
-        classify_lrp(p, se, targets[b], e, dl, Rtop);
-        seed_top(sh, se, Rtop);
-        se->rest = 0.0;
+        classify_lrp(p, w, &w->sent[b], targets[b], e, dl);
+        w->sent[b].rest = 0.0;
     }
     for (size_t l = sh->L; l-- > 0;) {
-        for (size_t d = 0; d < sh->D; d++) S(fast_lstm_lrp)(p, w, l, d, e, dl);
+        for (size_t d = 0; d < sh->D; d++) {
+            if (sh->cell == CELL_GRU) S(fast_gru_lrp)(p, w, l, d, e, dl);
+            else S(fast_lstm_lrp)(p, w, l, d, e, dl);
+        }
         /* upper layer's input [h_fwd(t); h_bwd(t)] is the layer below's output */
         if (l > 0)
             for (size_t b = 0; b < w->n; b++) sum_directions(sh, &w->sent[b]);

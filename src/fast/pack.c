@@ -2,8 +2,9 @@
  * pack.c - the model's weights packed for the fast path (fast_pack), in the
  * precision of real.h: for each direction of each layer, U and W transposed (a gate
  * row per column, for the forward products of kernels.h) and as they are with padded
- * rows (for U^T d, W^T d and the LRP of the g gate), gate blocks of H rows padded to
- * Hp with zero rows.
+ * rows (for U^T d, W^T d and the LRP of the g or n gate), gate blocks of H rows padded
+ * to Hp with zero rows; the attention's W likewise (A rows padded to Ap); the dense
+ * layers and the classifier as they are.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,13 +12,17 @@
 #include "core/common.h"
 #include "fast/real.h"
 
-static size_t pack_size(const model_shape *sh, size_t Hp, size_t Gp)
+static size_t pack_size(const model_shape *sh, size_t Hp, size_t Gp, size_t Yp, size_t Ap)
 {
-    size_t total = sh->C * sh->D * sh->H + sh->C;
+    const size_t Y = sh->D * sh->H, U = model_dense_input(sh, sh->n_dense);
+    size_t total = sh->C * U + sh->C;
     for (size_t l = 0; l < sh->L; l++) {
         size_t in = model_layer_input(sh, l), inp = round_up(in);
-        total += sh->D * (in * Gp + sh->H * Gp + Gp + Gp * inp + Gp * Hp);
+        size_t biases = sh->cell == CELL_GRU ? 2 : 1;
+        total += sh->D * (in * Gp + sh->H * Gp + biases * Gp + Gp * inp + Gp * Hp);
     }
+    if (sh->pooling == POOL_ATTENTION) total += Y * Ap + sh->A * Yp + 2 * Ap;
+    for (size_t k = 0; k < sh->n_dense; k++) total += sh->dense[k] * model_dense_input(sh, k) + sh->dense[k];
     return total;
 }
 
@@ -46,21 +51,34 @@ void S(fast_pack_update_range)(S(fast_pack) *p, const lrp_model *m, size_t lo, s
 {
     const model_shape *sh = &m->shape;
     const param_layout *L = &m->layout;
-    const size_t H = sh->H, Hp = p->Hp, Gp = p->Gp, G = GATE_COUNT * H, Y = sh->D * H, C = sh->C;
+    const size_t H = sh->H, Hp = p->Hp, Gp = p->Gp, G = model_gates(sh) * H, Y = sh->D * H, C = sh->C;
+    const double *w = m->params;
     for (size_t l = 0; l < sh->L; l++)
         for (size_t d = 0; d < sh->D; d++) {
             S(fast_dir) *q = &p->dir[l][d];
-            pack_rows(m->params, L->wx[l][d], G, q->in, lo, hi, H, Hp, q->wxT, Gp, q->wx, q->inp);
-            pack_rows(m->params, L->wh[l][d], G, H, lo, hi, H, Hp, q->whT, Gp, q->wh, Hp);
-            pack_rows(m->params, L->b[l][d], G, 1, lo, hi, H, Hp, q->b, 0, NULL, 0);
+            pack_rows(w, L->wx[l][d], G, q->in, lo, hi, H, Hp, q->wxT, Gp, q->wx, q->inp);
+            pack_rows(w, L->wh[l][d], G, H, lo, hi, H, Hp, q->whT, Gp, q->wh, Hp);
+            pack_rows(w, L->b[l][d], G, 1, lo, hi, H, Hp, q->b, 0, NULL, 0);
+            if (sh->cell == CELL_GRU) pack_rows(w, L->bh[l][d], G, 1, lo, hi, H, Hp, q->bh, 0, NULL, 0);
         }
-    pack_rows(m->params, L->wout, C, Y, lo, hi, C, C, NULL, 0, p->wout, Y);
-    if (sh->has_bias) pack_rows(m->params, L->bout, C, 1, lo, hi, C, C, NULL, 0, p->bout, 1);
+    if (sh->pooling == POOL_ATTENTION) {
+        const size_t A = sh->A;
+        pack_rows(w, L->att_w, A, Y, lo, hi, A, A, p->att_wT, p->Ap, p->att_w, p->Yp);
+        pack_rows(w, L->att_b, A, 1, lo, hi, A, A, p->att_b, 0, NULL, 0);
+        pack_rows(w, L->att_v, A, 1, lo, hi, A, A, p->att_v, 0, NULL, 0);
+    }
+    for (size_t k = 0; k < sh->n_dense; k++) {
+        const size_t M = sh->dense[k], in = model_dense_input(sh, k);
+        pack_rows(w, L->dense_w[k], M, in, lo, hi, M, M, NULL, 0, p->dense_w[k], in);
+        pack_rows(w, L->dense_b[k], M, 1, lo, hi, M, M, NULL, 0, p->dense_b[k], 1);
+    }
+    pack_rows(w, L->wout, C, p->U, lo, hi, C, C, NULL, 0, p->wout, p->U);
+    if (sh->has_bias) pack_rows(w, L->bout, C, 1, lo, hi, C, C, NULL, 0, p->bout, 1);
 }
 
 void S(fast_pack_update)(S(fast_pack) *p, const lrp_model *m)
 {
-    memset(p->mem_, 0, pack_size(&m->shape, p->Hp, p->Gp) * sizeof(REAL));
+    memset(p->mem_, 0, pack_size(&m->shape, p->Hp, p->Gp, p->Yp, p->Ap) * sizeof(REAL));
     S(fast_pack_update_range)(p, m, 0, m->layout.total);
 }
 
@@ -72,8 +90,11 @@ lrp_status S(fast_pack_create)(S(fast_pack) **out, const lrp_model *m, lrp_error
     if (!p) return lrp_fail(err, LRP_ERR_NOMEM, "out of memory packing the model");
     p->shape = *sh;
     p->Hp = round_up(sh->H);
-    p->Gp = GATE_COUNT * p->Hp;
-    size_t total = pack_size(sh, p->Hp, p->Gp);
+    p->Gp = model_gates(sh) * p->Hp;
+    p->Yp = round_up(sh->D * sh->H);
+    p->Ap = round_up(sh->A);
+    p->U = model_dense_input(sh, sh->n_dense);
+    size_t total = pack_size(sh, p->Hp, p->Gp, p->Yp, p->Ap);
     p->mem_ = aligned_alloc(64, (total * sizeof(REAL) + 63) / 64 * 64);
     if (!p->mem_) {
         free(p);
@@ -89,10 +110,21 @@ lrp_status S(fast_pack_create)(S(fast_pack) **out, const lrp_model *m, lrp_error
             dir->wxT = q; q += dir->in * p->Gp;
             dir->whT = q; q += sh->H * p->Gp;
             dir->b = q; q += p->Gp;
+            if (sh->cell == CELL_GRU) { dir->bh = q; q += p->Gp; }
             dir->wx = q; q += p->Gp * dir->inp;
             dir->wh = q; q += p->Gp * p->Hp;
         }
-    p->wout = q; q += sh->C * sh->D * sh->H;
+    if (sh->pooling == POOL_ATTENTION) {
+        p->att_wT = q; q += sh->D * sh->H * p->Ap;
+        p->att_w = q; q += sh->A * p->Yp;
+        p->att_b = q; q += p->Ap;
+        p->att_v = q; q += p->Ap;
+    }
+    for (size_t k = 0; k < sh->n_dense; k++) {
+        p->dense_w[k] = q; q += sh->dense[k] * model_dense_input(sh, k);
+        p->dense_b[k] = q; q += sh->dense[k];
+    }
+    p->wout = q; q += sh->C * p->U;
     p->bout = q;
     S(fast_pack_update)(p, m);
     *out = p;

@@ -7,9 +7,10 @@
  *   S(name)  name##_d or name##_f
  *   VEC      the vector type of simd.h (vd, vf), VEC_W its width in REALs, and the
  *            matching simd.h functions VEC_LOAD, VEC_STORE, VEC_LOAD_N, VEC_STORE_N,
- *            VEC_SELECT, VEC_SET1, VEC_FMA, VEC_TANH, VEC_LSTM_GATES
- *   COLS     columns of a register tile (FAST_COLS_D or _F): Hp, Gp and INp are
- *            multiples of it
+ *            VEC_SELECT, VEC_SET1, VEC_FMA, VEC_TANH, VEC_LSTM_GATES, VEC_SIGM2
+ *   REAL_EXP the C library's exp or expf (scalar: the attention's softmax)
+ *   COLS     columns of a register tile (FAST_COLS_D or _F): Hp, Gp, INp, Yp and Ap
+ *            are multiples of it
  */
 #ifndef LRP_FAST_REAL_H
 #define LRP_FAST_REAL_H
@@ -30,6 +31,8 @@
 #define VEC_FMA vf_fma
 #define VEC_TANH vf_tanh
 #define VEC_LSTM_GATES vf_lstm_gates
+#define VEC_SIGM2 vf_sigm2
+#define REAL_EXP expf
 #define COLS FAST_COLS_F
 #else
 #define REAL double
@@ -45,8 +48,17 @@
 #define VEC_FMA vd_fma
 #define VEC_TANH vd_tanh
 #define VEC_LSTM_GATES vd_lstm_gates
+#define VEC_SIGM2 vd_sigm2
+#define REAL_EXP exp
 #define COLS FAST_COLS_D
 #endif
+
+/* the largest of three sizes (of a pass's scratch layouts) */
+static inline size_t max3(size_t a, size_t b, size_t c)
+{
+    const size_t ab = a > b ? a : b;
+    return ab > c ? ab : c;
+}
 
 /* n rounded up to a whole number of register tiles */
 static inline size_t round_up(size_t n) { return (n + COLS - 1) / COLS * COLS; }

@@ -10,7 +10,8 @@
  * a lane's result never depends on what the other lanes hold. The batched kernels
  * rely on this for their bitwise reproducibility.
  *
- * exp, expm1, tanh and the LSTM gates (sigmoids and tanh) are vector versions: range reduction by ln 2
+ * exp, expm1, tanh, the LSTM gates (sigmoids and tanh) and the GRU's pair of sigmoids
+ * are vector versions: range reduction by ln 2
  * (Cody-Waite), then a Taylor polynomial of expm1 on |r| <= ln2/2 (degree 14 for
  * double, 9 for float, evaluated by Estrin's scheme). They agree with the C library to a few ulp; they are
  * not bitwise equal to it, which is why the batched float64 path is tested
@@ -210,6 +211,17 @@ static inline void vd_lstm_gates(vd zi, vd zf, vd zo, vd zg, vd *i, vd *f, vd *o
     *g = vd_select(zg < 0, -t, t);
 }
 
+/* Two sigmoids (the GRU's r and z gates) with one reciprocal, as vd_lstm_gates does:
+ * 1/a and 1/b from q = 1/(a b); exp(-z) capped at exp(300) as there. */
+static inline void vd_sigm2(vd za, vd zb, vd *a, vd *b)
+{
+    const vd cap = vd_set1(300.0);
+    vd da = 1.0 + vd_exp(vd_min(-za, cap)), db = 1.0 + vd_exp(vd_min(-zb, cap));
+    vd q = vd_recip(da * db);
+    *a = db * q;
+    *b = da * q;
+}
+
 // ----------------------------------------------------------------------------
 // float
 
@@ -341,6 +353,16 @@ static inline void vf_lstm_gates(vf zi, vf zf, vf zo, vf zg, vf *i, vf *f, vf *o
     *o = dg * q;
     vf t = e * (dO * q);
     *g = vf_select(zg < 0, -t, t);
+}
+
+/* as vd_sigm2; exp(-z) capped at exp(40) */
+static inline void vf_sigm2(vf za, vf zb, vf *a, vf *b)
+{
+    const vf cap = vf_set1(40.0f);
+    vf da = 1.0f + vf_exp(vf_min(-za, cap)), db = 1.0f + vf_exp(vf_min(-zb, cap));
+    vf q = vf_recip(da * db);
+    *a = db * q;
+    *b = da * q;
 }
 
 #endif /* LRP_SIMD_H */

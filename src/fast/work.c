@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/common.h"
-#include "fast/lstm.h"
+#include "fast/head.h"
 
 void S(fast_work_init)(S(fast_work) *w) { memset(w, 0, sizeof *w); }
 
@@ -21,10 +21,28 @@ void S(fast_work_free)(S(fast_work) *w)
     free(w->pv3);
     free(w->po);
     free(w->po2);
+    free(w->prow);
+    free(w->orow);
     free(w->dscores);
     free(w->targets);
     lrp_free_large(w->mem, w->cap_mem * sizeof(REAL));
     memset(w, 0, sizeof *w);
+}
+
+/* REALs of a sentence's scratch: the largest of the recurrent passes' and those above them */
+static size_t tmp_size(const S(fast_pack) *p)
+{
+    S(top_tmp) t;
+    const size_t cell = p->shape.cell == CELL_GRU ? S(fast_gru_tmp_size)(p) : S(fast_lstm_tmp_size)(p);
+    const size_t top = top_tmp_at(p, NULL, &t);
+    return cell > top ? cell : top;
+}
+
+/* REALs of a sentence's dpre: one direction's gradient at the gate pre-activations by
+ * step (fast_sent.dpre) */
+static size_t dpre_size(const S(fast_pack) *p, size_t T)
+{
+    return round_up(T * p->Gp * (p->shape.cell == CELL_GRU ? 2 : 1));
 }
 
 /* The arrays of one sentence of T words, in the order they lie in the block, each
@@ -34,19 +52,44 @@ static size_t sent_layout(const S(fast_pack) *p, size_t T, REAL *mem, S(fast_sen
 {
     const model_shape *sh = &p->shape;
     const size_t Y = sh->D * sh->H, below = sh->L - 1; /* layers whose outputs feed another */
+    const size_t kept = below + (keeps_outputs(p, sh->L - 1) ? 1 : 0); /* and the head */
+    const int att = sh->pooling == POOL_ATTENTION;
     size_t at = 0;
     se->x = take(mem, &at, round_up(T * sh->E));
-    se->y = take(mem, &at, round_up(below * T * Y));
-    se->cache = take(mem, &at, sh->L * sh->D * round_up(fast_lstm_cache_size(p, T)));
-    se->top = take(mem, &at, round_up(Y));
+    se->y = take(mem, &at, round_up(kept * T * Y));
+    se->cache_stride = round_up(cache_size(p, T));
+    se->cache = take(mem, &at, sh->L * sh->D * se->cache_stride);
+    se->u = take(mem, &at, round_up(Y));
+    se->att_k = take(mem, &at, att ? T * p->Ap : 0);
+    se->alpha = take(mem, &at, att ? round_up(T) : 0);
+    se->hs = take(mem, &at, round_up(S(fast_head_scratch_size)(p, T)));
+    for (size_t k = 0; k < sh->n_dense; k++) {
+        se->z[k] = take(mem, &at, round_up(sh->dense[k]));
+        se->a[k] = take(mem, &at, round_up(sh->dense[k]));
+    }
+    se->top = sh->n_dense ? se->a[sh->n_dense - 1] : se->u;
     se->scores = take(mem, &at, round_up(sh->C));
     se->sig = take(mem, &at, round_up(T * Y));
     se->dx[0] = take(mem, &at, round_up(below ? T * p->INmax : 0));
     se->dx[1] = take(mem, &at, round_up(below ? T * p->INmax : 0));
     se->gx[0] = take(mem, &at, round_up(T * sh->E));
     se->gx[1] = take(mem, &at, round_up(T * sh->E));
-    se->tmp = take(mem, &at, round_up(S(fast_lstm_tmp_size)(p)));
+    se->tmp = take(mem, &at, round_up(tmp_size(p)));
     return at;
+}
+
+/* Pointer arrays over the positions of sentences of up to Tmax words. */
+static lrp_status reserve_rows(S(fast_work) *w, size_t Tmax, lrp_error *err)
+{
+    if (Tmax <= w->cap_rows) return LRP_OK;
+    const REAL **prow = realloc(w->prow, Tmax * sizeof *prow);
+    if (prow) w->prow = prow;
+    REAL **orow = realloc(w->orow, Tmax * sizeof *orow);
+    if (orow) w->orow = orow;
+    if (!prow || !orow)
+        return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a sentence of %zu words", Tmax);
+    w->cap_rows = Tmax;
+    return LRP_OK;
 }
 
 /* The pointer arrays and per-sentence records for n sentences. */
@@ -85,12 +128,14 @@ lrp_status S(fast_work_reserve)(const S(fast_pack) *p, S(fast_work) *w, size_t n
 {
     lrp_status status = reserve_records(p, w, n, err);
     if (status != LRP_OK) return status;
-    size_t total = 0;
-    for (size_t b = 0; b < n; b++)
-    {
+    size_t total = 0, Tmax = 0;
+    for (size_t b = 0; b < n; b++) {
         S(fast_sent) count;
-        total += sent_layout(p, sentences[b].length, NULL, &count) + round_up(sentences[b].length * p->Gp);
+        total += sent_layout(p, sentences[b].length, NULL, &count) + dpre_size(p, sentences[b].length);
+        if (sentences[b].length > Tmax) Tmax = sentences[b].length;
     }
+    if (p->shape.pooling == POOL_ATTENTION) status = reserve_rows(w, Tmax, err);
+    if (status != LRP_OK) return status;
     if (total > w->cap_mem) {
         size_t cap = total + total / 2;
         lrp_free_large(w->mem, w->cap_mem * sizeof(REAL));
@@ -117,7 +162,7 @@ lrp_status S(fast_work_reserve)(const S(fast_pack) *p, S(fast_work) *w, size_t n
     /* after every sentence's arrays, so that a forward pass and LRP touch none of it */
     for (size_t b = 0; b < n; b++) {
         w->sent[b].dpre = q;
-        q += round_up(sentences[b].length * p->Gp);
+        q += dpre_size(p, sentences[b].length);
     }
     /* longest first, ties in the caller's order: at step s the sentences still
      * running are a prefix of `order` */

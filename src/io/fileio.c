@@ -1,7 +1,12 @@
 /*
  * fileio.c - whole-file reading and atomic writing (fileio.h).
  */
+/* LRP_POSIX_ONLY (the build's option): nothing but POSIX.1-2008, as on macOS and the BSDs */
+#ifndef LRP_POSIX_ONLY
 #define _GNU_SOURCE /* open's O_TMPFILE (Linux) */
+#else
+#define _XOPEN_SOURCE 700 /* realpath: POSIX.1-2008, XSI */
+#endif
 #include "io/fileio.h"
 
 #include <errno.h>
@@ -391,6 +396,7 @@ static int link_unnamed(lrp_pending *p, size_t len)
     errno = e;
     return 0;
 #else
+    (void)p;
     (void)len;
     errno = EOPNOTSUPP;
     return 0;

@@ -4,7 +4,9 @@
  * the specification; keep the two in step.
  *
  * Sizes: V vocabulary, E embedding, H hidden, C classes, L layers, D directions,
- * IN(l) = E for layer 0 and D*H above. File tensors of the base model (L = 1, D = 2):
+ * G = 4H (LSTM) or 3H (GRU) gate rows, IN(l) = E for layer 0 and D*H above, A the
+ * attention size, M_k the dense layers' sizes, U the classifier's input (the last
+ * M_k, else D*H). File tensors of the paper's model (L = 1, D = 2, LSTM, last states):
  *
  *   embedding                                   [V, E]
  *   encoder.fwd.weight_x, encoder.bwd.weight_x  [4H, E]
@@ -13,99 +15,51 @@
  *   classifier.weight_fwd, classifier.weight_bwd [C, H]
  *   classifier.bias (optional)                  [C]
  *
- * Stacked models (metadata layers = L >= 2) name layer k "encoder.l<k>.<dir>"
- * (weight_x of layer k >= 1 is [4H, D*H]); unidirectional models (directions = 1)
- * have no bwd tensors and no classifier.weight_bwd. Gate rows come in blocks of H
- * in the file's gate_order; inside the model they are in LRP_INTERNAL_GATE_ORDER.
+ * The metadata say the rest of the family: layers (encoder.l<k>.<dir>.*), directions
+ * (no bwd tensors when 1), cell (a GRU has bias_x and bias_h [3H] for bias), pooling
+ * (attention.weight [A, D*H], attention.bias [A], attention.vector [A] for
+ * attention), dense (dense.l<k>.weight [M_k, previous size], dense.l<k>.bias [M_k]),
+ * activation. The classifier's weight is classifier.weight [C, U] in any model, or,
+ * without dense layers, split into its forward and backward columns as above. Gate
+ * rows come in blocks of H in the file's gate_order; inside the model they are in the
+ * internal order (LRP_INTERNAL_GATE_ORDER, LRP_GRU_GATE_ORDER).
  *
  * The loader checks the container (st_parse), then the metadata, the set of
  * tensor names, dtypes, shapes against each other and against vocab and labels,
- * and finally every value (finite), naming the first problem it finds.
+ * and finally every value (finite), naming the first problem it finds. The tensors
+ * become a table of views (tensor_views.h), which PyTorch's state_dicts
+ * (model_torch.c) also give, copied by one routine.
  */
 #include "io/model_io.h"
 
 #include <errno.h>
 #include <float.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/common.h"
-#include "io/fileio.h"
 #include "core/model.h"
+#include "io/fileio.h"
 #include "io/model_torch.h"
 #include "io/safetensors.h"
+#include "io/tensor_views.h"
 #include "text/text.h"
 
 #define LRP_FORMAT_NAME "lrp-rnn"
 
-// ----------------------------------------------------------------------------
-// tensor views: where each file tensor lives in the flat parameters
-
-/* embedding, 3 tensors per layer and direction, classifier fwd, bwd, bias */
-#define MAX_VIEWS (1 + 3 * 2 * LRP_MAX_LAYERS + 3)
-
-typedef struct tensor_view {
-    char name[64];
-    size_t rank;        /* 1 or 2 */
-    size_t rows, cols;  /* file shape [rows, cols]; cols = 1 when rank is 1 */
-    size_t offset;      /* index in params of the tensor's internal row 0 */
-    size_t stride;      /* doubles between consecutive internal rows */
-    size_t block;       /* H when rows are four gate blocks of H rows, else 0 */
-} tensor_view;
-
-/* Every tensor of a model of shape s, in file order. Names depend only on L, D and
- * has_bias; with p NULL (sizes not known yet) the sizes and offsets are left 0. */
-static size_t model_views(const model_shape *s, const param_layout *p, tensor_view *v)
-{
-    static const char *const dir[2] = {"fwd", "bwd"};
-    const size_t G = 4 * s->H;
-    size_t n = 0;
-#define VIEW(rank_, rows_, cols_, offset_, stride_, block_, ...)                                   \
-    do {                                                                                           \
-        snprintf(v[n].name, sizeof v[n].name, __VA_ARGS__);                                        \
-        v[n].rank = (rank_);                                                                       \
-        v[n].rows = (rows_);                                                                       \
-        v[n].cols = (cols_);                                                                       \
-        v[n].offset = p ? (offset_) : 0;                                                           \
-        v[n].stride = (stride_);                                                                   \
-        v[n].block = (block_);                                                                     \
-        n++;                                                                                       \
-    } while (0)
-    VIEW(2, s->V, s->E, p->emb, s->E, 0, "embedding");
-    for (size_t l = 0; l < s->L; l++) {
-        size_t in = model_layer_input(s, l);
-        for (size_t d = 0; d < s->D; d++) {
-            char prefix[40];
-            if (s->L == 1) snprintf(prefix, sizeof prefix, "encoder.%s", dir[d]);
-            else snprintf(prefix, sizeof prefix, "encoder.l%zu.%s", l, dir[d]);
-            VIEW(2, G, in, p->wx[l][d], in, s->H, "%s.weight_x", prefix);
-            VIEW(2, G, s->H, p->wh[l][d], s->H, s->H, "%s.weight_h", prefix);
-            VIEW(1, G, 1, p->b[l][d], 1, s->H, "%s.bias", prefix);
-        }
-    }
-    /* the classifier reads [h_fwd; h_bwd]: its internal (C, D*H) rows hold the file's
-     * weight_fwd row, then the weight_bwd row */
-    for (size_t d = 0; d < s->D; d++)
-        VIEW(2, s->C, s->H, p->wout + d * s->H, s->D * s->H, 0, "classifier.weight_%s", dir[d]);
-    if (s->has_bias) VIEW(1, s->C, 1, p->bout, 1, 0, "classifier.bias");
-#undef VIEW
-    return n;
-}
-
-/* Internal row of the file's row r. gate[k] = internal gate of the file's k-th block. */
-static size_t internal_row(const tensor_view *v, size_t r, const int gate[GATE_COUNT])
-{
-    if (!v->block) return r;
-    return (size_t)gate[r / v->block] * v->block + r % v->block;
-}
-
+/* "1 layer, bidirectional", and the kinds that are not the paper's: ", GRU, attention,
+ * 2 dense layers" (for messages: the sizes may not be known yet). */
 static const char *shape_text(const model_shape *s, char *buf, size_t len)
 {
-    snprintf(buf, len, "%zu layer%s, %s", s->L, s->L == 1 ? "" : "s",
-             s->D == 2 ? "bidirectional" : "unidirectional");
+    size_t at = 0;
+    lrp_append(buf, len, &at, "%zu layer%s, %s%s", s->L, s->L == 1 ? "" : "s",
+               s->D == 2 ? "bidirectional" : "unidirectional", s->cell == CELL_GRU ? ", GRU" : "");
+    if (s->pooling != POOL_LAST)
+        lrp_append(buf, len, &at, s->pooling == POOL_ATTENTION ? ", %s" : ", %s pooling",
+                   model_pooling_name(s->pooling));
+    if (s->n_dense) lrp_append(buf, len, &at, ", %zu dense layer%s", s->n_dense, s->n_dense == 1 ? "" : "s");
     return buf;
 }
 
@@ -133,19 +87,21 @@ static const char *required(const st_file *f, const char *key, const char *what,
 }
 
 /* Which reader: by __metadata__.format ("lrp-rnn", or "pt" as PyTorch's safetensors
- * writer puts it), else by the names: a tensor named like an nn.LSTM's first
- * parameter, or a module path in the options, means a PyTorch state_dict. */
+ * writer puts it), else by the names: a tensor named like the first parameter of an
+ * nn.LSTM or nn.GRU, or a module path in the options, means a PyTorch state_dict. */
 static lrp_status file_kind(const st_file *f, const lrp_load_options *o, int *torch,
                             lrp_error *err)
 {
     const char *format = st_metadata(f, "format");
-    int paths = o->embedding_prefix || o->lstm_prefix || o->classifier_prefix;
+    int paths = o->embedding_prefix || o->lstm_prefix || o->classifier_prefix || o->rnn_prefix ||
+                o->attention_prefix || o->dense_prefixes;
     *torch = 0;
     if (format && strcmp(format, LRP_FORMAT_NAME) == 0) {
         if (paths)
             return lrp_fail(err, LRP_ERR_ARGUMENT,
-                            "module paths (--prefix-embedding, --prefix-lstm, --prefix-classifier) "
-                            "are for PyTorch state_dicts; this is an " LRP_FORMAT_NAME " model file");
+                            "module paths (--prefix-embedding, --prefix-rnn, --prefix-attention, "
+                            "--prefix-dense, --prefix-classifier) are for PyTorch state_dicts; "
+                            "this is an " LRP_FORMAT_NAME " model file");
         return LRP_OK;
     }
     if (format && strcmp(format, "pt") != 0)
@@ -153,17 +109,57 @@ static lrp_status file_kind(const st_file *f, const lrp_load_options *o, int *to
                         "__metadata__.format is \"%.40s\", expected \"" LRP_FORMAT_NAME "\" (this "
                         "project's format) or \"pt\" (a PyTorch state_dict)",
                         format);
-    *torch = format || paths || torch_has_lstm(f);
+    *torch = format || paths || torch_has_rnn(f);
     if (*torch) return LRP_OK;
     return lrp_fail(err, LRP_ERR_FORMAT,
                     "%s: not an " LRP_FORMAT_NAME " model file (docs/model-format.md), and no "
-                    "tensor is named like an nn.LSTM parameter (<module>.weight_ih_l0) as in a "
-                    "PyTorch state_dict (docs/pytorch.md)",
+                    "tensor is named like an nn.LSTM or nn.GRU parameter (<module>.weight_ih_l0) "
+                    "as in a PyTorch state_dict (docs/pytorch.md)",
                     f->metadata ? "__metadata__ has no \"format\"" : "no __metadata__");
 }
 
-/* An lrp-rnn file's format_version, layers, directions and gate_order. Fills s->L,
- * s->D and gate. */
+/* The dense layers' sizes "64" or "128,64" ("" for none) into s. */
+static lrp_status parse_dense(const char *text, model_shape *s, lrp_error *err)
+{
+    s->n_dense = 0;
+    if (!text || !text[0]) return LRP_OK;
+    for (const char *p = text;; p++) {
+        char num[16];
+        const size_t n = strcspn(p, ",");
+        size_t v = 0;
+        if (s->n_dense == LRP_MAX_DENSE)
+            return lrp_fail(err, LRP_ERR_FORMAT,
+                            "__metadata__.dense is \"%.60s\": more than %d dense layers are not supported",
+                            text, LRP_MAX_DENSE);
+        if (n < sizeof num) {
+            memcpy(num, p, n);
+            num[n] = '\0';
+        }
+        if (n >= sizeof num || !parse_count(num, &v))
+            return lrp_fail(err, LRP_ERR_FORMAT,
+                            "__metadata__.dense is \"%.60s\", expected the dense layers' sizes in order, "
+                            "separated by commas (e.g. \"64\" or \"128,64\"; \"\" for none)",
+                            text);
+        s->dense[s->n_dense++] = v;
+        p += n;
+        if (*p == '\0') return LRP_OK;
+    }
+}
+
+/* A kind key ("cell", "pooling", "activation"): absent = the default (0), else one of
+ * its names. */
+static lrp_status parse_kind(const st_file *f, const char *key, int (*parse)(const char *),
+                             const char *expected, int *out, lrp_error *err)
+{
+    const char *v = st_metadata(f, key);
+    *out = v ? parse(v) : 0;
+    if (*out < 0)
+        return lrp_fail(err, LRP_ERR_FORMAT, "__metadata__.%s is \"%.40s\", expected %s", key, v, expected);
+    return LRP_OK;
+}
+
+/* An lrp-rnn file's format_version, layers, directions, cell, pooling, dense,
+ * activation and gate_order: s (but its sizes) and gate. */
 static lrp_status check_metadata(const st_file *f, model_shape *s, int gate[GATE_COUNT],
                                  lrp_error *err)
 {
@@ -191,13 +187,60 @@ static lrp_status check_metadata(const st_file *f, model_shape *s, int gate[GATE
         return lrp_fail(err, LRP_ERR_FORMAT,
                         "__metadata__.directions is \"%.40s\", expected \"1\" or \"2\"", dirs);
 
-    const char *order = required(f, "gate_order", "a permutation of igfo", err);
+    int cell, pooling, activation;
+    lrp_status st = parse_kind(f, "cell", model_cell_parse, "\"lstm\" or \"gru\"", &cell, err);
+    if (st == LRP_OK)
+        st = parse_kind(f, "pooling", model_pooling_parse, "\"last\", \"mean\", \"max\" or \"attention\"",
+                        &pooling, err);
+    if (st == LRP_OK) st = parse_dense(st_metadata(f, "dense"), s, err);
+    if (st == LRP_OK)
+        st = parse_kind(f, "activation", model_activation_parse, "\"relu\" or \"tanh\"", &activation, err);
+    if (st != LRP_OK) return st;
+    s->cell = (model_cell)cell;
+    s->pooling = (model_pooling)pooling;
+    s->activation = s->n_dense ? (model_activation)activation : ACT_RELU; /* said and ignored without dense layers */
+
+    const char *order = required(f, "gate_order",
+                                 s->cell == CELL_GRU ? "a permutation of rzn" : "a permutation of igfo", err);
     if (!order) return LRP_ERR_FORMAT;
-    return model_parse_gate_order(order, gate, err);
+    const model_cell other = s->cell == CELL_GRU ? CELL_LSTM : CELL_GRU;
+    if (model_parse_gates(s->cell, order, gate, err) == LRP_OK) return LRP_OK;
+    if (model_parse_gates(other, order, gate, NULL) == LRP_OK) /* the other cell's order */
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "gate_order \"%s\" is an %s's, but the metadata say cell \"%s\"%s (expected a "
+                        "permutation of %s)",
+                        order, other == CELL_GRU ? "nn.GRU" : "nn.LSTM", model_cell_name(s->cell),
+                        st_metadata(f, "cell") ? "" : " (\"cell\" absent)", s->cell == CELL_GRU ? "rzn" : "igfo");
+    return LRP_ERR_FORMAT;
+}
+
+/* The options --pooling and --activation describe a PyTorch state_dict's head; an
+ * lrp-rnn file says its own, which they may only repeat. */
+static lrp_status check_kind_options(const model_shape *s, const lrp_load_options *o, lrp_error *err)
+{
+    if (o->pooling && model_pooling_parse(o->pooling) != (int)s->pooling) /* also an unknown name */
+        return lrp_fail(err, LRP_ERR_ARGUMENT,
+                        "pooling option \"%.40s\": this " LRP_FORMAT_NAME " file's head is \"%s\" "
+                        "(its metadata \"pooling\" says so; the option is for PyTorch state_dicts)",
+                        o->pooling, model_pooling_name(s->pooling));
+    const int act = o->activation ? model_activation_parse(o->activation) : -1;
+    if (o->activation && (act < 0 || (s->n_dense && act != (int)s->activation)))
+        return lrp_fail(err, LRP_ERR_ARGUMENT,
+                        "activation option \"%.40s\": this " LRP_FORMAT_NAME " file's dense layers use "
+                        "\"%s\" (its metadata \"activation\" says so; the option is for PyTorch "
+                        "state_dicts)",
+                        o->activation, model_activation_name(s->activation));
+    return LRP_OK;
 }
 
 // ----------------------------------------------------------------------------
 // loading: tensors
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
 
 static int is_expected(const tensor_view *v, size_t nv, const char *name)
 {
@@ -206,23 +249,91 @@ static int is_expected(const tensor_view *v, size_t nv, const char *name)
     return 0;
 }
 
+/* The file's tensor `name` with its last `cut` characters replaced by `leaf`. */
+static const st_tensor *sibling(const st_file *f, const char *name, size_t cut, const char *leaf)
+{
+    char buf[80];
+    snprintf(buf, sizeof buf, "%.*s%s", (int)(strlen(name) - cut), name, leaf);
+    return st_find(f, buf);
+}
+
+/* The metadata "dense" as the file gives it, for messages. */
+static const char *dense_said(const st_file *f)
+{
+    const char *d = st_metadata(f, "dense");
+    return d && d[0] ? d : NULL;
+}
+
+static lrp_status missing(const st_file *f, const model_shape *s, const char *name, lrp_error *err)
+{
+    char what[96];
+    shape_text(s, what, sizeof what);
+    if ((ends_with(name, ".bias_x") || ends_with(name, ".bias_h")) && sibling(f, name, 7, ".bias"))
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "missing tensor \"%s\" (model with %s): a GRU layer keeps its input and "
+                        "recurrent biases apart, as bias_x and bias_h [3H] (PyTorch's bias_ih and "
+                        "bias_hh), which cannot be summed into one \"bias\" as an LSTM's can",
+                        name, what);
+    if (ends_with(name, ".bias") && strncmp(name, "encoder.", 8) == 0 && sibling(f, name, 5, ".bias_x"))
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "missing tensor \"%s\" (model with %s): an LSTM layer has one bias (input and "
+                        "recurrent biases summed); bias_x and bias_h are a GRU's (metadata \"cell\" = "
+                        "\"gru\")",
+                        name, what);
+    if (strncmp(name, "attention.", 10) == 0)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "missing tensor \"%s\" (model with %s): an attention head has attention.weight "
+                        "[A, D*H], attention.bias [A] and attention.vector [A]",
+                        name, what);
+    if (strncmp(name, "dense.", 6) == 0)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "missing tensor \"%s\" (model with %s): metadata \"dense\" = \"%.60s\" gives %zu "
+                        "dense layer%s, each with dense.l<k>.weight and dense.l<k>.bias",
+                        name, what, dense_said(f), s->n_dense, s->n_dense == 1 ? "" : "s");
+    return lrp_fail(err, LRP_ERR_FORMAT, "missing tensor \"%s\" (model with %s)", name, what);
+}
+
+static lrp_status unexpected(const st_file *f, const model_shape *s, const char *name, lrp_error *err)
+{
+    char what[96];
+    shape_text(s, what, sizeof what);
+    if (strncmp(name, "attention.", 10) == 0 && s->pooling != POOL_ATTENTION)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "unexpected tensor \"%.80s\" (model with %s): an attention head's, but the "
+                        "metadata say pooling \"%s\" (\"attention\" for an attention head)",
+                        name, what, model_pooling_name(s->pooling));
+    if (strncmp(name, "dense.", 6) == 0) {
+        if (!s->n_dense)
+            return lrp_fail(err, LRP_ERR_FORMAT,
+                            "unexpected tensor \"%.80s\" (model with %s): a dense layer's, but the "
+                            "metadata \"dense\" is absent or empty (no dense layers)",
+                            name, what);
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "unexpected tensor \"%.80s\" (model with %s): metadata \"dense\" = \"%.60s\" "
+                        "gives %zu dense layer%s (dense.l0 .. dense.l%zu)",
+                        name, what, dense_said(f), s->n_dense, s->n_dense == 1 ? "" : "s", s->n_dense - 1);
+    }
+    if (s->cell == CELL_LSTM && (ends_with(name, ".bias_x") || ends_with(name, ".bias_h")))
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "unexpected tensor \"%.80s\" (model with %s): bias_x and bias_h are a GRU's "
+                        "(metadata \"cell\" = \"gru\"); an LSTM layer has one bias",
+                        name, what);
+    return lrp_fail(err, LRP_ERR_FORMAT,
+                    "unexpected tensor \"%.80s\" (model with %s; metadata \"layers\", \"directions\", "
+                    "\"cell\", \"pooling\" and \"dense\" set the tensors, see docs/model-format.md)",
+                    name, what);
+}
+
 /* Every tensor the shape needs is there in F32 or F64, and nothing else. */
-static lrp_status check_names(const st_file *f, const model_shape *s, lrp_error *err)
+static lrp_status check_names(const st_file *f, const model_shape *s, int split, lrp_error *err)
 {
     tensor_view v[MAX_VIEWS];
-    size_t nv = model_views(s, NULL, v);
-    char what[64];
+    size_t nv = views_ours(s, NULL, split, NULL, v);
     for (size_t i = 0; i < nv; i++)
-        if (!st_find(f, v[i].name))
-            return lrp_fail(err, LRP_ERR_FORMAT, "missing tensor \"%s\" (model with %s)", v[i].name,
-                            shape_text(s, what, sizeof what));
+        if (!st_find(f, v[i].name)) return missing(f, s, v[i].name, err);
     if (f->n != nv) {
         for (size_t i = 0; i < f->n; i++)
-            if (!is_expected(v, nv, f->tensors[i].name))
-                return lrp_fail(err, LRP_ERR_FORMAT,
-                                "unexpected tensor \"%.80s\" (model with %s; metadata \"layers\" "
-                                "and \"directions\" set the tensors, see docs/model-format.md)",
-                                f->tensors[i].name, shape_text(s, what, sizeof what));
+            if (!is_expected(v, nv, f->tensors[i].name)) return unexpected(f, s, f->tensors[i].name, err);
     }
     for (size_t i = 0; i < nv; i++) {
         const st_tensor *t = st_find(f, v[i].name);
@@ -230,6 +341,28 @@ static lrp_status check_names(const st_file *f, const model_shape *s, lrp_error 
             return lrp_fail(err, LRP_ERR_FORMAT, "%s: dtype %s, expected F32 or F64", v[i].name,
                             st_dtype_name(t->dtype));
     }
+    return LRP_OK;
+}
+
+/* The classifier's weight as classifier.weight (split 0) or split into its fwd and bwd
+ * columns (split 1, the paper's names, without dense layers). */
+static lrp_status classifier_names(const st_file *f, const model_shape *s, int *split, lrp_error *err)
+{
+    const int whole = st_find(f, "classifier.weight") != NULL;
+    const int parts = st_find(f, "classifier.weight_fwd") || st_find(f, "classifier.weight_bwd");
+    if (whole && parts)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "both classifier.weight and classifier.weight_%s: the classifier's weight is "
+                        "either classifier.weight [C, U] or split into classifier.weight_fwd and "
+                        "classifier.weight_bwd [C, H]",
+                        st_find(f, "classifier.weight_fwd") ? "fwd" : "bwd");
+    if (parts && s->n_dense)
+        return lrp_fail(err, LRP_ERR_FORMAT,
+                        "classifier.weight_%s: with dense layers the classifier reads the last dense "
+                        "layer's outputs, not the encoders' states: expected classifier.weight [C, %zu]",
+                        st_find(f, "classifier.weight_fwd") ? "fwd" : "bwd", s->dense[s->n_dense - 1]);
+    /* neither: name the paper's parts for the paper's model */
+    *split = parts || (!whole && model_is_paper(s));
     return LRP_OK;
 }
 
@@ -246,161 +379,89 @@ static lrp_status check_anchor(const st_tensor *t, const char *expected, lrp_err
     return LRP_OK;
 }
 
-/* V and E from the embedding, H from the first forward weight_x, C from
- * classifier.weight_fwd; then every tensor's shape against those sizes. */
-static lrp_status check_shapes(const st_file *f, model_shape *s, param_layout *p, lrp_error *err)
+/* Why a tensor must have the shape it must, when the metadata say it: " (...)" or "". */
+static const char *shape_reason(const st_file *f, const model_shape *s, const tensor_view *v,
+                                const st_tensor *t, char *buf, size_t len)
 {
-    tensor_view v[MAX_VIEWS];
-    model_views(s, NULL, v);
+    size_t k = 0;
+    buf[0] = '\0';
+    if (sscanf(v->name, "dense.l%zu.", &k) == 1 && k < s->n_dense) {
+        if (t->shape[0] != v->rows)
+            snprintf(buf, len, " (metadata \"dense\" = \"%.60s\")", dense_said(f));
+        else if (k == 0)
+            snprintf(buf, len, " (the first dense layer reads the head's D*H = %zu values)", v->cols);
+        else
+            snprintf(buf, len, " (dense layer %zu reads the %zu outputs of dense.l%zu)", k, v->cols, k - 1);
+    } else if (strcmp(v->name, "classifier.weight") == 0 && s->n_dense && t->rank == 2 &&
+               t->shape[0] == v->rows) {
+        snprintf(buf, len, " (the classifier reads the %zu outputs of the last dense layer, metadata "
+                           "\"dense\" = \"%.60s\")",
+                 v->cols, dense_said(f));
+    } else if (strncmp(v->name, "attention.", 10) == 0 && strcmp(v->name, "attention.weight") != 0) {
+        snprintf(buf, len, " (A = %zu, the rows of attention.weight)", s->A);
+    }
+    return buf;
+}
+
+/* V and E from the embedding, H from the first forward weight_x, C from the
+ * classifier, A from attention.weight; then every tensor's shape against those sizes:
+ * the views of the file (gate blocks in the file's order gate). */
+static lrp_status check_shapes(const st_file *f, model_shape *s, int split, const int gate[GATE_COUNT],
+                               tensor_view *v, size_t *nv, lrp_error *err)
+{
+    views_ours(s, NULL, split, NULL, v);
+    const size_t gates = model_gates(s);
     const st_tensor *emb = st_find(f, v[0].name), *wx = st_find(f, v[1].name),
-                    *cls = st_find(f, "classifier.weight_fwd");
-    char sh[160], want[160];
+                    *cls = st_find(f, split ? "classifier.weight_fwd" : "classifier.weight"),
+                    *att = s->pooling == POOL_ATTENTION ? st_find(f, "attention.weight") : NULL;
+    char sh[160], want[160], why[200];
     lrp_status st = check_anchor(emb, "[V, E] (2 dimensions)", err);
-    if (st == LRP_OK) st = check_anchor(wx, "[4H, E] (2 dimensions)", err);
-    if (st == LRP_OK) st = check_anchor(cls, "[C, H] (2 dimensions)", err);
+    if (st == LRP_OK) st = check_anchor(wx, gates == 4 ? "[4H, E] (2 dimensions)" : "[3H, E] (2 dimensions)", err);
+    if (st == LRP_OK) st = check_anchor(cls, split ? "[C, H] (2 dimensions)" : "[C, U] (2 dimensions)", err);
+    if (st == LRP_OK && att) st = check_anchor(att, "[A, D*H] (2 dimensions)", err);
     if (st != LRP_OK) return st;
-    if (wx->shape[0] % GATE_COUNT != 0)
+    if (wx->shape[0] % gates != 0)
         return lrp_fail(err, LRP_ERR_FORMAT,
-                        "%s: shape %s, expected [4H, E]: the rows are four gate blocks of H rows",
+                        gates == 4 ? "%s: shape %s, expected [4H, E]: the rows are four gate blocks of H rows"
+                                   : "%s: shape %s, expected [3H, E]: the rows are three gate blocks (r, z, "
+                                     "n) of H rows",
                         wx->name, st_shape_string(wx->shape, wx->rank, sh, sizeof sh));
     s->V = emb->shape[0];
     s->E = emb->shape[1];
-    s->H = wx->shape[0] / GATE_COUNT;
+    s->H = wx->shape[0] / gates;
     s->C = cls->shape[0];
+    s->A = att ? att->shape[0] : 0;
 
+    param_layout p;
     lrp_error inner;
-    st = param_layout_init(p, s, &inner);
+    st = param_layout_init(&p, s, &inner);
     if (st == LRP_ERR_ARGUMENT) st = LRP_ERR_FORMAT; /* a bad size in a file is a format problem */
     if (st != LRP_OK) return lrp_fail(err, st, "%s", inner.message);
 
-    size_t nv = model_views(s, p, v);
-    for (size_t i = 0; i < nv; i++) {
-        const st_tensor *t = st_find(f, v[i].name);
+    *nv = views_ours(s, &p, split, gate, v);
+    for (size_t i = 0; i < *nv; i++) {
+        const st_tensor *t = v[i].src = st_find(f, v[i].name);
         size_t expect[2] = {v[i].rows, v[i].cols};
         if (t->rank != v[i].rank || t->shape[0] != expect[0] ||
             (v[i].rank == 2 && t->shape[1] != expect[1]))
-            return lrp_fail(err, LRP_ERR_FORMAT, "%s: shape %s, expected %s", v[i].name,
+            return lrp_fail(err, LRP_ERR_FORMAT, "%s: shape %s, expected %s%s", v[i].name,
                             st_shape_string(t->shape, t->rank, sh, sizeof sh),
-                            st_shape_string(expect, v[i].rank, want, sizeof want));
+                            st_shape_string(expect, v[i].rank, want, sizeof want),
+                            shape_reason(f, s, &v[i], t, why, sizeof why));
     }
     return LRP_OK;
 }
 
-/* "tensor: non-finite value v at [row, column]" */
-static lrp_status non_finite_at(const st_tensor *t, size_t at, double value, lrp_error *err)
+/* An lrp-rnn file's tensors (its metadata read into s and gate): the shape and the
+ * table of views. */
+static lrp_status plan_ours(const st_file *f, model_shape *s, const int gate[GATE_COUNT], tensor_view *v,
+                            size_t *nv, lrp_error *err)
 {
-    char where[48];
-    if (t->rank == 2) snprintf(where, sizeof where, "[%zu, %zu]", at / t->shape[1], at % t->shape[1]);
-    else snprintf(where, sizeof where, "[%zu]", at);
-    return lrp_fail(err, LRP_ERR_FORMAT, "%.100s: non-finite value %g at %s", t->name, value, where);
-}
-
-lrp_status model_read_finite(const st_tensor *t, size_t first, size_t count, double *dst,
-                             lrp_error *err)
-{
-    st_read_f64(t, first, count, dst);
-    for (size_t i = 0; i < count; i++)
-        if (!isfinite(dst[i])) return non_finite_at(t, first + i, dst[i], err);
-    return LRP_OK;
-}
-
-/* Are the count floats at x (elements first.. of tensor t) finite? One pass over
- * the bits (exponent all ones: Inf or NaN); the first bad one is looked for only
- * when there is one. */
-static lrp_status check_finite_f32(const st_tensor *t, const float *x, size_t first, size_t count,
-                                   lrp_error *err)
-{
-    uint32_t worst = 0;
-    for (size_t i = 0; i < count; i++) {
-        uint32_t bits;
-        memcpy(&bits, &x[i], sizeof bits);
-        bits &= 0x7f800000u;
-        worst = bits > worst ? bits : worst;
-    }
-    if (worst != 0x7f800000u) return LRP_OK;
-    for (size_t i = 0;; i++)
-        if (!isfinite(x[i])) return non_finite_at(t, first + i, (double)x[i], err);
-}
-
-lrp_status model_read_embedding(const st_tensor *t, lrp_model *m, size_t first, size_t count,
-                                lrp_error *err)
-{
-    if (m->emb_kind == MODEL_EMB_F64)
-        return model_read_finite(t, first, count, m->params + m->layout.emb + first, err);
-    if (m->emb32_owned) st_read_f32(t, first, count, m->emb32_owned + first);
-    return check_finite_f32(t, m->emb32 + first, first, count, err);
-}
-
-/* Copy rows [r0, r1) of the file tensor of view v into the model (gate rows
- * permuted into internal order), checking that each value is finite; names the
- * file's tensor and [row, column]. */
-static lrp_status copy_rows(const st_file *f, const tensor_view *v, lrp_model *m, const int gate[GATE_COUNT],
-                            size_t r0, size_t r1, lrp_error *err)
-{
-    const st_tensor *t = st_find(f, v->name);
-    if (v->offset == m->layout.emb) /* the embedding's rows are never permuted */
-        return model_read_embedding(t, m, r0 * v->cols, (r1 - r0) * v->cols, err);
-    for (size_t r = r0; r < r1; r++) {
-        double *row = m->params + v->offset + internal_row(v, r, gate) * v->stride;
-        lrp_status st = model_read_finite(t, r * v->cols, v->cols, row, err);
-        if (st != LRP_OK) return st;
-    }
-    return LRP_OK;
-}
-
-/* A large embedding's upper rows are converted by a second thread while the loader
- * reads the vocabulary and the lower rows: on a model of the paper's size the
- * embedding is nearly all the parameters, and its conversion (with the first touch
- * of its pages) most of the loading time. */
-enum { SPLIT_MIN = 1 << 18 }; /* values: smaller embeddings are read by one thread */
-
-typedef struct rows_job {
-    const st_file *f;
-    tensor_view v;
-    lrp_model *m;
-    const int *gate;
-    size_t r0, r1;
-    lrp_status st;
-    lrp_error err;
-    pthread_t tid;
-    int started;
-} rows_job;
-
-static void *rows_thread(void *arg)
-{
-    rows_job *j = arg;
-    j->st = copy_rows(j->f, &j->v, j->m, j->gate, j->r0, j->r1, &j->err);
-    return NULL;
-}
-
-/* Start converting the upper 3/5 of a large embedding's rows (the rest of the
- * loading takes about as long as the remaining 2/5); j->r0 = the first row left
- * to the thread, the number of rows when no thread started. */
-static void embedding_start(const st_file *f, lrp_model *m, const int gate[GATE_COUNT], rows_job *j)
-{
-    tensor_view v[MAX_VIEWS];
-    model_views(&m->shape, &m->layout, v);
-    *j = (rows_job){.r0 = v[0].rows};
-    if (v[0].rows * v[0].cols < SPLIT_MIN) return;
-    *j = (rows_job){.f = f, .v = v[0], .m = m, .gate = gate, .r0 = v[0].rows * 2 / 5, .r1 = v[0].rows};
-    j->started = pthread_create(&j->tid, NULL, rows_thread, j) == 0;
-    if (!j->started) j->r0 = v[0].rows; /* no thread: every row here */
-}
-
-/* Copy every tensor into the model, the embedding's rows from j->r0 on by the
- * thread of embedding_start; problems are named in file order. */
-static lrp_status copy_tensors(const st_file *f, lrp_model *m, const int gate[GATE_COUNT], rows_job *j,
-                               lrp_error *err)
-{
-    tensor_view v[MAX_VIEWS];
-    size_t nv = model_views(&m->shape, &m->layout, v);
-    lrp_status st = copy_rows(f, &v[0], m, gate, 0, j->r0, err);
-    if (j->started) {
-        pthread_join(j->tid, NULL);
-        j->started = 0;
-        if (st == LRP_OK && j->st != LRP_OK) st = lrp_fail(err, j->st, "%s", j->err.message);
-    }
-    for (size_t i = 1; i < nv && st == LRP_OK; i++) st = copy_rows(f, &v[i], m, gate, 0, v[i].rows, err);
+    int split = 0;
+    s->has_bias = st_find(f, "classifier.bias") != NULL;
+    lrp_status st = classifier_names(f, s, &split, err);
+    if (st == LRP_OK) st = check_names(f, s, split, err);
+    if (st == LRP_OK) st = check_shapes(f, s, split, gate, v, nv, err);
     return st;
 }
 
@@ -582,34 +643,6 @@ static lrp_status set_names(lrp_model *m, const model_names *nm, lrp_error *err)
 // ----------------------------------------------------------------------------
 // loading: entry points
 
-/* Can the model use this F32 tensor's floats where they lie? */
-static int usable_in_place(const st_tensor *t)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    return t->dtype == ST_F32 && (uintptr_t)t->data % _Alignof(float) == 0;
-#else
-    (void)t;
-    return 0;
-#endif
-}
-
-model_emb_kind model_embedding_kind(const st_tensor *t, int in_file)
-{
-    /* an F32 embedding stays float32 (exact), in the file when it can: no memory to
-     * fill, where float64 would be twice the file's size */
-    if (t->dtype != ST_F32) return MODEL_EMB_F64;
-    return in_file && usable_in_place(t) ? MODEL_EMB_F32_FILE : MODEL_EMB_F32;
-}
-
-lrp_status model_create_for(lrp_model **out, const model_shape *s, const st_tensor *emb, int in_file,
-                            lrp_error *err)
-{
-    const model_emb_kind kind = model_embedding_kind(emb, in_file);
-    lrp_status st = model_create_ex(out, s, kind, err);
-    if (st == LRP_OK && kind == MODEL_EMB_F32_FILE) (*out)->emb32 = (const float *)(const void *)emb->data;
-    return st;
-}
-
 /* The model of file f. file: the view f was parsed from, when the model may keep it
  * (a float32 embedding is then used where it lies, and the view moves into the
  * model), else NULL. */
@@ -618,41 +651,35 @@ static lrp_status model_from_file(const st_file *f, const lrp_load_options *o, l
 {
     int torch, gate[GATE_COUNT];
     model_shape s = {0};
-    param_layout p;
+    tensor_view v[MAX_VIEWS];
+    size_t nv = 0;
+    char source[sizeof ((lrp_model *)0)->source] = "";
     lrp_status st = file_kind(f, o, &torch, err);
-    if (st != LRP_OK) return st;
-    if (torch) {
-        /* PyTorch's names imply its gate order; a file may still say otherwise */
-        const char *order = st_metadata(f, "gate_order");
-        st = model_parse_gate_order(order ? order : "ifgo", gate, err);
-    } else {
-        st = check_metadata(f, &s, gate, err);
-    }
+    if (st == LRP_OK && !torch) st = check_metadata(f, &s, gate, err);
+    if (st == LRP_OK && !torch) st = check_kind_options(&s, o, err);
     if (st != LRP_OK) return st;
     model_names nm;
     st = names_resolve(f, o, torch, &nm, err);
+    if (st == LRP_OK && torch)
+        st = torch_plan(f, o, count_lines(nm.text[0]), count_lines(nm.text[1]), &s, v, &nv, source,
+                        sizeof source, err);
+    else if (st == LRP_OK)
+        st = plan_ours(f, &s, gate, v, &nv, err);
 
     lrp_model *m = NULL;
-    if (st == LRP_OK && torch) {
-        st = torch_model_create(f, o, count_lines(nm.text[0]), count_lines(nm.text[1]), gate,
-                                file != NULL, &m, err);
-    } else if (st == LRP_OK) {
-        s.has_bias = st_find(f, "classifier.bias") != NULL;
-        if (st == LRP_OK) st = check_names(f, &s, err);
-        if (st == LRP_OK) st = check_shapes(f, &s, &p, err);
-        if (st == LRP_OK) st = model_create_for(&m, &s, st_find(f, "embedding"), file != NULL, err);
-    }
-    rows_job job = {0};
-    if (st == LRP_OK && !torch) embedding_start(f, m, gate, &job);
+    if (st == LRP_OK) st = model_create_for(&m, &s, v[0].src, file != NULL, err);
+    views_job job = {0};
+    if (st == LRP_OK) views_copy_start(&v[0], m, &job);
     if (st == LRP_OK) st = set_names(m, &nm, err);
-    if (st == LRP_OK && !torch) st = copy_tensors(f, m, gate, &job, err);
-    if (job.started) pthread_join(job.tid, NULL); /* set_names failed: the thread's rows are dropped */
+    if (st == LRP_OK) st = views_copy(v, nv, m, &job, err);
+    views_copy_abandon(&job); /* set_names failed: the thread's rows are dropped */
     if (st == LRP_OK) st = model_prepare(m, err);
     names_free(&nm);
     if (st != LRP_OK) {
         lrp_model_free(m);
         return st;
     }
+    memcpy(m->source, source, sizeof source);
     if (m->emb_kind == MODEL_EMB_F32_FILE) {
         m->file = *file;
         memset(file, 0, sizeof *file);
@@ -769,6 +796,20 @@ static cJSON *build_header(const lrp_model *m, const tensor_view *v, size_t nv, 
     ok = ok && cJSON_AddStringToObject(meta, "gate_order", gate_order);
     ok = ok && cJSON_AddStringToObject(meta, "layers", layers);
     ok = ok && cJSON_AddStringToObject(meta, "directions", dirs);
+    /* the family's keys, only when not the defaults: the paper's model is written as
+     * before them */
+    const model_shape *s = &m->shape;
+    if (s->cell != CELL_LSTM) ok = ok && cJSON_AddStringToObject(meta, "cell", model_cell_name(s->cell));
+    if (s->pooling != POOL_LAST)
+        ok = ok && cJSON_AddStringToObject(meta, "pooling", model_pooling_name(s->pooling));
+    if (s->n_dense) {
+        char dense[LRP_MAX_DENSE * 24] = "";
+        size_t at = 0;
+        for (size_t k = 0; k < s->n_dense; k++) lrp_append(dense, sizeof dense, &at, "%s%zu", k ? "," : "", s->dense[k]);
+        ok = ok && cJSON_AddStringToObject(meta, "dense", dense);
+        if (s->activation != ACT_RELU)
+            ok = ok && cJSON_AddStringToObject(meta, "activation", model_activation_name(s->activation));
+    }
     ok = ok && cJSON_AddStringToObject(meta, "lowercase", m->lowercase ? "true" : "false");
     if (m->unk >= 0) ok = ok && cJSON_AddStringToObject(meta, "unk", m->words[m->unk]);
     ok = ok && cJSON_AddStringToObject(meta, "labels", labels);
@@ -826,6 +867,20 @@ static lrp_status check_savable(const lrp_model *m, lrp_dtype dtype, lrp_error *
     return LRP_OK;
 }
 
+/* The order of the gate blocks in the file (*order, set when NULL) into gate: an
+ * LSTM's is *order (NULL: LRP_FILE_GATE_ORDER); a GRU's is *order when it is a
+ * permutation of rzn, else (NULL, or an LSTM's order, as a caller writing any model
+ * passes) rzn. */
+static lrp_status file_gates(const model_shape *s, const char **order, int gate[GATE_COUNT], lrp_error *err)
+{
+    if (s->cell == CELL_LSTM) {
+        if (!*order) *order = LRP_FILE_GATE_ORDER;
+        return model_parse_gate_order(*order, gate, err);
+    }
+    if (!*order || model_parse_gate_order(*order, gate, err) == LRP_OK) *order = LRP_GRU_GATE_ORDER;
+    return model_parse_gates(CELL_GRU, *order, gate, err);
+}
+
 lrp_status model_write(const lrp_model *m, FILE *f, lrp_dtype dtype, const char *gate_order,
                        lrp_error *err)
 {
@@ -833,11 +888,11 @@ lrp_status model_write(const lrp_model *m, FILE *f, lrp_dtype dtype, const char 
     if (st != LRP_OK) return st;
     int gate[GATE_COUNT];
     lrp_error inner;
-    if (model_parse_gate_order(gate_order, gate, &inner) != LRP_OK)
+    if (file_gates(&m->shape, &gate_order, gate, &inner) != LRP_OK)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "%s", inner.message);
 
     tensor_view v[MAX_VIEWS];
-    size_t nv = model_views(&m->shape, &m->layout, v);
+    size_t nv = views_ours(&m->shape, &m->layout, model_is_paper(&m->shape), gate, v);
     st_dtype sd = dtype == LRP_F64 ? ST_F64 : ST_F32;
     cJSON *h = build_header(m, v, nv, sd, gate_order);
     char *json = h ? cJSON_PrintUnformatted(h) : NULL;
@@ -854,7 +909,7 @@ lrp_status model_write(const lrp_model *m, FILE *f, lrp_dtype dtype, const char 
     /* file row r of a gated tensor is internal row gate[r / H] * H + r % H */
     for (size_t i = 0; ok && i < nv; i++)
         for (size_t r = 0; ok && r < v[i].rows; r++) {
-            const size_t at = v[i].offset + internal_row(&v[i], r, gate) * v[i].stride;
+            const size_t at = v[i].offset + view_row(&v[i], r) * v[i].stride;
             if (at < model_stored(m)) {
                 ok = st_write_values(f, m->params + at, v[i].cols, sd);
             } else {

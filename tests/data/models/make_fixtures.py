@@ -3,7 +3,10 @@
 #   numpy-igfo.safetensors   V=5 E=3 H=2 C=3, gate_order igfo, F32 and F64 mixed,
 #                            classifier bias, unk, lowercase false; element [r, c] of
 #                            tensor number k is 100 k + 10 r + c (the embedding: 10 r + c)
-#   doc-snippet.safetensors  the snippet of docs/model-format.md, as printed there
+#   doc-snippet.safetensors, doc-snippet-gru.safetensors
+#                            the snippet of docs/model-format.md, as printed there (its
+#                            tiny.safetensors and tiny-gru.safetensors; cli_doc_snippet.sh
+#                            runs it and compares)
 import json, struct
 import numpy as np
 

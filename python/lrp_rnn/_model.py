@@ -1,0 +1,396 @@
+"""Models: loading (:func:`load`, :func:`loads`, :func:`from_torch`,
+:func:`default_model`) and explaining (:class:`Model`)."""
+
+from __future__ import annotations
+
+import operator
+import os
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from . import _core, _safetensors
+from ._errors import ArgumentError, Error, FileError
+from ._explanation import Explanation, Explanations
+
+__all__ = ["Model", "load", "loads", "from_torch", "default_model"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+#: a vocabulary or label list, or the path of a file with one entry per line
+Names = Union[Sequence[str], PathLike]
+#: what explain and predict read: see Model.explain
+Inputs = Any
+#: a class to explain: "pred", a class index, a label, "all", several of them
+#: (a tuple, or a comma-separated str as on the command line)
+TargetSpec = Union[str, int, Tuple[Union[str, int], ...]]
+
+_PRECISIONS = {"float64": False, "f64": False, "float32": True, "f32": True}
+
+
+# ----------------------------------------------------------------------------
+# loading
+
+def _is_path(x: Any) -> bool:
+    return isinstance(x, (str, os.PathLike))
+
+
+def _names(kind: str, names: Sequence[str]) -> str:
+    """A list of names as the metadata value (joined by newlines)."""
+    if isinstance(names, (bytes, bytearray)) or not isinstance(names, Sequence):
+        raise TypeError(f"{kind}: expected a list of str or a file path, got {type(names).__name__}")
+    for i, n in enumerate(names):
+        if not isinstance(n, str):
+            raise TypeError(f"{kind}: entry {i} is {type(n).__name__}, not str")
+        if "\n" in n:
+            raise ArgumentError(f"{kind}: entry {i} contains a line break: {n!r}")
+    return "\n".join(names)
+
+
+def _options(vocab: Optional[Names], labels: Optional[Names], unk: Optional[str],
+             lowercase: Optional[bool], prefix_embedding: Optional[str], prefix_lstm: Optional[str],
+             prefix_classifier: Optional[str]) -> Tuple[Dict[str, Any], Dict[str, str]]:
+    """The library's load options (paths, unk, lowercase, prefixes) and the metadata
+    keys that replace the file's (vocabulary and labels given as lists)."""
+    opts: Dict[str, Any] = {"unk": unk, "lowercase": -1 if lowercase is None else int(bool(lowercase)),
+                            "prefix_embedding": prefix_embedding, "prefix_lstm": prefix_lstm,
+                            "prefix_classifier": prefix_classifier}
+    meta: Dict[str, str] = {}
+    for key, value in (("vocab", vocab), ("labels", labels)):
+        if value is None:
+            opts[key] = None
+        elif _is_path(value):
+            opts[key] = os.fspath(value)
+        else:
+            opts[key] = None
+            meta[key] = _names(key, value)
+    return opts, meta
+
+
+def load(path: PathLike, *, vocab: Optional[Names] = None, labels: Optional[Names] = None,
+         unk: Optional[str] = None, lowercase: Optional[bool] = None,
+         prefix_embedding: Optional[str] = None, prefix_lstm: Optional[str] = None,
+         prefix_classifier: Optional[str] = None) -> "Model":
+    """Load a model file: this project's format or a PyTorch state_dict saved as
+    safetensors (docs/model-format.md, docs/pytorch.md). Every tensor, shape and value
+    is checked.
+
+    The options replace what the file says, as on the command line (``lrp explain
+    --vocab FILE ...``): ``vocab`` and ``labels`` as lists of str or as files with
+    one entry per line; ``unk`` the word standing for unknown words (``""``: none);
+    ``lowercase`` whether to lowercase the input words; ``prefix_*`` the module path
+    of each part of a PyTorch state_dict (``""`` for the top level) when the search
+    by names and shapes cannot decide.
+
+    With ``vocab`` or ``labels`` as lists the file is read into memory and they are
+    put into its metadata there (the loaded model then holds a copy of every tensor;
+    otherwise a float32 embedding is used where it lies in the file, mapped).
+
+    Raises :class:`FileError` (missing, unreadable), :class:`FormatError` (malformed
+    file, vocabulary or labels that do not fit it), :class:`ArgumentError`."""
+    opts, meta = _options(vocab, labels, unk, lowercase, prefix_embedding, prefix_lstm, prefix_classifier)
+    if not meta:
+        return Model(_core.load(os.fspath(path), **opts))
+    # lists go into the file's metadata, in memory
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return Model(_core.load(os.fspath(path), **opts))  # the library's message
+    rewritten = _safetensors.with_metadata(data, meta)
+    try:
+        # when the header cannot be rewritten the library names what is wrong with it
+        return Model(_core.loads(data if rewritten is None else rewritten, **opts))
+    except Error as e:
+        # read from memory: the message names the file as a load from the file would
+        if str(e).startswith(os.fspath(path) + ": "):
+            raise
+        raise type(e)(f"{os.fspath(path)}: {e}") from None
+
+
+def loads(data: bytes, *, vocab: Optional[Names] = None, labels: Optional[Names] = None,
+          unk: Optional[str] = None, lowercase: Optional[bool] = None,
+          prefix_embedding: Optional[str] = None, prefix_lstm: Optional[str] = None,
+          prefix_classifier: Optional[str] = None) -> "Model":
+    """:func:`load` from the bytes of a model file (any bytes-like object; not kept)."""
+    opts, meta = _options(vocab, labels, unk, lowercase, prefix_embedding, prefix_lstm, prefix_classifier)
+    if meta:
+        data = _safetensors.with_metadata(bytes(data), meta) or data
+    return Model(_core.loads(data, **opts))
+
+
+def _tensor(name: str, value: Any) -> _safetensors.Tensor:
+    if isinstance(value, np.ndarray):
+        return value
+    torch = type(value).__module__.startswith("torch") and __import__("torch")
+    if not torch or not isinstance(value, torch.Tensor):
+        raise TypeError(f"state_dict entry {name!r}: expected a torch.Tensor or a numpy array, "
+                        f"got {type(value).__name__}")
+    t = value.detach().cpu().contiguous()
+    if t.dtype == torch.bfloat16:  # numpy has no bfloat16: its bytes as they are
+        return (t.view(torch.int16).numpy().astype("<i2").tobytes(), "BF16", tuple(t.shape))
+    return t.numpy()
+
+
+def from_torch(module_or_state_dict: Any, *, vocab: Names, labels: Names, unk: Optional[str] = None,
+               lowercase: Optional[bool] = None, prefix_embedding: Optional[str] = None,
+               prefix_lstm: Optional[str] = None, prefix_classifier: Optional[str] = None) -> "Model":
+    """A model from a live PyTorch module (``nn.Embedding`` + ``nn.LSTM`` +
+    ``nn.Linear``, docs/pytorch.md) or its ``state_dict``, with no file: the tensors
+    are written as safetensors in memory and read by the library's memory loader,
+    which finds the parts by their names and shapes and checks every value.
+
+    A state_dict may also hold numpy arrays. ``vocab`` (word id k = entry k) and
+    ``labels`` (in the order of the classifier's outputs) are lists or files; the
+    other options are those of :func:`load`. Raises :class:`FormatError` with the
+    library's message when the module is not one the library can explain."""
+    state = module_or_state_dict
+    if hasattr(state, "state_dict") and callable(state.state_dict):
+        state = state.state_dict()
+    if not isinstance(state, Mapping):
+        raise TypeError(f"expected an nn.Module or a state_dict (a mapping of names to tensors), "
+                        f"got {type(module_or_state_dict).__name__}")
+    tensors = {str(name): _tensor(str(name), value) for name, value in state.items()}
+    opts, meta = _options(vocab, labels, unk, lowercase, prefix_embedding, prefix_lstm, prefix_classifier)
+    return Model(_core.loads(_safetensors.dumps(tensors, {"format": "pt", **meta}), **opts))
+
+
+def default_model() -> "Model":
+    """The model shipped with lrp-rnn: a bi-LSTM trained on the Stanford Sentiment
+    Treebank, five classes (docs/training.md)."""
+    here = Path(__file__).resolve().parent
+    for path in (here / "data" / "sst5-bilstm.safetensors",        # installed
+                 here.parents[1] / "models" / "sst5-bilstm.safetensors"):  # the source tree
+        if path.is_file():
+            return load(path)
+    raise FileError(f"the shipped model is not installed: no {here / 'data' / 'sst5-bilstm.safetensors'}")
+
+
+# ----------------------------------------------------------------------------
+# the model
+
+class Model:
+    """A loaded model, read-only: any number of Python threads may use it at once.
+
+    Made by :func:`load`, :func:`loads`, :func:`from_torch` or :func:`default_model`."""
+
+    __slots__ = ("_core", "_info")
+
+    def __init__(self, core: Any) -> None:
+        self._core = core
+        self._info = core.info()
+
+    @property
+    def info(self) -> Dict[str, Any]:
+        """What the model is: ``cell``, ``vocab_size``, ``embed_dim``, ``hidden_dim`` (per
+        direction), ``classes``, ``layers``, ``directions`` (1 or 2), ``output_bias``,
+        ``lowercase``, ``unk`` (the unknown word or None), ``unk_id``, ``labels`` and
+        ``source`` (how the file was read, e.g. which tensors of a PyTorch state_dict)."""
+        return {k: list(v) if isinstance(v, list) else v for k, v in self._info.items()}
+
+    @property
+    def vocab(self) -> Tuple[str, ...]:
+        """The vocabulary: word id k is ``vocab[k]``."""
+        return self._core.words()
+
+    @property
+    def labels(self) -> Tuple[str, ...]:
+        """The class names, in the order of the scores."""
+        return self._core.labels()
+
+    def save(self, path: PathLike, dtype: str = "float32") -> None:
+        """Write the model in this project's format, atomically (a temporary file
+        renamed over ``path``). ``dtype``: ``"float32"`` (rounds each parameter) or
+        ``"float64"`` (every parameter bit for bit)."""
+        if dtype not in _PRECISIONS:
+            raise ArgumentError(f"dtype: unknown dtype {dtype!r} (float32, float64)")
+        self._core.save(os.fspath(path), not _PRECISIONS[dtype])
+
+    def tokenize(self, text: str, *, tokenized: bool = False) -> List[str]:
+        """The words ``explain`` reads from ``text``: the treebank's tokens (or, with
+        ``tokenized=True``, the text split at white space), lowercased if the model
+        asks for it."""
+        return self._core.tokenize(text, tokenized)
+
+    def __repr__(self) -> str:
+        i = self._info
+        return (f"<lrp_rnn.Model {i['source']!r}: vocabulary {i['vocab_size']}, E {i['embed_dim']}, "
+                f"H {i['hidden_dim']}, {i['layers']} layer(s), {i['directions']} direction(s), "
+                f"{i['classes']} classes>")
+
+    # ------------------------------------------------------------------------
+    # arguments
+
+    def _inputs(self, inputs: Inputs, tokenized: bool) -> Tuple[str, list, bool]:
+        """(mode, items, single): what the C part reads, and whether one sentence was given."""
+        if isinstance(inputs, str):
+            return ("pretokenized" if tokenized else "text"), [inputs], True
+        if isinstance(inputs, np.ndarray):
+            if inputs.ndim == 2:
+                return "ids", list(inputs), False
+            return "ids", [inputs], True
+        if not isinstance(inputs, (list, tuple)):
+            raise TypeError(f"inputs: expected a str, a list of str, a list of token lists "
+                            f"(tokenized=True) or numpy arrays of word ids, got {type(inputs).__name__}")
+        items = list(inputs)
+        first = items[0] if items else None
+        if isinstance(first, np.ndarray):
+            return "ids", items, False
+        if isinstance(first, (int, np.integer)):
+            raise TypeError("inputs: a list of int; pass word ids as a numpy integer array, "
+                            "e.g. numpy.array(ids)")
+        return ("tokens" if tokenized else "text"), items, False
+
+    def _target(self, spec: Any) -> Tuple[int, ...]:
+        """One sentence's targets as class indexes (-1: the predicted class)."""
+        if isinstance(spec, tuple):
+            return tuple(t for s in spec for t in self._target(s))
+        if isinstance(spec, str):
+            whole = self._core.label_index(spec)  # a label that contains a comma too
+            if whole >= 0:
+                return (whole,)
+            out: List[int] = []
+            for tok in spec.split(","):
+                if tok == "pred":
+                    out.append(-1)
+                elif tok == "all":
+                    out.extend(range(len(self.labels)))
+                elif tok == "true":
+                    raise ArgumentError("target 'true': give the true classes as a list, one per sentence")
+                else:
+                    c = self._core.label_index(tok)
+                    if c < 0:
+                        raise ArgumentError(f"target {tok!r} is neither pred, all, a class index in "
+                                            f"[0, {len(self.labels)}) nor a label of the model "
+                                            f"({', '.join(self.labels)})")
+                    out.append(c)
+            return tuple(out)
+        if isinstance(spec, bool):
+            raise TypeError("target: a bool is not a class")
+        try:
+            c = operator.index(spec)
+        except TypeError:
+            raise TypeError(f"target: expected 'pred', 'all', a class index, a label, a tuple of these "
+                            f"or a list of them per sentence, got {type(spec).__name__}") from None
+        if c < 0:
+            raise ArgumentError(f"target {c}: a class index is in [0, {len(self.labels)})")
+        return (c,)
+
+    def _groups(self, target: Any, n: int) -> List[Tuple[Tuple[int, ...], Optional[List[int]]]]:
+        """Batches: the sentences that share a target list, with that list."""
+        if not isinstance(target, (list, np.ndarray)):
+            return [(self._target(target), None)]
+        per = list(target)
+        if len(per) != n:
+            raise ArgumentError(f"target: a list gives one target per sentence: {len(per)} targets "
+                                f"for {n} sentences")
+        groups: Dict[Tuple[int, ...], List[int]] = {}
+        for i, spec in enumerate(per):
+            groups.setdefault(self._target(spec), []).append(i)
+        if len(groups) == 1:
+            return [(next(iter(groups)), None)]
+        return list(groups.items())
+
+    @staticmethod
+    def _methods(methods: Union[str, Sequence[str]]) -> int:
+        names = methods.split(",") if isinstance(methods, str) else list(methods)
+        bits = 0
+        for m in names:
+            if not isinstance(m, str):
+                raise TypeError(f"methods: expected names (str), got {type(m).__name__}")
+            if m not in _core.METHODS:
+                raise ArgumentError(f"unknown method {m!r} ({', '.join(_core.METHODS)})")
+            bits |= 1 << _core.METHODS.index(m)
+        if not bits:
+            raise ArgumentError(f"methods: no method given ({', '.join(_core.METHODS)})")
+        return bits
+
+    @staticmethod
+    def _precision(precision: str) -> bool:
+        if precision not in _PRECISIONS:
+            raise ArgumentError(f"precision: unknown precision {precision!r} (float64, float32)")
+        return _PRECISIONS[precision]
+
+    @staticmethod
+    def _threads(threads: int) -> int:
+        if isinstance(threads, bool):
+            raise TypeError("threads: expected an int")
+        return operator.index(threads)
+
+    @staticmethod
+    def _deleted(deleted: Any, n: int, single: bool) -> Optional[list]:
+        if deleted is None:
+            return None
+        per = [deleted] if single else list(deleted)
+        if len(per) != n:
+            raise ArgumentError(f"deleted: one mask (or None) per sentence: {len(per)} for {n} sentences")
+        # a list of bools becomes a bool array; anything else must be one (checked in C)
+        return [None if d is None else np.asarray(d) for d in per]
+
+    # ------------------------------------------------------------------------
+    # explaining
+
+    def explain(self, inputs: Inputs, *, methods: Union[str, Sequence[str]] = ("lrp",),
+                target: Union[TargetSpec, Sequence[TargetSpec]] = "pred", eps: float = 0.001,
+                precision: str = "float64", tokenized: bool = False, threads: int = 0,
+                deleted: Any = None, per_dimension: bool = False) -> Union[Explanation, Explanations]:
+        """Explain the classifier's decision on each sentence: the relevance of each word
+        for a target class, by each method.
+
+        ``inputs``, one sentence or several (a list; the result is then a list):
+
+        - a str: raw English text, tokenized as the treebank was; with
+          ``tokenized=True``, tokens separated by white space, taken as they are;
+        - a list of such str, one per sentence; with ``tokenized=True`` also lists of
+          tokens (``[["a", "fine", "film"], ...]``), one per sentence;
+        - a 1-D numpy integer array of word ids, a list of them, or a 2-D array (one
+          sentence per row).
+
+        A list always means several sentences, and gives a list of results.
+
+        Words are lowercased when the model asks for it; a word not in the vocabulary
+        is read as the model's unknown word and marked in ``unknown``.
+
+        ``methods``: among ``"lrp"`` (epsilon rule, bias factor 0), ``"lrp-cons"`` (bias
+        factor 1: relevances plus ``rest`` add up to the score), ``"sa"`` (squared
+        gradient), ``"gi"`` (gradient x input); a tuple or a comma-separated str.
+        The explanations come in the order lrp, lrp-cons, sa, gi.
+
+        ``target``: ``"pred"`` (the predicted class), a class index, a label,
+        ``"all"``, several of these as a tuple or a comma-separated str (targets come
+        first in the explanations, in the order given), or a list with one of these
+        per sentence (for instance each sentence's true class).
+
+        ``eps``: the stabiliser of the epsilon rule, > 0. ``precision``:
+        ``"float64"`` (the reference) or ``"float32"`` (about twice as fast; word
+        relevances within 1e-3 of float64 relative to the sentence's largest).
+        ``threads``: 0 = all cores; the results are the same bits for any number.
+        ``deleted``: a numpy bool mask per sentence (a list of them, or None for a
+        sentence) whose True words have their embedding set to zero (the paper's
+        deletion experiment). ``per_dimension``: also give the relevance (LRP) or the
+        gradient (SA, GI) of every embedding dimension per encoder
+        (:attr:`Attribution.dims_fwd`, ``dims_bwd``).
+
+        All sentences sharing a target list are one batch on the library's threads,
+        computed with the GIL released. Raises :class:`InputError` naming the
+        sentence (its position in ``inputs``) for an empty sentence, text that is not
+        valid, unknown words without an unknown word in the model, a word id outside
+        the vocabulary or a sentence over 10000 words; :class:`ArgumentError` for bad
+        options; :class:`TypeError` for inputs of the wrong type."""
+        mode, items, single = self._inputs(inputs, tokenized)
+        bits = self._methods(methods)
+        groups = self._groups(target, len(items))
+        f32 = self._precision(precision)
+        masks = self._deleted(deleted, len(items), single)
+        out = self._core.explain(mode, items, masks, groups, bits, float(eps), f32, bool(per_dimension),
+                                 self._threads(threads), single)
+        return out[0] if single else Explanations(out)
+
+    def predict(self, inputs: Inputs, *, tokenized: bool = False, precision: str = "float64",
+                threads: int = 0, probabilities: bool = False) -> np.ndarray:
+        """The class scores f(x) of each sentence, [n, C] float64 (one row for a single
+        sentence); with ``probabilities=True`` their softmax. ``inputs`` and the
+        options as for :meth:`explain`."""
+        mode, items, single = self._inputs(inputs, tokenized)
+        scores, probs = self._core.predict(mode, items, self._precision(precision), self._threads(threads), single)
+        return probs if probabilities else scores

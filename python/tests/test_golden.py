@@ -1,0 +1,111 @@
+"""Golden values (tests/data/golden: an independent numpy implementation, checked
+against the paper's reference code) through the Python API, every case, deletions
+included, within 1e-12: scores; LRP and LRP_cons input relevance per encoder and
+dimension, word relevance, rest; the gradient, SA and GI word relevance.
+
+All cases of a fixture go in one explain call (a target list per sentence, a
+deletion mask per sentence), so the grouping of sentences by targets is checked too.
+The general fixtures (GRU cells, pooling and attention heads, dense layers) are not
+in tests/data yet: they come with the library's support for them (issue 13), and
+then get their loader here.
+"""
+
+from collections import defaultdict
+
+import json
+
+import numpy as np
+import pytest
+
+import lrp_rnn
+from lrp_rnn import _safetensors
+
+ATOL = 1e-12
+FIXTURES = ["public-tiny.json", "public-medium.json"]
+
+
+def golden_model(m: dict) -> lrp_rnn.Model:
+    """The fixture's model in lrp-rnn's format, in memory (vocabulary w0.., classes c0..)."""
+    f64 = lambda x: np.asarray(x, dtype=np.float64)  # noqa: E731
+    tensors = {"embedding": f64(m["E"])}
+    for d in ("fwd", "bwd"):
+        tensors[f"encoder.{d}.weight_x"] = f64(m[d]["Wx"])
+        tensors[f"encoder.{d}.weight_h"] = f64(m[d]["Wh"])
+        tensors[f"encoder.{d}.bias"] = f64(m[d]["b"])
+        tensors[f"classifier.weight_{d}"] = f64(m["out"][f"W_{d}"])
+    meta = {"format": "lrp-rnn", "gate_order": m["gate_order"], "lowercase": "false",
+            "vocab": "\n".join(f"w{v}" for v in range(m["vocab_size"])),
+            "labels": "\n".join(f"c{c}" for c in range(m["classes"]))}
+    return lrp_rnn.loads(_safetensors.dumps(tensors, meta))
+
+
+def close(what, got, want):
+    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    assert got.shape == want.shape, f"{what}: shape {got.shape}, expected {want.shape}"
+    err = np.abs(got - want)
+    worst = np.unravel_index(np.argmax(err), err.shape) if err.size else ()
+    assert err.size == 0 or err.max() <= ATOL, \
+        f"{what}: largest error {err.max():.3g} at {worst} (got {got[worst]!r}, expected {want[worst]!r}), tolerance {ATOL}"
+
+
+def check_lrp(what, a: lrp_rnn.Attribution, want: dict):
+    close(f"{what} Rx_fwd", a.dims_fwd, want["Rx_fwd"])
+    close(f"{what} Rx_bwd", a.dims_bwd, want["Rx_bwd"])
+    close(f"{what} words", a.relevance, want["words"])
+    close(f"{what} rest", a.rest, want["rest"])
+    close(f"{what} relevance_fwd", a.relevance_fwd, np.sum(want["Rx_fwd"], axis=1))
+    close(f"{what} relevance_bwd", a.relevance_bwd, np.sum(want["Rx_bwd"], axis=1))
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_golden(data_dir, name):
+    fixture = json.loads((data_dir / "golden" / name).read_text())
+    model = golden_model(fixture["model"])
+    cases = fixture["cases"]
+    by_eps = defaultdict(list)  # eps -> [(case, its targets)]
+    for k, c in enumerate(cases):
+        for t in c["targets"]:
+            by_eps[t["eps"]].append(k)
+    checked = 0
+    for eps, ks in by_eps.items():
+        ks = sorted(set(ks))
+        ids = [np.array(cases[k]["ids"], dtype=np.int64) for k in ks]
+        masks = []
+        for k in ks:
+            mask = np.zeros(len(cases[k]["ids"]), dtype=bool)
+            mask[cases[k]["delete"]] = True
+            masks.append(mask)
+        targets = [tuple(t["class"] for t in cases[k]["targets"] if t["eps"] == eps) for k in ks]
+        out = model.explain(ids, methods=lrp_rnn.METHODS, target=targets, eps=eps, deleted=masks,
+                            per_dimension=True)
+        assert len(out) == len(ks)
+        for k, e in zip(ks, out):
+            c = cases[k]
+            tag = f"{name} case {k} (T={len(c['ids'])}, {len(c['delete'])} deleted)"
+            close(f"{tag} scores", e.scores, c["scores"])
+            wanted = [t for t in c["targets"] if t["eps"] == eps]
+            assert len(e.explanations) == len(wanted) * 4, f"{tag}: {len(e.explanations)} explanations"
+            for j, t in enumerate(wanted):
+                lrp, cons, sa, gi = e.explanations[4 * j:4 * j + 4]
+                assert [a.method for a in (lrp, cons, sa, gi)] == ["lrp", "lrp-cons", "sa", "gi"]
+                assert {a.target for a in (lrp, cons, sa, gi)} == {t["class"]}, f"{tag}: targets"
+                check_lrp(f"{tag} target {t['class']} lrp", lrp, t["lrp"])
+                check_lrp(f"{tag} target {t['class']} lrp_cons", cons, t["lrp_cons"])
+                close(f"{tag} target {t['class']} grad", sa.dims_fwd + sa.dims_bwd, t["grad"])
+                close(f"{tag} target {t['class']} sa_words", sa.relevance, t["sa_words"])
+                close(f"{tag} target {t['class']} gi_words", gi.relevance, t["gi_words"])
+                assert sa.rest is None and gi.rest is None
+                checked += 1
+    assert checked == sum(len(c["targets"]) for c in cases) > 0
+
+
+def test_golden_one_at_a_time_equals_batch(data_dir):
+    """The same case alone and within the batch: the same bits."""
+    fixture = json.loads((data_dir / "golden" / "public-medium.json").read_text())
+    model = golden_model(fixture["model"])
+    ids = [np.array(c["ids"]) for c in fixture["cases"]]
+    batch = model.explain(ids, methods="lrp,sa", target="all", threads=2)
+    for k, x in enumerate(ids):
+        alone = model.explain(x, methods="lrp,sa", target="all", threads=1)
+        for a, b in zip(alone.explanations, batch[k].explanations):
+            assert np.array_equal(a.relevance, b.relevance) and a.rest == b.rest, f"case {k} {a.method}"
