@@ -66,6 +66,71 @@ static double *field(const cJSON *obj, const char *key, size_t T, const char *ta
     return NULL;
 }
 
+/* got (parsed from the command's JSON) has the very bits of want (lrp_explain here) */
+static void same_bits(const char *tag, const char *key, const double *got, const double *want, size_t n)
+{
+    TU_CHECK(got && want, "%s %s: no values to compare", tag, key);
+    for (size_t k = 0; got && want && k < n; k++)
+        if (memcmp(&got[k], &want[k], sizeof got[k]) != 0) {
+            TU_CHECK(0, "%s %s[%zu]: the JSON reads back as %.17g, lrp_explain gave %.17g", tag, key, k, got[k],
+                     want[k]);
+            return;
+        }
+}
+
+/* The command's JSON object j against lrp_explain in this process, bit for bit. */
+static void check_bits(const char *tag, const cJSON *j, const lrp_model *m, const double *ids, size_t T,
+                       const int *targets, size_t nt, double eps)
+{
+    int32_t *id = malloc(T * sizeof *id);
+    TU_CHECK(id != NULL, "out of memory");
+    if (!id) return;
+    for (size_t t = 0; t < T; t++) id[t] = (int32_t)ids[t];
+    lrp_sentence sentence = {.ids = id, .length = T, .deleted = NULL};
+    lrp_options opt;
+    lrp_options_init(&opt);
+    opt.methods = LRP_METHODS_ALL;
+    opt.targets = targets;
+    opt.n_targets = nt;
+    opt.eps = eps;
+    lrp_result r;
+    lrp_error err;
+    lrp_status st = lrp_explain(m, &sentence, &opt, &r, &err);
+    TU_CHECK_STATUS(st, LRP_OK, err);
+    free(id);
+    if (st != LRP_OK) return;
+    const cJSON *xs = cJSON_GetObjectItemCaseSensitive(j, "explanations");
+    TU_CHECK(cJSON_GetArraySize(xs) == (int)r.n_explanations, "%s: %d explanations, lrp_explain gave %zu", tag,
+             cJSON_GetArraySize(xs), r.n_explanations);
+    static const char *const keys[2] = {"scores", "probabilities"};
+    const double *want[2] = {r.scores, r.probabilities};
+    for (int k = 0; k < 2; k++) {
+        double *got = field(j, keys[k], r.classes, tag);
+        same_bits(tag, keys[k], got, want[k], r.classes);
+        free(got);
+    }
+    for (size_t i = 0; i < r.n_explanations && cJSON_GetArraySize(xs) == (int)r.n_explanations; i++) {
+        const lrp_explanation *e = &r.explanations[i];
+        const cJSON *x = cJSON_GetArrayItem(xs, (int)i);
+        char xtag[256];
+        snprintf(xtag, sizeof xtag, "%s explanation %zu (%s)", tag, i, lrp_method_name(e->method));
+        static const char *const arrays[3] = {"relevance", "relevance_fwd", "relevance_bwd"};
+        const double *wa[3] = {e->relevance, e->relevance_fwd, e->relevance_bwd};
+        for (int k = 0; k < 3; k++) {
+            if (!wa[k]) continue;
+            double *got = field(x, arrays[k], T, xtag);
+            same_bits(xtag, arrays[k], got, wa[k], T);
+            free(got);
+        }
+        const cJSON *rest = cJSON_GetObjectItemCaseSensitive(x, "rest");
+        if (e->method == LRP_METHOD_LRP || e->method == LRP_METHOD_LRP_CONS) {
+            TU_CHECK(cJSON_IsNumber(rest), "%s: no rest", xtag);
+            if (cJSON_IsNumber(rest)) same_bits(xtag, "rest", &rest->valuedouble, &e->rest, 1);
+        }
+    }
+    lrp_result_free(&r);
+}
+
 static void compare(const char *tag, const char *key, const double *got, const double *want, size_t n)
 {
     char what[256];
@@ -154,13 +219,20 @@ static int run_fixture(const char *lrp_bin, const char *name)
         /* the sentence "w8 w10 w2" and the target list "1,3" */
         size_t cap = 64 + 8 * T + 16 * nt + 2 * strlen(model_path) + strlen(lrp_bin);
         char *sentence = malloc(8 * T + 1), *list = malloc(16 * nt + 1), *cmd = malloc(cap + 256);
+        int *classes = malloc((nt ? nt : 1) * sizeof *classes);
+        TU_CHECK(sentence && list && cmd && classes, "out of memory");
+        if (!sentence || !list || !cmd || !classes) {
+            free(ids), free(scores), free(sentence), free(list), free(cmd), free(classes);
+            break;
+        }
         sentence[0] = list[0] = '\0';
         for (size_t t = 0; t < T; t++)
             sprintf(sentence + strlen(sentence), "%sw%d", t ? " " : "", (int)ids[t]);
         double eps = 0.001;
         for (size_t i = 0; i < nt; i++) {
             const cJSON *tg = cJSON_GetArrayItem(targets, (int)i);
-            sprintf(list + strlen(list), "%s%d", i ? "," : "", cJSON_GetObjectItem(tg, "class")->valueint);
+            classes[i] = cJSON_GetObjectItem(tg, "class")->valueint;
+            sprintf(list + strlen(list), "%s%d", i ? "," : "", classes[i]);
             eps = cJSON_GetObjectItem(tg, "eps")->valuedouble;
         }
         snprintf(cmd, cap + 256,
@@ -214,8 +286,10 @@ static int run_fixture(const char *lrp_bin, const char *name)
                                       cls, lrp_model_label(m, (size_t)cls), T);
                 }
             }
+            if (m) check_bits(tag, j, m, ids, T, classes, nt, eps);
             cJSON_Delete(j);
         }
+        free(classes);
         free(out);
         free(ids);
         free(scores);
