@@ -10,7 +10,9 @@
 # wall time of RUNS runs (the formats alternate within each round, so that a change in
 # the machine's speed touches all of them alike), sentences per second and MB/s written
 # at the best time, the CPU time (user + system) of the best run, the peak resident
-# memory, and the best time relative to --format null's best in the same run.
+# memory, and the best time relative to --format null's best in the same run; so too the
+# CPU time (the least of the runs, against null's least): on a machine shared with other
+# jobs the wall times measure the scheduler, the CPU times still what each format costs.
 #
 # Settings: N (copies, default 50), RUNS (default 3), THREADS (default 2), FORMATS
 # (default "null text tsv json html"), LRP_MODEL (default models/sst5-bilstm.safetensors,
@@ -66,16 +68,21 @@ for f in $FORMATS; do
     if [ "$f" = null ]; then echo 0 >"$tmp/$f.bytes"; else "$LRP" "${args[@]}" --format "$f" <"$corpus" | wc -c >"$tmp/$f.bytes"; fi
 done
 best_null=$(sort -n "$tmp/null" 2>/dev/null | head -1 | cut -d' ' -f1)
-printf "%-6s %9s %9s %12s %10s %9s %9s %9s %8s\n" format "best s" "median s" "sentences/s" "MB" "MB/s" "CPU s" "peak MB" "vs null"
+# the least CPU time (user + system) of a format's runs, "-" without GNU time
+least_cpu() { awk '$2 != "-" { c = $2 + $3; if (b == "" || c < b) b = c } END { print b == "" ? "-" : b }' "$tmp/$1"; }
+cpu_null=$(least_cpu null 2>/dev/null || echo -)
+printf "%-6s %9s %9s %12s %10s %9s %9s %9s %8s %9s %8s\n" format "best s" "median s" "sentences/s" "MB" "MB/s" \
+    "CPU s" "least CPU" "peak MB" "vs null" "CPU vs null"
 for f in $FORMATS; do
     sort -n "$tmp/$f" >"$tmp/$f.sorted"
     read -r ns user sys rss <"$tmp/$f.sorted"
     median=$(awk -v n="$RUNS" 'NR == int((n + 1) / 2) { print $1 }' "$tmp/$f.sorted")
     awk -v f="$f" -v ns="$ns" -v med="$median" -v u="$user" -v s="$sys" -v rss="$rss" -v sent="$sentences" \
-        -v bytes="$(cat "$tmp/$f.bytes")" -v null="${best_null:-0}" 'BEGIN {
+        -v bytes="$(cat "$tmp/$f.bytes")" -v null="${best_null:-0}" -v lc="$(least_cpu "$f")" -v cn="$cpu_null" 'BEGIN {
         t = ns / 1e9
-        printf "%-6s %9.2f %9.2f %12.0f %10.1f %9.1f %9s %9s %8s\n", f, t, med / 1e9, sent / t, bytes / 1e6,
-            bytes / 1e6 / t, u == "-" ? "-" : sprintf("%.2f", u + s), rss == "-" ? "-" : sprintf("%.1f", rss / 1024),
-            (null > 0 ? sprintf("%.3fx", ns / null) : "-") }'
+        printf "%-6s %9.2f %9.2f %12.0f %10.1f %9.1f %9s %9s %8s %9s %8s\n", f, t, med / 1e9, sent / t, bytes / 1e6,
+            bytes / 1e6 / t, u == "-" ? "-" : sprintf("%.2f", u + s), lc == "-" ? "-" : sprintf("%.2f", lc),
+            rss == "-" ? "-" : sprintf("%.1f", rss / 1024), (null > 0 ? sprintf("%.3fx", ns / null) : "-"),
+            (lc == "-" || cn == "-" || cn == 0) ? "-" : sprintf("%.3fx", lc / cn) }'
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
