@@ -5,6 +5,7 @@ with one :class:`Attribution` per target and method. The fields are those of
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence
@@ -48,8 +49,27 @@ class Attribution(NamedTuple):
 
 
 def _json_number(x: float) -> str:
-    # the command's numbers: 17 significant digits, null when not finite
-    return "%.17g" % x if math.isfinite(x) else "null"
+    """As the command writes a number (app/numfmt.h, docs/cli.md): the shortest text that
+    reads back to the same double, of those the closest (Python's repr gives its digits),
+    laid out as %.17g would: a plain decimal when the first digit's decimal exponent is
+    from -4 to 16, else d.ddde+XX; null when not finite."""
+    if not math.isfinite(x):
+        return "null"
+    if x == 0:
+        return "-0" if math.copysign(1.0, x) < 0 else "0"
+    sign, digits, exponent = decimal.Decimal(repr(x)).as_tuple()
+    d = "".join(map(str, digits)).rstrip("0")
+    e = len(digits) + exponent - 1  # the first digit's decimal exponent
+    if -4 <= e < 17:
+        if e < 0:
+            text = "0." + "0" * (-e - 1) + d
+        elif len(d) <= e + 1:
+            text = d + "0" * (e + 1 - len(d))
+        else:
+            text = d[:e + 1] + "." + d[e + 1:]
+    else:
+        text = d[0] + ("." + d[1:] if len(d) > 1 else "") + "e%s%02d" % ("-" if e < 0 else "+", abs(e))
+    return ("-" if sign else "") + text
 
 
 _JSON_ESCAPE = re.compile('[\x00-\x1f"\\\\\x7f]')
@@ -152,7 +172,7 @@ class Explanation:
 
     def to_json(self) -> str:
         """The line ``lrp explain --format json`` writes for this sentence (without the
-        newline): the same bytes, numbers with 17 significant digits."""
+        newline): the same bytes, numbers as the shortest text that reads back (docs/cli.md)."""
         return _json_value(self.to_dict())
 
     def _repr_html_(self) -> str:
