@@ -51,13 +51,13 @@ static void fill(double *x, float *xf, size_t n, int kind)
                 memcpy(&v, &b, sizeof v);
             } while (!isfinite(v));
             uint32_t bf;
-            float vf;
+            float f;
             do {
                 bf = (uint32_t)next_u64(&s);
-                memcpy(&vf, &bf, sizeof vf);
-            } while (!isfinite(vf));
+                memcpy(&f, &bf, sizeof f);
+            } while (!isfinite(f));
             x[i] = v;
-            xf[i] = vf;
+            xf[i] = f;
         } else {
             double u = uniform01(&s), w = uniform01(&s);
             double z = sqrt(-2.0 * log(1.0 - u)) * cos(6.283185307179586 * w);
