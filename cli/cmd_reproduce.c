@@ -32,7 +32,8 @@ static void usage(FILE *f, const expcmd *x)
                "OUT/index.html (self-contained: accuracy, heatmaps, representative words, word\n"
                "deletion, relevance by position, and the paper's findings with our numbers), and\n"
                "the numbers behind each part as CSV files beside it. --data DIR reads\n"
-               "DIR/test.txt. The findings table also goes to standard output.\n"
+               "DIR/test.txt. The model's architecture and the findings table also go to\n"
+               "standard output.\n"
                "\n"
                "Options:\n"
                "  --out DIR           the report's directory (created if missing; its files are\n"
@@ -43,7 +44,7 @@ static void usage(FILE *f, const expcmd *x)
                "                      sentences)\n",
                PAPER_HEATMAP_LINES);
     expcmd_help(f, x, 1);
-    fprintf(f, "\n--format: the findings on standard output, as text or one JSON object.\n"
+    fprintf(f, "\n--format: what goes to standard output, as text or one JSON object.\n"
                "Settings are the paper's: Table 1 for class 4, negation for class 0, deletion\n"
                "of up to %d words in sentences of at least %d with %d random runs, position in\n"
                "%d intervals of sentences of at least %d words (docs/experiments.md).\n"
@@ -659,9 +660,10 @@ static void write_index(FILE *f, const report *r)
     h(f, lrp_version());
     fputs(").</p>\n<table>\n<tr><th>model</th><td>", f);
     h(f, cli_model_path(x->model_path));
-    fprintf(f, " (E = %zu, H = %zu, %s, %zu classes, vocabulary %zu)</td></tr>\n<tr><th>data</th><td>", x->info.embed_dim,
-            x->info.hidden_dim, x->info.directions == 2 ? "bidirectional" : "unidirectional", x->info.classes,
-            x->info.vocab_size);
+    fputs(": ", f);
+    h(f, lrp_model_describe(x->model));
+    fprintf(f, " (E = %zu, H = %zu, vocabulary %zu)</td></tr>\n<tr><th>data</th><td>", x->info.embed_dim,
+            x->info.hidden_dim, x->info.vocab_size);
     h(f, r->data_path);
     fprintf(f, " (%zu sentence%s, %zu word%s, %zu read as the unknown word)</td></tr>\n<tr><th>settings</th><td>LRP "
                "&epsilon; = 0.001 (bias factor 0; LRP_cons: 1); random seed %llu; results do not depend on the thread "
@@ -744,7 +746,11 @@ static void prepare_file(const report *r, const char *name, file_kind kind, lrp_
 static void print_findings(const report *r, int json)
 {
     if (json) {
-        fputs("{\"findings\":[", stdout);
+        fputs("{\"model\":", stdout);
+        render_json_string(stdout, cli_model_path(r->x->model_path));
+        fputs(",\"architecture\":", stdout);
+        render_json_string(stdout, lrp_model_describe(r->x->model));
+        fputs(",\"findings\":[", stdout);
         for (size_t k = 0; k < r->nf; k++) {
             const char *text[FINDING_TEXTS];
             const int holds = r->f[k].holds;
@@ -766,6 +772,11 @@ static void print_findings(const report *r, int json)
         fputs("}\n", stdout);
         return;
     }
+    printf("model: ");
+    render_terminal_text(stdout, cli_model_path(r->x->model_path));
+    printf(": ");
+    render_terminal_text(stdout, lrp_model_describe(r->x->model));
+    putchar('\n');
     for (size_t k = 0; k < r->nf; k++) {
         const finding *g = &r->f[k];
         char tag[8];
