@@ -15,7 +15,8 @@ In a notebook an explanation shows itself as a heatmap. docs/python.md has the
 walk-through and the whole API.
 """
 
-from ._errors import ArgumentError, Error, FileError, FormatError, InputError, OutOfMemoryError
+from ._errors import (ArgumentError, Error, FileError, FormatError, InputError, NumericError,
+                      OutOfMemoryError)
 from . import _core
 from ._explanation import Attribution, Explanation, Explanations
 from ._model import Model, default_model, from_torch, load, loads
@@ -39,4 +40,4 @@ def to_html(explanations, title: str = "lrp explain") -> str:
 
 __all__ = ["load", "loads", "from_torch", "default_model", "Model", "Explanation", "Explanations",
            "Attribution", "Error", "FileError", "FormatError", "InputError", "ArgumentError",
-           "OutOfMemoryError", "to_html", "METHODS", "MAX_LENGTH", "__version__"]
+           "OutOfMemoryError", "NumericError", "to_html", "METHODS", "MAX_LENGTH", "__version__"]

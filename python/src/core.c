@@ -35,7 +35,7 @@
 /* The exception class of each lrp_status, from lrp_rnn._errors, looked up once when
  * the module is imported and only read afterwards; index 0 holds the base class
  * lrp_rnn.Error, raised for a status this file does not know. */
-enum { N_STATUS = LRP_ERR_NOMEM + 1 };
+enum { N_STATUS = LRP_ERR_NUMERIC + 1 };
 static const char *const error_class_name[N_STATUS] = {
     [LRP_OK] = "Error",
     [LRP_ERR_IO] = "FileError",
@@ -43,6 +43,7 @@ static const char *const error_class_name[N_STATUS] = {
     [LRP_ERR_INPUT] = "InputError",
     [LRP_ERR_ARGUMENT] = "ArgumentError",
     [LRP_ERR_NOMEM] = "OutOfMemoryError",
+    [LRP_ERR_NUMERIC] = "NumericError",
 };
 static PyObject *error_class[N_STATUS];
 
