@@ -1,10 +1,11 @@
 """lrp_rnn: explain recurrent text classifiers with Layer-wise Relevance Propagation.
 
-Which words made the classifier decide? For models of an embedding, LSTM layers (one
-or two directions, stacked or not) and a linear classifier, trained in PyTorch or
-with ``lrp train``: LRP, LRP_cons, Sensitivity Analysis and Gradient x Input, as in
-Arras, Montavon, Mueller, Samek (2017), computed by the C library liblrp (float64,
-exact to the paper's reference code) with numpy arrays in and out.
+Which words made the classifier decide? For models of an embedding, LSTM or GRU
+layers (one or two directions, stacked or not), a head over their states (the last
+states, mean, max or attention pooling), dense layers and a linear classifier, trained
+in PyTorch or with ``lrp train``: LRP, LRP_cons, Sensitivity Analysis and Gradient x
+Input, as in Arras, Montavon, Mueller, Samek (2017), computed by the C library liblrp
+(float64, exact to the paper's reference code) with numpy arrays in and out.
 
     >>> import lrp_rnn
     >>> model = lrp_rnn.default_model()

@@ -200,10 +200,12 @@ static void explainer_give(ModelObject *self, int threads, lrp_explainer *ex)
 // loading: load(path, ...) and loads(data, ...), with the lrp_load_options as
 // keyword arguments (None = from the file; lowercase -1 = from the file)
 
-#define LOAD_KEYWORDS "vocab", "labels", "unk", "lowercase", "prefix_embedding", "prefix_lstm", "prefix_classifier"
-#define LOAD_FORMAT "$zzzizzz"
+#define LOAD_KEYWORDS "vocab", "labels", "unk", "lowercase", "prefix_embedding", "prefix_lstm", \
+                      "prefix_classifier", "prefix_rnn", "prefix_attention", "prefix_dense", "pooling", "activation"
+#define LOAD_FORMAT "$zzzizzzzzzzz"
 #define LOAD_TARGETS(o) &(o).vocab_path, &(o).labels_path, &(o).unk, &(o).lowercase, \
-                        &(o).embedding_prefix, &(o).lstm_prefix, &(o).classifier_prefix
+                        &(o).embedding_prefix, &(o).lstm_prefix, &(o).classifier_prefix, &(o).rnn_prefix, \
+                        &(o).attention_prefix, &(o).dense_prefixes, &(o).pooling, &(o).activation
 
 static PyObject *core_load(PyObject *module, PyObject *args, PyObject *kw)
 {
@@ -250,19 +252,23 @@ static PyObject *core_loads(PyObject *module, PyObject *args, PyObject *kw)
 // model facts
 
 /* lrp_model_info as a dict, one row per field: a field lrp_model_info gains is one
- * more row here. */
-typedef enum info_kind { INFO_SIZE, INFO_BOOL } info_kind;
+ * more row here (dense_sizes, an array, is the one field read apart). */
+typedef enum info_kind { INFO_SIZE, INFO_BOOL, INFO_STR } info_kind;
 static const struct {
     const char *key;
     size_t offset;
     info_kind kind;
 } info_fields[] = {
+    {"cell", offsetof(lrp_model_info, cell), INFO_STR},
     {"vocab_size", offsetof(lrp_model_info, vocab_size), INFO_SIZE},
     {"embed_dim", offsetof(lrp_model_info, embed_dim), INFO_SIZE},
     {"hidden_dim", offsetof(lrp_model_info, hidden_dim), INFO_SIZE},
     {"classes", offsetof(lrp_model_info, classes), INFO_SIZE},
     {"layers", offsetof(lrp_model_info, layers), INFO_SIZE},
     {"directions", offsetof(lrp_model_info, directions), INFO_SIZE},
+    {"pooling", offsetof(lrp_model_info, pooling), INFO_STR},
+    {"attention_dim", offsetof(lrp_model_info, attention_dim), INFO_SIZE},
+    {"activation", offsetof(lrp_model_info, activation), INFO_STR},
     {"output_bias", offsetof(lrp_model_info, has_output_bias), INFO_BOOL},
     {"lowercase", offsetof(lrp_model_info, lowercase), INFO_BOOL},
 };
@@ -275,22 +281,33 @@ static int dict_put(PyObject *d, const char *key, PyObject *value)
     return rc;
 }
 
+/* A list of n sizes. */
+static PyObject *size_list(const size_t *v, size_t n)
+{
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t k = 0; list && k < n; k++) {
+        PyObject *x = PyLong_FromSize_t(v[k]);
+        if (!x) Py_CLEAR(list);
+        else PyList_SET_ITEM(list, (Py_ssize_t)k, x);
+    }
+    return list;
+}
+
 static PyObject *Model_info(ModelObject *self, PyObject *unused)
 {
     (void)unused;
     PyObject *d = PyDict_New();
     if (!d) return NULL;
     const char *info = (const char *)&self->info;
-    int rc = 0;
-    /* every model of this library version is an LSTM (lrp.h); when lrp_model_info
-     * says which cell a model has, this entry reads it */
-    rc |= dict_put(d, "cell", PyUnicode_FromString("lstm"));
+    int rc = dict_put(d, "architecture", utf8_str(lrp_model_describe(self->model)));
     for (size_t k = 0; k < sizeof info_fields / sizeof info_fields[0]; k++) {
         const char *p = info + info_fields[k].offset;
-        PyObject *v = info_fields[k].kind == INFO_SIZE ? PyLong_FromSize_t(*(const size_t *)p)
-                                                       : PyBool_FromLong(*(const int *)p);
+        PyObject *v = info_fields[k].kind == INFO_SIZE   ? PyLong_FromSize_t(*(const size_t *)p)
+                      : info_fields[k].kind == INFO_BOOL ? PyBool_FromLong(*(const int *)p)
+                                                         : utf8_str(*(const char *const *)p);
         rc |= dict_put(d, info_fields[k].key, v);
     }
+    rc |= dict_put(d, "dense", size_list(self->info.dense_sizes, self->info.n_dense));
     long unk = self->info.unk_id;
     rc |= dict_put(d, "unk_id", unk >= 0 ? PyLong_FromLong(unk) : Py_NewRef(Py_None));
     rc |= dict_put(d, "unk", unk >= 0 ? utf8_str(lrp_model_word(self->model, (size_t)unk)) : Py_NewRef(Py_None));
@@ -986,7 +1003,8 @@ static PyTypeObject ModelType = {
 
 static PyMethodDef module_methods[] = {
     {"load", (PyCFunction)(void (*)(void))core_load, METH_VARARGS | METH_KEYWORDS,
-     "load(path, *, vocab, labels, unk, lowercase, prefix_embedding, prefix_lstm, prefix_classifier)"},
+     "load(path, *, vocab, labels, unk, lowercase, prefix_embedding, prefix_lstm, prefix_classifier, prefix_rnn, "
+     "prefix_attention, prefix_dense, pooling, activation)"},
     {"loads", (PyCFunction)(void (*)(void))core_loads, METH_VARARGS | METH_KEYWORDS,
      "loads(data, *, ...): the same from the bytes of a file"},
     {"set_result_types", core_set_result_types, METH_VARARGS,
