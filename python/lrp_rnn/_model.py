@@ -445,7 +445,8 @@ class Model:
         sentence (its position in ``inputs``) for an empty sentence, text that is not
         valid, unknown words without an unknown word in the model, a word id outside
         the vocabulary or a sentence over 10000 words; :class:`ArgumentError` for bad
-        options; :class:`TypeError` for inputs of the wrong type."""
+        options; :class:`NumericError` when a result overflowed (extreme weights, or
+        float32); :class:`TypeError` for inputs of the wrong type."""
         mode, items, single = self._inputs(inputs, tokenized)
         bits = self._methods(methods)
         groups = self._groups(target, len(items))
@@ -458,8 +459,8 @@ class Model:
     def predict(self, inputs: Inputs, *, tokenized: bool = False, precision: str = "float64",
                 threads: int = 0, probabilities: bool = False) -> np.ndarray:
         """The class scores f(x) of each sentence, [n, C] float64 (one row for a single
-        sentence); with ``probabilities=True`` their softmax. ``inputs`` and the
-        options as for :meth:`explain`."""
+        sentence); with ``probabilities=True`` their softmax. ``inputs``, the
+        options and the errors as for :meth:`explain`."""
         mode, items, single = self._inputs(inputs, tokenized)
         scores, probs = self._core.predict(mode, items, self._precision(precision), self._threads(threads), single)
         return probs if probabilities else scores

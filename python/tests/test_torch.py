@@ -305,6 +305,9 @@ def test_numeric_error(tmp_path):
     with pytest.raises(lrp_rnn.NumericError, match="^" + message) as raised:
         model.explain(x, precision="float32")
     assert isinstance(raised.value, ArithmeticError) and isinstance(raised.value, lrp_rnn.Error)
+    assert model.predict(x)[0, 0] == e.scores[0]
+    with pytest.raises(lrp_rnn.NumericError, match="^" + message):
+        model.predict(x, precision="float32")
     # in a call on several sentences: the call fails as a whole, naming the first
     with pytest.raises(lrp_rnn.NumericError, match="^sentence 0: " + message):
         model.explain(SENTENCES, precision="float32", threads=2)
