@@ -923,9 +923,10 @@ done:
 }
 
 /* For bench/bench_python.py: _library_seconds(items, group, methods, f32, threads) ->
- * the wall time of the library's run alone (lrp_explainer_run, the GIL released) on
- * word-id arrays, one group as for explain, results freed unread: what Model.explain
- * adds on top is the rest of its time. */
+ * (wall, cpu): the wall time and the process's CPU time (every thread's) of the
+ * library's run alone (lrp_explainer_run, the GIL released) on word-id arrays, one
+ * group as for explain, results freed unread: what Model.explain adds on top is the
+ * rest of its time. */
 static PyObject *Model_library_seconds(ModelObject *self, PyObject *args)
 {
     PyObject *items, *group;
@@ -934,7 +935,7 @@ static PyObject *Model_library_seconds(ModelObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "O!OIpi:_library_seconds", &PyList_Type, &items, &group, &methods, &f32, &threads))
         return NULL;
     batch b;
-    double seconds = -1.0;
+    double seconds = -1.0, cpu = -1.0;
     int *targets = NULL;
     size_t *idx = NULL, m = 0;
     lrp_options o;
@@ -942,16 +943,21 @@ static PyObject *Model_library_seconds(ModelObject *self, PyObject *args)
     o.methods = methods;
     o.precision = f32 ? LRP_F32 : LRP_F64;
     if (batch_prepare(self, &b, "ids", items, Py_None, 0) == 0 && read_group(group, &b, &o, &targets, &idx, &m) == 0) {
-        struct timespec t0, t1;
+        struct timespec t0, t1, c0, c1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
         int rc = batch_run(self, &b, idx, m, &o, threads);
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
         clock_gettime(CLOCK_MONOTONIC, &t1);
-        if (rc == 0) seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+        if (rc == 0) {
+            seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+            cpu = (double)(c1.tv_sec - c0.tv_sec) + 1e-9 * (double)(c1.tv_nsec - c0.tv_nsec);
+        }
     }
     free(targets);
     free(idx);
     batch_free(&b);
-    return seconds < 0 ? NULL : PyFloat_FromDouble(seconds);
+    return seconds < 0 ? NULL : Py_BuildValue("(dd)", seconds, cpu);
 }
 
 /* tokenize(text, pretokenized) -> list of str, lowercased as the model asks */
@@ -989,7 +995,7 @@ static PyMethodDef Model_methods[] = {
     {"predict", (PyCFunction)Model_predict, METH_VARARGS, "see lrp_rnn.Model.predict"},
     {"tokenize", (PyCFunction)Model_tokenize, METH_VARARGS, "tokenize(text, pretokenized) -> list of str"},
     {"_library_seconds", (PyCFunction)Model_library_seconds, METH_VARARGS,
-     "for bench/bench_python.py: seconds of the library's run alone"},
+     "for bench/bench_python.py: (wall, CPU) seconds of the library's run alone"},
     {NULL, NULL, 0, NULL}};
 
 static PyTypeObject ModelType = {
