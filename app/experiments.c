@@ -391,8 +391,8 @@ lrp_status exp_deletion(const lrp_model *model, const exp_sentence *sentences, s
                 exp_random_order(o->seed, data_index[i], v - EXP_DEL_RANDOM, sel[i].T, scratch);
             memcpy(oi + v * K, scratch, keep * sizeof *scratch);
         }
-        int panel = correct[i] ? 0 : 1;
-        for (size_t v = 0; v < NV; v++) count[(panel * NV + v) * K1] += correct[i];
+        size_t panel = correct[i] ? 0 : 1;
+        for (size_t v = 0; v < NV; v++) count[(panel * NV + v) * K1] += (size_t)correct[i];
         lrp_result_free(&res[i]);
     }
 
@@ -422,7 +422,7 @@ lrp_status exp_deletion(const lrp_model *model, const exp_sentence *sentences, s
             st = lrp_explain_batch(model, views, m, &po, run->threads, pred, err);
             for (size_t j = 0; j < m && st == LRP_OK; j++) {
                 size_t i = (begin + j) / NV, v = (begin + j) % NV;
-                int panel = correct[i] ? 0 : 1;
+                size_t panel = correct[i] ? 0 : 1;
                 count[(panel * NV + v) * K1 + k] += pred[j].predicted == sel[i].label;
                 lrp_result_free(&pred[j]);
             }
@@ -447,7 +447,7 @@ lrp_status exp_deletion(const lrp_model *model, const exp_sentence *sentences, s
         double np = (double)p->n;
         const size_t *c = count + (size_t)panel * NV * K1;
         for (size_t k = 0; k < K1; k++) {
-            for (int v = 0; v < EXP_DEL_RANDOM; v++) p->accuracy[v][k] = p->n ? (double)c[v * K1 + k] / np : NAN;
+            for (int v = 0; v < EXP_DEL_RANDOM; v++) p->accuracy[v][k] = p->n ? (double)c[(size_t)v * K1 + k] / np : NAN;
             double *runs = p->random_runs;
             for (size_t r = 0; r < R; r++)
                 runs[r * K1 + k] = p->n ? (double)c[(EXP_DEL_RANDOM + r) * K1 + k] / np : NAN;

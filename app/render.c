@@ -258,7 +258,7 @@ void render_json_string(outbuf *o, const char *str)
         case '\t': outbuf_puts(o, "\\t"); break;
         default:
             if (c < 0x20 || c == 0x7F) outbuf_printf(o, "\\u%04x", c);
-            else outbuf_putc(o, c);
+            else outbuf_putc(o, (char)c);
         }
         s++;
     }

@@ -23,20 +23,10 @@
 #include "bench_common.h"
 #include "app/numfmt.h"
 #include "app/outbuf.h"
+#include "core/rand.h"
 
-/* splitmix64: the numbers are the same on every run */
-static uint64_t next_u64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-static double uniform01(uint64_t *s)
-{
-    return (double)(next_u64(s) >> 11) * 0x1p-53;
-}
+/* the project's splitmix64 (src/core/rand.h): the numbers are the same on every run */
+static double uniform01(uint64_t *s) { return rand_unit(splitmix64(s)); }
 
 /* the two kinds of numbers: 0 uniform bits (finite), 1 relevance-like */
 static void fill(double *x, float *xf, size_t n, int kind)
@@ -47,17 +37,17 @@ static void fill(double *x, float *xf, size_t n, int kind)
             uint64_t b;
             double v;
             do {
-                b = next_u64(&s);
+                b = splitmix64(&s);
                 memcpy(&v, &b, sizeof v);
             } while (!isfinite(v));
             uint32_t bf;
-            float vf;
+            float f;
             do {
-                bf = (uint32_t)next_u64(&s);
-                memcpy(&vf, &bf, sizeof vf);
-            } while (!isfinite(vf));
+                bf = (uint32_t)splitmix64(&s);
+                memcpy(&f, &bf, sizeof f);
+            } while (!isfinite(f));
             x[i] = v;
-            xf[i] = vf;
+            xf[i] = f;
         } else {
             double u = uniform01(&s), w = uniform01(&s);
             double z = sqrt(-2.0 * log(1.0 - u)) * cos(6.283185307179586 * w);

@@ -12,7 +12,9 @@ calls, against
   lrp_explainer_run on the same sentences, results freed unread
   (Model._core._library_seconds), alternated with the Python calls, so that both
   see the same machine even when its speed drifts (this one's does, and other jobs
-  share its 2 cores); the ratio Python / library is the issue's measure;
+  share its 2 cores); the ratio Python / library is the issue's measure, in wall
+  time and in the process's CPU time (every thread's; less moved by other jobs on a
+  loaded machine than wall time, though not unmoved: they share the caches);
 - bench_explain's figure for the same row (lrp_explain_batch in its own process,
   run --rounds times between rounds of the Python timings, its best kept).
 
@@ -73,13 +75,17 @@ def read_ptb(path, model):
     return ids, tokens
 
 
-def best(f, repeat):
-    t = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        f()
-        t.append(time.perf_counter() - start)
-    return min(t)
+def timed(f):
+    """(wall seconds, CPU seconds of the process) of one call of f"""
+    wall, cpu = time.perf_counter(), time.process_time()
+    f()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def keep_best(table, key, t):
+    """table[key]: the best (wall, CPU) so far, each its own minimum"""
+    old = table.get(key, (float("inf"), float("inf")))
+    table[key] = (min(old[0], t[0]), min(old[1], t[1]))
 
 
 def python_round(model, ids, tokens, repeat, quick, py, alone):
@@ -102,18 +108,19 @@ def python_round(model, ids, tokens, repeat, quick, py, alone):
                     f = lambda: model.explain(ids, precision=precision, threads=threads, **kw)  # noqa: E731
                 key = (name, prec, threads)
                 for _ in range(repeat):
-                    t = model._core._library_seconds(ids, group, bits, prec == "f32", threads)
-                    alone[key] = min(alone.get(key, float("inf")), t)
-                    py[key] = min(py.get(key, float("inf")), best(f, 1))
+                    keep_best(alone, key, model._core._library_seconds(ids, group, bits, prec == "f32", threads))
+                    keep_best(py, key, timed(f))
     key = ("forward+LRP, token lists", "f64", 2)
-    py[key] = min(py.get(key, float("inf")), best(lambda: model.explain(tokens, tokenized=True, threads=2), repeat))
+    for _ in range(repeat):
+        keep_best(py, key, timed(lambda: model.explain(tokens, tokenized=True, threads=2)))
 
 
 def library_round(bench, table, repeat):
     args = [str(bench), "--repeat", str(repeat)]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     for line in out.splitlines():
-        m = re.match(r"(forward(?:\+\w+)?(?: x5)?)\s+(f64|f32)\s+(\d+)\s+([\d.]+)", line)
+        # the shipped model's rows (bench_explain's family table follows them)
+        m = re.match(r"(?:shipped\s+)?(forward(?:\+\w+)?(?: x5)?)\s+(f64|f32)\s+(\d+)\s+([\d.]+)", line)
         if m:
             key = (m.group(1), m.group(2), int(m.group(3)))
             table[key] = min(table.get(key, float("inf")), float(m.group(4)) * 1e-6)
@@ -162,20 +169,24 @@ def main():
         library_round(bench, lib, a.repeat)
         python_round(model, ids, tokens, a.repeat, a.quick, py, alone)
     print(f"bench_explain's {lib.get('peak', '')}")
+    print(f"load average after the run: {machine()[1]}")
 
     print(f"\n{'kernel':<26} {'prec':<5} {'threads':>7} {'bench_explain':>13} {'library':>8} {'Python':>8}"
-          f" {'Python/library':>14} {'Python/bench_explain':>20}")
-    for key, t in py.items():
+          f" {'Python/library':>14} {'Python/bench_explain':>20} {'CPU library':>11} {'CPU Python':>10}"
+          f" {'CPU ratio':>9}")
+    for key, (t, tc) in py.items():
         name, prec, threads = key
         fallback = ("forward+LRP", prec, threads)
-        l = alone.get(key) or alone.get(fallback)  # seconds per call
-        b = lib.get(key) or lib.get(fallback)      # seconds per sentence
+        l, lc = alone.get(key) or alone.get(fallback)  # seconds per call
+        b = lib.get(key) or lib.get(fallback)          # seconds per sentence
         us = lambda x: f"{x * 1e6 / n:.2f}" if x else "-"  # noqa: E731
         print(f"{name:<26} {prec:<5} {threads:>7} {b * 1e6 if b else 0:>13.2f} {us(l):>8} {us(t):>8}"
-              f" {t / l if l else 0:>14.3f} {t / n / b if b else 0:>20.3f}")
+              f" {t / l if l else 0:>14.3f} {t / n / b if b else 0:>20.3f} {us(lc):>11} {us(tc):>10}"
+              f" {tc / lc if lc else 0:>9.3f}")
     print("\n(microseconds per sentence, each the best of its calls; library: the same run alone in this "
-          "process, alternated call for call with the Python calls; the issue's target: Python / library "
-          "<= 1.25 for the whole test set in one call; token lists against forward+LRP's)")
+          "process, alternated call for call with the Python calls; CPU: the process's CPU time, every "
+          "thread's, of the same calls; the issue's target: Python / library <= 1.25 for the whole test set "
+          "in one call; token lists against forward+LRP's)")
     return 0
 
 

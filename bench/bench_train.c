@@ -87,13 +87,13 @@ int main(int argc, char **argv)
     o.epochs = 1;
     train_data d;
     lrp_error err;
-    double t = bench_now();
+    double t_load = bench_now();
     if (train_data_load(dir, &o, &d, &err) != LRP_OK) {
         fprintf(stderr, "bench_train: %s\n", err.message);
         return 1;
     }
     printf("data: %zu distinct phrases, %zu words per epoch, vocabulary %zu (read in %.2f s)\n",
-           d.n_phrases, d.n_tokens, d.V, bench_now() - t);
+           d.n_phrases, d.n_tokens, d.V, bench_now() - t_load);
     printf("model: E = %zu, H = %zu, bidirectional, %zu classes; %s, batch %zu, dropout %g, float64\n",
            o.embed, o.hidden, d.C, o.optimizer == TRAIN_ADAM ? "Adam" : "Adagrad", o.batch, o.dropout);
     if (limit) printf("measured over the first %zu phrases of an epoch, extrapolated to %zu\n", limit, d.n_phrases);

@@ -32,7 +32,8 @@ static void usage(FILE *f, const expcmd *x)
                "OUT/index.html (self-contained: accuracy, heatmaps, representative words, word\n"
                "deletion, relevance by position, and the paper's findings with our numbers), and\n"
                "the numbers behind each part as CSV files beside it. --data DIR reads\n"
-               "DIR/test.txt. The findings table also goes to standard output.\n"
+               "DIR/test.txt. The model's architecture and the findings table also go to\n"
+               "standard output.\n"
                "\n"
                "Options:\n"
                "  --out DIR           the report's directory (created if missing; its files are\n"
@@ -43,7 +44,7 @@ static void usage(FILE *f, const expcmd *x)
                "                      sentences)\n",
                PAPER_HEATMAP_LINES);
     expcmd_help(f, x, 1);
-    fprintf(f, "\n--format: the findings on standard output, as text or one JSON object.\n"
+    fprintf(f, "\n--format: what goes to standard output, as text or one JSON object.\n"
                "Settings are the paper's: Table 1 for class 4, negation for class 0, deletion\n"
                "of up to %d words in sentences of at least %d with %d random runs, position in\n"
                "%d intervals of sentences of at least %d words (docs/experiments.md).\n"
@@ -647,9 +648,10 @@ static void write_index(outbuf *o, const report *r)
     h(o, lrp_version());
     outbuf_puts(o, ").</p>\n<table>\n<tr><th>model</th><td>");
     h(o, cli_model_path(x->model_path));
-    outbuf_printf(o, " (E = %zu, H = %zu, %s, %zu classes, vocabulary %zu)</td></tr>\n<tr><th>data</th><td>", x->info.embed_dim,
-                  x->info.hidden_dim, x->info.directions == 2 ? "bidirectional" : "unidirectional", x->info.classes,
-                  x->info.vocab_size);
+    outbuf_puts(o, ": ");
+    h(o, lrp_model_describe(x->model));
+    outbuf_printf(o, " (E = %zu, H = %zu, vocabulary %zu)</td></tr>\n<tr><th>data</th><td>", x->info.embed_dim,
+                  x->info.hidden_dim, x->info.vocab_size);
     h(o, r->data_path);
     outbuf_printf(o, " (%zu sentence%s, %zu word%s, %zu read as the unknown word)</td></tr>\n<tr><th>settings</th><td>LRP "
                      "&epsilon; = 0.001 (bias factor 0; LRP_cons: 1); random seed %llu; results do not depend on the thread "
@@ -731,7 +733,11 @@ static void print_findings(const report *r, int json)
 {
     outbuf *o = cli_out();
     if (json) {
-        outbuf_puts(o, "{\"findings\":[");
+        outbuf_puts(o, "{\"model\":");
+        render_json_string(o, cli_model_path(r->x->model_path));
+        outbuf_puts(o, ",\"architecture\":");
+        render_json_string(o, lrp_model_describe(r->x->model));
+        outbuf_puts(o, ",\"findings\":[");
         for (size_t k = 0; k < r->nf; k++) {
             const char *text[FINDING_TEXTS];
             const int holds = r->f[k].holds;
@@ -753,6 +759,11 @@ static void print_findings(const report *r, int json)
         outbuf_puts(o, "}\n");
         return;
     }
+    outbuf_puts(o, "model: ");
+    render_terminal_text(o, cli_model_path(r->x->model_path));
+    outbuf_puts(o, ": ");
+    render_terminal_text(o, lrp_model_describe(r->x->model));
+    outbuf_putc(o, '\n');
     for (size_t k = 0; k < r->nf; k++) {
         const finding *g = &r->f[k];
         char tag[8];

@@ -16,6 +16,8 @@ for f in index.html accuracy.csv confusion.csv heatmaps.csv top_words.csv negati
 done
 same "$(ls "$R" | wc -l)" 13 "thirteen files, no temporary file left"
 has "$TMP/stdout" "report: $R/index.html"
+arch="1-layer bi-LSTM, last states, 5 classes"
+same "$(head -1 "$TMP/stdout")" "model: $DMODEL: $arch" "the model and its architecture first"
 same "$(grep -c '^\[\(yes\|no\|n/a\)\]' "$TMP/stdout")" 14 "14 findings on standard output"
 
 # the page: self-contained, every section and figure filled
@@ -36,6 +38,7 @@ for f in accuracy.csv confusion.csv heatmaps.csv top_words.csv negation.csv dele
     has "$H" "<a href=\"$f\">" "link to $f"
 done
 hasnt "$H" "nan" "no NaN in the page"
+has "$H" "<tr><th>model</th><td>$DMODEL: $arch (E = " "the page names the architecture"
 
 # the CSV files are the single commands' output
 run 0 "$LRP_BIN" deletion --model "$DMODEL" --data "$DATA" --format csv
@@ -71,8 +74,25 @@ run 0 "$LRP_BIN" reproduce --model "$DMODEL" --data "$TMP/sst" --out "$TMP/rep" 
 flat "$TMP/out" >"$TMP/fj"
 same "$(grep -c '^0\.findings\.[0-9]*\.holds=' "$TMP/fj")" 14 "JSON findings"
 same "$(value "$TMP/fj" 0.report)" "$R/index.html" "JSON report path"
+same "$(value "$TMP/fj" 0.model)" "$DMODEL" "JSON model path"
+same "$(value "$TMP/fj" 0.architecture)" "$arch" "JSON architecture"
 same "$(sed 's/=.*//; s/^0\.findings\.[0-9]*\./0.findings.N./' "$TMP/fj" | sort -u | tr '\n' ' ')" \
-    "0.findings.N.holds 0.findings.N.measure 0.findings.N.ours 0.findings.N.paper 0.findings.N.section 0.report " "JSON keys"
+    "0.architecture 0.findings.N.holds 0.findings.N.measure 0.findings.N.ours 0.findings.N.paper 0.findings.N.section 0.model 0.report " "JSON keys"
+
+# a model of the family (the general golden fixture's bi-LSTM with attention and a dense
+# layer; words w0..w36): the report names its architecture
+"$LRP_TESTTOOL" model "$TMP/att.safetensors" --general "$LRP_TEST_DATA/golden/general/lstm-bi-attention-relu.json" ||
+    fail "cannot write the attention model"
+awk 'BEGIN { s = 7; for (i = 0; i < 30; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648; T = 2 + s % 20; line = "(" (i % 5)
+    for (t = 0; t < T; t++) { s = (s * 1103515245 + 12345) % 2147483648; line = line " (" (s % 5) " w" (int(s / 7) % 37) ")" }
+    print line ")" } }' >"$TMP/att.ptb"
+run 0 "$LRP_BIN" reproduce --model "$TMP/att.safetensors" --data "$TMP/att.ptb" --out "$TMP/rep5"
+arch="1-layer bi-LSTM, attention (A=8), dense 7 relu, 5 classes"
+same "$(head -1 "$TMP/out")" "model: $TMP/att.safetensors: $arch" "the attention model's architecture first"
+same "$(grep -c '^\[\(yes\|no\|n/a\)\]' "$TMP/out")" 14 "14 findings for the attention model"
+has "$TMP/rep5/index.html" "<tr><th>model</th><td>$TMP/att.safetensors: $arch (E = 8, H = 6, vocabulary 37)" \
+    "the page names the attention model's architecture"
 
 # LABEL<TAB>sentence data: no leaf labels, those findings are n/a
 run 0 "$LRP_BIN" reproduce --model "$DMODEL" --data "$DATA_TSV" --out "$TMP/rep4"

@@ -791,18 +791,18 @@ static void test_numpy_fixture(void)
             size_t blk = (size_t)(strchr(file, internal[g]) - file);
             for (size_t j = 0; j < H; j++) {
                 size_t fr = blk * H + j, ir = g * H + j;
-                for (size_t c = 0; c < E; c++) bad += w->wx[ir * E + c] != 100.0 * k0 + 10.0 * fr + c;
-                for (size_t c = 0; c < H; c++) bad += w->wh[ir * H + c] != 100.0 * (k0 + 1) + 10.0 * fr + c;
-                bad += w->b[ir] != 100.0 * (k0 + 2) + 10.0 * fr;
+                for (size_t c = 0; c < E; c++) bad += w->wx[ir * E + c] != 100.0 * (double)k0 + 10.0 * (double)fr + (double)c;
+                for (size_t c = 0; c < H; c++) bad += w->wh[ir * H + c] != 100.0 * (double)(k0 + 1) + 10.0 * (double)fr + (double)c;
+                bad += w->b[ir] != 100.0 * (double)(k0 + 2) + 10.0 * (double)fr;
             }
         }
     }
     for (size_t c = 0; c < C; c++)
         for (size_t j = 0; j < H; j++) {
-            bad += m->wout[c * 2 * H + j] != 700.0 + 10.0 * c + j;
-            bad += m->wout[c * 2 * H + H + j] != 800.0 + 10.0 * c + j;
+            bad += m->wout[c * 2 * H + j] != 700.0 + 10.0 * (double)c + (double)j;
+            bad += m->wout[c * 2 * H + H + j] != 800.0 + 10.0 * (double)c + (double)j;
         }
-    for (size_t c = 0; c < C; c++) bad += m->bout[c] != 900.0 + 10.0 * c;
+    for (size_t c = 0; c < C; c++) bad += m->bout[c] != 900.0 + 10.0 * (double)c;
     for (size_t i = 0; i < V * E; i++)
         bad += model_param(m, m->layout.emb + i) != 10.0 * (double)(i / E) + (double)(i % E);
     TU_CHECK(bad == 0, "numpy fixture: %zu values not where the gate order puts them", bad);

@@ -216,12 +216,12 @@ static void expect_fail(const char *tag, const sdict *d, const char *k1, const c
 
 /* The base state_dict with dimension `dim` of one tensor set to `value` must fail
  * saying k1 (and k2). */
-static void expect_shape_fail(const char *tag, const char *tensor, size_t dim, size_t value, const char *k1,
+static void expect_shape_fail(const char *tag, const char *name, size_t dim, size_t value, const char *k1,
                               const char *k2)
 {
     sdict d;
     base(&d);
-    find(&d, tensor)->shape[dim] = value;
+    find(&d, name)->shape[dim] = value;
     expect_fail(tag, &d, k1, k2);
     sdict_free(&d);
 }

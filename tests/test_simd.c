@@ -56,7 +56,7 @@ static void test_double(const double *x, size_t n)
         vd t = vd_tanh(z), tn = vd_tanh(-z);
         vd_lstm_gates(z, -z, z, z, &i, &f, &o, &g);
         vd_sigm2(z, -z, &r, &u);
-        for (int l = 0; l < VD_W; l++) {
+        for (size_t l = 0; l < VD_W; l++) {
             const double v = x[k + l];
             note(&wt, v, t[l], tanh(v), atol, rtol);
             note(&wi, v, i[l], sigm(v), atol, rtol);
@@ -88,7 +88,7 @@ static void test_float(const double *x, size_t n)
     int odd = 1, bounded = 1;
     float xf[VF_W];
     for (size_t k = 0; k + VF_W <= n; k += VF_W) {
-        for (int l = 0; l < VF_W; l++) xf[l] = (float)x[k + l];
+        for (size_t l = 0; l < VF_W; l++) xf[l] = (float)x[k + l];
         vf z = vf_load(xf), i, f, o, g, r, u;
         vf t = vf_tanh(z), tn = vf_tanh(-z);
         vf_lstm_gates(z, -z, z, z, &i, &f, &o, &g);

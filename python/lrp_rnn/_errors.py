@@ -3,11 +3,13 @@
 Every error the library reports is raised as the subclass of :class:`Error` for its
 status, with the library's message, which names the first problem found. Each class
 also derives from the built-in exception a Python program would catch for it
-(``except ValueError`` catches bad input, ``except OSError`` a missing file).
+(``except ValueError`` catches bad input, ``except OSError`` a missing file,
+``except ArithmeticError`` a result that overflowed).
 Wrong Python types raise the built-in :class:`TypeError`.
 """
 
-__all__ = ["Error", "FileError", "FormatError", "InputError", "ArgumentError", "OutOfMemoryError"]
+__all__ = ["Error", "FileError", "FormatError", "InputError", "ArgumentError", "OutOfMemoryError",
+           "NumericError"]
 
 
 class Error(Exception):
@@ -48,3 +50,14 @@ class OutOfMemoryError(Error, MemoryError):
     """Out of memory, or a size that would overflow (``LRP_ERR_NOMEM``)."""
 
     status = "nomem"
+
+
+class NumericError(Error, ArithmeticError):
+    """A result is not finite: a score, probability or relevance of a sentence
+    overflowed to Inf or NaN (``LRP_ERR_NUMERIC``). Extreme weights or inputs cause it,
+    float32 sooner than float64 (its range ends near 3.4e38): explaining the sentence
+    again with ``precision="float64"`` may succeed. In a call on several sentences the
+    message names the first such sentence (``sentence 3: ...``) and the call gives no
+    results: explain the others apart to keep theirs."""
+
+    status = "numeric"

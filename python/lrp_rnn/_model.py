@@ -35,28 +35,51 @@ def _is_path(x: Any) -> bool:
     return isinstance(x, (str, os.PathLike))
 
 
-def _names(kind: str, names: Sequence[str]) -> str:
-    """A list of names as the metadata value (joined by newlines)."""
-    if isinstance(names, (bytes, bytearray)) or not isinstance(names, Sequence):
-        raise TypeError(f"{kind}: expected a list of str or a file path, got {type(names).__name__}")
-    for i, n in enumerate(names):
+def _joined(kind: str, items: Sequence[str], sep: str, expected: str) -> str:
+    """A list of str joined by sep, which none of them may contain (TypeError for
+    anything but a list of str, naming what was expected)."""
+    if isinstance(items, (bytes, bytearray)) or not isinstance(items, Sequence):
+        raise TypeError(f"{kind}: expected {expected}, got {type(items).__name__}")
+    sep_name = "a line break" if sep == "\n" else repr(sep)
+    for i, n in enumerate(items):
         if not isinstance(n, str):
             raise TypeError(f"{kind}: entry {i} is {type(n).__name__}, not str")
-        if "\n" in n:
-            raise ArgumentError(f"{kind}: entry {i} contains a line break: {n!r}")
-    return "\n".join(names)
+        if sep in n:
+            raise ArgumentError(f"{kind}: entry {i} contains {sep_name}: {n!r}")
+    return sep.join(items)
 
 
-def _options(vocab: Optional[Names], labels: Optional[Names], unk: Optional[str],
-             lowercase: Optional[bool], prefix_embedding: Optional[str], prefix_lstm: Optional[str],
-             prefix_classifier: Optional[str]) -> Tuple[Dict[str, Any], Dict[str, str]]:
-    """The library's load options (paths, unk, lowercase, prefixes) and the metadata
-    keys that replace the file's (vocabulary and labels given as lists)."""
-    opts: Dict[str, Any] = {"unk": unk, "lowercase": -1 if lowercase is None else int(bool(lowercase)),
-                            "prefix_embedding": prefix_embedding, "prefix_lstm": prefix_lstm,
-                            "prefix_classifier": prefix_classifier}
+def _names(kind: str, names: Sequence[str]) -> str:
+    """A list of names as the metadata value (joined by newlines)."""
+    return _joined(kind, names, "\n", "a list of str or a file path")
+
+
+#: the keyword arguments of load, loads and from_torch (the library's lrp_load_options)
+_LOAD_OPTIONS = ("vocab", "labels", "unk", "lowercase", "prefix_embedding", "prefix_rnn", "prefix_lstm",
+                 "prefix_attention", "prefix_dense", "prefix_classifier", "pooling", "activation")
+#: a list of module paths, or one str of them separated by commas
+Paths = Union[str, Sequence[str]]
+
+
+def _module_paths(paths: Optional[Paths]) -> Optional[str]:
+    """prefix_dense as the library reads it: paths separated by commas ("" for none)."""
+    if paths is None or isinstance(paths, str):
+        return paths
+    return _joined("prefix_dense", paths, ",", "a list of module paths (str) or one str of them separated by commas")
+
+
+def _options(args: Mapping[str, Any]) -> Tuple[Dict[str, Any], Dict[str, str]]:
+    """From the keyword arguments of load, loads or from_torch (by name, _LOAD_OPTIONS):
+    the library's load options (paths, unk, lowercase, module paths, pooling,
+    activation) and the metadata keys that replace the file's (vocabulary and labels
+    given as lists)."""
+    opts: Dict[str, Any] = {k: args[k] for k in _LOAD_OPTIONS[2:]}
+    lowercase = args["lowercase"]
+    opts["lowercase"] = -1 if lowercase is None else int(bool(lowercase))
+    opts["prefix_dense"] = _module_paths(args["prefix_dense"])
     meta: Dict[str, str] = {}
-    for key, value in (("vocab", vocab), ("labels", labels)):
+    for key in ("vocab", "labels"):
+        value = args[key]
         if value is None:
             opts[key] = None
         elif _is_path(value):
@@ -68,9 +91,11 @@ def _options(vocab: Optional[Names], labels: Optional[Names], unk: Optional[str]
 
 
 def load(path: PathLike, *, vocab: Optional[Names] = None, labels: Optional[Names] = None,
-         unk: Optional[str] = None, lowercase: Optional[bool] = None,
-         prefix_embedding: Optional[str] = None, prefix_lstm: Optional[str] = None,
-         prefix_classifier: Optional[str] = None) -> "Model":
+         unk: Optional[str] = None, lowercase: Optional[bool] = None, prefix_embedding: Optional[str] = None,
+         prefix_rnn: Optional[str] = None, prefix_lstm: Optional[str] = None,
+         prefix_attention: Optional[str] = None, prefix_dense: Optional[Paths] = None,
+         prefix_classifier: Optional[str] = None, pooling: Optional[str] = None,
+         activation: Optional[str] = None) -> "Model":
     """Load a model file: this project's format or a PyTorch state_dict saved as
     safetensors (docs/model-format.md, docs/pytorch.md). Every tensor, shape and value
     is checked.
@@ -78,17 +103,36 @@ def load(path: PathLike, *, vocab: Optional[Names] = None, labels: Optional[Name
     The options replace what the file says, as on the command line (``lrp explain
     --vocab FILE ...``): ``vocab`` and ``labels`` as lists of str or as files with
     one entry per line; ``unk`` the word standing for unknown words (``""``: none);
-    ``lowercase`` whether to lowercase the input words; ``prefix_*`` the module path
-    of each part of a PyTorch state_dict (``""`` for the top level) when the search
-    by names and shapes cannot decide.
+    ``lowercase`` whether to lowercase the input words.
+
+    For a PyTorch state_dict (docs/pytorch.md), each None meaning what the file's
+    metadata says, else the default (module paths for a file in this project's format
+    are an :class:`ArgumentError`; its pooling and activation are its own, which the
+    options may only repeat):
+
+    - ``prefix_embedding``, ``prefix_rnn`` (the ``nn.LSTM`` or ``nn.GRU``;
+      ``prefix_lstm`` is another name for it), ``prefix_attention`` (the attention
+      module: its ``proj`` and ``vector``), ``prefix_classifier``: the module path of
+      that part (``""`` for the top level) when the search by names and shapes cannot
+      decide (the command's ``--prefix-*`` options, which the library's messages name);
+    - ``prefix_dense``: the dense layers between the head and the classifier, in
+      order, as a list of module paths or one str of them separated by commas
+      (``["fc1", "fc2"]`` or ``"fc1,fc2"``; ``[]``: none); dense layers are never
+      found without it (their order cannot be told from the tensors);
+    - ``pooling``: the head, ``"last"`` (each direction's final state), ``"mean"``,
+      ``"max"`` or ``"attention"`` (default: attention when an attention module is
+      found, else last);
+    - ``activation``: the dense layers', ``"relu"`` (default) or ``"tanh"``.
 
     With ``vocab`` or ``labels`` as lists the file is read into memory and they are
     put into its metadata there (the loaded model then holds a copy of every tensor;
     otherwise a float32 embedding is used where it lies in the file, mapped).
 
     Raises :class:`FileError` (missing, unreadable), :class:`FormatError` (malformed
-    file, vocabulary or labels that do not fit it), :class:`ArgumentError`."""
-    opts, meta = _options(vocab, labels, unk, lowercase, prefix_embedding, prefix_lstm, prefix_classifier)
+    file, a model the library cannot explain, vocabulary or labels that do not fit
+    it), :class:`ArgumentError` (an unknown pooling or activation, a module path the
+    file does not have the parts for)."""
+    opts, meta = _options(locals())
     if not meta:
         return Model(_core.load(os.fspath(path), **opts))
     # lists go into the file's metadata, in memory
@@ -109,11 +153,13 @@ def load(path: PathLike, *, vocab: Optional[Names] = None, labels: Optional[Name
 
 
 def loads(data: bytes, *, vocab: Optional[Names] = None, labels: Optional[Names] = None,
-          unk: Optional[str] = None, lowercase: Optional[bool] = None,
-          prefix_embedding: Optional[str] = None, prefix_lstm: Optional[str] = None,
-          prefix_classifier: Optional[str] = None) -> "Model":
+          unk: Optional[str] = None, lowercase: Optional[bool] = None, prefix_embedding: Optional[str] = None,
+          prefix_rnn: Optional[str] = None, prefix_lstm: Optional[str] = None,
+          prefix_attention: Optional[str] = None, prefix_dense: Optional[Paths] = None,
+          prefix_classifier: Optional[str] = None, pooling: Optional[str] = None,
+          activation: Optional[str] = None) -> "Model":
     """:func:`load` from the bytes of a model file (any bytes-like object; not kept)."""
-    opts, meta = _options(vocab, labels, unk, lowercase, prefix_embedding, prefix_lstm, prefix_classifier)
+    opts, meta = _options(locals())
     if meta:
         data = _safetensors.with_metadata(bytes(data), meta) or data
     return Model(_core.loads(data, **opts))
@@ -134,16 +180,30 @@ def _tensor(name: str, value: Any) -> _safetensors.Tensor:
 
 def from_torch(module_or_state_dict: Any, *, vocab: Names, labels: Names, unk: Optional[str] = None,
                lowercase: Optional[bool] = None, prefix_embedding: Optional[str] = None,
-               prefix_lstm: Optional[str] = None, prefix_classifier: Optional[str] = None) -> "Model":
-    """A model from a live PyTorch module (``nn.Embedding`` + ``nn.LSTM`` +
-    ``nn.Linear``, docs/pytorch.md) or its ``state_dict``, with no file: the tensors
-    are written as safetensors in memory and read by the library's memory loader,
-    which finds the parts by their names and shapes and checks every value.
+               prefix_rnn: Optional[str] = None, prefix_lstm: Optional[str] = None,
+               prefix_attention: Optional[str] = None, prefix_dense: Optional[Paths] = None,
+               prefix_classifier: Optional[str] = None, pooling: Optional[str] = None,
+               activation: Optional[str] = None) -> "Model":
+    """A model from a live PyTorch module or its ``state_dict``, with no file: the
+    tensors are written as safetensors in memory and read by the library's memory
+    loader, which finds the parts as it does in a file (docs/pytorch.md) and checks
+    every value.
+
+    The module: an ``nn.Embedding``; an ``nn.LSTM`` or ``nn.GRU`` (one or two
+    directions, any number of layers; found by its tensor names); a head over the top
+    layer's states: the final states (``pooling="last"``, the default), their mean or
+    maximum (``pooling="mean"``, ``"max"``: these have no parameters, so say them), or
+    an attention module with an ``nn.Linear`` named ``proj`` and one named ``vector``
+    (found by those names; it makes the pooling ``"attention"``); zero or more dense
+    layers, named in order by ``prefix_dense`` (``["hidden"]``) with their
+    ``activation`` (``"relu"`` or ``"tanh"``); then the classifier, an ``nn.Linear``.
 
     A state_dict may also hold numpy arrays. ``vocab`` (word id k = entry k) and
     ``labels`` (in the order of the classifier's outputs) are lists or files; the
     other options are those of :func:`load`. Raises :class:`FormatError` with the
-    library's message when the module is not one the library can explain."""
+    library's message when the module is not one the library can explain (an
+    ``nn.RNN``, an LSTM with ``proj_size``, a tensor of no part named, ...)."""
+    opts, meta = _options(locals())
     state = module_or_state_dict
     if hasattr(state, "state_dict") and callable(state.state_dict):
         state = state.state_dict()
@@ -151,7 +211,6 @@ def from_torch(module_or_state_dict: Any, *, vocab: Names, labels: Names, unk: O
         raise TypeError(f"expected an nn.Module or a state_dict (a mapping of names to tensors), "
                         f"got {type(module_or_state_dict).__name__}")
     tensors = {str(name): _tensor(str(name), value) for name, value in state.items()}
-    opts, meta = _options(vocab, labels, unk, lowercase, prefix_embedding, prefix_lstm, prefix_classifier)
     return Model(_core.loads(_safetensors.dumps(tensors, {"format": "pt", **meta}), **opts))
 
 
@@ -182,10 +241,21 @@ class Model:
 
     @property
     def info(self) -> Dict[str, Any]:
-        """What the model is: ``cell``, ``vocab_size``, ``embed_dim``, ``hidden_dim`` (per
-        direction), ``classes``, ``layers``, ``directions`` (1 or 2), ``output_bias``,
-        ``lowercase``, ``unk`` (the unknown word or None), ``unk_id``, ``labels`` and
-        ``source`` (how the file was read, e.g. which tensors of a PyTorch state_dict)."""
+        """What the model is (the keys of ``lrp info --format json`` but ``file``,
+        ``bytes`` and ``parameters``, with the same values; and ``unk_id``):
+
+        - ``architecture``: the model in one line, e.g. ``"2-layer bi-GRU, attention
+          (A=64), dense 64 relu, 5 classes"``;
+        - ``cell`` (``"lstm"`` or ``"gru"``), ``layers``, ``directions`` (1 or 2),
+          ``vocab_size``, ``embed_dim``, ``hidden_dim`` (per direction), ``classes``;
+        - ``pooling``, the head over the top layer's states: ``"last"`` (each
+          direction's final state), ``"mean"``, ``"max"`` or ``"attention"``;
+          ``attention_dim`` the attention scorer's size (0 without attention);
+        - ``dense``: the sizes of the dense layers between the head and the classifier,
+          in order (``[]`` for none), ``activation`` theirs (``"relu"`` or ``"tanh"``;
+          ``"relu"`` without dense layers); ``output_bias``: the classifier has a bias;
+        - ``lowercase``, ``unk`` (the unknown word or None), ``unk_id``, ``labels``;
+        - ``source``: how the file was read, e.g. which tensors of a PyTorch state_dict."""
         return {k: list(v) if isinstance(v, list) else v for k, v in self._info.items()}
 
     @property
@@ -214,9 +284,8 @@ class Model:
 
     def __repr__(self) -> str:
         i = self._info
-        return (f"<lrp_rnn.Model {i['source']!r}: vocabulary {i['vocab_size']}, E {i['embed_dim']}, "
-                f"H {i['hidden_dim']}, {i['layers']} layer(s), {i['directions']} direction(s), "
-                f"{i['classes']} classes>")
+        return (f"<lrp_rnn.Model {i['architecture']}: vocabulary {i['vocab_size']}, E {i['embed_dim']}, "
+                f"H {i['hidden_dim']}, read as {i['source']!r}>")
 
     # ------------------------------------------------------------------------
     # arguments
@@ -376,7 +445,8 @@ class Model:
         sentence (its position in ``inputs``) for an empty sentence, text that is not
         valid, unknown words without an unknown word in the model, a word id outside
         the vocabulary or a sentence over 10000 words; :class:`ArgumentError` for bad
-        options; :class:`TypeError` for inputs of the wrong type."""
+        options; :class:`NumericError` when a result overflowed (extreme weights, or
+        float32); :class:`TypeError` for inputs of the wrong type."""
         mode, items, single = self._inputs(inputs, tokenized)
         bits = self._methods(methods)
         groups = self._groups(target, len(items))
@@ -389,8 +459,8 @@ class Model:
     def predict(self, inputs: Inputs, *, tokenized: bool = False, precision: str = "float64",
                 threads: int = 0, probabilities: bool = False) -> np.ndarray:
         """The class scores f(x) of each sentence, [n, C] float64 (one row for a single
-        sentence); with ``probabilities=True`` their softmax. ``inputs`` and the
-        options as for :meth:`explain`."""
+        sentence); with ``probabilities=True`` their softmax. ``inputs``, the
+        options and the errors as for :meth:`explain`."""
         mode, items, single = self._inputs(inputs, tokenized)
         scores, probs = self._core.predict(mode, items, self._precision(precision), self._threads(threads), single)
         return probs if probabilities else scores

@@ -35,7 +35,7 @@
 /* The exception class of each lrp_status, from lrp_rnn._errors, looked up once when
  * the module is imported and only read afterwards; index 0 holds the base class
  * lrp_rnn.Error, raised for a status this file does not know. */
-enum { N_STATUS = LRP_ERR_NOMEM + 1 };
+enum { N_STATUS = LRP_ERR_NUMERIC + 1 };
 static const char *const error_class_name[N_STATUS] = {
     [LRP_OK] = "Error",
     [LRP_ERR_IO] = "FileError",
@@ -43,6 +43,7 @@ static const char *const error_class_name[N_STATUS] = {
     [LRP_ERR_INPUT] = "InputError",
     [LRP_ERR_ARGUMENT] = "ArgumentError",
     [LRP_ERR_NOMEM] = "OutOfMemoryError",
+    [LRP_ERR_NUMERIC] = "NumericError",
 };
 static PyObject *error_class[N_STATUS];
 
@@ -199,10 +200,12 @@ static void explainer_give(ModelObject *self, int threads, lrp_explainer *ex)
 // loading: load(path, ...) and loads(data, ...), with the lrp_load_options as
 // keyword arguments (None = from the file; lowercase -1 = from the file)
 
-#define LOAD_KEYWORDS "vocab", "labels", "unk", "lowercase", "prefix_embedding", "prefix_lstm", "prefix_classifier"
-#define LOAD_FORMAT "$zzzizzz"
+#define LOAD_KEYWORDS "vocab", "labels", "unk", "lowercase", "prefix_embedding", "prefix_lstm", \
+                      "prefix_classifier", "prefix_rnn", "prefix_attention", "prefix_dense", "pooling", "activation"
+#define LOAD_FORMAT "$zzzizzzzzzzz"
 #define LOAD_TARGETS(o) &(o).vocab_path, &(o).labels_path, &(o).unk, &(o).lowercase, \
-                        &(o).embedding_prefix, &(o).lstm_prefix, &(o).classifier_prefix
+                        &(o).embedding_prefix, &(o).lstm_prefix, &(o).classifier_prefix, &(o).rnn_prefix, \
+                        &(o).attention_prefix, &(o).dense_prefixes, &(o).pooling, &(o).activation
 
 static PyObject *core_load(PyObject *module, PyObject *args, PyObject *kw)
 {
@@ -249,19 +252,23 @@ static PyObject *core_loads(PyObject *module, PyObject *args, PyObject *kw)
 // model facts
 
 /* lrp_model_info as a dict, one row per field: a field lrp_model_info gains is one
- * more row here. */
-typedef enum info_kind { INFO_SIZE, INFO_BOOL } info_kind;
+ * more row here (dense_sizes, an array, is the one field read apart). */
+typedef enum info_kind { INFO_SIZE, INFO_BOOL, INFO_STR } info_kind;
 static const struct {
     const char *key;
     size_t offset;
     info_kind kind;
 } info_fields[] = {
+    {"cell", offsetof(lrp_model_info, cell), INFO_STR},
     {"vocab_size", offsetof(lrp_model_info, vocab_size), INFO_SIZE},
     {"embed_dim", offsetof(lrp_model_info, embed_dim), INFO_SIZE},
     {"hidden_dim", offsetof(lrp_model_info, hidden_dim), INFO_SIZE},
     {"classes", offsetof(lrp_model_info, classes), INFO_SIZE},
     {"layers", offsetof(lrp_model_info, layers), INFO_SIZE},
     {"directions", offsetof(lrp_model_info, directions), INFO_SIZE},
+    {"pooling", offsetof(lrp_model_info, pooling), INFO_STR},
+    {"attention_dim", offsetof(lrp_model_info, attention_dim), INFO_SIZE},
+    {"activation", offsetof(lrp_model_info, activation), INFO_STR},
     {"output_bias", offsetof(lrp_model_info, has_output_bias), INFO_BOOL},
     {"lowercase", offsetof(lrp_model_info, lowercase), INFO_BOOL},
 };
@@ -274,22 +281,33 @@ static int dict_put(PyObject *d, const char *key, PyObject *value)
     return rc;
 }
 
+/* A list of n sizes. */
+static PyObject *size_list(const size_t *v, size_t n)
+{
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t k = 0; list && k < n; k++) {
+        PyObject *x = PyLong_FromSize_t(v[k]);
+        if (!x) Py_CLEAR(list);
+        else PyList_SET_ITEM(list, (Py_ssize_t)k, x);
+    }
+    return list;
+}
+
 static PyObject *Model_info(ModelObject *self, PyObject *unused)
 {
     (void)unused;
     PyObject *d = PyDict_New();
     if (!d) return NULL;
     const char *info = (const char *)&self->info;
-    int rc = 0;
-    /* every model of this library version is an LSTM (lrp.h); when lrp_model_info
-     * says which cell a model has, this entry reads it */
-    rc |= dict_put(d, "cell", PyUnicode_FromString("lstm"));
+    int rc = dict_put(d, "architecture", utf8_str(lrp_model_describe(self->model)));
     for (size_t k = 0; k < sizeof info_fields / sizeof info_fields[0]; k++) {
         const char *p = info + info_fields[k].offset;
-        PyObject *v = info_fields[k].kind == INFO_SIZE ? PyLong_FromSize_t(*(const size_t *)p)
-                                                       : PyBool_FromLong(*(const int *)p);
+        PyObject *v = info_fields[k].kind == INFO_SIZE   ? PyLong_FromSize_t(*(const size_t *)p)
+                      : info_fields[k].kind == INFO_BOOL ? PyBool_FromLong(*(const int *)p)
+                                                         : utf8_str(*(const char *const *)p);
         rc |= dict_put(d, info_fields[k].key, v);
     }
+    rc |= dict_put(d, "dense", size_list(self->info.dense_sizes, self->info.n_dense));
     long unk = self->info.unk_id;
     rc |= dict_put(d, "unk_id", unk >= 0 ? PyLong_FromLong(unk) : Py_NewRef(Py_None));
     rc |= dict_put(d, "unk", unk >= 0 ? utf8_str(lrp_model_word(self->model, (size_t)unk)) : Py_NewRef(Py_None));
@@ -905,9 +923,10 @@ done:
 }
 
 /* For bench/bench_python.py: _library_seconds(items, group, methods, f32, threads) ->
- * the wall time of the library's run alone (lrp_explainer_run, the GIL released) on
- * word-id arrays, one group as for explain, results freed unread: what Model.explain
- * adds on top is the rest of its time. */
+ * (wall, cpu): the wall time and the process's CPU time (every thread's) of the
+ * library's run alone (lrp_explainer_run, the GIL released) on word-id arrays, one
+ * group as for explain, results freed unread: what Model.explain adds on top is the
+ * rest of its time. */
 static PyObject *Model_library_seconds(ModelObject *self, PyObject *args)
 {
     PyObject *items, *group;
@@ -916,7 +935,7 @@ static PyObject *Model_library_seconds(ModelObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "O!OIpi:_library_seconds", &PyList_Type, &items, &group, &methods, &f32, &threads))
         return NULL;
     batch b;
-    double seconds = -1.0;
+    double seconds = -1.0, cpu = -1.0;
     int *targets = NULL;
     size_t *idx = NULL, m = 0;
     lrp_options o;
@@ -924,16 +943,21 @@ static PyObject *Model_library_seconds(ModelObject *self, PyObject *args)
     o.methods = methods;
     o.precision = f32 ? LRP_F32 : LRP_F64;
     if (batch_prepare(self, &b, "ids", items, Py_None, 0) == 0 && read_group(group, &b, &o, &targets, &idx, &m) == 0) {
-        struct timespec t0, t1;
+        struct timespec t0, t1, c0, c1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
         int rc = batch_run(self, &b, idx, m, &o, threads);
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
         clock_gettime(CLOCK_MONOTONIC, &t1);
-        if (rc == 0) seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+        if (rc == 0) {
+            seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+            cpu = (double)(c1.tv_sec - c0.tv_sec) + 1e-9 * (double)(c1.tv_nsec - c0.tv_nsec);
+        }
     }
     free(targets);
     free(idx);
     batch_free(&b);
-    return seconds < 0 ? NULL : PyFloat_FromDouble(seconds);
+    return seconds < 0 ? NULL : Py_BuildValue("(dd)", seconds, cpu);
 }
 
 /* tokenize(text, pretokenized) -> list of str, lowercased as the model asks */
@@ -971,7 +995,7 @@ static PyMethodDef Model_methods[] = {
     {"predict", (PyCFunction)Model_predict, METH_VARARGS, "see lrp_rnn.Model.predict"},
     {"tokenize", (PyCFunction)Model_tokenize, METH_VARARGS, "tokenize(text, pretokenized) -> list of str"},
     {"_library_seconds", (PyCFunction)Model_library_seconds, METH_VARARGS,
-     "for bench/bench_python.py: seconds of the library's run alone"},
+     "for bench/bench_python.py: (wall, CPU) seconds of the library's run alone"},
     {NULL, NULL, 0, NULL}};
 
 static PyTypeObject ModelType = {
@@ -985,7 +1009,8 @@ static PyTypeObject ModelType = {
 
 static PyMethodDef module_methods[] = {
     {"load", (PyCFunction)(void (*)(void))core_load, METH_VARARGS | METH_KEYWORDS,
-     "load(path, *, vocab, labels, unk, lowercase, prefix_embedding, prefix_lstm, prefix_classifier)"},
+     "load(path, *, vocab, labels, unk, lowercase, prefix_embedding, prefix_lstm, prefix_classifier, prefix_rnn, "
+     "prefix_attention, prefix_dense, pooling, activation)"},
     {"loads", (PyCFunction)(void (*)(void))core_loads, METH_VARARGS | METH_KEYWORDS,
      "loads(data, *, ...): the same from the bytes of a file"},
     {"set_result_types", core_set_result_types, METH_VARARGS,

@@ -22,9 +22,12 @@ def test_model_facts(shipped):
     assert info["labels"] == list(shipped.labels) == ["very negative", "negative", "neutral", "positive",
                                                         "very positive"]
     assert info["unk"] == shipped.vocab[info["unk_id"]] == "<unk>" and info["lowercase"] is True
+    assert info["architecture"] == "1-layer bi-LSTM, last states, 5 classes"
+    assert (info["pooling"], info["attention_dim"], info["dense"], info["activation"], info["output_bias"]) == \
+        ("last", 0, [], "relu", False)
     info["labels"].append("x")  # a copy: the model is read-only
     assert len(shipped.info["labels"]) == 5
-    assert "vocabulary 19539" in repr(shipped)
+    assert repr(shipped).startswith("<lrp_rnn.Model 1-layer bi-LSTM, last states, 5 classes: vocabulary 19539")
     assert lrp_rnn.__version__ and lrp_rnn.METHODS == ("lrp", "lrp-cons", "sa", "gi")
 
 

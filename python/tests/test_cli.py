@@ -45,6 +45,21 @@ def models(data_dir):
         ("numpy-igfo, lowercase, no unk", data_dir / "models" / "numpy-igfo.safetensors",
          {"lowercase": True, "unk": ""}, ["--lowercase", "true", "--unk", ""],
          ["good movie", "movie good good", "été"]),
+        # the family (tests/data/pytorch/make_fixtures.py): GRU cells, heads, dense layers
+        ("gru-uni", py / "gru-uni.safetensors", {}, [], w),
+        ("gru-bi, max pooling", py / "gru-bi.safetensors", {}, [], w),
+        ("gru-deep, mean pooling by option, side files", py / "gru-deep.safetensors",
+         {"vocab": py / "gru-deep-vocab.txt", "labels": py / "gru-deep-labels.txt", "unk": "<unk>", "pooling": "mean"},
+         ["--vocab", str(py / "gru-deep-vocab.txt"), "--labels", str(py / "gru-deep-labels.txt"), "--unk", "<unk>",
+          "--pooling", "mean"], w),
+        ("gru-attn, named in the metadata", py / "gru-attn.safetensors", {}, [], w),
+        ("lstm-attn, dense layers as a list", py / "lstm-attn.safetensors", {"prefix_dense": ["fc1", "fc2"]},
+         ["--prefix-dense", "fc1,fc2"], w),
+        ("lstm-attn, every option as a str", py / "lstm-attn.safetensors",
+         {"prefix_dense": "fc1,fc2", "prefix_attention": "pool", "prefix_rnn": "lstm", "pooling": "attention",
+          "activation": "relu"},
+         ["--prefix-dense", "fc1,fc2", "--prefix-attention", "pool", "--prefix-rnn", "lstm", "--pooling", "attention",
+          "--activation", "relu"], w),
     ]
 
 
@@ -108,15 +123,16 @@ def test_predict_equals_the_command(shipped, lrp_bin):
 
 
 def test_info_equals_the_command(shipped, data_dir, lrp_bin):
-    for path, model, args in ((None, shipped, []),
-                              (data_dir / "pytorch" / "bi2.safetensors",
-                               lrp_rnn.load(data_dir / "pytorch" / "bi2.safetensors"), [])):
-        cli = json.loads(run_lrp(lrp_bin, "info", "--format", "json", *([str(path)] if path else [])).stdout)
+    """Model.info has the keys of `lrp info --format json` (but file, bytes and
+    parameters), with the same values, for every architecture."""
+    cases = [("shipped", None, shipped, [])]
+    cases += [(name, path, lrp_rnn.load(path, **opts), args) for name, path, opts, args, _ in models(data_dir)]
+    for name, path, model, args in cases:
+        cli = json.loads(run_lrp(lrp_bin, "info", "--format", "json", *args, *([str(path)] if path else [])).stdout)
         info = model.info
-        for key in ("vocab_size", "embed_dim", "hidden_dim", "layers", "directions", "classes", "labels", "unk",
-                    "lowercase", "source"):
-            assert info[key] == cli[key], key
-        assert info["output_bias"] == cli["output_bias"]
+        assert set(cli) - set(info) == {"file", "bytes", "parameters"} and set(info) - set(cli) == {"unk_id"}, name
+        for key in set(cli) & set(info):
+            assert info[key] == cli[key] and type(info[key]) is type(cli[key]), f"{name}: {key}"
         assert len(model.vocab) == cli["vocab_size"] and list(model.labels) == cli["labels"]
 
 

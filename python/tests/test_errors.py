@@ -17,8 +17,11 @@ def bi1(data_dir):
 
 def test_classes():
     assert issubclass(lrp_rnn.FileError, OSError) and issubclass(lrp_rnn.InputError, ValueError)
-    for cls in (lrp_rnn.FileError, FormatError, InputError, ArgumentError, lrp_rnn.OutOfMemoryError):
+    assert issubclass(lrp_rnn.NumericError, ArithmeticError) and issubclass(lrp_rnn.OutOfMemoryError, MemoryError)
+    for cls in (lrp_rnn.FileError, FormatError, InputError, ArgumentError, lrp_rnn.OutOfMemoryError,
+                lrp_rnn.NumericError):
         assert issubclass(cls, lrp_rnn.Error)
+    assert lrp_rnn.NumericError.status == "numeric"
 
 
 @pytest.mark.parametrize("inputs, kw, message", [

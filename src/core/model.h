@@ -129,6 +129,14 @@ typedef struct rnn_grads {
 struct fast_pack_d;
 struct fast_pack_f;
 
+/* Where the embedding is kept. */
+typedef enum model_emb_kind {
+    MODEL_EMB_F64 = 0,    /* in params (emb) */
+    MODEL_EMB_F32 = 1,    /* in emb32_owned, zeroed (emb32 points there) */
+    MODEL_EMB_F32_FILE = 2 /* float32 values the caller points emb32 at, in m->file (the
+                              file's bytes, read into memory: no copy of them) */
+} model_emb_kind;
+
 struct lrp_model {
     model_shape shape;
     param_layout layout;
@@ -142,7 +150,7 @@ struct lrp_model {
     float *emb32_owned;
     lrp_file_view file;                 /* the model file's bytes (read into memory), kept
                                            when emb32 lies in them */
-    int emb_kind;                       /* model_emb_kind */
+    model_emb_kind emb_kind;
     /* views into params */
     rnn_weights rnn[LRP_MAX_LAYERS][2];
     const double *att_w, *att_b, *att_v; /* attention: (A, D*H), (A), (A); else NULL */
@@ -206,14 +214,6 @@ size_t model_tensors(const model_shape *s, const param_layout *p, model_tensor *
 
 /* A model with zeroed parameters, no vocabulary and no labels yet. */
 lrp_status model_create(lrp_model **out, const model_shape *shape, lrp_error *err);
-
-/* Where the embedding is kept. */
-typedef enum model_emb_kind {
-    MODEL_EMB_F64 = 0,    /* in params (emb) */
-    MODEL_EMB_F32 = 1,    /* in emb32_owned, zeroed (emb32 points there) */
-    MODEL_EMB_F32_FILE = 2 /* float32 values the caller points emb32 at, in m->file (the
-                              file's bytes, read into memory: no copy of them) */
-} model_emb_kind;
 
 /* The same, with the embedding kept as `kind` says. */
 lrp_status model_create_ex(lrp_model **out, const model_shape *shape, model_emb_kind kind,

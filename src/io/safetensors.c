@@ -469,8 +469,8 @@ static lrp_status parse_header(st_file *f, const unsigned char *data, size_t siz
     /* "\u0000" in a string: cJSON's strings end at the NUL, so "lrp-rnn\u0000garbage"
      * would read as "lrp-rnn". In valid JSON a backslash only starts an escape in a
      * string, whose escaped character is skipped ("\\u0000" is a backslash, then text) */
-    for (const char *p = text, *end = text + n; (p = memchr(p, '\\', (size_t)(end - p))) != NULL; p += 2) {
-        if (end - p > 5 && memcmp(p + 1, "u0000", 5) == 0)
+    for (const char *p = text, *stop = text + n; (p = memchr(p, '\\', (size_t)(stop - p))) != NULL; p += 2) {
+        if (stop - p > 5 && memcmp(p + 1, "u0000", 5) == 0)
             return lrp_fail(err, LRP_ERR_FORMAT, "header: byte %zu: \\u0000 (a NUL character) in a string",
                             (size_t)(p - text));
         if (end - p < 2) break;
