@@ -1,6 +1,6 @@
 /*
- * cmd_explain.c - `lrp explain`: word relevances of sentences by LRP, LRP_cons, SA
- * and GI, for the predicted, true or given classes, written as a terminal heatmap,
+ * cmd_explain.c - `lrp explain`: word relevances of sentences by LRP, LRP_cons, SA,
+ * GI and occlusion, for the predicted, true or given classes, written as a terminal heatmap,
  * plain columns, JSON Lines, TSV, an HTML page or LaTeX. docs/cli.md is the
  * reference of every format.
  *
@@ -51,8 +51,9 @@ static void usage(FILE *f)
             "\n"
             "Options:\n"
             "  --model FILE        model file (default: $LRP_MODEL, else %s)\n"
-            "  --method LIST       comma-separated methods among lrp, lrp-cons, sa, gi\n"
-            "                      (default: lrp); written in that order\n"
+            "  --method LIST       comma-separated methods among lrp, lrp-cons, sa, gi,\n"
+            "                      occlusion, occlusion-prob (default: lrp); written in\n"
+            "                      that order; every equation: docs/methods.md\n"
             "  --target LIST       comma-separated classes to explain: pred (the predicted\n"
             "                      class), true (the line's true class: needs --input tsv or\n"
             "                      ptb), all (every class), a label name or a class index\n"
@@ -98,7 +99,7 @@ static unsigned parse_methods(const char *list)
     if (!copy) cli_die(EXIT_BAD_INPUT, "out of memory");
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         int m = lrp_method_parse(tok);
-        if (m < 0) cli_usage("--method: unknown method '%s' (lrp, lrp-cons, sa, gi)", tok);
+        if (m < 0) cli_usage("--method: unknown method '%s' (lrp, lrp-cons, sa, gi, occlusion, occlusion-prob)", tok);
         methods |= LRP_METHOD_BIT(m);
     }
     free(copy);
@@ -164,6 +165,9 @@ static void parse_targets(explain_ctx *x, const char *list, int labelled)
 static const char *label_of(const explain_ctx *x, int c) { return lrp_model_label(x->model, (size_t)c); }
 
 static int is_lrp(lrp_method m) { return m == LRP_METHOD_LRP || m == LRP_METHOD_LRP_CONS; }
+
+/* Does the method give each first-layer encoder's part (relevance_fwd, relevance_bwd)? */
+static int split_by_encoder(lrp_method m) { return m <= LRP_METHOD_GI; }
 
 /* tokens and labels on the terminal: control characters defused */
 static void put(const char *s) { render_terminal_text(stdout, s); }
@@ -300,11 +304,13 @@ static void write_json(const explain_ctx *x, const input_item *it, const lrp_res
         render_json_string(f, label_of(x, e->target));
         fputs(",\"relevance\":", f);
         render_json_doubles(f, e->relevance, it->T);
-        fputs(",\"relevance_fwd\":", f);
-        render_json_doubles(f, e->relevance_fwd, it->T);
-        if (e->relevance_bwd) {
-            fputs(",\"relevance_bwd\":", f);
-            render_json_doubles(f, e->relevance_bwd, it->T);
+        if (split_by_encoder(e->method)) { /* occlusion has one value per word, no parts */
+            fputs(",\"relevance_fwd\":", f);
+            render_json_doubles(f, e->relevance_fwd, it->T);
+            if (e->relevance_bwd) {
+                fputs(",\"relevance_bwd\":", f);
+                render_json_doubles(f, e->relevance_bwd, it->T);
+            }
         }
         if (is_lrp(e->method)) {
             fputs(",\"rest\":", f);

@@ -6,7 +6,9 @@
  * or GRU layers (one or two directions), a head over the top layer's states (each
  * direction's last state, as in the paper; mean, max or attention pooling), zero or
  * more dense layers and a linear classifier. Methods: LRP (epsilon rule, bias factor
- * 0), LRP_cons (bias factor 1, conserves f_c), Sensitivity Analysis, Gradient x Input.
+ * 0), LRP_cons (bias factor 1, conserves f_c), Sensitivity Analysis, Gradient x Input,
+ * occlusion of single words (on the score or the probability); every equation is in
+ * docs/methods.md.
  *
  * Conventions
  *   - Every function that can fail returns an lrp_status and, when `err` is not
@@ -225,13 +227,21 @@ typedef enum lrp_method {
     LRP_METHOD_LRP_CONS = 1, /* epsilon rule, bias factor 1 ("lrp-cons"): sum + rest = f_c */
     LRP_METHOD_SA = 2,       /* squared norm of d f_c / d x_t ("sa") */
     LRP_METHOD_GI = 3,       /* d f_c / d x_t . x_t ("gi") */
-    LRP_METHOD_COUNT = 4
+    LRP_METHOD_OCCLUSION = 4,      /* f_c(x) - f_c(x with word t's embedding zeroed)
+                                      ("occlusion"): one forward pass per word */
+    LRP_METHOD_OCCLUSION_PROB = 5, /* p_c(x) - p_c(x with word t's embedding zeroed),
+                                      p = softmax(f) ("occlusion-prob") */
+    LRP_METHOD_COUNT = 6
 } lrp_method;
 
 #define LRP_METHOD_BIT(m) (1u << (unsigned)(m))
+/* The paper's four methods: lrp, lrp-cons, sa, gi (its value, 0xF, never changes). */
 #define LRP_METHODS_ALL 0xFu
+/* Every method of this version of the library. */
+#define LRP_METHODS_EVERY ((1u << LRP_METHOD_COUNT) - 1u)
 
-/* "lrp", "lrp-cons", "sa", "gi"; parse returns -1 for an unknown name. */
+/* "lrp", "lrp-cons", "sa", "gi", "occlusion", "occlusion-prob"; parse returns -1 for
+ * an unknown name. */
 LRP_API const char *lrp_method_name(lrp_method method);
 LRP_API int lrp_method_parse(const char *name);
 
@@ -257,12 +267,14 @@ typedef struct lrp_explanation {
     int target;             /* class index explained */
     double *relevance;      /* [T] word relevance, summed over the embedding dimensions */
     double *relevance_fwd;  /* [T] part through the first layer's forward encoder (LRP, GI);
-                               SA: squared norm of the gradient through that encoder alone */
+                               SA: squared norm of the gradient through that encoder alone;
+                               occlusion (not split by encoder): zeros */
     double *relevance_bwd;  /* [T] the same for the backward encoder; NULL if unidirectional */
     double rest;            /* LRP: relevance that reached the initial states h0, c0 of every
-                               encoder; 0 for SA and GI */
+                               encoder; 0 for the other methods */
     double *dims_fwd;       /* [T*E] if per_dimension: LRP: input relevance per dimension
-                               through the forward encoder; SA, GI: the gradient through it */
+                               through the forward encoder; SA, GI: the gradient through it;
+                               occlusion: zeros */
     double *dims_bwd;       /* [T*E] the same for the backward encoder, else NULL */
 } lrp_explanation;
 

@@ -100,4 +100,25 @@ same "$(value "$F" 0.true_label)" "very positive" "true_label"
 same "$(value "$F" 1.true)" 1 "true class by index"
 same "$(value "$F" 1.true_label)" "negative" "true_label by index"
 
+# occlusion: one value per word (no encoder parts, no rest). With every class as target,
+# the scores with word t deleted are scores - occlusion(t), and their softmax gives
+# occlusion-prob(t): p_c - softmax(scores - occlusion(t))_c
+run 0 "$LRP_BIN" explain --model "$MODEL" --format json --pretokenized --method occlusion,occlusion-prob \
+    --target all "it 's a good movie ."
+flat "$TMP/out" >"$F" || fail "occlusion output is not JSON Lines"
+same "$(value "$F" 0.explanations.0.method)" occlusion "method occlusion"
+same "$(value "$F" 0.explanations.1.method)" occlusion-prob "method occlusion-prob"
+same "$(grep -c '^0\.explanations\.0\.relevance\.' "$F")" 6 "an occlusion value per word"
+hasnt "$F" "0.explanations.0.relevance_fwd" "occlusion has no encoder parts"
+hasnt "$F" "0.explanations.1.rest=" "occlusion-prob has no rest"
+for t in 0 3 5; do
+    for c in 0 2 4; do
+        want=$(for k in 0 1 2 3 4; do
+            echo "$(value "$F" "0.scores.$k") $(value "$F" "0.explanations.$((2 * k)).relevance.$t")"
+        done | awk -v c="$c" -v p="$(value "$F" "0.probabilities.$c")" \
+            '{ z[NR - 1] = $1 - $2 } END { s = 0; for (k = 0; k < NR; k++) s += exp(z[k]); printf "%.17g", p - exp(z[c]) / s }')
+        near "$(value "$F" "0.explanations.$((2 * c + 1)).relevance.$t")" "$want" 1e-12 "occlusion-prob word $t class $c"
+    done
+done
+
 finish

@@ -15,15 +15,19 @@ from . import _core, _html
 
 __all__ = ["Attribution", "Explanation", "Explanations"]
 
+#: the methods whose relevance has each first-layer encoder's part (JSON writes them)
+_BY_ENCODER = ("lrp", "lrp-cons", "sa", "gi")
+
 
 class Attribution(NamedTuple):
     """The relevance of each word of a sentence for one target class by one method.
 
     For ``lrp``, ``lrp-cons`` and ``gi``, ``relevance = relevance_fwd + relevance_bwd``;
     for ``sa`` it is the squared norm of the whole gradient, and ``relevance_fwd``,
-    ``relevance_bwd`` the squared norms of its parts through each encoder."""
+    ``relevance_bwd`` the squared norms of its parts through each encoder; for
+    ``occlusion`` and ``occlusion-prob`` (not split by encoder) they are zeros."""
 
-    #: ``"lrp"``, ``"lrp-cons"``, ``"sa"`` or ``"gi"``
+    #: ``"lrp"``, ``"lrp-cons"``, ``"sa"``, ``"gi"``, ``"occlusion"`` or ``"occlusion-prob"``
     method: str
     #: the class explained (``"pred"`` resolved to the predicted class)
     target: int
@@ -140,9 +144,11 @@ class Explanation:
         expl = []
         for a in self.explanations:
             d: Dict[str, Any] = {"method": a.method, "target": a.target, "target_label": a.target_label,
-                                 "relevance": _floats(a.relevance), "relevance_fwd": _floats(a.relevance_fwd)}
-            if a.relevance_bwd is not None:
-                d["relevance_bwd"] = _floats(a.relevance_bwd)
+                                 "relevance": _floats(a.relevance)}
+            if a.method in _BY_ENCODER:  # occlusion is not split by encoder
+                d["relevance_fwd"] = _floats(a.relevance_fwd)
+                if a.relevance_bwd is not None:
+                    d["relevance_bwd"] = _floats(a.relevance_bwd)
             if a.rest is not None:
                 d["rest"] = a.rest if math.isfinite(a.rest) else None
             expl.append(d)

@@ -6,6 +6,9 @@
  * the embedding dimensions. For LRP the two encoders' parts add up exactly:
  * relevance = relevance_fwd + relevance_bwd. SA is the squared norm of the whole
  * gradient (not the sum of the encoders' squared norms); GI = gradient . x.
+ * Occlusion: the score (or probability) of the sentence minus that of the sentence
+ * with word t's embedding zeroed, one forward pass per word. docs/methods.md has every
+ * equation.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -15,7 +18,8 @@
 #include "core/explain_internal.h"
 #include "core/network.h"
 
-static const char *const method_names[LRP_METHOD_COUNT] = {"lrp", "lrp-cons", "sa", "gi"};
+static const char *const method_names[LRP_METHOD_COUNT] = {"lrp", "lrp-cons", "sa", "gi", "occlusion",
+                                                            "occlusion-prob"};
 
 const char *lrp_method_name(lrp_method m)
 {
@@ -53,7 +57,7 @@ lrp_status explain_check_options(const lrp_model *m, const lrp_options *o, lrp_e
     lrp_status st = explain_check_model(m, err);
     if (st != LRP_OK) return st;
     if (!o) return lrp_fail(err, LRP_ERR_ARGUMENT, "options must not be NULL");
-    if (o->methods & ~LRP_METHODS_ALL)
+    if (o->methods & ~LRP_METHODS_EVERY)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown method bits 0x%x", o->methods);
     if (!(o->eps > 0.0) || !isfinite(o->eps))
         return lrp_fail(err, LRP_ERR_ARGUMENT, "eps must be a positive finite number, got %g", o->eps);
@@ -213,6 +217,34 @@ static void dims_target(const lrp_explanation *x, double *scratch[2], double *ds
     dst[1] = x->dims_bwd ? x->dims_bwd : scratch[1];
 }
 
+int explain_is_occlusion(lrp_method k) { return k == LRP_METHOD_OCCLUSION || k == LRP_METHOD_OCCLUSION_PROB; }
+
+void explain_occlusion_word(const lrp_result *r, size_t t, const double *scores, double *p)
+{
+    int argmax;
+    explain_softmax(r->classes, scores, p, &argmax);
+    for (size_t k = 0; k < r->n_explanations; k++) {
+        lrp_explanation *x = &r->explanations[k];
+        const size_t c = (size_t)x->target;
+        if (x->method == LRP_METHOD_OCCLUSION) x->relevance[t] = r->scores[c] - scores[c];
+        else if (x->method == LRP_METHOD_OCCLUSION_PROB) x->relevance[t] = r->probabilities[c] - p[c];
+    }
+}
+
+/* Occlusion on the reference path: after every other method (each forward pass here
+ * overwrites the workspace), the sentence with word t's embedding zeroed, for each t.
+ * mask: T bytes of scratch. */
+static void occlusion_reference(const lrp_model *m, const lrp_sentence *sent, net_workspace *ws,
+                                unsigned char *mask, lrp_result *out)
+{
+    const size_t T = sent->length;
+    for (size_t t = 0; t < T; t++) {
+        for (size_t u = 0; u < T; u++) mask[u] = u == t || (sent->deleted && sent->deleted[u]);
+        net_forward(m, sent->ids, mask, T, ws);
+        explain_occlusion_word(out, t, ws->scores, ws->vec[0]); /* vec[0]: C doubles or more */
+    }
+}
+
 void explain_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options *o,
                  net_workspace *ws, double *scratch[4], lrp_result *out)
 {
@@ -232,6 +264,10 @@ void explain_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options
         for (int k = 0; k < LRP_METHOD_COUNT; k++) {
             if (!(o->methods & LRP_METHOD_BIT(k))) continue;
             x->target = target;
+            if (explain_is_occlusion((lrp_method)k)) { /* below, once every target is set */
+                x++;
+                continue;
+            }
             const double *g[2] = {grad[0], grad[1]}; /* what the word relevance sums */
             if (k == LRP_METHOD_LRP || k == LRP_METHOD_LRP_CONS) {
                 double *dst[2];
@@ -255,6 +291,8 @@ void explain_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options
             x++;
         }
     }
+    /* scratch[3] holds cap * E doubles, at least T bytes */
+    if (o->methods & EXPLAIN_OCCLUSION_BITS) occlusion_reference(m, sent, ws, (unsigned char *)scratch[3], out);
 }
 
 // ----------------------------------------------------------------------------
@@ -330,12 +368,16 @@ void explain_work_init(explain_work *w)
 {
     fast_work_init_d(&w->d);
     fast_work_init_f(&w->f);
+    fast_work_init_d(&w->d2);
+    fast_work_init_f(&w->f2);
 }
 
 void explain_work_free(explain_work *w)
 {
     fast_work_free_d(&w->d);
     fast_work_free_f(&w->f);
+    fast_work_free_d(&w->d2);
+    fast_work_free_f(&w->f2);
 }
 
 lrp_status explain_fast(const lrp_model *m, explain_work *w, size_t n, const lrp_sentence *sentences,
@@ -343,10 +385,10 @@ lrp_status explain_fast(const lrp_model *m, explain_work *w, size_t n, const lrp
 {
     if (o->precision == LRP_F32) {
         const fast_pack_f *p = model_pack_f(m, err);
-        return p ? fast_explain_f(p, m, &w->f, n, sentences, o, out, err) : LRP_ERR_NOMEM;
+        return p ? fast_explain_f(p, m, &w->f, &w->f2, n, sentences, o, out, err) : LRP_ERR_NOMEM;
     }
     const fast_pack_d *p = model_pack_d(m, err);
-    return p ? fast_explain_d(p, m, &w->d, n, sentences, o, out, err) : LRP_ERR_NOMEM;
+    return p ? fast_explain_d(p, m, &w->d, &w->d2, n, sentences, o, out, err) : LRP_ERR_NOMEM;
 }
 
 lrp_status lrp_predict(const lrp_model *m, const lrp_sentence *sent, double *scores, lrp_error *err)

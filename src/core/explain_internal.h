@@ -38,6 +38,16 @@ lrp_status explain_check_result(const lrp_model *m, const lrp_result *r, const l
 /* Softmax of C scores into p, and the first index of the largest score. */
 void explain_softmax(size_t C, const double *z, double *p, int *argmax);
 
+/* The occlusion methods' bits, and is method k one of them? */
+#define EXPLAIN_OCCLUSION_BITS (LRP_METHOD_BIT(LRP_METHOD_OCCLUSION) | LRP_METHOD_BIT(LRP_METHOD_OCCLUSION_PROB))
+int explain_is_occlusion(lrp_method k);
+
+/* Occlusion of word t of result r, both paths: from the scores (C) of the sentence with
+ * word t's embedding zeroed, relevance[t] of every occlusion explanation of r (their
+ * targets set): r's score or probability of the target minus this one. p: C doubles of
+ * scratch (the probabilities). */
+void explain_occlusion_word(const lrp_result *r, size_t t, const double *scores, double *p);
+
 /* The REFERENCE path (lstm.c, network.c), one sentence: forward pass and every
  * requested explanation of one checked sentence into a result from
  * explain_result_alloc, in float64 whatever o->precision says. scratch =
@@ -49,10 +59,11 @@ lrp_status explain_reference(const lrp_model *m, const lrp_sentence *sent, const
                              lrp_result *out, lrp_error *err);
 
 /* The FAST path (fast/fast.h), which every public entry point uses: a thread's
- * workspaces for both precisions. */
+ * workspaces for both precisions, and a second pair for the forward passes of
+ * occlusion (the first keeps the sentences' own activations). */
 typedef struct explain_work {
-    fast_work_d d;
-    fast_work_f f;
+    fast_work_d d, d2;
+    fast_work_f f, f2;
 } explain_work;
 void explain_work_init(explain_work *w);
 void explain_work_free(explain_work *w);

@@ -1,15 +1,56 @@
 /*
  * explain.c - explain_one (core/explain.c) for a batch on the fast path: one forward
  * pass, then for each target the LRP passes and one gradient for SA and GI, and the
- * public results filled from them.
+ * public results filled from them; occlusion's forward passes last.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/common.h"
 #include "core/explain_internal.h"
 #include "fast/real.h"
 
-lrp_status S(fast_explain)(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w, size_t n,
-                           const lrp_sentence *sentences, const lrp_options *o,
+/* Words in one batch of occluded copies of a sentence: all T copies of a sentence of up
+ * to 256 words go in one batch; a longer one's in batches of OCCLUSION_WORDS / T copies,
+ * which keeps the workspace linear in T (a batch's bits do not depend on its size). */
+#define OCCLUSION_WORDS 65536
+
+/* Occlusion of sentence s, whose result r has its scores, probabilities and every
+ * explanation's target: the T copies with word t's embedding zeroed (with the words s
+ * already deletes), forward in batches in w2, each copy's scores into r's occlusion
+ * explanations (explain_occlusion_word, the reference's arithmetic). */
+static lrp_status occlusion(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w2, const lrp_sentence *s,
+                            lrp_result *r, lrp_error *err)
+{
+    const size_t T = s->length, C = p->shape.C;
+    const size_t chunk = T * T <= OCCLUSION_WORDS ? T : (OCCLUSION_WORDS / T > 0 ? OCCLUSION_WORDS / T : 1);
+    unsigned char *mask = malloc(chunk * T);
+    lrp_sentence *copy = malloc(chunk * sizeof *copy);
+    double *scores = malloc(2 * C * sizeof *scores);
+    lrp_status st = mask && copy && scores ? LRP_OK
+                                           : lrp_fail(err, LRP_ERR_NOMEM, "out of memory for the occlusion of a "
+                                                                          "%zu-word sentence", T);
+    for (size_t t0 = 0; st == LRP_OK && t0 < T; t0 += chunk) {
+        const size_t nc = T - t0 < chunk ? T - t0 : chunk;
+        for (size_t j = 0; j < nc; j++) {
+            unsigned char *mj = mask + j * T;
+            for (size_t u = 0; u < T; u++) mj[u] = u == t0 + j || (s->deleted && s->deleted[u]);
+            copy[j] = (lrp_sentence){s->ids, T, mj};
+        }
+        st = S(fast_forward)(p, m, w2, nc, copy, err);
+        for (size_t j = 0; st == LRP_OK && j < nc; j++) {
+            for (size_t c = 0; c < C; c++) scores[c] = (double)w2->sent[j].scores[c];
+            explain_occlusion_word(r, t0 + j, scores, scores + C);
+        }
+    }
+    free(mask);
+    free(copy);
+    free(scores);
+    return st;
+}
+
+lrp_status S(fast_explain)(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w, S(fast_work) *w2,
+                           size_t n, const lrp_sentence *sentences, const lrp_options *o,
                            lrp_result *const *out, lrp_error *err)
 {
     const model_shape *sh = &p->shape;
@@ -31,6 +72,11 @@ lrp_status S(fast_explain)(const S(fast_pack) *p, const lrp_model *m, S(fast_wor
         for (int k = 0; k < LRP_METHOD_COUNT; k++) {
             if (!(o->methods & LRP_METHOD_BIT(k))) continue;
             const int lrp = k == LRP_METHOD_LRP || k == LRP_METHOD_LRP_CONS;
+            if (explain_is_occlusion((lrp_method)k)) { /* below, once every target is set */
+                for (size_t b = 0; b < n; b++) out[b]->explanations[e].target = w->targets[b];
+                e++;
+                continue;
+            }
             if (lrp) {
                 S(fast_lrp)(p, w, w->targets, o->eps, k == LRP_METHOD_LRP ? 0.0 : 1.0);
             } else if (!have_grad) {
@@ -57,5 +103,7 @@ lrp_status S(fast_explain)(const S(fast_pack) *p, const lrp_model *m, S(fast_wor
             e++;
         }
     }
-    return LRP_OK;
+    if (o->methods & EXPLAIN_OCCLUSION_BITS)
+        for (size_t b = 0; status == LRP_OK && b < n; b++) status = occlusion(p, m, w2, &sentences[b], out[b], err);
+    return status;
 }

@@ -134,10 +134,11 @@ void S(fast_lrp)(const S(fast_pack) *p, S(fast_work) *w, const int *targets, dou
 
 /* Every requested explanation of n checked sentences into out[b] (allocated by
  * explain_result_alloc, core/explain_internal.h): the forward pass, then per target
- * fast_lrp for each LRP method and one fast_backward for SA and GI. Fails only for
- * memory. */
-lrp_status S(fast_explain)(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w, size_t n,
-                           const lrp_sentence *sentences, const lrp_options *o,
+ * fast_lrp for each LRP method and one fast_backward for SA and GI; occlusion last, each
+ * sentence's T forward passes (word t's embedding zeroed) as batches in w2. Fails only
+ * for memory. */
+lrp_status S(fast_explain)(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w, S(fast_work) *w2,
+                           size_t n, const lrp_sentence *sentences, const lrp_options *o,
                            lrp_result *const *out, lrp_error *err);
 
 /* Word relevance from the relevance or gradient at the first layer's input (words.c: the
