@@ -62,6 +62,10 @@ static void usage(FILE *f)
             "                      text: a heatmap on a terminal, plain columns otherwise or\n"
             "                      when NO_COLOR is set; json: JSON Lines, one object per\n"
             "                      line; null: compute, print nothing (for timing)\n"
+            "  --contrast C2       explain f_c - f_C2 (C2: a label or a class index), or with\n"
+            "                      'others' f_c - the mean of the other classes' scores, for\n"
+            "                      every method (LRP: an extra output neuron w_c - w_C2)\n"
+            "                      (default: f_c alone)\n"
             "  --eps X             stabiliser of the LRP epsilon rule, > 0 (default: 0.001)\n"
             "  --pretokenized      the text is tokens separated by spaces or tabs, taken as\n"
             "                      they are (default: raw English text, tokenized)\n"
@@ -189,6 +193,13 @@ static void text_header(const explain_ctx *x, const input_reader *r, const input
         put(label_of(x, it->label));
         printf(" (%d)", it->label);
     }
+    const lrp_explanation *e = res->n_explanations ? &res->explanations[0] : NULL;
+    if (e && e->contrast == LRP_CONTRAST_OTHERS) printf("; each class against the mean of the others");
+    if (e && e->contrast == LRP_CONTRAST_CLASS) {
+        printf("; each class against ");
+        put(label_of(x, e->contrast_class));
+        printf(" (%d)", e->contrast_class);
+    }
     putchar('\n');
 }
 
@@ -302,6 +313,12 @@ static void write_json(const explain_ctx *x, const input_item *it, const lrp_res
         fprintf(f, "%s{\"method\":\"%s\",\"target\":%d,\"target_label\":", k ? "," : "",
                 lrp_method_name(e->method), e->target);
         render_json_string(f, label_of(x, e->target));
+        if (e->contrast == LRP_CONTRAST_OTHERS) {
+            fputs(",\"contrast\":\"others\"", f);
+        } else if (e->contrast == LRP_CONTRAST_CLASS) {
+            fprintf(f, ",\"contrast\":%d,\"contrast_label\":", e->contrast_class);
+            render_json_string(f, label_of(x, e->contrast_class));
+        }
         fputs(",\"relevance\":", f);
         render_json_doubles(f, e->relevance, it->T);
         if (split_by_encoder(e->method)) { /* occlusion has one value per word, no parts */
@@ -421,14 +438,15 @@ static void write_item(void *ctx, const input_reader *r, const input_item *it, c
 
 int cmd_explain(int argc, char **argv)
 {
-    enum { O_MODEL = 256, O_METHOD, O_TARGET, O_FORMAT, O_EPS, O_PRECISION };
+    enum { O_MODEL = 256, O_METHOD, O_TARGET, O_FORMAT, O_EPS, O_PRECISION, O_CONTRAST };
     static const struct option longopts[] = {
         {"model", required_argument, NULL, O_MODEL},   {"method", required_argument, NULL, O_METHOD},
         {"target", required_argument, NULL, O_TARGET}, {"format", required_argument, NULL, O_FORMAT},
         {"eps", required_argument, NULL, O_EPS},       {"precision", required_argument, NULL, O_PRECISION},
+        {"contrast", required_argument, NULL, O_CONTRAST},
         {"help", no_argument, NULL, 'h'},              INPUT_LONGOPTS,
         CLI_LOAD_LONGOPTS,                             {NULL, 0, NULL, 0}};
-    const char *model_path = NULL, *target_list = "pred";
+    const char *model_path = NULL, *target_list = "pred", *contrast = NULL;
     explain_ctx x = {0};
     x.methods = LRP_METHOD_BIT(LRP_METHOD_LRP);
     x.format = FMT_TEXT;
@@ -443,6 +461,7 @@ int cmd_explain(int argc, char **argv)
         case O_MODEL: model_path = optarg; break;
         case O_METHOD: x.methods = parse_methods(optarg); break;
         case O_TARGET: target_list = optarg; break;
+        case O_CONTRAST: contrast = optarg; break;
         case O_FORMAT: {
             int k = 0;
             while (k < N_FORMATS && strcmp(optarg, format_names[k]) != 0) k++;
@@ -471,6 +490,16 @@ int cmd_explain(int argc, char **argv)
     x.model = model;
     lrp_model_get_info(x.model, &x.info);
     parse_targets(&x, target_list, in.format != INPUT_TEXT);
+    if (contrast && strcmp(contrast, "others") == 0) {
+        o.contrast = LRP_CONTRAST_OTHERS;
+        if (x.info.classes < 2) cli_usage("--contrast others: the model has one class");
+    } else if (contrast) {
+        o.contrast = LRP_CONTRAST_CLASS;
+        o.contrast_class = lrp_model_label_index(x.model, contrast);
+        if (o.contrast_class < 0)
+            cli_usage("--contrast: '%s' is neither 'others' nor a class of the model (a label or 0..%zu)", contrast,
+                      x.info.classes - 1);
+    }
     x.color = x.format == FMT_TEXT && cli_use_color(stdout);
     x.width = x.color ? cli_terminal_width(stdout) : 0;
 

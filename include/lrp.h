@@ -247,6 +247,18 @@ LRP_API int lrp_method_parse(const char *name);
 
 #define LRP_TARGET_PREDICTED (-1)
 
+/* What a target's score is compared with (docs/methods.md, "Contrastive targets"): every
+ * method then explains g = f_c - f_c2 (LRP_CONTRAST_CLASS) or g = f_c - the mean of the
+ * other classes' scores (LRP_CONTRAST_OTHERS) instead of f_c: LRP from an extra linear
+ * output neuron with the weights and bias w_c - w_c2 (or w_c - the others' mean), so that
+ * lrp-cons conserves g; SA and GI by the gradient of g; occlusion by g's change
+ * (occlusion-prob: the same difference of probabilities). */
+typedef enum lrp_contrast {
+    LRP_CONTRAST_NONE = 0,   /* explain f_c (the default) */
+    LRP_CONTRAST_CLASS = 1,  /* f_c - f_c2, c2 = lrp_options.contrast_class */
+    LRP_CONTRAST_OTHERS = 2  /* f_c - (sum of f_k over k != c) / (C - 1) */
+} lrp_contrast;
+
 typedef struct lrp_options {
     unsigned methods;   /* bitmask of LRP_METHOD_BIT(m); 0 = scores only */
     const int *targets; /* [n_targets] class indexes or LRP_TARGET_PREDICTED */
@@ -257,9 +269,11 @@ typedef struct lrp_options {
                            word relevances within 1e-3 of float64 relative to the
                            sentence's largest |R| (docs/performance.md); results are
                            still converted to double */
+    lrp_contrast contrast; /* LRP_CONTRAST_NONE (default: 0), _CLASS or _OTHERS */
+    int contrast_class;    /* with LRP_CONTRAST_CLASS: the class c2 (0 <= c2 < C) */
 } lrp_options;
 
-/* Defaults: method lrp, predicted target, eps 0.001, float64. */
+/* Defaults: method lrp, predicted target, eps 0.001, float64, no contrast. */
 LRP_API void lrp_options_init(lrp_options *options);
 
 typedef struct lrp_explanation {
@@ -276,6 +290,8 @@ typedef struct lrp_explanation {
                                through the forward encoder; SA, GI: the gradient through it;
                                occlusion: zeros */
     double *dims_bwd;       /* [T*E] the same for the backward encoder, else NULL */
+    lrp_contrast contrast;  /* the options' contrast: what the target's score is compared with */
+    int contrast_class;     /* with LRP_CONTRAST_CLASS: c2; else -1 */
 } lrp_explanation;
 
 typedef struct lrp_result {

@@ -121,4 +121,29 @@ for t in 0 3 5; do
     done
 done
 
+# --contrast: recorded in every explanation; lrp-cons conserves f_c - f_c2 and
+# f_c - the others' mean
+run 0 "$LRP_BIN" explain --model "$MODEL" --format json --pretokenized --method lrp-cons,gi --contrast negative \
+    --target 3 "it 's a good movie ."
+flat "$TMP/out" >"$F" || fail "contrast output is not JSON Lines"
+same "$(value "$F" 0.explanations.0.contrast)" 1 "the contrast class"
+same "$(value "$F" 0.explanations.1.contrast_label)" negative "the contrast's label"
+g=$(awk -v a="$(value "$F" 0.scores.3)" -v b="$(value "$F" 0.scores.1)" 'BEGIN { printf "%.17g", a - b }')
+near "$(awk -v r="$(value "$F" 0.explanations.0.rest)" '{ s += $1 } END { printf "%.17g", s + r }' \
+    < <(grep '^0\.explanations\.0\.relevance\.' "$F" | cut -d= -f2))" "$g" 1e-10 "lrp-cons conserves f_3 - f_1"
+run 0 "$LRP_BIN" explain --model "$MODEL" --format json --pretokenized --method lrp-cons --contrast others \
+    "it 's a good movie ."
+flat "$TMP/out" >"$F"
+same "$(value "$F" 0.explanations.0.contrast)" others "contrast others"
+pred=$(value "$F" 0.predicted)
+g=$(grep '^0\.scores\.' "$F" | sed 's/^0\.scores\.//' |
+    awk -F= -v c="$pred" '{ if ($1 == c) fc = $2; else { s += $2; n++ } } END { printf "%.17g", fc - s / n }')
+near "$(awk -v r="$(value "$F" 0.explanations.0.rest)" '{ s += $1 } END { printf "%.17g", s + r }' \
+    < <(grep '^0\.explanations\.0\.relevance\.' "$F" | cut -d= -f2))" "$g" 1e-10 "lrp-cons conserves f_c - mean"
+run 0 "$LRP_BIN" explain --model "$MODEL" --format json "good"
+flat "$TMP/out" >"$F"
+hasnt "$F" "0.explanations.0.contrast" "no contrast field without --contrast"
+run 2 "$LRP_BIN" explain --model "$MODEL" --contrast nine "good"
+has "$TMP/err" "--contrast: 'nine' is neither 'others' nor a class" "a bad contrast is a usage error"
+
 finish

@@ -8,6 +8,11 @@
  *     the word deleted), in float64 and float32, for sentences that already delete
  *     words, and for a sentence long enough that its occluded copies run in several
  *     batches; the reference path (explain_reference) within 1e-12; batch = single.
+ *   contrastive targets (--contrast C2|others): lrp-cons conserves g = f_c - f_c2 (or
+ *     f_c - the others' mean) to 1e-10; LRP equals plain LRP of the same model whose
+ *     class c row is replaced by the extra output neuron (w_c - w_c2, b_c - b_c2); SA and
+ *     GI's gradients and occlusion are the differences of the plain ones (linearity);
+ *     fast = reference 1e-12, batch = single; bad contrasts are argument errors.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -176,10 +181,169 @@ static void check_occlusion(size_t k, uint64_t *rng)
     lrp_model_free(m);
 }
 
+// ----------------------------------------------------------------------------
+// contrastive targets
+
+/* the largest |value| of a word relevance array */
+static double largest(const double *x, size_t n)
+{
+    double big = 0.0;
+    for (size_t i = 0; i < n; i++) big = fmax(big, fabs(x[i]));
+    return big;
+}
+
+/* g's weights: v_c = 1, v_c2 = -1, or v_k = -1/(C-1) for the others */
+static void contrast_weights(lrp_contrast kind, int c2, size_t C, int c, double *v)
+{
+    for (size_t k = 0; k < C; k++) v[k] = kind == LRP_CONTRAST_OTHERS ? -1.0 / (double)(C - 1) : 0.0;
+    v[c] = 1.0;
+    if (kind == LRP_CONTRAST_CLASS) v[c2] -= 1.0;
+}
+
+/* one sentence, one contrast: r (fast) against the reference, plain explanations of
+ * every class (plain: [target-major over classes 0..C-1] x 6 methods, per dimension)
+ * and the model whose row c is the contrast's neuron */
+static void check_contrast_sentence(const char *name, const model_shape *sh, const lrp_model *m, unsigned long long seed,
+                                    const lrp_sentence *s, lrp_options *o, const lrp_result *plain)
+{
+    const size_t T = s->length, E = sh->E, C = sh->C, D = sh->D;
+    const size_t NM = 6; /* methods per target in plain and in r */
+    lrp_error err;
+    lrp_result r, ref;
+    TU_CHECK_STATUS(lrp_explain(m, s, o, &r, &err), LRP_OK, err);
+    TU_CHECK_STATUS(explain_reference(m, s, o, &ref, &err), LRP_OK, err);
+    const int c = r.explanations[0].target;
+    double v[16], want[300], dims[2][300 * 8];
+    contrast_weights(o->contrast, o->contrast_class, C, c, v);
+    double g = 0.0;
+    for (size_t k = 0; k < C; k++) g += v[k] * r.scores[k];
+    char what[160];
+    for (size_t e = 0; e < r.n_explanations; e++) {
+        const lrp_explanation *x = &r.explanations[e], *y = &ref.explanations[e];
+        const char *mn = lrp_method_name(x->method);
+        TU_CHECK(x->contrast == o->contrast &&
+                     x->contrast_class == (o->contrast == LRP_CONTRAST_CLASS ? o->contrast_class : -1),
+                 "%s: the explanation records its contrast", name);
+        snprintf(what, sizeof what, "%s T=%zu contrast %d/%d %s: fast vs reference", name, T, (int)o->contrast,
+                 o->contrast_class, mn);
+        TU_CLOSE(what, x->relevance, y->relevance, T, 1e-12 * fmax(1.0, largest(y->relevance, T)), 0.0);
+        if (x->method == LRP_METHOD_LRP_CONS) {
+            double sum = x->rest;
+            for (size_t t = 0; t < T; t++) sum += x->relevance[t];
+            TU_CHECK(fabs(sum - g) <= 1e-10 * fmax(1.0, largest(x->relevance, T)),
+                     "%s T=%zu: lrp-cons with a contrast sums to %.17g, g = %.17g", name, T, sum, g);
+        }
+        if (x->method == LRP_METHOD_GI || x->method == LRP_METHOD_OCCLUSION ||
+            x->method == LRP_METHOD_OCCLUSION_PROB) {
+            /* linear in the seed: the plain explanations' combination */
+            for (size_t t = 0; t < T; t++) want[t] = 0.0;
+            for (size_t q = 0; q < T * E; q++) dims[0][q] = dims[1][q] = 0.0;
+            for (size_t k = 0; k < C; k++) {
+                const lrp_explanation *pk = &plain->explanations[k * NM + (size_t)x->method];
+                for (size_t t = 0; t < T; t++) want[t] += v[k] * pk->relevance[t];
+                for (size_t q = 0; x->method == LRP_METHOD_GI && q < T * E; q++) {
+                    dims[0][q] += v[k] * pk->dims_fwd[q];
+                    if (D == 2) dims[1][q] += v[k] * pk->dims_bwd[q];
+                }
+            }
+            snprintf(what, sizeof what, "%s T=%zu %s of the contrast vs the plain ones' combination", name, T, mn);
+            TU_CLOSE(what, x->relevance, want, T, 1e-12 * fmax(1.0, largest(want, T)), 0.0);
+            if (x->method == LRP_METHOD_GI) {
+                snprintf(what, sizeof what, "%s T=%zu: the gradient of g", name, T);
+                TU_CLOSE(what, x->dims_fwd, dims[0], T * E, 1e-12 * fmax(1.0, largest(dims[0], T * E)), 0.0);
+                if (D == 2) TU_CLOSE(what, x->dims_bwd, dims[1], T * E, 1e-12 * fmax(1.0, largest(dims[1], T * E)), 0.0);
+            }
+        }
+    }
+    /* LRP: the extra output neuron, as row c of a model of its own */
+    lrp_model *mc = tu_random_model_shape(sh, 0.6, seed);
+    const size_t U = model_dense_input(sh, sh->n_dense);
+    double *W = mc->params + mc->layout.wout, *b = sh->has_bias ? mc->params + mc->layout.bout : NULL;
+    for (size_t i = 0; i < U; i++) {
+        double acc = 0.0;
+        for (size_t k = 0; k < C; k++) acc = o->contrast == LRP_CONTRAST_OTHERS && k != (size_t)c ? acc + W[k * U + i] : acc;
+        W[(size_t)c * U + i] = o->contrast == LRP_CONTRAST_OTHERS ? W[(size_t)c * U + i] - acc / (double)(C - 1)
+                                                                  : W[(size_t)c * U + i] - W[(size_t)o->contrast_class * U + i];
+    }
+    if (b) {
+        double acc = 0.0;
+        for (size_t k = 0; k < C; k++) acc = k != (size_t)c ? acc + b[k] : acc;
+        b[c] = o->contrast == LRP_CONTRAST_OTHERS ? b[c] - acc / (double)(C - 1) : b[c] - b[o->contrast_class];
+    }
+    TU_CHECK_STATUS(model_prepare(mc, &err), LRP_OK, err);
+    lrp_options oc = *o;
+    oc.contrast = LRP_CONTRAST_NONE;
+    int tc = c;
+    oc.targets = &tc;
+    oc.n_targets = 1;
+    lrp_result rc;
+    if (c != o->contrast_class || o->contrast == LRP_CONTRAST_OTHERS) {
+        TU_CHECK_STATUS(explain_reference(mc, s, &oc, &rc, &err), LRP_OK, err);
+        for (size_t e = 0; e < 2; e++) {
+            snprintf(what, sizeof what, "%s T=%zu %s: contrast vs the model with the extra neuron", name, T,
+                     lrp_method_name(ref.explanations[e].method));
+            TU_CLOSE(what, ref.explanations[e].relevance, rc.explanations[e].relevance, T,
+                     1e-12 * fmax(1.0, largest(rc.explanations[e].relevance, T)), 0.0);
+        }
+        lrp_result_free(&rc);
+    }
+    lrp_model_free(mc);
+    lrp_result_free(&r);
+    lrp_result_free(&ref);
+}
+
+static void check_contrast(size_t k, uint64_t *rng)
+{
+    const model_shape sh = shape_of(k);
+    const char *name = shape_name[k];
+    const unsigned long long seed = 1500 + k;
+    lrp_model *m = tu_random_model_shape(&sh, 0.6, seed);
+    sentences set;
+    random_sentences(&set, sh.V, 0, rng);
+    lrp_options o;
+    lrp_options_init(&o);
+    o.methods = LRP_METHODS_EVERY;
+    o.per_dimension = 1;
+    int every[8];
+    for (size_t c = 0; c < sh.C; c++) every[c] = (int)c;
+    lrp_error err;
+    for (size_t i = 0; i < NSENT; i++) {
+        const lrp_sentence *s = &set.s[i];
+        lrp_options po = o;
+        po.targets = every;
+        po.n_targets = sh.C;
+        lrp_result plain;
+        TU_CHECK_STATUS(lrp_explain(m, s, &po, &plain, &err), LRP_OK, err);
+        int target = (int)(i % sh.C);
+        lrp_options co = o;
+        co.targets = &target;
+        co.n_targets = 1;
+        co.contrast = LRP_CONTRAST_CLASS;
+        co.contrast_class = (int)((i + 1 + i / 3) % sh.C); /* sometimes the target itself: g = 0 */
+        check_contrast_sentence(name, &sh, m, seed, s, &co, &plain);
+        co.contrast = LRP_CONTRAST_OTHERS;
+        check_contrast_sentence(name, &sh, m, seed, s, &co, &plain);
+        lrp_result_free(&plain);
+    }
+    /* batch = single, the predicted class against the others */
+    lrp_options bo = o;
+    bo.contrast = LRP_CONTRAST_OTHERS;
+    lrp_result single[NSENT], batch[NSENT];
+    TU_CHECK_STATUS(lrp_explain_batch(m, set.s, NSENT, &bo, 2, batch, &err), LRP_OK, err);
+    for (size_t i = 0; i < NSENT; i++) {
+        TU_CHECK_STATUS(lrp_explain(m, &set.s[i], &bo, &single[i], &err), LRP_OK, err);
+        TU_CHECK(tu_same_result(&single[i], &batch[i], sh.E), "%s sentence %zu: contrast batch != single", name, i);
+        lrp_result_free(&single[i]);
+        lrp_result_free(&batch[i]);
+    }
+    lrp_model_free(m);
+}
+
 int main(void)
 {
     uint64_t rng = 15;
     for (size_t k = 0; k < NSHAPES; k++) check_occlusion(k, &rng);
+    for (size_t k = 0; k < NSHAPES; k++) check_contrast(k, &rng);
 
     /* a method bit beyond the last method is an argument error */
     lrp_model *m = tu_random_model(10, 4, 3, 2, 1, 2, 1, 0.5, 7);
@@ -190,6 +354,15 @@ int main(void)
     o.methods = LRP_METHOD_BIT(LRP_METHOD_COUNT);
     lrp_result r;
     lrp_error err;
+    TU_CHECK_STATUS(lrp_explain(m, &s, &o, &r, &err), LRP_ERR_ARGUMENT, err);
+    lrp_options_init(&o);
+    o.contrast = LRP_CONTRAST_CLASS;
+    o.contrast_class = 2; /* two classes */
+    TU_CHECK_STATUS(lrp_explain(m, &s, &o, &r, &err), LRP_ERR_ARGUMENT, err);
+    TU_CHECK(strstr(err.message, "contrast class 2 out of range"), "message: %s", err.message);
+    o.contrast_class = -1;
+    TU_CHECK_STATUS(lrp_explain(m, &s, &o, &r, &err), LRP_ERR_ARGUMENT, err);
+    o.contrast = (lrp_contrast)7;
     TU_CHECK_STATUS(lrp_explain(m, &s, &o, &r, &err), LRP_ERR_ARGUMENT, err);
     TU_CHECK(lrp_method_parse("occlusion") == LRP_METHOD_OCCLUSION &&
                  lrp_method_parse("occlusion-prob") == LRP_METHOD_OCCLUSION_PROB,

@@ -63,6 +63,13 @@ lrp_status explain_check_options(const lrp_model *m, const lrp_options *o, lrp_e
         return lrp_fail(err, LRP_ERR_ARGUMENT, "eps must be a positive finite number, got %g", o->eps);
     if (o->precision != LRP_F64 && o->precision != LRP_F32)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown precision %d", (int)o->precision);
+    if (o->contrast != LRP_CONTRAST_NONE && o->contrast != LRP_CONTRAST_CLASS && o->contrast != LRP_CONTRAST_OTHERS)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown contrast %d", (int)o->contrast);
+    if (o->contrast == LRP_CONTRAST_CLASS && (o->contrast_class < 0 || (size_t)o->contrast_class >= m->shape.C))
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "contrast class %d out of range: the model has %zu classes (0..%zu)",
+                        o->contrast_class, m->shape.C, m->shape.C - 1);
+    if (o->contrast == LRP_CONTRAST_OTHERS && m->shape.C < 2)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "contrast with the other classes needs two classes or more");
     if (o->n_targets && !o->targets)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "n_targets is %zu but targets is NULL", o->n_targets);
     for (size_t i = 0; i < o->n_targets; i++) {
@@ -126,6 +133,8 @@ lrp_status explain_result_alloc(const lrp_model *m, const lrp_options *o, size_t
             if (!(o->methods & LRP_METHOD_BIT(k))) continue;
             lrp_explanation *x = &out->explanations[e++];
             x->method = (lrp_method)k;
+            x->contrast = o->contrast;
+            x->contrast_class = o->contrast == LRP_CONTRAST_CLASS ? o->contrast_class : -1;
             x->relevance = p; p += T;
             x->relevance_fwd = p; p += T;
             if (s->D == 2) { x->relevance_bwd = p; p += T; }
@@ -219,29 +228,60 @@ static void dims_target(const lrp_explanation *x, double *scratch[2], double *ds
 
 int explain_is_occlusion(lrp_method k) { return k == LRP_METHOD_OCCLUSION || k == LRP_METHOD_OCCLUSION_PROB; }
 
-void explain_occlusion_word(const lrp_result *r, size_t t, const double *scores, double *p)
+// ----------------------------------------------------------------------------
+// contrastive targets: g = f_c - f_c2, or f_c - the mean of the other classes' f_k
+
+double explain_contrast(const lrp_options *o, size_t C, int c, const double *f, size_t stride)
+{
+    const double fc = f[(size_t)c * stride];
+    if (o->contrast == LRP_CONTRAST_CLASS) return fc - f[(size_t)o->contrast_class * stride];
+    if (o->contrast != LRP_CONTRAST_OTHERS) return fc;
+    double others = 0.0;
+    for (size_t k = 0; k < C; k++)
+        if (k != (size_t)c) others += f[k * stride];
+    return fc - others / (double)(C - 1);
+}
+
+void explain_contrast_seed(const lrp_options *o, size_t C, int c, double *v)
+{
+    for (size_t k = 0; k < C; k++) v[k] = o->contrast == LRP_CONTRAST_OTHERS ? -1.0 / (double)(C - 1) : 0.0;
+    v[c] = 1.0;
+    if (o->contrast == LRP_CONTRAST_CLASS) v[o->contrast_class] -= 1.0; /* c2 = c: g = 0, v = 0 */
+}
+
+void explain_contrast_row(const lrp_model *m, const lrp_options *o, int c, double *row)
+{
+    const size_t C = m->shape.C, U = model_dense_input(&m->shape, m->shape.n_dense);
+    for (size_t i = 0; i < U; i++) row[i] = explain_contrast(o, C, c, m->wout + i, U);
+    row[U] = m->bout ? explain_contrast(o, C, c, m->bout, 1) : 0.0;
+}
+
+void explain_occlusion_word(const lrp_options *o, const lrp_result *r, size_t t, const double *scores, double *p)
 {
     int argmax;
-    explain_softmax(r->classes, scores, p, &argmax);
+    const size_t C = r->classes;
+    explain_softmax(C, scores, p, &argmax);
     for (size_t k = 0; k < r->n_explanations; k++) {
         lrp_explanation *x = &r->explanations[k];
-        const size_t c = (size_t)x->target;
-        if (x->method == LRP_METHOD_OCCLUSION) x->relevance[t] = r->scores[c] - scores[c];
-        else if (x->method == LRP_METHOD_OCCLUSION_PROB) x->relevance[t] = r->probabilities[c] - p[c];
+        const int c = x->target;
+        if (x->method == LRP_METHOD_OCCLUSION)
+            x->relevance[t] = explain_contrast(o, C, c, r->scores, 1) - explain_contrast(o, C, c, scores, 1);
+        else if (x->method == LRP_METHOD_OCCLUSION_PROB)
+            x->relevance[t] = explain_contrast(o, C, c, r->probabilities, 1) - explain_contrast(o, C, c, p, 1);
     }
 }
 
 /* Occlusion on the reference path: after every other method (each forward pass here
  * overwrites the workspace), the sentence with word t's embedding zeroed, for each t.
  * mask: T bytes of scratch. */
-static void occlusion_reference(const lrp_model *m, const lrp_sentence *sent, net_workspace *ws,
-                                unsigned char *mask, lrp_result *out)
+static void occlusion_reference(const lrp_model *m, const lrp_sentence *sent, const lrp_options *o,
+                                net_workspace *ws, unsigned char *mask, lrp_result *out)
 {
     const size_t T = sent->length;
     for (size_t t = 0; t < T; t++) {
         for (size_t u = 0; u < T; u++) mask[u] = u == t || (sent->deleted && sent->deleted[u]);
         net_forward(m, sent->ids, mask, T, ws);
-        explain_occlusion_word(out, t, ws->scores, ws->vec[0]); /* vec[0]: C doubles or more */
+        explain_occlusion_word(o, out, t, ws->scores, ws->vec[0]); /* vec[0]: C doubles or more */
     }
 }
 
@@ -273,12 +313,19 @@ void explain_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options
                 double *dst[2];
                 dims_target(x, scratch + 2, dst);
                 double delta = k == LRP_METHOD_LRP ? 0.0 : 1.0;
-                x->rest = net_lrp(m, ws, target, o->eps, delta, dst);
+                /* a contrast: an extra output neuron, its weights and bias in ws->row */
+                if (o->contrast != LRP_CONTRAST_NONE) explain_contrast_row(m, o, target, ws->row);
+                x->rest = net_lrp(m, ws, target, o->contrast != LRP_CONTRAST_NONE ? ws->row : NULL, o->eps, delta,
+                                  dst);
                 g[0] = dst[0];
                 g[1] = dst[1];
             } else {
-                if (!have_grad) {
+                if (!have_grad && o->contrast == LRP_CONTRAST_NONE) {
                     net_gradient(m, ws, target, grad);
+                    have_grad = 1;
+                } else if (!have_grad) { /* the gradient of g = sum_k v_k f_k */
+                    explain_contrast_seed(o, s->C, target, ws->dscores);
+                    net_backward(m, ws, ws->dscores, grad, NULL);
                     have_grad = 1;
                 }
                 if (x->dims_fwd) memcpy(x->dims_fwd, grad[0], T * E * sizeof(double));
@@ -292,7 +339,7 @@ void explain_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options
         }
     }
     /* scratch[3] holds cap * E doubles, at least T bytes */
-    if (o->methods & EXPLAIN_OCCLUSION_BITS) occlusion_reference(m, sent, ws, (unsigned char *)scratch[3], out);
+    if (o->methods & EXPLAIN_OCCLUSION_BITS) occlusion_reference(m, sent, o, ws, (unsigned char *)scratch[3], out);
 }
 
 // ----------------------------------------------------------------------------

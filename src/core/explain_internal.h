@@ -46,7 +46,15 @@ int explain_is_occlusion(lrp_method k);
  * word t's embedding zeroed, relevance[t] of every occlusion explanation of r (their
  * targets set): r's score or probability of the target minus this one. p: C doubles of
  * scratch (the probabilities). */
-void explain_occlusion_word(const lrp_result *r, size_t t, const double *scores, double *p);
+void explain_occlusion_word(const lrp_options *o, const lrp_result *r, size_t t, const double *scores, double *p);
+
+/* Contrastive targets (lrp.h, lrp_contrast), both paths: g for target c from a vector f of
+ * C values with this stride (f_c, f_c - f_c2, or f_c - the others' mean); the gradient
+ * seed v (C) with g = sum_k v_k f_k; and the extra output neuron's weights and bias
+ * row = (w' (U), b'), w'_i = g of column i of the classifier's weights. */
+double explain_contrast(const lrp_options *o, size_t C, int c, const double *f, size_t stride);
+void explain_contrast_seed(const lrp_options *o, size_t C, int c, double *v);
+void explain_contrast_row(const lrp_model *m, const lrp_options *o, int c, double *row);
 
 /* The REFERENCE path (lstm.c, network.c), one sentence: forward pass and every
  * requested explanation of one checked sentence into a result from

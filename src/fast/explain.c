@@ -20,7 +20,7 @@
  * already deletes), forward in batches in w2, each copy's scores into r's occlusion
  * explanations (explain_occlusion_word, the reference's arithmetic). */
 static lrp_status occlusion(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w2, const lrp_sentence *s,
-                            lrp_result *r, lrp_error *err)
+                            const lrp_options *o, lrp_result *r, lrp_error *err)
 {
     const size_t T = s->length, C = p->shape.C;
     const size_t chunk = T * T <= OCCLUSION_WORDS ? T : (OCCLUSION_WORDS / T > 0 ? OCCLUSION_WORDS / T : 1);
@@ -40,7 +40,7 @@ static lrp_status occlusion(const S(fast_pack) *p, const lrp_model *m, S(fast_wo
         st = S(fast_forward)(p, m, w2, nc, copy, err);
         for (size_t j = 0; st == LRP_OK && j < nc; j++) {
             for (size_t c = 0; c < C; c++) scores[c] = (double)w2->sent[j].scores[c];
-            explain_occlusion_word(r, t0 + j, scores, scores + C);
+            explain_occlusion_word(o, r, t0 + j, scores, scores + C);
         }
     }
     free(mask);
@@ -61,12 +61,26 @@ lrp_status S(fast_explain)(const S(fast_pack) *p, const lrp_model *m, S(fast_wor
         for (size_t c = 0; c < C; c++) out[b]->scores[c] = (double)w->sent[b].scores[c];
         explain_softmax(C, out[b]->scores, out[b]->probabilities, &out[b]->predicted);
     }
+    /* a contrast: each sentence's extra output neuron (U + 1) for LRP, and v (C) for the
+     * gradient seed, computed in float64 (core/explain.c) */
+    const int contrast = o->contrast != LRP_CONTRAST_NONE;
+    const size_t U = p->U;
+    REAL *rows = contrast ? malloc(n * (U + 1) * sizeof *rows) : NULL;
+    double *v = contrast ? malloc((U + 1 > C ? U + 1 : C) * sizeof *v) : NULL;
+    if (contrast && (!rows || !v)) {
+        free(rows);
+        free(v);
+        return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for the contrasts of %zu sentences", n);
+    }
     const size_t nt = o->n_targets ? o->n_targets : 1;
     size_t e = 0; /* index of the explanation being filled, the same in every result */
     for (size_t i = 0; i < nt; i++) {
         for (size_t b = 0; b < n; b++) {
             int target = o->n_targets ? o->targets[i] : LRP_TARGET_PREDICTED;
             w->targets[b] = target == LRP_TARGET_PREDICTED ? out[b]->predicted : target;
+            if (!contrast) continue;
+            explain_contrast_row(m, o, w->targets[b], v);
+            for (size_t q = 0; q <= U; q++) rows[b * (U + 1) + q] = (REAL)v[q];
         }
         int have_grad = 0;
         for (int k = 0; k < LRP_METHOD_COUNT; k++) {
@@ -78,11 +92,18 @@ lrp_status S(fast_explain)(const S(fast_pack) *p, const lrp_model *m, S(fast_wor
                 continue;
             }
             if (lrp) {
-                S(fast_lrp)(p, w, w->targets, o->eps, k == LRP_METHOD_LRP ? 0.0 : 1.0);
+                S(fast_lrp)(p, w, w->targets, rows, o->eps, k == LRP_METHOD_LRP ? 0.0 : 1.0);
             } else if (!have_grad) {
-                /* one gradient per target serves SA and GI */
+                /* one gradient per target serves SA and GI: of f_c, or of g = sum_k v_k f_k */
                 memset(w->dscores, 0, n * C * sizeof(REAL));
-                for (size_t b = 0; b < n; b++) w->dscores[b * C + (size_t)w->targets[b]] = 1;
+                for (size_t b = 0; b < n; b++) {
+                    if (!contrast) {
+                        w->dscores[b * C + (size_t)w->targets[b]] = 1;
+                        continue;
+                    }
+                    explain_contrast_seed(o, C, w->targets[b], v);
+                    for (size_t c = 0; c < C; c++) w->dscores[b * C + c] = (REAL)v[c];
+                }
                 S(fast_backward)(p, m, w, NULL, NULL);
                 have_grad = 1;
             }
@@ -104,6 +125,8 @@ lrp_status S(fast_explain)(const S(fast_pack) *p, const lrp_model *m, S(fast_wor
         }
     }
     if (o->methods & EXPLAIN_OCCLUSION_BITS)
-        for (size_t b = 0; status == LRP_OK && b < n; b++) status = occlusion(p, m, w2, &sentences[b], out[b], err);
+        for (size_t b = 0; status == LRP_OK && b < n; b++) status = occlusion(p, m, w2, &sentences[b], o, out[b], err);
+    free(rows);
+    free(v);
     return status;
 }

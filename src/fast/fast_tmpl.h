@@ -128,8 +128,9 @@ void S(fast_embedding_grad)(const S(fast_pack) *p, const S(fast_work) *w, size_t
 /* After fast_forward: LRP (epsilon rule eps, bias factor delta) from R = f_target at the
  * target output of each sentence (targets: [n] class indexes) down to the first layer's
  * inputs, into w->sent[b].gx, and the relevance that reached the initial states into
- * w->sent[b].rest. */
-void S(fast_lrp)(const S(fast_pack) *p, S(fast_work) *w, const int *targets, double eps,
+ * w->sent[b].rest. rows: NULL, or (n, U + 1): sentence b's contrast (core/network.h,
+ * net_lrp), R = g at an extra output neuron g = w' top + b' with row b = (w', b'). */
+void S(fast_lrp)(const S(fast_pack) *p, S(fast_work) *w, const int *targets, const REAL *rows, double eps,
                  double delta);
 
 /* Every requested explanation of n checked sentences into out[b] (allocated by
