@@ -1,6 +1,6 @@
 /*
  * cmd_explain.c - `lrp explain`: word relevances of sentences by LRP, LRP_cons, SA,
- * GI and occlusion, for the predicted, true or given classes, written as a terminal heatmap,
+ * GI, occlusion and Integrated Gradients, for the predicted, true or given classes, written as a terminal heatmap,
  * plain columns, JSON Lines, TSV, an HTML page or LaTeX. docs/cli.md is the
  * reference of every format.
  *
@@ -52,8 +52,10 @@ static void usage(FILE *f)
             "Options:\n"
             "  --model FILE        model file (default: $LRP_MODEL, else %s)\n"
             "  --method LIST       comma-separated methods among lrp, lrp-cons, sa, gi,\n"
-            "                      occlusion, occlusion-prob (default: lrp); written in\n"
-            "                      that order; every equation: docs/methods.md\n"
+            "                      occlusion, occlusion-prob, ig (default: lrp); written\n"
+            "                      in that order; every equation: docs/methods.md\n"
+            "  --ig-steps M        ig: points of the midpoint rule on the path from the\n"
+            "                      all-zero embeddings, 1 to %d (default: %d)\n"
             "  --target LIST       comma-separated classes to explain: pred (the predicted\n"
             "                      class), true (the line's true class: needs --input tsv or\n"
             "                      ptb), all (every class), a label name or a class index\n"
@@ -78,7 +80,8 @@ static void usage(FILE *f)
             "                      is the same bytes for any N\n"
             "  -h, --help          show this help\n"
             "\n",
-            INPUT_CHUNK, INPUT_CHUNK_MAX, cli_model_path(NULL), lrp_default_threads());
+            INPUT_CHUNK, INPUT_CHUNK_MAX, cli_model_path(NULL), LRP_IG_MAX_STEPS, LRP_IG_DEFAULT_STEPS,
+            lrp_default_threads());
     cli_load_options_help(f);
     fprintf(f,
             "\n"
@@ -103,7 +106,7 @@ static unsigned parse_methods(const char *list)
     if (!copy) cli_die(EXIT_BAD_INPUT, "out of memory");
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         int m = lrp_method_parse(tok);
-        if (m < 0) cli_usage("--method: unknown method '%s' (lrp, lrp-cons, sa, gi, occlusion, occlusion-prob)", tok);
+        if (m < 0) cli_usage("--method: unknown method '%s' (lrp, lrp-cons, sa, gi, occlusion, occlusion-prob, ig)", tok);
         methods |= LRP_METHOD_BIT(m);
     }
     free(copy);
@@ -171,7 +174,7 @@ static const char *label_of(const explain_ctx *x, int c) { return lrp_model_labe
 static int is_lrp(lrp_method m) { return m == LRP_METHOD_LRP || m == LRP_METHOD_LRP_CONS; }
 
 /* Does the method give each first-layer encoder's part (relevance_fwd, relevance_bwd)? */
-static int split_by_encoder(lrp_method m) { return m <= LRP_METHOD_GI; }
+static int split_by_encoder(lrp_method m) { return m <= LRP_METHOD_GI || m == LRP_METHOD_IG; }
 
 /* tokens and labels on the terminal: control characters defused */
 static void put(const char *s) { render_terminal_text(stdout, s); }
@@ -329,6 +332,10 @@ static void write_json(const explain_ctx *x, const input_item *it, const lrp_res
                 render_json_doubles(f, e->relevance_bwd, it->T);
             }
         }
+        if (e->method == LRP_METHOD_IG) {
+            fputs(",\"completeness\":", f);
+            render_json_double(f, e->completeness);
+        }
         if (is_lrp(e->method)) {
             fputs(",\"rest\":", f);
             render_json_double(f, e->rest);
@@ -438,12 +445,12 @@ static void write_item(void *ctx, const input_reader *r, const input_item *it, c
 
 int cmd_explain(int argc, char **argv)
 {
-    enum { O_MODEL = 256, O_METHOD, O_TARGET, O_FORMAT, O_EPS, O_PRECISION, O_CONTRAST };
+    enum { O_MODEL = 256, O_METHOD, O_TARGET, O_FORMAT, O_EPS, O_PRECISION, O_CONTRAST, O_IG_STEPS };
     static const struct option longopts[] = {
         {"model", required_argument, NULL, O_MODEL},   {"method", required_argument, NULL, O_METHOD},
         {"target", required_argument, NULL, O_TARGET}, {"format", required_argument, NULL, O_FORMAT},
         {"eps", required_argument, NULL, O_EPS},       {"precision", required_argument, NULL, O_PRECISION},
-        {"contrast", required_argument, NULL, O_CONTRAST},
+        {"contrast", required_argument, NULL, O_CONTRAST}, {"ig-steps", required_argument, NULL, O_IG_STEPS},
         {"help", no_argument, NULL, 'h'},              INPUT_LONGOPTS,
         CLI_LOAD_LONGOPTS,                             {NULL, 0, NULL, 0}};
     const char *model_path = NULL, *target_list = "pred", *contrast = NULL;
@@ -462,6 +469,7 @@ int cmd_explain(int argc, char **argv)
         case O_METHOD: x.methods = parse_methods(optarg); break;
         case O_TARGET: target_list = optarg; break;
         case O_CONTRAST: contrast = optarg; break;
+        case O_IG_STEPS: o.ig_steps = (size_t)cli_parse_long("--ig-steps", optarg, 1, LRP_IG_MAX_STEPS); break;
         case O_FORMAT: {
             int k = 0;
             while (k < N_FORMATS && strcmp(optarg, format_names[k]) != 0) k++;

@@ -7,8 +7,8 @@
  * direction's last state, as in the paper; mean, max or attention pooling), zero or
  * more dense layers and a linear classifier. Methods: LRP (epsilon rule, bias factor
  * 0), LRP_cons (bias factor 1, conserves f_c), Sensitivity Analysis, Gradient x Input,
- * occlusion of single words (on the score or the probability); every equation is in
- * docs/methods.md.
+ * occlusion of single words (on the score or the probability), Integrated Gradients;
+ * every equation is in docs/methods.md.
  *
  * Conventions
  *   - Every function that can fail returns an lrp_status and, when `err` is not
@@ -231,7 +231,10 @@ typedef enum lrp_method {
                                       ("occlusion"): one forward pass per word */
     LRP_METHOD_OCCLUSION_PROB = 5, /* p_c(x) - p_c(x with word t's embedding zeroed),
                                       p = softmax(f) ("occlusion-prob") */
-    LRP_METHOD_COUNT = 6
+    LRP_METHOD_IG = 6,             /* Integrated Gradients from the all-zero embeddings,
+                                      x_t . the gradient averaged over ig_steps points of
+                                      the path (midpoint rule) ("ig") */
+    LRP_METHOD_COUNT = 7
 } lrp_method;
 
 #define LRP_METHOD_BIT(m) (1u << (unsigned)(m))
@@ -240,8 +243,8 @@ typedef enum lrp_method {
 /* Every method of this version of the library. */
 #define LRP_METHODS_EVERY ((1u << LRP_METHOD_COUNT) - 1u)
 
-/* "lrp", "lrp-cons", "sa", "gi", "occlusion", "occlusion-prob"; parse returns -1 for
- * an unknown name. */
+/* "lrp", "lrp-cons", "sa", "gi", "occlusion", "occlusion-prob", "ig"; parse returns -1
+ * for an unknown name. */
 LRP_API const char *lrp_method_name(lrp_method method);
 LRP_API int lrp_method_parse(const char *name);
 
@@ -271,16 +274,21 @@ typedef struct lrp_options {
                            still converted to double */
     lrp_contrast contrast; /* LRP_CONTRAST_NONE (default: 0), _CLASS or _OTHERS */
     int contrast_class;    /* with LRP_CONTRAST_CLASS: the class c2 (0 <= c2 < C) */
+    size_t ig_steps;       /* Integrated Gradients: M, the points of the midpoint rule, 1 to
+                              LRP_IG_MAX_STEPS; 0 = LRP_IG_DEFAULT_STEPS */
 } lrp_options;
 
-/* Defaults: method lrp, predicted target, eps 0.001, float64, no contrast. */
+#define LRP_IG_DEFAULT_STEPS 64
+#define LRP_IG_MAX_STEPS 100000
+
+/* Defaults: method lrp, predicted target, eps 0.001, float64, no contrast, 64 IG steps. */
 LRP_API void lrp_options_init(lrp_options *options);
 
 typedef struct lrp_explanation {
     lrp_method method;
     int target;             /* class index explained */
     double *relevance;      /* [T] word relevance, summed over the embedding dimensions */
-    double *relevance_fwd;  /* [T] part through the first layer's forward encoder (LRP, GI);
+    double *relevance_fwd;  /* [T] part through the first layer's forward encoder (LRP, GI, IG);
                                SA: squared norm of the gradient through that encoder alone;
                                occlusion (not split by encoder): zeros */
     double *relevance_bwd;  /* [T] the same for the backward encoder; NULL if unidirectional */
@@ -288,10 +296,14 @@ typedef struct lrp_explanation {
                                encoder; 0 for the other methods */
     double *dims_fwd;       /* [T*E] if per_dimension: LRP: input relevance per dimension
                                through the forward encoder; SA, GI: the gradient through it;
+                               IG: the gradient through it averaged over the path;
                                occlusion: zeros */
     double *dims_bwd;       /* [T*E] the same for the backward encoder, else NULL */
     lrp_contrast contrast;  /* the options' contrast: what the target's score is compared with */
     int contrast_class;     /* with LRP_CONTRAST_CLASS: c2; else -1 */
+    double completeness;    /* IG: |sum_t relevance[t] - (f_c(x) - f_c(0))| / max(|f_c(x) -
+                               f_c(0)|, 1e-12), f_c the explained score (or the contrast's
+                               g), 0 the all-zero embeddings; 0 for the other methods */
 } lrp_explanation;
 
 typedef struct lrp_result {

@@ -146,4 +146,22 @@ hasnt "$F" "0.explanations.0.contrast" "no contrast field without --contrast"
 run 2 "$LRP_BIN" explain --model "$MODEL" --contrast nine "good"
 has "$TMP/err" "--contrast: 'nine' is neither 'others' nor a class" "a bad contrast is a usage error"
 
+# ig: completeness recorded, small at 256 steps, larger at 2; encoder parts add up
+for M in 2 256; do
+    run 0 "$LRP_BIN" explain --model "$MODEL" --format json --pretokenized --method ig --ig-steps $M \
+        "it 's a good movie ."
+    flat "$TMP/out" >"$F"
+    same "$(value "$F" 0.explanations.0.method)" ig "method ig"
+    eval "c$M=$(value "$F" 0.explanations.0.completeness)"
+done
+awk -v a="$c256" -v b="$c2" 'BEGIN { exit !(a < 0.01 && a < b) }' ||
+    fail "ig completeness: $c2 at 2 steps, $c256 at 256"
+CHECKS=$((CHECKS + 1))
+r=$(value "$F" 0.explanations.0.relevance.3)
+near "$(awk -v f="$(value "$F" 0.explanations.0.relevance_fwd.3)" -v b="$(value "$F" 0.explanations.0.relevance_bwd.3)" \
+    'BEGIN { printf "%.17g", f + b }')" "$r" 1e-12 "ig: fwd + bwd"
+hasnt "$F" "0.explanations.0.rest=" "ig has no rest"
+run 2 "$LRP_BIN" explain --model "$MODEL" --method ig --ig-steps 0 "good"
+run 2 "$LRP_BIN" explain --model "$MODEL" --method ig --ig-steps 100001 "good"
+
 finish

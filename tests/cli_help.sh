@@ -41,7 +41,7 @@ for cmd in explain predict; do
 done
 run 0 "$LRP_BIN" info --model "$MODEL" --format json
 # options the commands accept all appear in their help
-for opt in --model --method --target --format --eps --pretokenized --input --precision --threads --contrast; do
+for opt in --model --method --target --format --eps --pretokenized --input --precision --threads --contrast --ig-steps; do
     has "$TMP/help-explain" "  $opt" "explain --help"
 done
 for opt in --model --format --pretokenized --input --threads; do has "$TMP/help-predict" "  $opt" "predict --help"; done

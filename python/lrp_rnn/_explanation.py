@@ -16,7 +16,7 @@ from . import _core, _html
 __all__ = ["Attribution", "Explanation", "Explanations"]
 
 #: the methods whose relevance has each first-layer encoder's part (JSON writes them)
-_BY_ENCODER = ("lrp", "lrp-cons", "sa", "gi")
+_BY_ENCODER = ("lrp", "lrp-cons", "sa", "gi", "ig")
 
 
 class Attribution(NamedTuple):
@@ -27,7 +27,7 @@ class Attribution(NamedTuple):
     ``relevance_bwd`` the squared norms of its parts through each encoder; for
     ``occlusion`` and ``occlusion-prob`` (not split by encoder) they are zeros."""
 
-    #: ``"lrp"``, ``"lrp-cons"``, ``"sa"``, ``"gi"``, ``"occlusion"`` or ``"occlusion-prob"``
+    #: ``"lrp"``, ``"lrp-cons"``, ``"sa"``, ``"gi"``, ``"occlusion"``, ``"occlusion-prob"`` or ``"ig"``
     method: str
     #: the class explained (``"pred"`` resolved to the predicted class)
     target: int
@@ -49,6 +49,8 @@ class Attribution(NamedTuple):
     dims_fwd: Optional[np.ndarray] = None
     #: the same through the backward encoder
     dims_bwd: Optional[np.ndarray] = None
+    #: ``ig`` only: \|relevance.sum() - (f_c(x) - f_c(0))\| / max(\|f_c(x) - f_c(0)\|, 1e-12)
+    completeness: Optional[float] = None
 
 
 def _json_number(x: float) -> str:
@@ -149,6 +151,8 @@ class Explanation:
                 d["relevance_fwd"] = _floats(a.relevance_fwd)
                 if a.relevance_bwd is not None:
                     d["relevance_bwd"] = _floats(a.relevance_bwd)
+            if a.completeness is not None:
+                d["completeness"] = a.completeness if math.isfinite(a.completeness) else None
             if a.rest is not None:
                 d["rest"] = a.rest if math.isfinite(a.rest) else None
             expl.append(d)

@@ -354,9 +354,10 @@ class Model:
         ``methods``: among ``"lrp"`` (epsilon rule, bias factor 0), ``"lrp-cons"`` (bias
         factor 1: relevances plus ``rest`` add up to the score), ``"sa"`` (squared
         gradient), ``"gi"`` (gradient x input), ``"occlusion"`` and ``"occlusion-prob"``
-        (the score or probability lost when the word's embedding is zeroed;
-        docs/methods.md); a tuple or a comma-separated str. The explanations come in
-        the order lrp, lrp-cons, sa, gi, occlusion, occlusion-prob.
+        (the score or probability lost when the word's embedding is zeroed), ``"ig"``
+        (Integrated Gradients, 64 steps; docs/methods.md); a tuple or a comma-separated
+        str. The explanations come in the order lrp, lrp-cons, sa, gi, occlusion,
+        occlusion-prob, ig.
 
         ``target``: ``"pred"`` (the predicted class), a class index, a label,
         ``"all"``, several of these as a tuple or a comma-separated str (targets come

@@ -667,7 +667,7 @@ static PyObject *array_or_none(const double *x, npy_intp n0, npy_intp n1)
  * written here at their offsets, as its own __init__ would set them. Thousands are
  * made per call; building them here, not in Python, is most of what keeps a call's
  * cost near the library's. */
-enum { ATTRIBUTION_FIELDS = 9 };
+enum { ATTRIBUTION_FIELDS = 10 };
 static PyTypeObject *attribution_type, *explanation_type;
 typedef enum explanation_slot {
     SLOT_LINE, SLOT_TOKENS, SLOT_IDS, SLOT_UNKNOWN, SLOT_SCORES, SLOT_PROBABILITIES, SLOT_PREDICTED,
@@ -688,7 +688,7 @@ static PyObject *core_set_result_types(PyObject *module, PyObject *args)
     Py_XDECREF(fields);
     if (!ok) {
         PyErr_Clear();
-        PyErr_SetString(PyExc_TypeError, "Attribution must be a named tuple of 9 fields without __dict__");
+        PyErr_SetString(PyExc_TypeError, "Attribution must be a named tuple of 10 fields without __dict__");
         return NULL;
     }
     for (int k = 0; k < N_SLOTS; k++) {
@@ -725,8 +725,8 @@ static PyObject *make_result(PyTypeObject *type, PyObject **items, Py_ssize_t n,
 }
 
 /* Attribution(method, target, relevance, relevance_fwd, relevance_bwd | None,
- * rest | None, target_label, dims_fwd | None, dims_bwd | None); rest only for the
- * LRP methods. */
+ * rest | None, target_label, dims_fwd | None, dims_bwd | None, completeness | None);
+ * rest only for the LRP methods, completeness only for ig. */
 static PyObject *attribution(ModelObject *self, const lrp_explanation *e, size_t T, PyObject *const *method_names)
 {
     int lrp = e->method == LRP_METHOD_LRP || e->method == LRP_METHOD_LRP_CONS;
@@ -736,7 +736,8 @@ static PyObject *attribution(ModelObject *self, const lrp_explanation *e, size_t
         array_f64(e->relevance_fwd, t, 0), array_or_none(e->relevance_bwd, t, 0),
         lrp ? PyFloat_FromDouble(e->rest) : Py_NewRef(Py_None),
         Py_NewRef(PyTuple_GET_ITEM(self->labels, e->target)), array_or_none(e->dims_fwd, t, dim),
-        array_or_none(e->dims_bwd, t, dim)};
+        array_or_none(e->dims_bwd, t, dim),
+        e->method == LRP_METHOD_IG ? PyFloat_FromDouble(e->completeness) : Py_NewRef(Py_None)};
     return make_result(attribution_type, items, ATTRIBUTION_FIELDS, 0);
 }
 

@@ -25,7 +25,7 @@ def test_model_facts(shipped):
     info["labels"].append("x")  # a copy: the model is read-only
     assert len(shipped.info["labels"]) == 5
     assert "vocabulary 19539" in repr(shipped)
-    assert lrp_rnn.__version__ and lrp_rnn.METHODS == ("lrp", "lrp-cons", "sa", "gi")
+    assert lrp_rnn.__version__ and lrp_rnn.METHODS == ("lrp", "lrp-cons", "sa", "gi", "occlusion", "occlusion-prob", "ig")
 
 
 def test_explanation_fields(shipped):

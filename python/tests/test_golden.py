@@ -76,7 +76,8 @@ def test_golden(data_dir, name):
             mask[cases[k]["delete"]] = True
             masks.append(mask)
         targets = [tuple(t["class"] for t in cases[k]["targets"] if t["eps"] == eps) for k in ks]
-        out = model.explain(ids, methods=lrp_rnn.METHODS, target=targets, eps=eps, deleted=masks,
+        # the golden values hold the paper's four methods, the first four
+        out = model.explain(ids, methods=lrp_rnn.METHODS[:4], target=targets, eps=eps, deleted=masks,
                             per_dimension=True)
         assert len(out) == len(ks)
         for k, e in zip(ks, out):

@@ -19,7 +19,7 @@
 #include "core/network.h"
 
 static const char *const method_names[LRP_METHOD_COUNT] = {"lrp", "lrp-cons", "sa", "gi", "occlusion",
-                                                            "occlusion-prob"};
+                                                            "occlusion-prob", "ig"};
 
 const char *lrp_method_name(lrp_method m)
 {
@@ -70,6 +70,8 @@ lrp_status explain_check_options(const lrp_model *m, const lrp_options *o, lrp_e
                         o->contrast_class, m->shape.C, m->shape.C - 1);
     if (o->contrast == LRP_CONTRAST_OTHERS && m->shape.C < 2)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "contrast with the other classes needs two classes or more");
+    if (o->ig_steps > LRP_IG_MAX_STEPS)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "ig_steps is %zu: at most %d steps", o->ig_steps, LRP_IG_MAX_STEPS);
     if (o->n_targets && !o->targets)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "n_targets is %zu but targets is NULL", o->n_targets);
     for (size_t i = 0; i < o->n_targets; i++) {
@@ -189,6 +191,10 @@ lrp_status explain_check_result(const lrp_model *m, const lrp_result *r, const l
                      i / (long)per, e->target);
             return not_finite(err, o, what, part[p][i]);
         }
+        if (!isfinite(e->completeness)) {
+            snprintf(what, sizeof what, "the ig completeness for class %d", e->target);
+            return not_finite(err, o, what, e->completeness);
+        }
         if (!isfinite(e->rest)) {
             snprintf(what, sizeof what, "the %s rest for class %d", lrp_method_name(e->method), e->target);
             return not_finite(err, o, what, e->rest);
@@ -256,6 +262,52 @@ void explain_contrast_row(const lrp_model *m, const lrp_options *o, int c, doubl
     row[U] = m->bout ? explain_contrast(o, C, c, m->bout, 1) : 0.0;
 }
 
+size_t explain_ig_steps(const lrp_options *o) { return o->ig_steps ? o->ig_steps : LRP_IG_DEFAULT_STEPS; }
+
+double explain_ig_alpha(size_t k, size_t M) { return ((double)k + 0.5) / (double)M; }
+
+void explain_ig_completeness(const lrp_options *o, const lrp_result *r, lrp_explanation *x, const double *base)
+{
+    const double diff = explain_contrast(o, r->classes, x->target, r->scores, 1) -
+                        explain_contrast(o, r->classes, x->target, base, 1);
+    double sum = 0.0;
+    for (size_t t = 0; t < r->length; t++) sum += x->relevance[t];
+    x->completeness = fabs(sum - diff) / fmax(fabs(diff), 1e-12);
+}
+
+/* Integrated Gradients on the reference path, after the other gradient methods (each
+ * forward pass here overwrites the workspace): for each IG explanation the M points
+ * of the midpoint rule, then the baseline, then the sentence again (its x). grad, acc:
+ * two (T, E) arrays each. */
+static void ig_reference(const lrp_model *m, const lrp_sentence *sent, const lrp_options *o, net_workspace *ws,
+                         double *grad[2], double *acc[2], lrp_result *out)
+{
+    const model_shape *s = &m->shape;
+    const size_t T = sent->length, E = s->E, D = s->D, M = explain_ig_steps(o);
+    for (size_t e = 0; e < out->n_explanations; e++) {
+        lrp_explanation *x = &out->explanations[e];
+        if (x->method != LRP_METHOD_IG) continue;
+        for (size_t d = 0; d < D; d++) memset(acc[d], 0, T * E * sizeof(double));
+        for (size_t k = 0; k < M; k++) {
+            net_forward_scaled(m, sent->ids, sent->deleted, explain_ig_alpha(k, M), T, ws);
+            explain_contrast_seed(o, s->C, x->target, ws->dscores);
+            net_backward(m, ws, ws->dscores, grad, NULL);
+            for (size_t d = 0; d < D; d++)
+                for (size_t i = 0; i < T * E; i++) acc[d][i] += grad[d][i];
+        }
+        for (size_t d = 0; d < D; d++)
+            for (size_t i = 0; i < T * E; i++) acc[d][i] /= (double)M;
+        if (x->dims_fwd) memcpy(x->dims_fwd, acc[0], T * E * sizeof(double));
+        if (x->dims_bwd) memcpy(x->dims_bwd, acc[1], T * E * sizeof(double));
+        net_forward_scaled(m, sent->ids, sent->deleted, 0.0, T, ws);
+        memcpy(ws->vec[0], ws->scores, s->C * sizeof(double)); /* the baseline's scores */
+        net_forward(m, sent->ids, sent->deleted, T, ws);
+        const double *g[2] = {acc[0], acc[1]};
+        fast_words_d(LRP_METHOD_IG, T, E, D, g, ws->x, x->relevance, x->relevance_fwd, x->relevance_bwd);
+        explain_ig_completeness(o, out, x, ws->vec[0]);
+    }
+}
+
 void explain_occlusion_word(const lrp_options *o, const lrp_result *r, size_t t, const double *scores, double *p)
 {
     int argmax;
@@ -304,7 +356,7 @@ void explain_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options
         for (int k = 0; k < LRP_METHOD_COUNT; k++) {
             if (!(o->methods & LRP_METHOD_BIT(k))) continue;
             x->target = target;
-            if (explain_is_occlusion((lrp_method)k)) { /* below, once every target is set */
+            if (explain_is_occlusion((lrp_method)k) || k == LRP_METHOD_IG) { /* below */
                 x++;
                 continue;
             }
@@ -338,6 +390,7 @@ void explain_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options
             x++;
         }
     }
+    if (o->methods & LRP_METHOD_BIT(LRP_METHOD_IG)) ig_reference(m, sent, o, ws, scratch, scratch + 2, out);
     /* scratch[3] holds cap * E doubles, at least T bytes */
     if (o->methods & EXPLAIN_OCCLUSION_BITS) occlusion_reference(m, sent, o, ws, (unsigned char *)scratch[3], out);
 }

@@ -56,6 +56,13 @@ double explain_contrast(const lrp_options *o, size_t C, int c, const double *f, 
 void explain_contrast_seed(const lrp_options *o, size_t C, int c, double *v);
 void explain_contrast_row(const lrp_model *m, const lrp_options *o, int c, double *row);
 
+/* Integrated Gradients, both paths: M (o->ig_steps or the default); the k-th point of the
+ * midpoint rule, alpha_k = (k + 1/2) / M; x->completeness from the result's scores, x's
+ * relevance and the baseline's scores base (C). */
+size_t explain_ig_steps(const lrp_options *o);
+double explain_ig_alpha(size_t k, size_t M);
+void explain_ig_completeness(const lrp_options *o, const lrp_result *r, lrp_explanation *x, const double *base);
+
 /* The REFERENCE path (lstm.c, network.c), one sentence: forward pass and every
  * requested explanation of one checked sentence into a result from
  * explain_result_alloc, in float64 whatever o->precision says. scratch =

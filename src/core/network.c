@@ -98,14 +98,16 @@ static size_t blocks(const model_shape *s, size_t k) { return k == 0 ? s->D : 1;
 // ----------------------------------------------------------------------------
 // forward
 
-/* ws->x from the ids; a deleted word's embedding is set to zero (sec. 4.3) */
-static void net_embed(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
+/* ws->x from the ids, times scale; a deleted word's embedding is set to zero (sec. 4.3) */
+static void net_embed(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, double scale, size_t T,
                       net_workspace *ws)
 {
     const size_t E = m->shape.E;
     for (size_t t = 0; t < T; t++) {
         if (deleted && deleted[t]) memset(ws->x + t * E, 0, E * sizeof(double));
         else model_embedding_d(m, ids[t], ws->x + t * E);
+        if (scale != 1.0)
+            for (size_t q = 0; q < E; q++) ws->x[t * E + q] *= scale;
     }
 }
 
@@ -139,8 +141,14 @@ static void net_encode(const lrp_model *m, size_t T, net_workspace *ws)
 void net_forward(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
                  net_workspace *ws)
 {
+    net_forward_scaled(m, ids, deleted, 1.0, T, ws);
+}
+
+void net_forward_scaled(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, double scale,
+                        size_t T, net_workspace *ws)
+{
     const model_shape *s = &m->shape;
-    net_embed(m, ids, deleted, T, ws);
+    net_embed(m, ids, deleted, scale, T, ws);
     net_encode(m, T, ws);
     head_forward(m, T, ws->y[s->L - 1], ws->u, &ws->head);
     const double *a = ws->u;

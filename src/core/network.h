@@ -56,6 +56,9 @@ void net_workspace_free(net_workspace *ws);
  * Ids must already be checked to lie in [0, V) and T <= ws->cap. */
 void net_forward(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
                  net_workspace *ws);
+/* The same with every embedding row times scale (Integrated Gradients' path). */
+void net_forward_scaled(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, double scale,
+                        size_t T, net_workspace *ws);
 
 /* After net_forward: the gradient of sum_c dscores[c] scores[c] with respect to the
  * first layer's input through each direction into gx[0], gx[1] ((T, E) each, gx[1]
