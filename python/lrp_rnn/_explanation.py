@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 
@@ -51,6 +51,10 @@ class Attribution(NamedTuple):
     dims_bwd: Optional[np.ndarray] = None
     #: ``ig`` only: \|relevance.sum() - (f_c(x) - f_c(0))\| / max(\|f_c(x) - f_c(0)\|, 1e-12)
     completeness: Optional[float] = None
+    #: with a contrast: the class c2 of f_c - f_c2, or ``"others"``; else None
+    contrast: Optional[Union[int, str]] = None
+    #: with a contrast class: its name
+    contrast_label: Optional[str] = None
 
 
 def _json_number(x: float) -> str:
@@ -145,8 +149,12 @@ class Explanation:
         values (lists of floats; a non-finite number as None)."""
         expl = []
         for a in self.explanations:
-            d: Dict[str, Any] = {"method": a.method, "target": a.target, "target_label": a.target_label,
-                                 "relevance": _floats(a.relevance)}
+            d: Dict[str, Any] = {"method": a.method, "target": a.target, "target_label": a.target_label}
+            if a.contrast is not None:
+                d["contrast"] = a.contrast
+            if a.contrast_label is not None:
+                d["contrast_label"] = a.contrast_label
+            d["relevance"] = _floats(a.relevance)
             if a.method in _BY_ENCODER:  # occlusion is not split by encoder
                 d["relevance_fwd"] = _floats(a.relevance_fwd)
                 if a.relevance_bwd is not None:

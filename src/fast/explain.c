@@ -1,7 +1,8 @@
 /*
  * explain.c - explain_one (core/explain.c) for a batch on the fast path: one forward
  * pass, then for each target the LRP passes and one gradient for SA and GI, and the
- * public results filled from them; occlusion's forward passes last.
+ * public results filled from them; Integrated Gradients' and occlusion's passes over
+ * copies of each sentence last.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -135,9 +135,9 @@ void S(fast_lrp)(const S(fast_pack) *p, S(fast_work) *w, const int *targets, con
 
 /* Every requested explanation of n checked sentences into out[b] (allocated by
  * explain_result_alloc, core/explain_internal.h): the forward pass, then per target
- * fast_lrp for each LRP method and one fast_backward for SA and GI; occlusion last, each
- * sentence's T forward passes (word t's embedding zeroed) as batches in w2. Fails only
- * for memory. */
+ * fast_lrp for each LRP method and one fast_backward for SA and GI; then, in w2, each
+ * sentence's copies in batches: Integrated Gradients' M + 1 points (forward and backward)
+ * and occlusion's T forward passes (word t's embedding zeroed). Fails only for memory. */
 lrp_status S(fast_explain)(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w, S(fast_work) *w2,
                            size_t n, const lrp_sentence *sentences, const lrp_options *o,
                            lrp_result *const *out, lrp_error *err);
