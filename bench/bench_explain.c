@@ -259,19 +259,21 @@ static void print_header(void)
 int main(int argc, char **argv)
 {
     const char *save = NULL;
-    int random = 0, repeat = 5, quick = 0, family_only = 0;
+    int random = 0, repeat = 5, quick = 0, family_only = 0, methods_only = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--save-model") == 0 && i + 1 < argc) save = argv[++i];
         else if (strcmp(argv[i], "--random") == 0) random = 1;
         else if (strcmp(argv[i], "--quick") == 0) quick = 1;
         else if (strcmp(argv[i], "--family-only") == 0) family_only = 1;
+        else if (strcmp(argv[i], "--methods-only") == 0) methods_only = 1;
         else if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) repeat = atoi(argv[++i]);
         else {
-            fprintf(stderr, "usage: bench_explain [--random] [--quick] [--family-only] [--repeat N]\n"
-                            "                     [--save-model PATH]\n"
+            fprintf(stderr, "usage: bench_explain [--random] [--quick] [--family-only] [--methods-only]\n"
+                            "                     [--repeat N] [--save-model PATH]\n"
                             "  --quick: forward+LRP on 1 thread only (the family: 2 threads), best time of each\n"
                             "           group of 64 sentences (for a busy machine)\n"
-                            "  --family-only: only the table of the model family (cell x head)\n");
+                            "  --family-only: only the table of the model family (cell x head)\n"
+                            "  --methods-only: only the table of every method (the predicted class, 2 threads)\n");
             return 2;
         }
     }
@@ -325,6 +327,17 @@ int main(int argc, char **argv)
            peak[0][0], peak[0][1], peak[1][0], peak[1][1]);
     lrp_result *out = calloc(n, sizeof *out);
     if (!family_only) {
+        /* every method alone, the predicted class, 2 threads (ig: 64 steps) */
+        printf("\n%-18s %-16s %-5s %7s %12s\n", "model", "method", "prec", "threads", "us/sentence");
+        for (int k = 0; k < LRP_METHOD_COUNT; k++)
+            for (int f32 = 0; f32 < 2; f32++) {
+                const kernel km = {lrp_method_name((lrp_method)k), LRP_METHOD_BIT(k), 0};
+                const double t = time_kernel(m, s, n, &km, f32, 2, repeat, quick, out);
+                printf("%-18s %-16s %-5s %7d %12.2f\n", row_name, km.name, f32 ? "f32" : "f64", 2, t / (double)n * 1e6);
+            }
+    }
+    if (methods_only) family_only = 1; /* and nothing more */
+    if (!family_only) {
         print_header();
         const size_t nk = sizeof kernels / sizeof kernels[0];
         for (size_t k = quick ? 1 : 0; k < (quick ? 2 : nk); k++)
@@ -339,6 +352,11 @@ int main(int argc, char **argv)
     lrp_model_free(m);
 
     /* the model family at the paper's size: cell x head, 2 threads */
+    if (methods_only) {
+        free(out);
+        ds_free(&corpus);
+        return 0;
+    }
     printf("\nthe model family: random models of the paper's size (E = H = 60, bidirectional, 5 classes), "
            "attention A = 64");
     print_header();

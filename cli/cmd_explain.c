@@ -1,6 +1,6 @@
 /*
- * cmd_explain.c - `lrp explain`: word relevances of sentences by LRP, LRP_cons, SA
- * and GI, for the predicted, true or given classes, written as a terminal heatmap,
+ * cmd_explain.c - `lrp explain`: word relevances of sentences by LRP, LRP_cons, SA,
+ * GI, occlusion and Integrated Gradients, for the predicted, true or given classes, written as a terminal heatmap,
  * plain columns, JSON Lines, TSV, an HTML page or LaTeX. docs/cli.md is the
  * reference of every format.
  *
@@ -52,8 +52,11 @@ static void usage(FILE *f)
             "\n"
             "Options:\n"
             "  --model FILE        model file (default: $LRP_MODEL, else %s)\n"
-            "  --method LIST       comma-separated methods among lrp, lrp-cons, sa, gi\n"
-            "                      (default: lrp); written in that order\n"
+            "  --method LIST       comma-separated methods among lrp, lrp-cons, sa, gi,\n"
+            "                      occlusion, occlusion-prob, ig (default: lrp); written\n"
+            "                      in that order; every equation: docs/methods.md\n"
+            "  --ig-steps M        ig: points of the midpoint rule on the path from the\n"
+            "                      all-zero embeddings, 1 to %d (default: %d)\n"
             "  --target LIST       comma-separated classes to explain: pred (the predicted\n"
             "                      class), true (the line's true class: needs --input tsv or\n"
             "                      ptb), all (every class), a label name or a class index\n"
@@ -62,6 +65,10 @@ static void usage(FILE *f)
             "                      text: a heatmap on a terminal, plain columns otherwise or\n"
             "                      when NO_COLOR is set; json: JSON Lines, one object per\n"
             "                      line; null: compute, print nothing (for timing)\n"
+            "  --contrast C2       explain f_c - f_C2 (C2: a label or a class index), or with\n"
+            "                      'others' f_c - the mean of the other classes' scores, for\n"
+            "                      every method (LRP: an extra output neuron w_c - w_C2)\n"
+            "                      (default: f_c alone)\n"
             "  --eps X             stabiliser of the LRP epsilon rule, > 0 (default: 0.001)\n"
             "  --pretokenized      the text is tokens separated by spaces or tabs, taken as\n"
             "                      they are (default: raw English text, tokenized)\n"
@@ -74,7 +81,8 @@ static void usage(FILE *f)
             "                      is the same bytes for any N\n"
             "  -h, --help          show this help\n"
             "\n",
-            INPUT_CHUNK, INPUT_CHUNK_MAX, cli_model_path(NULL), lrp_default_threads());
+            INPUT_CHUNK, INPUT_CHUNK_MAX, cli_model_path(NULL), LRP_IG_MAX_STEPS, LRP_IG_DEFAULT_STEPS,
+            lrp_default_threads());
     cli_load_options_help(f);
     fprintf(f,
             "\n"
@@ -99,7 +107,7 @@ static unsigned parse_methods(const char *list)
     if (!copy) cli_die(EXIT_BAD_INPUT, "out of memory");
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         int m = lrp_method_parse(tok);
-        if (m < 0) cli_usage("--method: unknown method '%s' (lrp, lrp-cons, sa, gi)", tok);
+        if (m < 0) cli_usage("--method: unknown method '%s' (lrp, lrp-cons, sa, gi, occlusion, occlusion-prob, ig)", tok);
         methods |= LRP_METHOD_BIT(m);
     }
     free(copy);
@@ -166,6 +174,9 @@ static const char *label_of(const explain_ctx *x, int c) { return lrp_model_labe
 
 static int is_lrp(lrp_method m) { return m == LRP_METHOD_LRP || m == LRP_METHOD_LRP_CONS; }
 
+/* Does the method give each first-layer encoder's part (relevance_fwd, relevance_bwd)? */
+static int split_by_encoder(lrp_method m) { return m <= LRP_METHOD_GI || m == LRP_METHOD_IG; }
+
 /* tokens and labels on the terminal: control characters defused */
 static void put(outbuf *o, const char *s) { render_terminal_text(o, s); }
 
@@ -185,6 +196,13 @@ static void text_header(outbuf *o, const explain_ctx *x, const input_reader *r, 
         outbuf_printf(o, ", true ");
         put(o, label_of(x, it->label));
         outbuf_printf(o, " (%d)", it->label);
+    }
+    const lrp_explanation *e = res->n_explanations ? &res->explanations[0] : NULL;
+    if (e && e->contrast == LRP_CONTRAST_OTHERS) outbuf_puts(o, "; each class against the mean of the others");
+    if (e && e->contrast == LRP_CONTRAST_CLASS) {
+        outbuf_puts(o, "; each class against ");
+        put(o, label_of(x, e->contrast_class));
+        outbuf_printf(o, " (%d)", e->contrast_class);
     }
     outbuf_putc(o, '\n');
 }
@@ -319,13 +337,27 @@ static void write_json(outbuf *o, const explain_ctx *x, const input_item *it, co
         outbuf_i64(o, e->target);
         outbuf_puts(o, ",\"target_label\":");
         render_json_string(o, label_of(x, e->target));
+        if (e->contrast == LRP_CONTRAST_OTHERS) {
+            outbuf_puts(o, ",\"contrast\":\"others\"");
+        } else if (e->contrast == LRP_CONTRAST_CLASS) {
+            outbuf_puts(o, ",\"contrast\":");
+            outbuf_i64(o, e->contrast_class);
+            outbuf_puts(o, ",\"contrast_label\":");
+            render_json_string(o, label_of(x, e->contrast_class));
+        }
         outbuf_puts(o, ",\"relevance\":");
         render_json_doubles(o, e->relevance, it->T);
-        outbuf_puts(o, ",\"relevance_fwd\":");
-        render_json_doubles(o, e->relevance_fwd, it->T);
-        if (e->relevance_bwd) {
-            outbuf_puts(o, ",\"relevance_bwd\":");
-            render_json_doubles(o, e->relevance_bwd, it->T);
+        if (split_by_encoder(e->method)) { /* occlusion has one value per word, no parts */
+            outbuf_puts(o, ",\"relevance_fwd\":");
+            render_json_doubles(o, e->relevance_fwd, it->T);
+            if (e->relevance_bwd) {
+                outbuf_puts(o, ",\"relevance_bwd\":");
+                render_json_doubles(o, e->relevance_bwd, it->T);
+            }
+        }
+        if (e->method == LRP_METHOD_IG) {
+            outbuf_puts(o, ",\"completeness\":");
+            render_json_double(o, e->completeness);
         }
         if (is_lrp(e->method)) {
             outbuf_puts(o, ",\"rest\":");
@@ -443,14 +475,15 @@ static void write_item(void *ctx, const input_reader *r, const input_item *it, c
 
 int cmd_explain(int argc, char **argv)
 {
-    enum { O_MODEL = 256, O_METHOD, O_TARGET, O_FORMAT, O_EPS, O_PRECISION };
+    enum { O_MODEL = 256, O_METHOD, O_TARGET, O_FORMAT, O_EPS, O_PRECISION, O_CONTRAST, O_IG_STEPS };
     static const struct option longopts[] = {
         {"model", required_argument, NULL, O_MODEL},   {"method", required_argument, NULL, O_METHOD},
         {"target", required_argument, NULL, O_TARGET}, {"format", required_argument, NULL, O_FORMAT},
         {"eps", required_argument, NULL, O_EPS},       {"precision", required_argument, NULL, O_PRECISION},
+        {"contrast", required_argument, NULL, O_CONTRAST}, {"ig-steps", required_argument, NULL, O_IG_STEPS},
         {"help", no_argument, NULL, 'h'},              INPUT_LONGOPTS,
         CLI_LOAD_LONGOPTS,                             {NULL, 0, NULL, 0}};
-    const char *model_path = NULL, *target_list = "pred";
+    const char *model_path = NULL, *target_list = "pred", *contrast = NULL;
     explain_ctx x = {0};
     x.methods = LRP_METHOD_BIT(LRP_METHOD_LRP);
     x.format = FMT_TEXT;
@@ -465,6 +498,8 @@ int cmd_explain(int argc, char **argv)
         case O_MODEL: model_path = optarg; break;
         case O_METHOD: x.methods = parse_methods(optarg); break;
         case O_TARGET: target_list = optarg; break;
+        case O_CONTRAST: contrast = optarg; break;
+        case O_IG_STEPS: o.ig_steps = (size_t)cli_parse_long("--ig-steps", optarg, 1, LRP_IG_MAX_STEPS); break;
         case O_FORMAT: {
             int k = 0;
             while (k < N_FORMATS && strcmp(optarg, format_names[k]) != 0) k++;
@@ -493,6 +528,16 @@ int cmd_explain(int argc, char **argv)
     x.model = model;
     lrp_model_get_info(x.model, &x.info);
     parse_targets(&x, target_list, in.format != INPUT_TEXT);
+    if (contrast && strcmp(contrast, "others") == 0) {
+        o.contrast = LRP_CONTRAST_OTHERS;
+        if (x.info.classes < 2) cli_usage("--contrast others: the model has one class");
+    } else if (contrast) {
+        o.contrast = LRP_CONTRAST_CLASS;
+        o.contrast_class = lrp_model_label_index(x.model, contrast);
+        if (o.contrast_class < 0)
+            cli_usage("--contrast: '%s' is neither 'others' nor a class of the model (a label or 0..%zu)", contrast,
+                      x.info.classes - 1);
+    }
     x.color = x.format == FMT_TEXT && cli_use_color(stdout);
     x.width = x.color ? cli_terminal_width(stdout) : 0;
 

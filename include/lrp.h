@@ -6,7 +6,9 @@
  * or GRU layers (one or two directions), a head over the top layer's states (each
  * direction's last state, as in the paper; mean, max or attention pooling), zero or
  * more dense layers and a linear classifier. Methods: LRP (epsilon rule, bias factor
- * 0), LRP_cons (bias factor 1, conserves f_c), Sensitivity Analysis, Gradient x Input.
+ * 0), LRP_cons (bias factor 1, conserves f_c), Sensitivity Analysis, Gradient x Input,
+ * occlusion of single words (on the score or the probability), Integrated Gradients;
+ * every equation is in docs/methods.md.
  *
  * Conventions
  *   - Every function that can fail returns an lrp_status and, when `err` is not
@@ -225,17 +227,40 @@ typedef enum lrp_method {
     LRP_METHOD_LRP_CONS = 1, /* epsilon rule, bias factor 1 ("lrp-cons"): sum + rest = f_c */
     LRP_METHOD_SA = 2,       /* squared norm of d f_c / d x_t ("sa") */
     LRP_METHOD_GI = 3,       /* d f_c / d x_t . x_t ("gi") */
-    LRP_METHOD_COUNT = 4
+    LRP_METHOD_OCCLUSION = 4,      /* f_c(x) - f_c(x with word t's embedding zeroed)
+                                      ("occlusion"): one forward pass per word */
+    LRP_METHOD_OCCLUSION_PROB = 5, /* p_c(x) - p_c(x with word t's embedding zeroed),
+                                      p = softmax(f) ("occlusion-prob") */
+    LRP_METHOD_IG = 6,             /* Integrated Gradients from the all-zero embeddings,
+                                      x_t . the gradient averaged over ig_steps points of
+                                      the path (midpoint rule) ("ig") */
+    LRP_METHOD_COUNT = 7
 } lrp_method;
 
 #define LRP_METHOD_BIT(m) (1u << (unsigned)(m))
+/* The paper's four methods: lrp, lrp-cons, sa, gi (its value, 0xF, never changes). */
 #define LRP_METHODS_ALL 0xFu
+/* Every method of this version of the library. */
+#define LRP_METHODS_EVERY ((1u << LRP_METHOD_COUNT) - 1u)
 
-/* "lrp", "lrp-cons", "sa", "gi"; parse returns -1 for an unknown name. */
+/* "lrp", "lrp-cons", "sa", "gi", "occlusion", "occlusion-prob", "ig"; parse returns -1
+ * for an unknown name. */
 LRP_API const char *lrp_method_name(lrp_method method);
 LRP_API int lrp_method_parse(const char *name);
 
 #define LRP_TARGET_PREDICTED (-1)
+
+/* What a target's score is compared with (docs/methods.md, "Contrastive targets"): every
+ * method then explains g = f_c - f_c2 (LRP_CONTRAST_CLASS) or g = f_c - the mean of the
+ * other classes' scores (LRP_CONTRAST_OTHERS) instead of f_c: LRP from an extra linear
+ * output neuron with the weights and bias w_c - w_c2 (or w_c - the others' mean), so that
+ * lrp-cons conserves g; SA and GI by the gradient of g; occlusion by g's change
+ * (occlusion-prob: the same difference of probabilities). */
+typedef enum lrp_contrast {
+    LRP_CONTRAST_NONE = 0,   /* explain f_c (the default) */
+    LRP_CONTRAST_CLASS = 1,  /* f_c - f_c2, c2 = lrp_options.contrast_class */
+    LRP_CONTRAST_OTHERS = 2  /* f_c - (sum of f_k over k != c) / (C - 1) */
+} lrp_contrast;
 
 typedef struct lrp_options {
     unsigned methods;   /* bitmask of LRP_METHOD_BIT(m); 0 = scores only */
@@ -247,23 +272,38 @@ typedef struct lrp_options {
                            word relevances within 1e-3 of float64 relative to the
                            sentence's largest |R| (docs/performance.md); results are
                            still converted to double */
+    lrp_contrast contrast; /* LRP_CONTRAST_NONE (default: 0), _CLASS or _OTHERS */
+    int contrast_class;    /* with LRP_CONTRAST_CLASS: the class c2 (0 <= c2 < C) */
+    size_t ig_steps;       /* Integrated Gradients: M, the points of the midpoint rule, 1 to
+                              LRP_IG_MAX_STEPS; 0 = LRP_IG_DEFAULT_STEPS */
 } lrp_options;
 
-/* Defaults: method lrp, predicted target, eps 0.001, float64. */
+#define LRP_IG_DEFAULT_STEPS 64
+#define LRP_IG_MAX_STEPS 100000
+
+/* Defaults: method lrp, predicted target, eps 0.001, float64, no contrast, 64 IG steps. */
 LRP_API void lrp_options_init(lrp_options *options);
 
 typedef struct lrp_explanation {
     lrp_method method;
     int target;             /* class index explained */
     double *relevance;      /* [T] word relevance, summed over the embedding dimensions */
-    double *relevance_fwd;  /* [T] part through the first layer's forward encoder (LRP, GI);
-                               SA: squared norm of the gradient through that encoder alone */
+    double *relevance_fwd;  /* [T] part through the first layer's forward encoder (LRP, GI, IG);
+                               SA: squared norm of the gradient through that encoder alone;
+                               occlusion (not split by encoder): zeros */
     double *relevance_bwd;  /* [T] the same for the backward encoder; NULL if unidirectional */
     double rest;            /* LRP: relevance that reached the initial states h0, c0 of every
-                               encoder; 0 for SA and GI */
+                               encoder; 0 for the other methods */
     double *dims_fwd;       /* [T*E] if per_dimension: LRP: input relevance per dimension
-                               through the forward encoder; SA, GI: the gradient through it */
+                               through the forward encoder; SA, GI: the gradient through it;
+                               IG: the gradient through it averaged over the path;
+                               occlusion: zeros */
     double *dims_bwd;       /* [T*E] the same for the backward encoder, else NULL */
+    lrp_contrast contrast;  /* the options' contrast: what the target's score is compared with */
+    int contrast_class;     /* with LRP_CONTRAST_CLASS: c2; else -1 */
+    double completeness;    /* IG: |sum_t relevance[t] - (f_c(x) - f_c(0))| / max(|f_c(x) -
+                               f_c(0)|, 1e-12), f_c the explained score (or the contrast's
+                               g), 0 the all-zero embeddings; 0 for the other methods */
 } lrp_explanation;
 
 typedef struct lrp_result {

@@ -102,4 +102,68 @@ same "$(value "$F" 0.true_label)" "very positive" "true_label"
 same "$(value "$F" 1.true)" 1 "true class by index"
 same "$(value "$F" 1.true_label)" "negative" "true_label by index"
 
+# occlusion: one value per word (no encoder parts, no rest). With every class as target,
+# the scores with word t deleted are scores - occlusion(t), and their softmax gives
+# occlusion-prob(t): p_c - softmax(scores - occlusion(t))_c
+run 0 "$LRP_BIN" explain --model "$MODEL" --format json --pretokenized --method occlusion,occlusion-prob \
+    --target all "it 's a good movie ."
+flat "$TMP/out" >"$F" || fail "occlusion output is not JSON Lines"
+same "$(value "$F" 0.explanations.0.method)" occlusion "method occlusion"
+same "$(value "$F" 0.explanations.1.method)" occlusion-prob "method occlusion-prob"
+same "$(grep -c '^0\.explanations\.0\.relevance\.' "$F")" 6 "an occlusion value per word"
+hasnt "$F" "0.explanations.0.relevance_fwd" "occlusion has no encoder parts"
+hasnt "$F" "0.explanations.1.rest=" "occlusion-prob has no rest"
+for t in 0 3 5; do
+    for c in 0 2 4; do
+        want=$(for k in 0 1 2 3 4; do
+            echo "$(value "$F" "0.scores.$k") $(value "$F" "0.explanations.$((2 * k)).relevance.$t")"
+        done | awk -v c="$c" -v p="$(value "$F" "0.probabilities.$c")" \
+            '{ z[NR - 1] = $1 - $2 } END { s = 0; for (k = 0; k < NR; k++) s += exp(z[k]); printf "%.17g", p - exp(z[c]) / s }')
+        near "$(value "$F" "0.explanations.$((2 * c + 1)).relevance.$t")" "$want" 1e-12 "occlusion-prob word $t class $c"
+    done
+done
+
+# --contrast: recorded in every explanation; lrp-cons conserves f_c - f_c2 and
+# f_c - the others' mean
+run 0 "$LRP_BIN" explain --model "$MODEL" --format json --pretokenized --method lrp-cons,gi --contrast negative \
+    --target 3 "it 's a good movie ."
+flat "$TMP/out" >"$F" || fail "contrast output is not JSON Lines"
+same "$(value "$F" 0.explanations.0.contrast)" 1 "the contrast class"
+same "$(value "$F" 0.explanations.1.contrast_label)" negative "the contrast's label"
+g=$(awk -v a="$(value "$F" 0.scores.3)" -v b="$(value "$F" 0.scores.1)" 'BEGIN { printf "%.17g", a - b }')
+near "$(awk -v r="$(value "$F" 0.explanations.0.rest)" '{ s += $1 } END { printf "%.17g", s + r }' \
+    < <(grep '^0\.explanations\.0\.relevance\.' "$F" | cut -d= -f2))" "$g" 1e-10 "lrp-cons conserves f_3 - f_1"
+run 0 "$LRP_BIN" explain --model "$MODEL" --format json --pretokenized --method lrp-cons --contrast others \
+    "it 's a good movie ."
+flat "$TMP/out" >"$F"
+same "$(value "$F" 0.explanations.0.contrast)" others "contrast others"
+pred=$(value "$F" 0.predicted)
+g=$(grep '^0\.scores\.' "$F" | sed 's/^0\.scores\.//' |
+    awk -F= -v c="$pred" '{ if ($1 == c) fc = $2; else { s += $2; n++ } } END { printf "%.17g", fc - s / n }')
+near "$(awk -v r="$(value "$F" 0.explanations.0.rest)" '{ s += $1 } END { printf "%.17g", s + r }' \
+    < <(grep '^0\.explanations\.0\.relevance\.' "$F" | cut -d= -f2))" "$g" 1e-10 "lrp-cons conserves f_c - mean"
+run 0 "$LRP_BIN" explain --model "$MODEL" --format json "good"
+flat "$TMP/out" >"$F"
+hasnt "$F" "0.explanations.0.contrast" "no contrast field without --contrast"
+run 2 "$LRP_BIN" explain --model "$MODEL" --contrast nine "good"
+has "$TMP/err" "--contrast: 'nine' is neither 'others' nor a class" "a bad contrast is a usage error"
+
+# ig: completeness recorded, small at 256 steps, larger at 2; encoder parts add up
+for M in 2 256; do
+    run 0 "$LRP_BIN" explain --model "$MODEL" --format json --pretokenized --method ig --ig-steps $M \
+        "it 's a good movie ."
+    flat "$TMP/out" >"$F"
+    same "$(value "$F" 0.explanations.0.method)" ig "method ig"
+    eval "c$M=$(value "$F" 0.explanations.0.completeness)"
+done
+awk -v a="$c256" -v b="$c2" 'BEGIN { exit !(a < 0.01 && a < b) }' ||
+    fail "ig completeness: $c2 at 2 steps, $c256 at 256"
+CHECKS=$((CHECKS + 1))
+r=$(value "$F" 0.explanations.0.relevance.3)
+near "$(awk -v f="$(value "$F" 0.explanations.0.relevance_fwd.3)" -v b="$(value "$F" 0.explanations.0.relevance_bwd.3)" \
+    'BEGIN { printf "%.17g", f + b }')" "$r" 1e-12 "ig: fwd + bwd"
+hasnt "$F" "0.explanations.0.rest=" "ig has no rest"
+run 2 "$LRP_BIN" explain --model "$MODEL" --method ig --ig-steps 0 "good"
+run 2 "$LRP_BIN" explain --model "$MODEL" --method ig --ig-steps 100001 "good"
+
 finish

@@ -31,7 +31,7 @@ done
     fail "cannot list the test model's words and labels"
 declare -A valid=([--model]="$MODEL" [--method]=lrp,sa [--target]=pred [--format]=json [--eps]=0.01
     [--input]=text [--threads]=1 [--precision]=f32 [--vocab]="$TMP/words.txt" [--labels]="$TMP/labels.txt" [--unk]="<unk>"
-    [--pooling]=last [--activation]=relu)
+    [--pooling]=last [--activation]=relu [--contrast]=others)
 for cmd in explain predict; do
     while read -r opt; do
         run 0 "$LRP_BIN" $cmd --model "$MODEL" "$opt" "${valid[$opt]}" "a good movie"
@@ -41,7 +41,7 @@ for cmd in explain predict; do
 done
 run 0 "$LRP_BIN" info --model "$MODEL" --format json
 # options the commands accept all appear in their help
-for opt in --model --method --target --format --eps --pretokenized --input --precision --threads; do
+for opt in --model --method --target --format --eps --pretokenized --input --precision --threads --contrast --ig-steps; do
     has "$TMP/help-explain" "  $opt" "explain --help"
 done
 for opt in --model --format --pretokenized --input --threads; do has "$TMP/help-predict" "  $opt" "predict --help"; done

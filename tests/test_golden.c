@@ -91,11 +91,11 @@ static void run_fixture(const char *name)
             char what[160];
             snprintf(what, sizeof what, "%s scores", tag);
             TU_CLOSE(what, res.scores, g.scores, g.n_scores, ATOL, 0);
-            TU_CHECK(res.n_explanations == nt * LRP_METHOD_COUNT, "%s: %zu explanations", tag,
+            TU_CHECK(res.n_explanations == nt * TU_PAPER_METHODS, "%s: %zu explanations", tag,
                      res.n_explanations);
             for (size_t i = 0; i < nt; i++) {
                 const cJSON *t = cJSON_GetArrayItem(targets, (int)i);
-                const lrp_explanation *x = &res.explanations[i * LRP_METHOD_COUNT];
+                const lrp_explanation *x = &res.explanations[i * TU_PAPER_METHODS];
                 snprintf(what, sizeof what, "%s target %d lrp", tag, classes[i]);
                 check_lrp(what, &x[LRP_METHOD_LRP], cJSON_GetObjectItem(t, "lrp"), T, info.embed_dim);
                 snprintf(what, sizeof what, "%s target %d lrp_cons", tag, classes[i]);

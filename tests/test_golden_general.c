@@ -55,7 +55,7 @@ static void sensitivity(const lrp_model *m, lrp_model *const *moved, const lrp_s
 {
     lrp_result ref, r;
     lrp_error err;
-    const size_t ne = o->n_targets * LRP_METHOD_COUNT;
+    const size_t ne = o->n_targets * TU_PAPER_METHODS;
     for (size_t k = 0; k < ne; k++) sens[k] = 0.0;
     if (explain_reference(m, s, o, &ref, &err) != LRP_OK) return;
     for (size_t i = 0; i < NMOVED; i++) {
@@ -94,7 +94,7 @@ static void check_case(const char *name, int ncase, const lrp_model *m, lrp_mode
     o.eps = eps;
     o.per_dimension = 1;
     lrp_sentence s = tu_golden_sentence(&g);
-    double *sens = calloc(nt * LRP_METHOD_COUNT, sizeof *sens);
+    double *sens = calloc(nt * TU_PAPER_METHODS, sizeof *sens);
     if (!reference) sensitivity(m, moved, &s, &o, T, E, D, sens);
     lrp_result res;
     lrp_error err;
@@ -108,9 +108,9 @@ static void check_case(const char *name, int ncase, const lrp_model *m, lrp_mode
         TU_CLOSE(what, res.scores, g.scores, g.n_scores, ATOL, 0);
         for (size_t i = 0; i < nt; i++) {
             const cJSON *t = cJSON_GetArrayItem(targets, (int)i);
-            const lrp_explanation *x = &res.explanations[i * LRP_METHOD_COUNT];
-            const double *si = sens + i * LRP_METHOD_COUNT;
-            for (int k = 0; k < LRP_METHOD_COUNT; k++)
+            const lrp_explanation *x = &res.explanations[i * TU_PAPER_METHODS];
+            const double *si = sens + i * TU_PAPER_METHODS;
+            for (int k = 0; k < TU_PAPER_METHODS; k++)
                 if (si[k] > ATOL)
                     printf("%s target %d %s: sensitivity %.2g, tolerance %.2g\n", tag, classes[i],
                            lrp_method_name((lrp_method)k), si[k], ATOL + si[k]);

@@ -74,7 +74,7 @@ static void check_against_torch(const lrp_result *r, const cJSON *sent, size_t E
     double *grad = malloc(T * E * sizeof *grad);
     for (size_t c = 0; c < C; c++) {
         /* explanations: target-major, every method in enum order */
-        const lrp_explanation *x = &r->explanations[c * LRP_METHOD_COUNT];
+        const lrp_explanation *x = &r->explanations[c * TU_PAPER_METHODS];
         const lrp_explanation *cons = &x[LRP_METHOD_LRP_CONS], *sa = &x[LRP_METHOD_SA], *gi = &x[LRP_METHOD_GI];
         size_t rows, cols;
         double *want = tu_json_matrix(cJSON_GetArrayItem(cJSON_GetObjectItem(sent, "grad"), (int)c), &rows, &cols);

@@ -14,6 +14,9 @@
 #include "app/outbuf.h"
 #include "lrp.h"
 
+/* The methods of LRP_METHODS_ALL (the paper's four: lrp, lrp-cons, sa, gi), in enum order. */
+#define TU_PAPER_METHODS 4
+
 /* Exit code that ctest reports as "skipped" (data not available). */
 #define TU_SKIP 77
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import decimal
 import math
 import re
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 
@@ -16,15 +16,19 @@ from . import _core, _html
 
 __all__ = ["Attribution", "Explanation", "Explanations"]
 
+#: the methods whose relevance has each first-layer encoder's part (JSON writes them)
+_BY_ENCODER = ("lrp", "lrp-cons", "sa", "gi", "ig")
+
 
 class Attribution(NamedTuple):
     """The relevance of each word of a sentence for one target class by one method.
 
     For ``lrp``, ``lrp-cons`` and ``gi``, ``relevance = relevance_fwd + relevance_bwd``;
     for ``sa`` it is the squared norm of the whole gradient, and ``relevance_fwd``,
-    ``relevance_bwd`` the squared norms of its parts through each encoder."""
+    ``relevance_bwd`` the squared norms of its parts through each encoder; for
+    ``occlusion`` and ``occlusion-prob`` (not split by encoder) they are zeros."""
 
-    #: ``"lrp"``, ``"lrp-cons"``, ``"sa"`` or ``"gi"``
+    #: ``"lrp"``, ``"lrp-cons"``, ``"sa"``, ``"gi"``, ``"occlusion"``, ``"occlusion-prob"`` or ``"ig"``
     method: str
     #: the class explained (``"pred"`` resolved to the predicted class)
     target: int
@@ -46,6 +50,12 @@ class Attribution(NamedTuple):
     dims_fwd: Optional[np.ndarray] = None
     #: the same through the backward encoder
     dims_bwd: Optional[np.ndarray] = None
+    #: ``ig`` only: \|relevance.sum() - (f_c(x) - f_c(0))\| / max(\|f_c(x) - f_c(0)\|, 1e-12)
+    completeness: Optional[float] = None
+    #: with a contrast: the class c2 of f_c - f_c2, or ``"others"``; else None
+    contrast: Optional[Union[int, str]] = None
+    #: with a contrast class: its name
+    contrast_label: Optional[str] = None
 
 
 def _json_number(x: float) -> str:
@@ -159,10 +169,18 @@ class Explanation:
         values (lists of floats; a non-finite number as None)."""
         expl = []
         for a in self.explanations:
-            d: Dict[str, Any] = {"method": a.method, "target": a.target, "target_label": a.target_label,
-                                 "relevance": _floats(a.relevance), "relevance_fwd": _floats(a.relevance_fwd)}
-            if a.relevance_bwd is not None:
-                d["relevance_bwd"] = _floats(a.relevance_bwd)
+            d: Dict[str, Any] = {"method": a.method, "target": a.target, "target_label": a.target_label}
+            if a.contrast is not None:
+                d["contrast"] = a.contrast
+            if a.contrast_label is not None:
+                d["contrast_label"] = a.contrast_label
+            d["relevance"] = _floats(a.relevance)
+            if a.method in _BY_ENCODER:  # occlusion is not split by encoder
+                d["relevance_fwd"] = _floats(a.relevance_fwd)
+                if a.relevance_bwd is not None:
+                    d["relevance_bwd"] = _floats(a.relevance_bwd)
+            if a.completeness is not None:
+                d["completeness"] = a.completeness if math.isfinite(a.completeness) else None
             if a.rest is not None:
                 d["rest"] = a.rest if math.isfinite(a.rest) else None
             expl.append(d)

@@ -310,6 +310,22 @@ class Model:
                             "e.g. numpy.array(ids)")
         return ("tokens" if tokenized else "text"), items, False
 
+    def _contrast(self, contrast: Any) -> Tuple[int, int]:
+        # (lrp_contrast, c2): none 0, a class 1, the others 2
+        if contrast is None:
+            return 0, 0
+        if isinstance(contrast, str) and contrast == "others":
+            return 2, 0
+        c = -1
+        if isinstance(contrast, str):
+            c = self._core.label_index(contrast)
+        elif isinstance(contrast, (int, np.integer)) and not isinstance(contrast, bool):
+            c = int(contrast) if 0 <= contrast < len(self.labels) else -1
+        if c < 0:
+            raise ArgumentError(f"contrast must be None, 'others' or a class (a label or 0..{len(self.labels) - 1}), "
+                                f"got {contrast!r}")
+        return 1, c
+
     def _target(self, spec: Any) -> Tuple[int, ...]:
         """One sentence's targets as class indexes (-1: the predicted class)."""
         if isinstance(spec, tuple):
@@ -402,7 +418,8 @@ class Model:
     def explain(self, inputs: Inputs, *, methods: Union[str, Sequence[str]] = ("lrp",),
                 target: Union[TargetSpec, Sequence[TargetSpec]] = "pred", eps: float = 0.001,
                 precision: str = "float64", tokenized: bool = False, threads: int = 0,
-                deleted: Any = None, per_dimension: bool = False) -> Union[Explanation, Explanations]:
+                deleted: Any = None, per_dimension: bool = False, contrast: Union[None, int, str] = None,
+                ig_steps: int = 64) -> Union[Explanation, Explanations]:
         """Explain the classifier's decision on each sentence: the relevance of each word
         for a target class, by each method.
 
@@ -422,8 +439,11 @@ class Model:
 
         ``methods``: among ``"lrp"`` (epsilon rule, bias factor 0), ``"lrp-cons"`` (bias
         factor 1: relevances plus ``rest`` add up to the score), ``"sa"`` (squared
-        gradient), ``"gi"`` (gradient x input); a tuple or a comma-separated str.
-        The explanations come in the order lrp, lrp-cons, sa, gi.
+        gradient), ``"gi"`` (gradient x input), ``"occlusion"`` and ``"occlusion-prob"``
+        (the score or probability lost when the word's embedding is zeroed), ``"ig"``
+        (Integrated Gradients, 64 steps; docs/methods.md); a tuple or a comma-separated
+        str. The explanations come in the order lrp, lrp-cons, sa, gi, occlusion,
+        occlusion-prob, ig.
 
         ``target``: ``"pred"`` (the predicted class), a class index, a label,
         ``"all"``, several of these as a tuple or a comma-separated str (targets come
@@ -438,7 +458,12 @@ class Model:
         sentence) whose True words have their embedding set to zero (the paper's
         deletion experiment). ``per_dimension``: also give the relevance (LRP) or the
         gradient (SA, GI) of every embedding dimension per encoder
-        (:attr:`Attribution.dims_fwd`, ``dims_bwd``).
+        (:attr:`Attribution.dims_fwd`, ``dims_bwd``). ``contrast``: None (explain f_c),
+        a class (index or label) c2 to explain f_c - f_c2, or ``"others"`` for f_c - the
+        mean of the other classes' scores, with every method (docs/methods.md);
+        recorded in :attr:`Attribution.contrast`. ``ig_steps``: the points of ``"ig"``'s
+        midpoint rule, 1 to 100000 (:attr:`Attribution.completeness` says how far the
+        relevances are from f_c(x) - f_c(0)).
 
         All sentences sharing a target list are one batch on the library's threads,
         computed with the GIL released. Raises :class:`InputError` naming the
@@ -452,8 +477,11 @@ class Model:
         groups = self._groups(target, len(items))
         f32 = self._precision(precision)
         masks = self._deleted(deleted, len(items), single)
+        kind, c2 = self._contrast(contrast)
+        if isinstance(ig_steps, bool) or not isinstance(ig_steps, (int, np.integer)) or not 1 <= ig_steps <= 100000:
+            raise ArgumentError(f"ig_steps must be an integer from 1 to 100000, got {ig_steps!r}")
         out = self._core.explain(mode, items, masks, groups, bits, float(eps), f32, bool(per_dimension),
-                                 self._threads(threads), single)
+                                 self._threads(threads), single, kind, c2, int(ig_steps))
         return out[0] if single else Explanations(out)
 
     def predict(self, inputs: Inputs, *, tokenized: bool = False, precision: str = "float64",

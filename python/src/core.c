@@ -685,7 +685,7 @@ static PyObject *array_or_none(const double *x, npy_intp n0, npy_intp n1)
  * written here at their offsets, as its own __init__ would set them. Thousands are
  * made per call; building them here, not in Python, is most of what keeps a call's
  * cost near the library's. */
-enum { ATTRIBUTION_FIELDS = 9 };
+enum { ATTRIBUTION_FIELDS = 12 };
 static PyTypeObject *attribution_type, *explanation_type;
 typedef enum explanation_slot {
     SLOT_LINE, SLOT_TOKENS, SLOT_IDS, SLOT_UNKNOWN, SLOT_SCORES, SLOT_PROBABILITIES, SLOT_PREDICTED,
@@ -706,7 +706,7 @@ static PyObject *core_set_result_types(PyObject *module, PyObject *args)
     Py_XDECREF(fields);
     if (!ok) {
         PyErr_Clear();
-        PyErr_SetString(PyExc_TypeError, "Attribution must be a named tuple of 9 fields without __dict__");
+        PyErr_SetString(PyExc_TypeError, "Attribution must be a named tuple of 12 fields without __dict__");
         return NULL;
     }
     for (int k = 0; k < N_SLOTS; k++) {
@@ -743,8 +743,9 @@ static PyObject *make_result(PyTypeObject *type, PyObject **items, Py_ssize_t n,
 }
 
 /* Attribution(method, target, relevance, relevance_fwd, relevance_bwd | None,
- * rest | None, target_label, dims_fwd | None, dims_bwd | None); rest only for the
- * LRP methods. */
+ * rest | None, target_label, dims_fwd | None, dims_bwd | None, completeness | None,
+ * contrast | None, contrast_label | None); rest only for the LRP methods, completeness
+ * only for ig, contrast the class c2 (and its label) or "others" with a contrast. */
 static PyObject *attribution(ModelObject *self, const lrp_explanation *e, size_t T, PyObject *const *method_names)
 {
     int lrp = e->method == LRP_METHOD_LRP || e->method == LRP_METHOD_LRP_CONS;
@@ -754,7 +755,13 @@ static PyObject *attribution(ModelObject *self, const lrp_explanation *e, size_t
         array_f64(e->relevance_fwd, t, 0), array_or_none(e->relevance_bwd, t, 0),
         lrp ? PyFloat_FromDouble(e->rest) : Py_NewRef(Py_None),
         Py_NewRef(PyTuple_GET_ITEM(self->labels, e->target)), array_or_none(e->dims_fwd, t, dim),
-        array_or_none(e->dims_bwd, t, dim)};
+        array_or_none(e->dims_bwd, t, dim),
+        e->method == LRP_METHOD_IG ? PyFloat_FromDouble(e->completeness) : Py_NewRef(Py_None),
+        e->contrast == LRP_CONTRAST_CLASS    ? PyLong_FromLong(e->contrast_class)
+        : e->contrast == LRP_CONTRAST_OTHERS ? PyUnicode_FromString("others")
+                                             : Py_NewRef(Py_None),
+        e->contrast == LRP_CONTRAST_CLASS ? Py_NewRef(PyTuple_GET_ITEM(self->labels, e->contrast_class))
+                                          : Py_NewRef(Py_None)};
     return make_result(attribution_type, items, ATTRIBUTION_FIELDS, 0);
 }
 
@@ -855,7 +862,8 @@ static PyObject *batch_results(ModelObject *self, batch *b)
     return out;
 }
 
-/* explain(mode, items, deleted, groups, methods, eps, f32, per_dimension, threads, single)
+/* explain(mode, items, deleted, groups, methods, eps, f32, per_dimension, threads, single,
+ *         contrast, contrast_class, ig_steps)
  * -> a list of Explanation. groups: a list of (targets, indices), see read_group;
  * each is one batch. */
 static PyObject *Model_explain(ModelObject *self, PyObject *args)
@@ -864,9 +872,10 @@ static PyObject *Model_explain(ModelObject *self, PyObject *args)
     PyObject *items, *deleted, *groups;
     unsigned methods;
     double eps;
-    int f32, per_dim, threads, single;
-    if (!PyArg_ParseTuple(args, "sOOO!Idppip:explain", &mode, &items, &deleted, &PyList_Type, &groups, &methods,
-                          &eps, &f32, &per_dim, &threads, &single))
+    int f32, per_dim, threads, single, contrast, contrast_class;
+    Py_ssize_t ig_steps;
+    if (!PyArg_ParseTuple(args, "sOOO!Idppipiin:explain", &mode, &items, &deleted, &PyList_Type, &groups, &methods,
+                          &eps, &f32, &per_dim, &threads, &single, &contrast, &contrast_class, &ig_steps))
         return NULL;
     batch b;
     int rc = batch_prepare(self, &b, mode, items, deleted, single);
@@ -877,6 +886,9 @@ static PyObject *Model_explain(ModelObject *self, PyObject *args)
         o.eps = eps;
         o.per_dimension = per_dim;
         o.precision = f32 ? LRP_F32 : LRP_F64;
+        o.contrast = (lrp_contrast)contrast;
+        o.contrast_class = contrast_class;
+        o.ig_steps = ig_steps > 0 ? (size_t)ig_steps : 0;
         int *targets = NULL;
         size_t *idx = NULL, m = 0;
         rc = read_group(PyList_GET_ITEM(groups, g), &b, &o, &targets, &idx, &m);

@@ -28,7 +28,7 @@ def test_model_facts(shipped):
     info["labels"].append("x")  # a copy: the model is read-only
     assert len(shipped.info["labels"]) == 5
     assert repr(shipped).startswith("<lrp_rnn.Model 1-layer bi-LSTM, last states, 5 classes: vocabulary 19539")
-    assert lrp_rnn.__version__ and lrp_rnn.METHODS == ("lrp", "lrp-cons", "sa", "gi")
+    assert lrp_rnn.__version__ and lrp_rnn.METHODS == ("lrp", "lrp-cons", "sa", "gi", "occlusion", "occlusion-prob", "ig")
 
 
 def test_explanation_fields(shipped):

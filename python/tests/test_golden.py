@@ -78,7 +78,8 @@ def explain_by_eps(name: str, model: lrp_rnn.Model, cases: list):
         ids = [np.array(cases[k]["ids"], dtype=np.int64) for k in ks]
         masks = [np.isin(np.arange(len(cases[k]["ids"])), cases[k]["delete"]) for k in ks]
         targets = [tuple(t["class"] for t in cases[k]["targets"] if t["eps"] == eps) for k in ks]
-        out = model.explain(ids, methods=lrp_rnn.METHODS, target=targets, eps=eps, deleted=masks,
+        # the golden values hold the paper's four methods, the first four
+        out = model.explain(ids, methods=lrp_rnn.METHODS[:4], target=targets, eps=eps, deleted=masks,
                             per_dimension=True)
         assert len(out) == len(ks)
         for k, e in zip(ks, out):

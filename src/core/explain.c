@@ -6,6 +6,9 @@
  * the embedding dimensions. For LRP the two encoders' parts add up exactly:
  * relevance = relevance_fwd + relevance_bwd. SA is the squared norm of the whole
  * gradient (not the sum of the encoders' squared norms); GI = gradient . x.
+ * Occlusion: the score (or probability) of the sentence minus that of the sentence
+ * with word t's embedding zeroed, one forward pass per word. docs/methods.md has every
+ * equation.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -15,7 +18,8 @@
 #include "core/explain_internal.h"
 #include "core/network.h"
 
-static const char *const method_names[LRP_METHOD_COUNT] = {"lrp", "lrp-cons", "sa", "gi"};
+static const char *const method_names[LRP_METHOD_COUNT] = {"lrp", "lrp-cons", "sa", "gi", "occlusion",
+                                                            "occlusion-prob", "ig"};
 
 const char *lrp_method_name(lrp_method m)
 {
@@ -53,12 +57,21 @@ lrp_status explain_check_options(const lrp_model *m, const lrp_options *o, lrp_e
     lrp_status st = explain_check_model(m, err);
     if (st != LRP_OK) return st;
     if (!o) return lrp_fail(err, LRP_ERR_ARGUMENT, "options must not be NULL");
-    if (o->methods & ~LRP_METHODS_ALL)
+    if (o->methods & ~LRP_METHODS_EVERY)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown method bits 0x%x", o->methods);
     if (!(o->eps > 0.0) || !isfinite(o->eps))
         return lrp_fail(err, LRP_ERR_ARGUMENT, "eps must be a positive finite number, got %g", o->eps);
     if (o->precision != LRP_F64 && o->precision != LRP_F32)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown precision %d", (int)o->precision);
+    if (o->contrast != LRP_CONTRAST_NONE && o->contrast != LRP_CONTRAST_CLASS && o->contrast != LRP_CONTRAST_OTHERS)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "unknown contrast %d", (int)o->contrast);
+    if (o->contrast == LRP_CONTRAST_CLASS && (o->contrast_class < 0 || (size_t)o->contrast_class >= m->shape.C))
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "contrast class %d out of range: the model has %zu classes (0..%zu)",
+                        o->contrast_class, m->shape.C, m->shape.C - 1);
+    if (o->contrast == LRP_CONTRAST_OTHERS && m->shape.C < 2)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "contrast with the other classes needs two classes or more");
+    if (o->ig_steps > LRP_IG_MAX_STEPS)
+        return lrp_fail(err, LRP_ERR_ARGUMENT, "ig_steps is %zu: at most %d steps", o->ig_steps, LRP_IG_MAX_STEPS);
     if (o->n_targets && !o->targets)
         return lrp_fail(err, LRP_ERR_ARGUMENT, "n_targets is %zu but targets is NULL", o->n_targets);
     for (size_t i = 0; i < o->n_targets; i++) {
@@ -122,6 +135,8 @@ lrp_status explain_result_alloc(const lrp_model *m, const lrp_options *o, size_t
             if (!(o->methods & LRP_METHOD_BIT(k))) continue;
             lrp_explanation *x = &out->explanations[e++];
             x->method = (lrp_method)k;
+            x->contrast = o->contrast;
+            x->contrast_class = o->contrast == LRP_CONTRAST_CLASS ? o->contrast_class : -1;
             x->relevance = p; p += T;
             x->relevance_fwd = p; p += T;
             if (s->D == 2) { x->relevance_bwd = p; p += T; }
@@ -176,6 +191,10 @@ lrp_status explain_check_result(const lrp_model *m, const lrp_result *r, const l
                      i / (long)per, e->target);
             return not_finite(err, o, what, part[p][i]);
         }
+        if (!isfinite(e->completeness)) {
+            snprintf(what, sizeof what, "the ig completeness for class %d", e->target);
+            return not_finite(err, o, what, e->completeness);
+        }
         if (!isfinite(e->rest)) {
             snprintf(what, sizeof what, "the %s rest for class %d", lrp_method_name(e->method), e->target);
             return not_finite(err, o, what, e->rest);
@@ -213,6 +232,111 @@ static void dims_target(const lrp_explanation *x, double *scratch[2], double *ds
     dst[1] = x->dims_bwd ? x->dims_bwd : scratch[1];
 }
 
+int explain_is_occlusion(lrp_method k) { return k == LRP_METHOD_OCCLUSION || k == LRP_METHOD_OCCLUSION_PROB; }
+
+// ----------------------------------------------------------------------------
+// contrastive targets: g = f_c - f_c2, or f_c - the mean of the other classes' f_k
+
+double explain_contrast(const lrp_options *o, size_t C, int c, const double *f, size_t stride)
+{
+    const double fc = f[(size_t)c * stride];
+    if (o->contrast == LRP_CONTRAST_CLASS) return fc - f[(size_t)o->contrast_class * stride];
+    if (o->contrast != LRP_CONTRAST_OTHERS) return fc;
+    double others = 0.0;
+    for (size_t k = 0; k < C; k++)
+        if (k != (size_t)c) others += f[k * stride];
+    return fc - others / (double)(C - 1);
+}
+
+void explain_contrast_seed(const lrp_options *o, size_t C, int c, double *v)
+{
+    for (size_t k = 0; k < C; k++) v[k] = o->contrast == LRP_CONTRAST_OTHERS ? -1.0 / (double)(C - 1) : 0.0;
+    v[c] = 1.0;
+    if (o->contrast == LRP_CONTRAST_CLASS) v[o->contrast_class] -= 1.0; /* c2 = c: g = 0, v = 0 */
+}
+
+void explain_contrast_row(const lrp_model *m, const lrp_options *o, int c, double *row)
+{
+    const size_t C = m->shape.C, U = model_dense_input(&m->shape, m->shape.n_dense);
+    for (size_t i = 0; i < U; i++) row[i] = explain_contrast(o, C, c, m->wout + i, U);
+    row[U] = m->bout ? explain_contrast(o, C, c, m->bout, 1) : 0.0;
+}
+
+size_t explain_ig_steps(const lrp_options *o) { return o->ig_steps ? o->ig_steps : LRP_IG_DEFAULT_STEPS; }
+
+double explain_ig_alpha(size_t k, size_t M) { return ((double)k + 0.5) / (double)M; }
+
+void explain_ig_completeness(const lrp_options *o, const lrp_result *r, lrp_explanation *x, const double *base)
+{
+    const double diff = explain_contrast(o, r->classes, x->target, r->scores, 1) -
+                        explain_contrast(o, r->classes, x->target, base, 1);
+    double sum = 0.0;
+    for (size_t t = 0; t < r->length; t++) sum += x->relevance[t];
+    x->completeness = fabs(sum - diff) / fmax(fabs(diff), 1e-12);
+}
+
+/* Integrated Gradients on the reference path, after the other gradient methods (each
+ * forward pass here overwrites the workspace): for each IG explanation the M points
+ * of the midpoint rule, then the baseline, then the sentence again (its x). grad, acc:
+ * two (T, E) arrays each. */
+static void ig_reference(const lrp_model *m, const lrp_sentence *sent, const lrp_options *o, net_workspace *ws,
+                         double *grad[2], double *acc[2], lrp_result *out)
+{
+    const model_shape *s = &m->shape;
+    const size_t T = sent->length, E = s->E, D = s->D, M = explain_ig_steps(o);
+    for (size_t e = 0; e < out->n_explanations; e++) {
+        lrp_explanation *x = &out->explanations[e];
+        if (x->method != LRP_METHOD_IG) continue;
+        for (size_t d = 0; d < D; d++) memset(acc[d], 0, T * E * sizeof(double));
+        for (size_t k = 0; k < M; k++) {
+            net_forward_scaled(m, sent->ids, sent->deleted, explain_ig_alpha(k, M), T, ws);
+            explain_contrast_seed(o, s->C, x->target, ws->dscores);
+            net_backward(m, ws, ws->dscores, grad, NULL);
+            for (size_t d = 0; d < D; d++)
+                for (size_t i = 0; i < T * E; i++) acc[d][i] += grad[d][i];
+        }
+        for (size_t d = 0; d < D; d++)
+            for (size_t i = 0; i < T * E; i++) acc[d][i] /= (double)M;
+        if (x->dims_fwd) memcpy(x->dims_fwd, acc[0], T * E * sizeof(double));
+        if (x->dims_bwd) memcpy(x->dims_bwd, acc[1], T * E * sizeof(double));
+        net_forward_scaled(m, sent->ids, sent->deleted, 0.0, T, ws);
+        memcpy(ws->vec[0], ws->scores, s->C * sizeof(double)); /* the baseline's scores */
+        net_forward(m, sent->ids, sent->deleted, T, ws);
+        const double *g[2] = {acc[0], acc[1]};
+        fast_words_d(LRP_METHOD_IG, T, E, D, g, ws->x, x->relevance, x->relevance_fwd, x->relevance_bwd);
+        explain_ig_completeness(o, out, x, ws->vec[0]);
+    }
+}
+
+void explain_occlusion_word(const lrp_options *o, const lrp_result *r, size_t t, const double *scores, double *p)
+{
+    int argmax;
+    const size_t C = r->classes;
+    explain_softmax(C, scores, p, &argmax);
+    for (size_t k = 0; k < r->n_explanations; k++) {
+        lrp_explanation *x = &r->explanations[k];
+        const int c = x->target;
+        if (x->method == LRP_METHOD_OCCLUSION)
+            x->relevance[t] = explain_contrast(o, C, c, r->scores, 1) - explain_contrast(o, C, c, scores, 1);
+        else if (x->method == LRP_METHOD_OCCLUSION_PROB)
+            x->relevance[t] = explain_contrast(o, C, c, r->probabilities, 1) - explain_contrast(o, C, c, p, 1);
+    }
+}
+
+/* Occlusion on the reference path: after every other method (each forward pass here
+ * overwrites the workspace), the sentence with word t's embedding zeroed, for each t.
+ * mask: T bytes of scratch. */
+static void occlusion_reference(const lrp_model *m, const lrp_sentence *sent, const lrp_options *o,
+                                net_workspace *ws, unsigned char *mask, lrp_result *out)
+{
+    const size_t T = sent->length;
+    for (size_t t = 0; t < T; t++) {
+        for (size_t u = 0; u < T; u++) mask[u] = u == t || (sent->deleted && sent->deleted[u]);
+        net_forward(m, sent->ids, mask, T, ws);
+        explain_occlusion_word(o, out, t, ws->scores, ws->vec[0]); /* vec[0]: C doubles or more */
+    }
+}
+
 void explain_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options *o,
                  net_workspace *ws, double *scratch[4], lrp_result *out)
 {
@@ -232,17 +356,28 @@ void explain_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options
         for (int k = 0; k < LRP_METHOD_COUNT; k++) {
             if (!(o->methods & LRP_METHOD_BIT(k))) continue;
             x->target = target;
+            if (explain_is_occlusion((lrp_method)k) || k == LRP_METHOD_IG) { /* below */
+                x++;
+                continue;
+            }
             const double *g[2] = {grad[0], grad[1]}; /* what the word relevance sums */
             if (k == LRP_METHOD_LRP || k == LRP_METHOD_LRP_CONS) {
                 double *dst[2];
                 dims_target(x, scratch + 2, dst);
                 double delta = k == LRP_METHOD_LRP ? 0.0 : 1.0;
-                x->rest = net_lrp(m, ws, target, o->eps, delta, dst);
+                /* a contrast: an extra output neuron, its weights and bias in ws->row */
+                if (o->contrast != LRP_CONTRAST_NONE) explain_contrast_row(m, o, target, ws->row);
+                x->rest = net_lrp(m, ws, target, o->contrast != LRP_CONTRAST_NONE ? ws->row : NULL, o->eps, delta,
+                                  dst);
                 g[0] = dst[0];
                 g[1] = dst[1];
             } else {
-                if (!have_grad) {
+                if (!have_grad && o->contrast == LRP_CONTRAST_NONE) {
                     net_gradient(m, ws, target, grad);
+                    have_grad = 1;
+                } else if (!have_grad) { /* the gradient of g = sum_k v_k f_k */
+                    explain_contrast_seed(o, s->C, target, ws->dscores);
+                    net_backward(m, ws, ws->dscores, grad, NULL);
                     have_grad = 1;
                 }
                 if (x->dims_fwd) memcpy(x->dims_fwd, grad[0], T * E * sizeof(double));
@@ -255,6 +390,9 @@ void explain_one(const lrp_model *m, const lrp_sentence *sent, const lrp_options
             x++;
         }
     }
+    if (o->methods & LRP_METHOD_BIT(LRP_METHOD_IG)) ig_reference(m, sent, o, ws, scratch, scratch + 2, out);
+    /* scratch[3] holds cap * E doubles, at least T bytes */
+    if (o->methods & EXPLAIN_OCCLUSION_BITS) occlusion_reference(m, sent, o, ws, (unsigned char *)scratch[3], out);
 }
 
 // ----------------------------------------------------------------------------
@@ -330,12 +468,16 @@ void explain_work_init(explain_work *w)
 {
     fast_work_init_d(&w->d);
     fast_work_init_f(&w->f);
+    fast_work_init_d(&w->d2);
+    fast_work_init_f(&w->f2);
 }
 
 void explain_work_free(explain_work *w)
 {
     fast_work_free_d(&w->d);
     fast_work_free_f(&w->f);
+    fast_work_free_d(&w->d2);
+    fast_work_free_f(&w->f2);
 }
 
 lrp_status explain_fast(const lrp_model *m, explain_work *w, size_t n, const lrp_sentence *sentences,
@@ -343,10 +485,10 @@ lrp_status explain_fast(const lrp_model *m, explain_work *w, size_t n, const lrp
 {
     if (o->precision == LRP_F32) {
         const fast_pack_f *p = model_pack_f(m, err);
-        return p ? fast_explain_f(p, m, &w->f, n, sentences, o, out, err) : LRP_ERR_NOMEM;
+        return p ? fast_explain_f(p, m, &w->f, &w->f2, n, sentences, o, out, err) : LRP_ERR_NOMEM;
     }
     const fast_pack_d *p = model_pack_d(m, err);
-    return p ? fast_explain_d(p, m, &w->d, n, sentences, o, out, err) : LRP_ERR_NOMEM;
+    return p ? fast_explain_d(p, m, &w->d, &w->d2, n, sentences, o, out, err) : LRP_ERR_NOMEM;
 }
 
 lrp_status lrp_predict(const lrp_model *m, const lrp_sentence *sent, double *scores, lrp_error *err)

@@ -38,6 +38,31 @@ lrp_status explain_check_result(const lrp_model *m, const lrp_result *r, const l
 /* Softmax of C scores into p, and the first index of the largest score. */
 void explain_softmax(size_t C, const double *z, double *p, int *argmax);
 
+/* The occlusion methods' bits, and is method k one of them? */
+#define EXPLAIN_OCCLUSION_BITS (LRP_METHOD_BIT(LRP_METHOD_OCCLUSION) | LRP_METHOD_BIT(LRP_METHOD_OCCLUSION_PROB))
+int explain_is_occlusion(lrp_method k);
+
+/* Occlusion of word t of result r, both paths: from the scores (C) of the sentence with
+ * word t's embedding zeroed, relevance[t] of every occlusion explanation of r (their
+ * targets set): r's score or probability of the target minus this one. p: C doubles of
+ * scratch (the probabilities). */
+void explain_occlusion_word(const lrp_options *o, const lrp_result *r, size_t t, const double *scores, double *p);
+
+/* Contrastive targets (lrp.h, lrp_contrast), both paths: g for target c from a vector f of
+ * C values with this stride (f_c, f_c - f_c2, or f_c - the others' mean); the gradient
+ * seed v (C) with g = sum_k v_k f_k; and the extra output neuron's weights and bias
+ * row = (w' (U), b'), w'_i = g of column i of the classifier's weights. */
+double explain_contrast(const lrp_options *o, size_t C, int c, const double *f, size_t stride);
+void explain_contrast_seed(const lrp_options *o, size_t C, int c, double *v);
+void explain_contrast_row(const lrp_model *m, const lrp_options *o, int c, double *row);
+
+/* Integrated Gradients, both paths: M (o->ig_steps or the default); the k-th point of the
+ * midpoint rule, alpha_k = (k + 1/2) / M; x->completeness from the result's scores, x's
+ * relevance and the baseline's scores base (C). */
+size_t explain_ig_steps(const lrp_options *o);
+double explain_ig_alpha(size_t k, size_t M);
+void explain_ig_completeness(const lrp_options *o, const lrp_result *r, lrp_explanation *x, const double *base);
+
 /* The REFERENCE path (lstm.c, network.c), one sentence: forward pass and every
  * requested explanation of one checked sentence into a result from
  * explain_result_alloc, in float64 whatever o->precision says. scratch =
@@ -49,10 +74,11 @@ lrp_status explain_reference(const lrp_model *m, const lrp_sentence *sent, const
                              lrp_result *out, lrp_error *err);
 
 /* The FAST path (fast/fast.h), which every public entry point uses: a thread's
- * workspaces for both precisions. */
+ * workspaces for both precisions, and a second pair for the forward passes of
+ * occlusion (the first keeps the sentences' own activations). */
 typedef struct explain_work {
-    fast_work_d d;
-    fast_work_f f;
+    fast_work_d d, d2;
+    fast_work_f f, f2;
 } explain_work;
 void explain_work_init(explain_work *w);
 void explain_work_free(explain_work *w);

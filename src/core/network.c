@@ -44,7 +44,7 @@ lrp_status net_workspace_init(net_workspace *ws, const lrp_model *m, size_t cap,
     for (size_t k = 0; k < s->n_dense; k++) dense += 2 * s->dense[k];
     /* sizes are small multiples of cap * model sizes, checked by the caller's length limit */
     size_t total = cap * s->E + s->L * cap * Y + s->L * s->D * cache_size(s, cap) +
-                   head_cache_size(s, cap) + Y + dense + 2 * s->C + 2 * V + cap * Y + 2 * cap * IN + scratch;
+                   head_cache_size(s, cap) + Y + dense + 2 * s->C + (V + 1) + 2 * V + cap * Y + 2 * cap * IN + scratch;
     double *mem = malloc(total * sizeof(double));
     if (!mem)
         return lrp_fail(err, LRP_ERR_NOMEM, "out of memory for a workspace of %zu words", cap);
@@ -68,6 +68,7 @@ lrp_status net_workspace_init(net_workspace *ws, const lrp_model *m, size_t cap,
     ws->top = s->n_dense ? ws->a[s->n_dense - 1] : ws->u;
     ws->scores = p; p += s->C;
     ws->dscores = p; p += s->C;
+    ws->row = p; p += V + 1; /* U <= V */
     ws->vec[0] = p; p += V;
     ws->vec[1] = p; p += V;
     ws->sig = p; p += cap * Y;
@@ -97,14 +98,16 @@ static size_t blocks(const model_shape *s, size_t k) { return k == 0 ? s->D : 1;
 // ----------------------------------------------------------------------------
 // forward
 
-/* ws->x from the ids; a deleted word's embedding is set to zero (sec. 4.3) */
-static void net_embed(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
+/* ws->x from the ids, times scale; a deleted word's embedding is set to zero (sec. 4.3) */
+static void net_embed(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, double scale, size_t T,
                       net_workspace *ws)
 {
     const size_t E = m->shape.E;
     for (size_t t = 0; t < T; t++) {
         if (deleted && deleted[t]) memset(ws->x + t * E, 0, E * sizeof(double));
         else model_embedding_d(m, ids[t], ws->x + t * E);
+        if (scale != 1.0)
+            for (size_t q = 0; q < E; q++) ws->x[t * E + q] *= scale;
     }
 }
 
@@ -138,8 +141,14 @@ static void net_encode(const lrp_model *m, size_t T, net_workspace *ws)
 void net_forward(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
                  net_workspace *ws)
 {
+    net_forward_scaled(m, ids, deleted, 1.0, T, ws);
+}
+
+void net_forward_scaled(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, double scale,
+                        size_t T, net_workspace *ws)
+{
     const model_shape *s = &m->shape;
-    net_embed(m, ids, deleted, T, ws);
+    net_embed(m, ids, deleted, scale, T, ws);
     net_encode(m, T, ws);
     head_forward(m, T, ws->y[s->L - 1], ws->u, &ws->head);
     const double *a = ws->u;
@@ -212,8 +221,8 @@ void net_gradient(const lrp_model *m, net_workspace *ws, int target, double *gx[
     net_backward(m, ws, ws->dscores, gx, NULL);
 }
 
-double net_lrp(const lrp_model *m, net_workspace *ws, int target, double eps, double delta,
-               double *Rx[2])
+double net_lrp(const lrp_model *m, net_workspace *ws, int target, const double *row, double eps,
+               double delta, double *Rx[2])
 {
     const model_shape *s = &m->shape;
     const size_t T = ws->T, H = s->H, Y = s->D * H, C = s->C;
@@ -224,10 +233,16 @@ double net_lrp(const lrp_model *m, net_workspace *ws, int target, double eps, do
      * sum_i R_i = f_c. Then each dense layer: R passes through the activation, and the
      * epsilon rule at z = W a + b, N = its input size. */
     double *Rv = ws->vec[0], *Rs = ws->vec[1];
-    memset(Rs, 0, C * sizeof(double));
-    Rs[target] = ws->scores[target];
-    dense_lrp(m->wout, m->bout, C, model_dense_input(s, s->n_dense), ws->top, ws->scores, Rs, eps,
-              delta, Rv, ws->scratch);
+    const size_t U = model_dense_input(s, s->n_dense);
+    if (row) { /* a contrast: R = g at the neuron g = w' top + b', the epsilon rule as above */
+        double g;
+        dense_forward(row, row + U, 1, U, blocks(s, s->n_dense), ws->top, &g);
+        dense_lrp(row, row + U, 1, U, ws->top, &g, &g, eps, delta, Rv, ws->scratch);
+    } else {
+        memset(Rs, 0, C * sizeof(double));
+        Rs[target] = ws->scores[target];
+        dense_lrp(m->wout, m->bout, C, U, ws->top, ws->scores, Rs, eps, delta, Rv, ws->scratch);
+    }
     for (size_t k = s->n_dense; k-- > 0;) {
         memcpy(Rs, Rv, s->dense[k] * sizeof(double)); /* through the activation */
         dense_lrp(m->dense_w[k], m->dense_b[k], s->dense[k], model_dense_input(s, k),

@@ -40,6 +40,7 @@ typedef struct net_workspace {
     const double *top;                   /* (U) the classifier's input: u or the last a */
     double *scores;                      /* (C) */
     double *dscores;                     /* (C) net_gradient's one-hot vector */
+    double *row;                         /* (U + 1) a contrast's output neuron for net_lrp */
     double *vec[2];                      /* (largest of C, U0, M_k) signals between dense layers */
     double *sig;                         /* (T, D*H) gradient or relevance at a layer's outputs */
     double *dx[2];                       /* (T, max IN) per direction, at a layer's inputs */
@@ -55,6 +56,9 @@ void net_workspace_free(net_workspace *ws);
  * Ids must already be checked to lie in [0, V) and T <= ws->cap. */
 void net_forward(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, size_t T,
                  net_workspace *ws);
+/* The same with every embedding row times scale (Integrated Gradients' path). */
+void net_forward_scaled(const lrp_model *m, const int32_t *ids, const unsigned char *deleted, double scale,
+                        size_t T, net_workspace *ws);
 
 /* After net_forward: the gradient of sum_c dscores[c] scores[c] with respect to the
  * first layer's input through each direction into gx[0], gx[1] ((T, E) each, gx[1]
@@ -70,10 +74,12 @@ void net_backward(const lrp_model *m, net_workspace *ws, const double *dscores, 
 void net_gradient(const lrp_model *m, net_workspace *ws, int target, double *gx[2]);
 
 /* After net_forward: LRP with stabiliser eps and bias factor delta, starting from
- * R = f_target at the target output and 0 elsewhere. Writes the input relevance
- * through each first-layer encoder into Rx[0], Rx[1] ((T, E) each) and returns the
- * relevance that reached the initial states of all encoders. */
-double net_lrp(const lrp_model *m, net_workspace *ws, int target, double eps, double delta,
-               double *Rx[2]);
+ * R = f_target at the target output and 0 elsewhere, or, when row is not NULL, from
+ * R = g at an extra output neuron g = w' top + b' in place of the classifier (row =
+ * (w' (U), b'): a contrast, explain_contrast_row). Writes the input relevance through
+ * each first-layer encoder into Rx[0], Rx[1] ((T, E) each) and returns the relevance
+ * that reached the initial states of all encoders. */
+double net_lrp(const lrp_model *m, net_workspace *ws, int target, const double *row, double eps,
+               double delta, double *Rx[2]);
 
 #endif /* LRP_NETWORK_H */

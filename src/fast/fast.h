@@ -41,7 +41,7 @@
  *     const fast_pack_d *p = model_pack_d(m, err);          // NULL: out of memory
  *     fast_work_d w; fast_work_init_d(&w);
  *     fast_forward_d(p, m, &w, n, sentences, err);          // scores: w.sent[b].scores
- *     fast_lrp_d(p, &w, targets, eps, delta);               // relevance: w.sent[b].gx[d]
+ *     fast_lrp_d(p, &w, targets, NULL, eps, delta);         // relevance: w.sent[b].gx[d]
  *     fast_backward_d(p, m, &w, dscores, grad);             // gradient: w.sent[b].gx[d]
  *     fast_work_free_d(&w);
  *

@@ -128,16 +128,18 @@ void S(fast_embedding_grad)(const S(fast_pack) *p, const S(fast_work) *w, size_t
 /* After fast_forward: LRP (epsilon rule eps, bias factor delta) from R = f_target at the
  * target output of each sentence (targets: [n] class indexes) down to the first layer's
  * inputs, into w->sent[b].gx, and the relevance that reached the initial states into
- * w->sent[b].rest. */
-void S(fast_lrp)(const S(fast_pack) *p, S(fast_work) *w, const int *targets, double eps,
+ * w->sent[b].rest. rows: NULL, or (n, U + 1): sentence b's contrast (core/network.h,
+ * net_lrp), R = g at an extra output neuron g = w' top + b' with row b = (w', b'). */
+void S(fast_lrp)(const S(fast_pack) *p, S(fast_work) *w, const int *targets, const REAL *rows, double eps,
                  double delta);
 
 /* Every requested explanation of n checked sentences into out[b] (allocated by
  * explain_result_alloc, core/explain_internal.h): the forward pass, then per target
- * fast_lrp for each LRP method and one fast_backward for SA and GI. Fails only for
- * memory. */
-lrp_status S(fast_explain)(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w, size_t n,
-                           const lrp_sentence *sentences, const lrp_options *o,
+ * fast_lrp for each LRP method and one fast_backward for SA and GI; then, in w2, each
+ * sentence's copies in batches: Integrated Gradients' M + 1 points (forward and backward)
+ * and occlusion's T forward passes (word t's embedding zeroed). Fails only for memory. */
+lrp_status S(fast_explain)(const S(fast_pack) *p, const lrp_model *m, S(fast_work) *w, S(fast_work) *w2,
+                           size_t n, const lrp_sentence *sentences, const lrp_options *o,
                            lrp_result *const *out, lrp_error *err);
 
 /* Word relevance from the relevance or gradient at the first layer's input (words.c: the

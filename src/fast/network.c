@@ -182,14 +182,20 @@ void S(fast_embedding_grad)(const S(fast_pack) *p, const S(fast_work) *w, size_t
  * encoders' last states, as the reference code), then each dense layer (R passes
  * through the activation, the epsilon rule at z = W a + b with N = its input size),
  * then the head. */
-static void classify_lrp(const S(fast_pack) *p, S(fast_work) *w, S(fast_sent) *se, int target, REAL eps,
-                         REAL delta)
+static void classify_lrp(const S(fast_pack) *p, S(fast_work) *w, S(fast_sent) *se, int target, const REAL *row,
+                         REAL eps, REAL delta)
 {
     const model_shape *sh = &p->shape;
     S(top_tmp) t;
     top_tmp_at(p, se->tmp, &t);
     REAL *Rv = t.v0, *Rs = t.v1;
-    S(fast_dense_lrp_one)(p->wout, p->bout, p->U, se->top, (size_t)target, se->scores[target], eps, delta, Rv);
+    if (row) { /* a contrast: R = g at the neuron g = w' top + b' */
+        REAL g;
+        S(fast_dense_forward)(row, row + p->U, 1, p->U, blocks(sh, sh->n_dense), se->top, &g);
+        S(fast_dense_lrp_one)(row, row + p->U, p->U, se->top, 0, g, eps, delta, Rv);
+    } else {
+        S(fast_dense_lrp_one)(p->wout, p->bout, p->U, se->top, (size_t)target, se->scores[target], eps, delta, Rv);
+    }
     for (size_t k = sh->n_dense; k-- > 0;) {
         memcpy(Rs, Rv, sh->dense[k] * sizeof(REAL)); /* through the activation */
         S(fast_dense_lrp)(p->dense_w[k], p->dense_b[k], sh->dense[k], model_dense_input(sh, k),
@@ -198,13 +204,13 @@ static void classify_lrp(const S(fast_pack) *p, S(fast_work) *w, S(fast_sent) *s
     S(fast_head_lrp)(p, w, se, Rv, eps, delta, t.r, t.share);
 }
 
-void S(fast_lrp)(const S(fast_pack) *p, S(fast_work) *w, const int *targets, double eps,
+void S(fast_lrp)(const S(fast_pack) *p, S(fast_work) *w, const int *targets, const REAL *rows, double eps,
                  double delta)
 {
     const model_shape *sh = &p->shape;
     const REAL e = (REAL)eps, dl = (REAL)delta;
     for (size_t b = 0; b < w->n; b++) {
-        classify_lrp(p, w, &w->sent[b], targets[b], e, dl);
+        classify_lrp(p, w, &w->sent[b], targets[b], rows ? rows + b * (p->U + 1) : NULL, e, dl);
         w->sent[b].rest = 0.0;
     }
     for (size_t l = sh->L; l-- > 0;) {

@@ -6,7 +6,8 @@
  * LRP: the relevance vector of word t's embedding summed over the embedding
  * dimensions; the two encoders' parts add up exactly (relevance = fwd + bwd). SA: the
  * squared norm of the whole gradient (not the sum of the encoders' squared norms);
- * fwd and bwd are those of each encoder's part of the gradient. GI: gradient . x.
+ * fwd and bwd are those of each encoder's part of the gradient. GI: gradient . x; IG
+ * the same with the gradient averaged over the path.
  * Every sum in float64, in the order q = 0..E-1.
  */
 #include "fast/real.h"
@@ -56,12 +57,12 @@ void S(fast_words)(lrp_method method, size_t T, size_t E, size_t D, const REAL *
                 tot += g * g; /* ||d f_c / d x_t||^2 */
                 fwd += f * f;
                 if (D == 2) bwd += (double)gb[q] * (double)gb[q];
-            } else {
+            } else { /* GI, IG */
                 fwd += f * (double)xt[q]; /* d f_c / d x_t . x_t */
                 if (D == 2) bwd += (double)gb[q] * (double)xt[q];
             }
         }
-        if (method == LRP_METHOD_GI) tot = fwd + bwd;
+        if (method != LRP_METHOD_SA) tot = fwd + bwd;
         rel[t] = tot;
         rel_fwd[t] = fwd;
         if (D == 2) rel_bwd[t] = bwd;
