@@ -65,21 +65,8 @@ static void run_fixture(const char *name)
 
         const cJSON *targets = cJSON_GetObjectItem(kase, "targets");
         size_t nt = (size_t)cJSON_GetArraySize(targets);
-        int *classes = malloc(nt * sizeof *classes);
-        double eps = 0.001;
-        for (size_t i = 0; i < nt; i++) {
-            const cJSON *t = cJSON_GetArrayItem(targets, (int)i);
-            classes[i] = (int)cJSON_GetObjectItem(t, "class")->valuedouble;
-            eps = cJSON_GetObjectItem(t, "eps")->valuedouble;
-        }
-
-        lrp_options o;
-        lrp_options_init(&o);
-        o.methods = LRP_METHODS_ALL;
-        o.targets = classes;
-        o.n_targets = nt;
-        o.eps = eps;
-        o.per_dimension = 1;
+        int *classes;
+        lrp_options o = tu_golden_options(targets, &classes);
         lrp_sentence s = tu_golden_sentence(&g);
         lrp_result res;
         lrp_error err;

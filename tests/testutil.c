@@ -218,6 +218,27 @@ lrp_sentence tu_golden_sentence(const tu_golden_case *g)
     return s;
 }
 
+lrp_options tu_golden_options(const cJSON *targets, int **classes)
+{
+    const size_t nt = (size_t)cJSON_GetArraySize(targets);
+    int *c = malloc(nt * sizeof *c);
+    double eps = 0.001;
+    for (size_t i = 0; i < nt; i++) {
+        const cJSON *t = cJSON_GetArrayItem(targets, (int)i);
+        c[i] = (int)cJSON_GetObjectItem(t, "class")->valuedouble;
+        eps = cJSON_GetObjectItem(t, "eps")->valuedouble;
+    }
+    lrp_options o;
+    lrp_options_init(&o);
+    o.methods = LRP_METHODS_ALL;
+    o.targets = c;
+    o.n_targets = nt;
+    o.eps = eps;
+    o.per_dimension = 1;
+    *classes = c;
+    return o;
+}
+
 unsigned char *tu_model_bytes(const lrp_model *m, lrp_dtype dtype, const char *order, size_t *n)
 {
     char *buf = NULL;

@@ -118,6 +118,10 @@ void tu_golden_case_read(const cJSON *kase, tu_golden_case *g);
 void tu_golden_case_free(tu_golden_case *g);
 /* The case as an lrp_sentence: no deletion mask when nothing is deleted. */
 lrp_sentence tu_golden_sentence(const tu_golden_case *g);
+/* The options that explain a case as its "targets" say: the paper's four methods, each
+ * target's class (into *classes, malloc'd: the caller frees it), the targets' eps,
+ * per-dimension relevances. */
+lrp_options tu_golden_options(const cJSON *targets, int **classes);
 
 /* The bytes model_write produces for m in dtype with the file gate order `order`
  * (malloc'd, *n bytes); NULL on failure (message printed). */
